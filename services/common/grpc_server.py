@@ -1,0 +1,224 @@
+"""gRPC server bootstrap shared by every service: principal verification, error mapping to rich status,
+health (NOT_SERVING before draining), reflection and OpenTelemetry."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import grpc
+from google.protobuf import any_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from grpc_status import rpc_status
+from opentelemetry.instrumentation.grpc import aio_server_interceptor
+
+from services.common.errors import (
+    Aborted,
+    AlreadyExists,
+    DomainError,
+    FailedPrecondition,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    ResourceExhausted,
+    Unauthenticated,
+)
+from services.common.principal import (
+    CLIENT_IP_METADATA_KEY,
+    PRINCIPAL_METADATA_KEY,
+    REQUEST_ID_METADATA_KEY,
+    USER_AGENT_METADATA_KEY,
+    CallContext,
+    PrincipalVerifier,
+    reset_current_call,
+    set_current_call,
+)
+
+log = logging.getLogger(__name__)
+
+ERROR_DOMAIN = "tenantry.dev"
+MAX_MESSAGE_BYTES = 4 * 1024 * 1024
+
+_CODES: list[tuple[type[DomainError], int]] = [
+    (InvalidArgument, code_pb2.INVALID_ARGUMENT),
+    (NotFound, code_pb2.NOT_FOUND),
+    (AlreadyExists, code_pb2.ALREADY_EXISTS),
+    (FailedPrecondition, code_pb2.FAILED_PRECONDITION),
+    (PermissionDenied, code_pb2.PERMISSION_DENIED),
+    (Unauthenticated, code_pb2.UNAUTHENTICATED),
+    (Aborted, code_pb2.ABORTED),
+    (ResourceExhausted, code_pb2.RESOURCE_EXHAUSTED),
+]
+
+
+def _pack(message: Any) -> any_pb2.Any:
+    packed = any_pb2.Any()
+    packed.Pack(message)
+    return packed
+
+
+def status_for(error: DomainError) -> grpc.Status:
+    """The gRPC status (with google.rpc details) that stands for a domain error."""
+    code = next((c for kind, c in _CODES if isinstance(error, kind)), code_pb2.UNKNOWN)
+    details = [_pack(error_details_pb2.ErrorInfo(reason=error.reason, domain=ERROR_DOMAIN, metadata=error.metadata))]
+    if isinstance(error, InvalidArgument) and error.violations:
+        details.append(
+            _pack(
+                error_details_pb2.BadRequest(
+                    field_violations=[
+                        error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
+                        for v in error.violations
+                    ]
+                )
+            )
+        )
+    if isinstance(error, FailedPrecondition) and error.violations:
+        details.append(
+            _pack(
+                error_details_pb2.PreconditionFailure(
+                    violations=[
+                        error_details_pb2.PreconditionFailure.Violation(
+                            type=v.type, subject=v.subject, description=v.description
+                        )
+                        for v in error.violations
+                    ]
+                )
+            )
+        )
+    if isinstance(error, ResourceExhausted) and error.retry_after_seconds:
+        from google.protobuf.duration_pb2 import Duration
+
+        details.append(_pack(error_details_pb2.RetryInfo(retry_delay=Duration(seconds=error.retry_after_seconds))))
+    return rpc_status.to_status(status_pb2.Status(code=code, message=error.message, details=details))
+
+
+Handler = Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]]
+
+
+class CallInterceptor(grpc.aio.ServerInterceptor):
+    """Verifies the principal token, exposes the call context to the servicer and maps domain errors.
+
+    An absent token yields an anonymous call (public RPCs such as sign-in); an invalid one is refused
+    before the servicer runs. Use cases call `current_call().require_principal()` where they need one.
+    """
+
+    def __init__(self, verifier: PrincipalVerifier | None):
+        self._verifier = verifier
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(handler_call_details)
+        if handler is None or handler.unary_unary is None:
+            return handler
+        inner: Handler = handler.unary_unary
+        method = handler_call_details.method
+        verifier = self._verifier
+
+        async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            metadata = {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
+            token = metadata.get(PRINCIPAL_METADATA_KEY, "")
+            principal = None
+            if token:
+                if verifier is None:
+                    await _abort(context, Unauthenticated("This service cannot verify principals."))
+                try:
+                    principal = verifier.verify(token).with_client(  # type: ignore[union-attr]
+                        metadata.get(CLIENT_IP_METADATA_KEY, "")[:64],
+                        metadata.get(USER_AGENT_METADATA_KEY, "")[:512],
+                    )
+                except Unauthenticated as exc:
+                    await _abort(context, exc)
+            call = CallContext(
+                principal=principal,
+                principal_token=token,
+                request_id=metadata.get(REQUEST_ID_METADATA_KEY, "")[:255],
+            )
+            reset_token = set_current_call(call)
+            try:
+                return await inner(request, context)
+            except DomainError as exc:
+                await _abort(context, exc)
+            except grpc.aio.AbortError:
+                raise
+            except Exception:
+                log.exception("unhandled error in %s", method)
+                await context.abort(grpc.StatusCode.INTERNAL, "Internal error; it has been logged.")
+            finally:
+                reset_current_call(reset_token)
+
+        return grpc.unary_unary_rpc_method_handler(
+            wrapped,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+
+
+async def _abort(context: grpc.aio.ServicerContext, error: DomainError) -> None:
+    status = status_for(error)
+    await context.abort(status.code, status.details, status.trailing_metadata)
+
+
+class GrpcServer:
+    """A grpc.aio server with health, reflection and our interceptors."""
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        registrations: Sequence[tuple[Callable[[Any, grpc.aio.Server], None], Any, str]],
+        verifier: PrincipalVerifier | None,
+    ):
+        self._host = host
+        self._requested_port = port
+        self._registrations = registrations
+        self._verifier = verifier
+        self._health = health.aio.HealthServicer()
+        self._server: grpc.aio.Server | None = None
+        self.port = 0
+
+    @property
+    def service_names(self) -> list[str]:
+        return [name for _, _, name in self._registrations]
+
+    async def start(self) -> int:
+        server = grpc.aio.server(
+            interceptors=[aio_server_interceptor(), CallInterceptor(self._verifier)],
+            options=[
+                ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+                ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+                ("grpc.so_reuseport", 0),
+            ],
+        )
+        for add, servicer, _ in self._registrations:
+            add(servicer, server)
+        health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
+        reflection.enable_server_reflection(
+            [*self.service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], server
+        )
+        self.port = server.add_insecure_port(f"{self._host}:{self._requested_port}")
+        if self.port == 0:
+            raise RuntimeError(f"cannot bind gRPC to {self._host}:{self._requested_port}")
+        await server.start()
+        self._server = server
+        await self._set_health(health_pb2.HealthCheckResponse.SERVING)
+        return self.port
+
+    async def _set_health(self, status: int) -> None:
+        await self._health.set("", status)
+        for name in self.service_names:
+            await self._health.set(name, status)
+
+    async def stop(self, grace_seconds: float) -> None:
+        """Report NOT_SERVING first, so load balancers stop routing, then drain in-flight calls."""
+        if self._server is None:
+            return
+        await self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
+        await self._server.stop(grace_seconds)
+        self._server = None

@@ -1,0 +1,49 @@
+"""Alembic, shared: each service keeps its own migrations folder and calls these helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData, create_engine, pool
+
+from services.common.db import sync_url
+
+
+def alembic_config(migrations_dir: Path, database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    config.set_main_option("sqlalchemy.url", sync_url(database_url).replace("%", "%%"))
+    return config
+
+
+def upgrade(migrations_dir: Path, database_url: str) -> None:
+    """Bring the database to the newest revision (idempotent)."""
+    url = make_parent_dir(database_url)
+    command.upgrade(alembic_config(migrations_dir, url), "head")
+
+
+def make_parent_dir(database_url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(database_url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    return database_url
+
+
+def run_env(target_metadata: MetaData) -> None:
+    """Body of every service's migrations/env.py (online mode only: we always have a database)."""
+    url = context.config.get_main_option("sqlalchemy.url")
+    engine = create_engine(url, poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()

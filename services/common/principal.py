@@ -1,0 +1,199 @@
+"""Principals: who is calling, as a short-lived token signed by identity and verified by every service.
+
+The gateway authenticates a cookie, API key or SCIM token through identity, receives a signed principal
+token and passes it to services in gRPC metadata. Services trust nothing else about the caller:
+a tenant or user id in any other header is ignored.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import OKPKey
+
+from services.common.clock import Clock, SystemClock
+from services.common.errors import NotFound, PermissionDenied, Unauthenticated
+from services.common.ids import new_id
+
+ALGORITHM = "Ed25519"
+ISSUER = "tenantry-identity"
+AUDIENCE = "tenantry"
+PRINCIPAL_METADATA_KEY = "x-tenantry-principal"
+REQUEST_ID_METADATA_KEY = "x-request-id"
+CLIENT_IP_METADATA_KEY = "x-client-ip"
+USER_AGENT_METADATA_KEY = "x-client-user-agent"
+
+ACTOR_USER = "user"
+ACTOR_API_KEY = "api_key"
+ACTOR_SCIM = "scim"
+ACTOR_SYSTEM = "system"
+ACTOR_SERVICE_ACCOUNT = "service_account"
+ACTOR_TYPES = frozenset({ACTOR_USER, ACTOR_API_KEY, ACTOR_SCIM, ACTOR_SYSTEM, ACTOR_SERVICE_ACCOUNT})
+
+# Held only by operators' tools; lets a system principal act in any organization.
+PLATFORM_ADMIN = "platform.admin"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An authenticated caller and the permissions it holds in one organization."""
+
+    actor_type: str
+    actor_id: str
+    actor_display: str = ""
+    account_id: str = ""
+    organization_id: str = ""
+    permissions: frozenset[str] = field(default_factory=frozenset)
+    credential_id: str = ""
+    ip_address: str = ""
+    user_agent: str = ""
+
+    def has(self, permission: str) -> bool:
+        return permission in self.permissions or PLATFORM_ADMIN in self.permissions
+
+    def authorize(self, permission: str, organization_id: str) -> None:
+        """Allow the call or raise. Another organization's resources are answered as not found,
+        so a caller cannot learn that they exist."""
+        if PLATFORM_ADMIN in self.permissions:
+            return
+        if organization_id != self.organization_id:
+            raise NotFound("No such organization.")
+        if permission not in self.permissions:
+            raise PermissionDenied(
+                f"This action needs the permission {permission!r}.",
+                reason="MISSING_PERMISSION",
+                metadata={"permission": permission},
+            )
+
+    def with_client(self, ip_address: str, user_agent: str) -> Principal:
+        return replace(self, ip_address=ip_address, user_agent=user_agent)
+
+
+def system_principal(name: str = "tenantry-cli") -> Principal:
+    """The principal of an operator tool: every permission in every organization."""
+    return Principal(
+        actor_type=ACTOR_SYSTEM,
+        actor_id=name,
+        actor_display=name,
+        permissions=frozenset({PLATFORM_ADMIN}),
+        credential_id=name,
+    )
+
+
+class PrincipalSigner:
+    """Mints principal tokens. Only identity (and operators' tools) hold the private key."""
+
+    def __init__(self, private_key_pem: str, ttl: timedelta = timedelta(minutes=5), clock: Clock | None = None):
+        self._key = OKPKey.import_key(private_key_pem)
+        self._ttl = ttl
+        self._clock = clock or SystemClock()
+
+    def mint(self, principal: Principal) -> tuple[str, datetime]:
+        now = self._clock.now()
+        expires = now + self._ttl
+        claims = {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "sub": principal.actor_id,
+            "typ": principal.actor_type,
+            "name": principal.actor_display,
+            "acc": principal.account_id,
+            "org": principal.organization_id,
+            "perms": sorted(principal.permissions),
+            "cid": principal.credential_id,
+            "iat": int(now.timestamp()),
+            "exp": int(expires.timestamp()),
+            "jti": new_id(),
+        }
+        token = jwt.encode({"alg": ALGORITHM, "typ": "JWT"}, claims, self._key, algorithms=[ALGORITHM])
+        return token, expires
+
+
+class PrincipalVerifier:
+    """Verifies principal tokens with identity's public key; anything else is Unauthenticated."""
+
+    MAX_TOKEN_BYTES = 8192
+
+    def __init__(self, public_key_pem: str, clock: Clock | None = None, leeway_seconds: int = 5):
+        self._key = OKPKey.import_key(public_key_pem)
+        self._clock = clock or SystemClock()
+        self._leeway = leeway_seconds
+
+    def verify(self, token: str) -> Principal:
+        if not token or len(token) > self.MAX_TOKEN_BYTES:
+            raise Unauthenticated("Missing or oversized principal token.")
+        try:
+            decoded = jwt.decode(token, self._key, algorithms=[ALGORITHM])
+        except (JoseError, ValueError) as exc:
+            raise Unauthenticated("Invalid principal token.") from exc
+        claims = decoded.claims
+        now = int(self._clock.now().timestamp())
+        if claims.get("iss") != ISSUER or claims.get("aud") != AUDIENCE:
+            raise Unauthenticated("Principal token has the wrong issuer or audience.")
+        exp = claims.get("exp")
+        if not isinstance(exp, int) or exp + self._leeway < now:
+            raise Unauthenticated("Principal token has expired.")
+        actor_type = claims.get("typ")
+        if actor_type not in ACTOR_TYPES or not isinstance(claims.get("sub"), str):
+            raise Unauthenticated("Principal token names no valid actor.")
+        perms = claims.get("perms") or []
+        if not isinstance(perms, list) or not all(isinstance(p, str) for p in perms):
+            raise Unauthenticated("Principal token has malformed permissions.")
+        return Principal(
+            actor_type=actor_type,
+            actor_id=claims["sub"],
+            actor_display=str(claims.get("name", "")),
+            account_id=str(claims.get("acc", "")),
+            organization_id=str(claims.get("org", "")),
+            permissions=frozenset(perms),
+            credential_id=str(claims.get("cid", "")),
+        )
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """What a service knows about the call it is serving: the verified principal and request metadata."""
+
+    principal: Principal | None
+    principal_token: str = ""
+    request_id: str = ""
+
+    def require_principal(self) -> Principal:
+        if self.principal is None:
+            raise Unauthenticated("This call needs an authenticated principal.")
+        return self.principal
+
+
+_current_call: contextvars.ContextVar[CallContext] = contextvars.ContextVar(
+    "tenantry_call", default=CallContext(principal=None)  # noqa: B039 - frozen
+)
+
+
+def current_call() -> CallContext:
+    return _current_call.get()
+
+
+def set_current_call(call: CallContext) -> contextvars.Token[CallContext]:
+    return _current_call.set(call)
+
+
+def reset_current_call(token: contextvars.Token[CallContext]) -> None:
+    _current_call.reset(token)
+
+
+def outgoing_metadata(
+    principal_token: str, request_id: str = "", ip_address: str = "", user_agent: str = ""
+) -> tuple[tuple[str, str], ...]:
+    """gRPC metadata that carries a caller to a service."""
+    pairs: Iterable[tuple[str, str]] = (
+        (PRINCIPAL_METADATA_KEY, principal_token),
+        (REQUEST_ID_METADATA_KEY, request_id),
+        (CLIENT_IP_METADATA_KEY, ip_address),
+        (USER_AGENT_METADATA_KEY, user_agent),
+    )
+    return tuple((k, v) for k, v in pairs if v)
