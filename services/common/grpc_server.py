@@ -128,7 +128,9 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                 if verifier is None:
                     await _abort(context, Unauthenticated("This service cannot verify principals."))
                 try:
-                    principal = verifier.verify(token).with_client(  # type: ignore[union-attr]
+                    principal = verifier.verify(
+                        token
+                    ).with_client(  # type: ignore[union-attr]
                         metadata.get(CLIENT_IP_METADATA_KEY, "")[:64],
                         metadata.get(USER_AGENT_METADATA_KEY, "")[:512],
                     )
@@ -199,9 +201,7 @@ class GrpcServer:
         for add, servicer, _ in self._registrations:
             add(servicer, server)
         health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
-        reflection.enable_server_reflection(
-            [*self.service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], server
-        )
+        reflection.enable_server_reflection([*self.service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
         self.port = server.add_insecure_port(f"{self._host}:{self._requested_port}")
         if self.port == 0:
             raise RuntimeError(f"cannot bind gRPC to {self._host}:{self._requested_port}")

@@ -424,9 +424,7 @@ class EventConsumer:
 
     def start(self) -> None:
         for producer in self._producers:
-            self._tasks.append(
-                asyncio.create_task(self._run(producer), name=f"consumer-{self.name}-{producer}")
-            )
+            self._tasks.append(asyncio.create_task(self._run(producer), name=f"consumer-{self.name}-{producer}"))
 
     async def stop(self) -> None:
         self._stopping = True
@@ -520,9 +518,7 @@ class EventConsumer:
             if seen is not None:
                 return False
             await connection.execute(
-                insert(processed).values(
-                    consumer=self.name, event_id=envelope.event_id, processed_at=self._clock.now()
-                )
+                insert(processed).values(consumer=self.name, event_id=envelope.event_id, processed_at=self._clock.now())
             )
             await handler(connection, envelope)
         return True

@@ -170,7 +170,8 @@ class CallContext:
 
 
 _current_call: contextvars.ContextVar[CallContext] = contextvars.ContextVar(
-    "tenantry_call", default=CallContext(principal=None)  # noqa: B039 - frozen
+    "tenantry_call",
+    default=CallContext(principal=None),  # noqa: B039 - frozen
 )
 
 

