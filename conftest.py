@@ -1,0 +1,3 @@
+"""Fixtures shared by every test, from the common package."""
+
+pytest_plugins = ["services.common.testing"]

@@ -1,0 +1,5 @@
+import sys
+
+from services.membership.main import main
+
+sys.exit(main())

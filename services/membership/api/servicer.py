@@ -1,0 +1,129 @@
+"""MembershipService over gRPC: parse, call one use case, convert. No rules here."""
+
+from __future__ import annotations
+
+import grpc
+from tenantry.membership.v1 import membership_service_pb2 as pb
+from tenantry.membership.v1 import membership_service_pb2_grpc as pb_grpc
+
+from services.common.filters import parse_equality_filter
+from services.common.messaging import timestamp
+from services.common.pagination import PageTokens, page_size
+from services.common.principal import current_call
+from services.membership.domain.model import Member, MemberQuery, MemberStatus
+from services.membership.domain.use_cases import Invitee, MembershipUseCases, OrganizationOverview
+
+_STATUS = {
+    MemberStatus.INVITED: pb.MEMBER_STATUS_INVITED,
+    MemberStatus.ACTIVE: pb.MEMBER_STATUS_ACTIVE,
+    MemberStatus.DEACTIVATED: pb.MEMBER_STATUS_DEACTIVATED,
+}
+
+
+def member_to_proto(member: Member) -> pb.Member:
+    return pb.Member(
+        id=member.id,
+        organization_id=member.organization_id,
+        account_id=member.account_id or "",
+        email=member.email,
+        display_name=member.display_name,
+        role=member.role,
+        status=_STATUS.get(member.status, pb.MEMBER_STATUS_UNSPECIFIED),
+        create_time=timestamp(member.created_at),
+        etag=f'W/"{member.version}"',
+    )
+
+
+def organization_to_proto(overview: OrganizationOverview) -> pb.Organization:
+    organization = overview.organization
+    return pb.Organization(
+        id=organization.id,
+        display_name=organization.display_name,
+        create_time=timestamp(organization.created_at),
+        active_member_count=overview.counts.active,
+        invited_member_count=overview.counts.invited,
+        deactivated_member_count=overview.counts.deactivated,
+        etag=f'W/"{organization.version}"',
+    )
+
+
+class MembershipServicer(pb_grpc.MembershipServiceServicer):
+    def __init__(self, use_cases: MembershipUseCases, page_tokens: PageTokens):
+        self._use_cases = use_cases
+        self._page_tokens = page_tokens
+
+    async def CreateOrganization(
+        self, request: pb.CreateOrganizationRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CreateOrganizationResponse:
+        call = current_call()
+        organization, owner = await self._use_cases.create_organization(
+            call.require_principal(),
+            display_name=request.display_name,
+            owner_account_id=request.owner_account_id,
+            owner_email=request.owner_email,
+            owner_display_name=request.owner_display_name,
+            request_id=request.request_id or call.request_id,
+        )
+        overview = OrganizationOverview(organization, counts=_owner_only())
+        return pb.CreateOrganizationResponse(
+            organization=organization_to_proto(overview), owner=member_to_proto(owner)
+        )
+
+    async def GetOrganization(
+        self, request: pb.GetOrganizationRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetOrganizationResponse:
+        overview = await self._use_cases.get_organization(
+            current_call().require_principal(), request.organization_id
+        )
+        return pb.GetOrganizationResponse(organization=organization_to_proto(overview))
+
+    async def ListMembers(
+        self, request: pb.ListMembersRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListMembersResponse:
+        principal = current_call().require_principal()
+        filters = parse_equality_filter(request.filter, {"status", "email", "role"})
+        scope = f"members:{request.organization_id}:{request.filter}"
+        position = self._page_tokens.decode(scope, request.page_token)
+        limit = page_size(request.page_size)
+        members = await self._use_cases.list_members(
+            principal,
+            MemberQuery(
+                organization_id=request.organization_id,
+                limit=limit + 1,
+                after_id=position["id"] if position else None,
+                status=filters.get("status"),
+                email=filters.get("email"),
+                role=filters.get("role"),
+            ),
+        )
+        page, more = members[:limit], len(members) > limit
+        next_token = self._page_tokens.encode(scope, {"id": page[-1].id}) if more else ""
+        return pb.ListMembersResponse(members=[member_to_proto(m) for m in page], next_page_token=next_token)
+
+    async def InviteMembers(
+        self, request: pb.InviteMembersRequest, context: grpc.aio.ServicerContext
+    ) -> pb.InviteMembersResponse:
+        call = current_call()
+        outcomes = await self._use_cases.invite_members(
+            call.require_principal(),
+            request.organization_id,
+            [Invitee(i.email, i.role, i.display_name) for i in request.invitees],
+            request_id=request.request_id or call.request_id,
+        )
+        return pb.InviteMembersResponse(
+            results=[
+                pb.InvitationResult(
+                    email=o.email,
+                    member=member_to_proto(o.member) if o.member else None,
+                    error_reason=o.error_reason,
+                    error_message=o.error_message,
+                )
+                for o in outcomes
+            ]
+        )
+
+
+def _owner_only():  # type: ignore[no-untyped-def]
+    from services.membership.domain.model import MemberCounts
+
+    return MemberCounts(active=1)

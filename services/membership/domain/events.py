@@ -1,0 +1,33 @@
+"""Domain events: what happened, in domain terms. The events room turns them into envelopes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from services.common.principal import Principal
+from services.membership.domain.model import Invitation, Member, Organization
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    actor: Principal
+    occurred_at: datetime
+    request_id: str
+
+
+@dataclass(frozen=True)
+class OrganizationCreated(DomainEvent):
+    organization: Organization
+    owner: Member
+
+
+@dataclass(frozen=True)
+class MemberAdded(DomainEvent):
+    member: Member
+
+
+@dataclass(frozen=True)
+class MemberInvited(DomainEvent):
+    member: Member
+    invitation: Invitation

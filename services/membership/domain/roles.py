@@ -1,0 +1,67 @@
+"""The permission catalogue and the built-in roles, exactly as the seed portals define them."""
+
+from __future__ import annotations
+
+MEMBERS_READ = "members.read"
+MEMBERS_INVITE = "members.invite"
+MEMBERS_REMOVE = "members.remove"
+MEMBERS_MANAGE_ROLES = "members.manage_roles"
+GROUPS_MANAGE = "groups.manage"
+GROUPS_CREATE = "groups.create"
+SECURITY_MANAGE = "security.manage"
+API_KEYS_MANAGE = "api_keys.manage"
+BILLING_READ = "billing.read"
+BILLING_MANAGE = "billing.manage"
+SUBSCRIPTION_CANCEL = "subscription.cancel"
+ORG_DELETE = "org.delete"
+AUDIT_READ = "audit.read"
+ANALYTICS_READ = "analytics.read"
+# The one permission that consumes a licence seat.
+SEAT_USE = "seat.use"
+PLATFORM_ORGANIZATIONS_CREATE = "platform.organizations.create"
+
+CATALOGUE: frozenset[str] = frozenset(
+    {
+        MEMBERS_READ,
+        MEMBERS_INVITE,
+        MEMBERS_REMOVE,
+        MEMBERS_MANAGE_ROLES,
+        GROUPS_MANAGE,
+        GROUPS_CREATE,
+        SECURITY_MANAGE,
+        API_KEYS_MANAGE,
+        BILLING_READ,
+        BILLING_MANAGE,
+        SUBSCRIPTION_CANCEL,
+        ORG_DELETE,
+        AUDIT_READ,
+        ANALYTICS_READ,
+        SEAT_USE,
+    }
+)
+
+OWNER = "owner"
+BILLING_ADMIN = "billing_admin"
+USER_ADMIN = "user_admin"
+MEMBER = "member"
+
+BUILT_IN_ROLES: dict[str, frozenset[str]] = {
+    # Everything, including cancelling the subscription and deleting the organization.
+    OWNER: CATALOGUE,
+    # Manages billing and the subscription; reads the organization, members and groups; no seat.
+    BILLING_ADMIN: frozenset({MEMBERS_READ, BILLING_READ, BILLING_MANAGE, AUDIT_READ}),
+    # Manages members (of the Member role only) and groups; reads billing.
+    USER_ADMIN: frozenset(
+        {MEMBERS_READ, MEMBERS_INVITE, MEMBERS_REMOVE, GROUPS_MANAGE, GROUPS_CREATE, BILLING_READ, SEAT_USE}
+    ),
+    # Uses the product; no portal access.
+    MEMBER: frozenset({SEAT_USE}),
+}
+
+
+def permissions_of(role: str) -> frozenset[str]:
+    return BUILT_IN_ROLES.get(role, frozenset())
+
+
+def is_seat_consuming(permissions: frozenset[str]) -> bool:
+    return SEAT_USE in permissions

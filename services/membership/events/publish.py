@@ -1,0 +1,75 @@
+"""Membership's domain events as envelopes on tenantry.membership.<entity>.<verb>."""
+
+from __future__ import annotations
+
+from tenantry.events.v1 import envelope_pb2, membership_events_pb2
+
+from services.common.messaging import EventTarget, actor_from_principal, new_envelope, timestamp
+from services.membership.domain import roles
+from services.membership.domain.events import DomainEvent, MemberAdded, MemberInvited, OrganizationCreated
+from services.membership.domain.model import Member, MemberStatus
+
+PRODUCER = "membership"
+
+
+def member_changed(member: Member) -> membership_events_pb2.MemberChanged:
+    permissions = roles.permissions_of(member.role)
+    return membership_events_pb2.MemberChanged(
+        member_id=member.id,
+        account_id=member.account_id or "",
+        email=member.email,
+        display_name=member.display_name,
+        role=member.role,
+        permissions=sorted(permissions),
+        status=member.status.value,
+        seat_consuming=roles.is_seat_consuming(permissions)
+        and member.status in (MemberStatus.ACTIVE, MemberStatus.INVITED),
+        version=member.version,
+    )
+
+
+def _member_target(member: Member) -> EventTarget:
+    return EventTarget("member", member.id, member.email)
+
+
+def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
+    common = {
+        "producer": PRODUCER,
+        "actor": actor_from_principal(event.actor),
+        "occurred_at": event.occurred_at,
+        "request_id": event.request_id,
+    }
+    match event:
+        case OrganizationCreated(organization=organization, owner=owner):
+            return new_envelope(
+                event_type="organization.created",
+                organization_id=organization.id,
+                payload=membership_events_pb2.OrganizationCreated(
+                    organization_id=organization.id,
+                    display_name=organization.display_name,
+                    owner_account_id=owner.account_id or "",
+                ),
+                target=EventTarget("organization", organization.id, organization.display_name),
+                **common,
+            )
+        case MemberAdded(member=member):
+            return new_envelope(
+                event_type="member.added",
+                organization_id=member.organization_id,
+                payload=member_changed(member),
+                target=_member_target(member),
+                **common,
+            )
+        case MemberInvited(member=member, invitation=invitation):
+            return new_envelope(
+                event_type="member.invited",
+                organization_id=member.organization_id,
+                payload=membership_events_pb2.MemberInvited(
+                    member=member_changed(member),
+                    invitation_id=invitation.id,
+                    expires_at=timestamp(invitation.expires_at),
+                ),
+                target=_member_target(member),
+                **common,
+            )
+    raise TypeError(f"no envelope for {type(event).__name__}")

@@ -1,0 +1,210 @@
+"""Membership's queries. The only place with SQL for this service."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from sqlalchemy import Row, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+from tenantry.events.v1 import envelope_pb2
+
+from services.common import idempotency
+from services.common.clock import Clock, SystemClock
+from services.common.db import Database
+from services.common.messaging import Outbox
+from services.membership.domain.events import DomainEvent
+from services.membership.domain.model import (
+    Invitation,
+    Member,
+    MemberCounts,
+    MemberQuery,
+    MemberStatus,
+    Organization,
+)
+from services.membership.store.tables import idempotency_keys, invitations, members, organizations
+
+
+def _member(row: Row) -> Member:
+    return Member(
+        id=row.id,
+        organization_id=row.organization_id,
+        account_id=row.account_id,
+        email=row.email,
+        display_name=row.display_name,
+        role=row.role,
+        status=MemberStatus(row.status),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+    )
+
+
+def _invitation(row: Row) -> Invitation:
+    return Invitation(
+        id=row.id,
+        organization_id=row.organization_id,
+        member_id=row.member_id,
+        email=row.email,
+        role=row.role,
+        invited_by=row.invited_by,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        token_version=row.token_version,
+    )
+
+
+class SqlMembershipTransaction:
+    def __init__(
+        self,
+        connection: AsyncConnection,
+        outbox: Outbox,
+        clock: Clock,
+        to_envelope: Callable[[DomainEvent], envelope_pb2.Envelope],
+    ):
+        self.connection = connection
+        self._outbox = outbox
+        self._clock = clock
+        self._to_envelope = to_envelope
+        self.recorded_events = False
+
+    @classmethod
+    def reader(cls, connection: AsyncConnection) -> SqlMembershipTransaction:
+        """Queries on a connection someone else owns (an event handler's transaction); records no events."""
+
+        def _no_events(event: DomainEvent) -> envelope_pb2.Envelope:
+            raise RuntimeError("a reader cannot record events")
+
+        return cls(connection, Outbox.__new__(Outbox), SystemClock(), _no_events)
+
+    async def get_organization(self, organization_id: str) -> Organization | None:
+        row = (await self.connection.execute(select(organizations).where(organizations.c.id == organization_id))).first()
+        if row is None:
+            return None
+        return Organization(row.id, row.display_name, row.created_at, row.version)
+
+    async def insert_organization(self, organization: Organization) -> None:
+        await self.connection.execute(
+            insert(organizations).values(
+                id=organization.id,
+                display_name=organization.display_name,
+                created_at=organization.created_at,
+                version=organization.version,
+            )
+        )
+
+    async def count_members(self, organization_id: str) -> MemberCounts:
+        rows = await self.connection.execute(
+            select(members.c.status, func.count())
+            .where(members.c.organization_id == organization_id)
+            .group_by(members.c.status)
+        )
+        counts = {status: count for status, count in rows}
+        return MemberCounts(
+            active=counts.get(MemberStatus.ACTIVE.value, 0),
+            invited=counts.get(MemberStatus.INVITED.value, 0),
+            deactivated=counts.get(MemberStatus.DEACTIVATED.value, 0),
+        )
+
+    async def find_member_by_email(self, organization_id: str, email: str) -> Member | None:
+        row = (
+            await self.connection.execute(
+                select(members).where(members.c.organization_id == organization_id, members.c.email == email)
+            )
+        ).first()
+        return _member(row) if row else None
+
+    async def get_member(self, organization_id: str, member_id: str) -> Member | None:
+        row = (
+            await self.connection.execute(
+                select(members).where(members.c.organization_id == organization_id, members.c.id == member_id)
+            )
+        ).first()
+        return _member(row) if row else None
+
+    async def insert_member(self, member: Member) -> None:
+        await self.connection.execute(
+            insert(members).values(
+                id=member.id,
+                organization_id=member.organization_id,
+                account_id=member.account_id,
+                email=member.email,
+                display_name=member.display_name,
+                role=member.role,
+                status=member.status.value,
+                created_at=member.created_at,
+                updated_at=member.updated_at,
+                version=member.version,
+            )
+        )
+
+    async def insert_invitation(self, invitation: Invitation) -> None:
+        await self.connection.execute(
+            insert(invitations).values(
+                id=invitation.id,
+                organization_id=invitation.organization_id,
+                member_id=invitation.member_id,
+                email=invitation.email,
+                role=invitation.role,
+                invited_by=invitation.invited_by,
+                created_at=invitation.created_at,
+                expires_at=invitation.expires_at,
+                token_version=invitation.token_version,
+            )
+        )
+
+    async def get_invitation(self, invitation_id: str) -> Invitation | None:
+        row = (await self.connection.execute(select(invitations).where(invitations.c.id == invitation_id))).first()
+        return _invitation(row) if row else None
+
+    async def list_members(self, query: MemberQuery) -> list[Member]:
+        statement = select(members).where(members.c.organization_id == query.organization_id)
+        if query.status:
+            statement = statement.where(members.c.status == query.status)
+        if query.email:
+            statement = statement.where(members.c.email == query.email.lower())
+        if query.role:
+            statement = statement.where(members.c.role == query.role)
+        if query.after_id:
+            statement = statement.where(members.c.id < query.after_id)
+        statement = statement.order_by(members.c.id.desc()).limit(query.limit)
+        return [_member(row) for row in await self.connection.execute(statement)]
+
+    async def load_idempotent(self, scope: str, operation: str, request_id: str) -> bytes | None:
+        return await idempotency.load_response(self.connection, idempotency_keys, scope, operation, request_id)
+
+    async def save_idempotent(self, scope: str, operation: str, request_id: str, response: bytes) -> None:
+        await idempotency.save_response(
+            self.connection, idempotency_keys, scope, operation, request_id, response, self._clock.now()
+        )
+
+    async def record_events(self, *events: DomainEvent) -> None:
+        await self._outbox.record(self.connection, *(self._to_envelope(event) for event in events))
+        self.recorded_events = True
+
+
+class SqlMembershipStore:
+    def __init__(
+        self,
+        db: Database,
+        outbox: Outbox,
+        clock: Clock,
+        to_envelope: Callable[[DomainEvent], envelope_pb2.Envelope],
+    ):
+        self._db = db
+        self._outbox = outbox
+        self._clock = clock
+        self._to_envelope = to_envelope
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[SqlMembershipTransaction]:
+        async with self._db.write() as connection:
+            tx = SqlMembershipTransaction(connection, self._outbox, self._clock, self._to_envelope)
+            yield tx
+        if tx.recorded_events:
+            self._outbox.notify()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[SqlMembershipTransaction]:
+        async with self._db.read() as connection:
+            yield SqlMembershipTransaction(connection, self._outbox, self._clock, self._to_envelope)

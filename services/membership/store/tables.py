@@ -1,0 +1,57 @@
+"""Membership's own database: tables (SQLAlchemy Core) and indexes for its queries."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Table, UniqueConstraint
+
+from services.common.db import UTCDateTime
+from services.common.idempotency import idempotency_table
+from services.common.messaging import messaging_tables
+
+metadata = MetaData()
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("display_name", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+)
+
+members = Table(
+    "members",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("organization_id", String(36), ForeignKey("organizations.id"), nullable=False),
+    Column("account_id", String(36), nullable=True),
+    Column("email", String(320), nullable=False),
+    Column("display_name", String(200), nullable=False, default=""),
+    Column("role", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    # One member per person and organization, also under concurrent invitations.
+    UniqueConstraint("organization_id", "email", name="uq_members_organization_email"),
+    UniqueConstraint("organization_id", "account_id", name="uq_members_organization_account"),
+    Index("ix_members_organization_status_id", "organization_id", "status", "id"),
+    Index("ix_members_organization_role_id", "organization_id", "role", "id"),
+)
+
+invitations = Table(
+    "invitations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("organization_id", String(36), ForeignKey("organizations.id"), nullable=False),
+    Column("member_id", String(36), ForeignKey("members.id"), nullable=False, index=True),
+    Column("email", String(320), nullable=False),
+    Column("role", String(64), nullable=False),
+    Column("invited_by", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("token_version", Integer, nullable=False, default=1),
+)
+
+idempotency_keys = idempotency_table(metadata)
+messaging = messaging_tables(metadata)
