@@ -1,0 +1,119 @@
+"""Membership in process, against a real nats-server and a real database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import grpc
+import pytest
+from pydantic import SecretStr
+from tenantry.events.v1 import envelope_pb2
+from tenantry.membership.v1 import membership_service_pb2 as pb
+from tenantry.membership.v1 import membership_service_pb2_grpc as pb_grpc
+
+from services.common import migrations
+from services.common.messaging import Bus
+from services.common.nats_server import NatsServer, free_port
+from services.common.principal import Principal, outgoing_metadata, system_principal
+from services.common.runtime import ServiceRuntime
+from services.common.testing import eventually
+from services.membership.main import MIGRATIONS_DIR, build
+from services.membership.settings import MembershipSettings
+
+
+@pytest.fixture
+async def membership(
+    tmp_path: Path, database_url: str, nats_server: NatsServer, principal_keys: tuple[str, str]
+) -> AsyncIterator[tuple[ServiceRuntime, pb_grpc.MembershipServiceStub]]:
+    settings = MembershipSettings(
+        data_dir=tmp_path,
+        database_url=database_url,
+        grpc_port=free_port(),
+        nats_url=nats_server.url,
+        principal_public_key=SecretStr(principal_keys[1]),
+        secret_key=SecretStr("s" * 48),
+        shutdown_grace_seconds=1,
+    )
+    migrations.upgrade(MIGRATIONS_DIR, settings.database_url)
+    runtime = build(settings)
+    port = await runtime.start()
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
+    yield runtime, pb_grpc.MembershipServiceStub(channel)
+    await channel.close()
+    await runtime.stop()
+
+
+async def test_owner_invites_a_member_and_the_event_and_email_go_out(
+    membership: tuple[ServiceRuntime, pb_grpc.MembershipServiceStub],
+    mint: Callable[[Principal], str],
+    nats_server: NatsServer,
+    tmp_path: Path,
+) -> None:
+    runtime, stub = membership
+    created = await stub.CreateOrganization(
+        pb.CreateOrganizationRequest(
+            display_name="Acme", owner_account_id="acc-1", owner_email="Owner@Acme.test", request_id="r1"
+        ),
+        metadata=outgoing_metadata(mint(system_principal())),
+    )
+    org_id = created.organization.id
+    assert created.owner.email == "owner@acme.test"
+    owner = Principal(
+        actor_type="user",
+        actor_id="acc-1",
+        account_id="acc-1",
+        organization_id=org_id,
+        permissions=frozenset({"members.invite", "members.read", "seat.use"}),
+    )
+    invited = await stub.InviteMembers(
+        pb.InviteMembersRequest(organization_id=org_id, invitees=[pb.Invitee(email="new@acme.test")], request_id="i1"),
+        metadata=outgoing_metadata(mint(owner)),
+    )
+    assert invited.results[0].member.status == pb.MEMBER_STATUS_INVITED
+
+    again = await stub.InviteMembers(
+        pb.InviteMembersRequest(organization_id=org_id, invitees=[pb.Invitee(email="new@acme.test")], request_id="i1"),
+        metadata=outgoing_metadata(mint(owner)),
+    )
+    assert again.results[0].member.id == invited.results[0].member.id
+
+    bus = Bus(nats_server.url, "test")
+    bus.start()
+    await bus.connected.wait()
+    subscription = await bus.jetstream.pull_subscribe("tenantry.membership.>", durable="probe")
+    types: list[str] = []
+    while len(types) < 3:
+        types += [envelope_pb2.Envelope.FromString(m.data).type for m in await subscription.fetch(3, timeout=5)]
+    assert types == ["membership.organization.created", "membership.member.added", "membership.member.invited"]
+    await bus.close()
+
+    mail = await eventually(lambda: list((tmp_path / "mail").glob("*.eml")))
+    assert "accept-invitation?invitation=" in mail[0].read_text()
+
+
+async def test_another_organizations_members_are_not_found(
+    membership: tuple[ServiceRuntime, pb_grpc.MembershipServiceStub], mint: Callable[[Principal], str]
+) -> None:
+    _, stub = membership
+    created = await stub.CreateOrganization(
+        pb.CreateOrganizationRequest(display_name="Acme", owner_account_id="acc-1", owner_email="o@acme.test"),
+        metadata=outgoing_metadata(mint(system_principal())),
+    )
+    stranger = Principal(
+        actor_type="user", actor_id="x", organization_id="other-org", permissions=frozenset({"members.read"})
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await stub.ListMembers(
+            pb.ListMembersRequest(organization_id=created.organization.id), metadata=outgoing_metadata(mint(stranger))
+        )
+    assert raised.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+async def test_a_call_without_a_principal_is_refused(
+    membership: tuple[ServiceRuntime, pb_grpc.MembershipServiceStub],
+) -> None:
+    _, stub = membership
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await stub.ListMembers(pb.ListMembersRequest(organization_id="x"))
+    assert raised.value.code() == grpc.StatusCode.UNAUTHENTICATED
