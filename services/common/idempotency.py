@@ -45,7 +45,5 @@ async def save_response(
     now: datetime,
 ) -> None:
     await connection.execute(
-        insert(table).values(
-            scope=scope, operation=operation, request_id=request_id, response=response, created_at=now
-        )
+        insert(table).values(scope=scope, operation=operation, request_id=request_id, response=response, created_at=now)
     )

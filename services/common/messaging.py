@@ -10,6 +10,7 @@ parked in the consumer's database and terminated, so it never blocks the ones be
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -284,10 +285,12 @@ class Bus:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
         if self._client is not None and not self._client.is_closed:
-            try:
-                await self._client.drain()
-            except (TimeoutError, ConnectionClosedError, NatsTimeoutError, OSError):
-                await self._client.close()
+            # Acks and publishes are awaited where they are made, so a flush is enough; drain() would wait
+            # for pull subscriptions' pending fetches up to its 30 s timeout.
+            with contextlib.suppress(ConnectionClosedError, NatsTimeoutError, TimeoutError, OSError):
+                await self._client.flush(timeout=1)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._client.close(), timeout=2)
 
 
 class OutboxRelay:
@@ -404,6 +407,7 @@ class EventConsumer:
         bus: Bus,
         producers: list[str],
         handlers: Mapping[str, EventHandler],
+        fallback_handler: EventHandler | None = None,
         clock: Clock | None = None,
         max_deliver: int = 5,
         ack_wait_seconds: float = 30,
@@ -415,6 +419,8 @@ class EventConsumer:
         self._bus = bus
         self._producers = producers
         self._handlers = dict(handlers)
+        # Handles every event type without a handler of its own (e.g. the audit log records them all).
+        self._fallback = fallback_handler
         self._clock = clock or SystemClock()
         self._max_deliver = max_deliver
         self._ack_wait = ack_wait_seconds
@@ -479,7 +485,7 @@ class EventConsumer:
         except DecodeError as exc:
             await self._park(message, "", f"undecodable envelope: {exc}")
             return
-        handler = self._handlers.get(envelope.type)
+        handler = self._handlers.get(envelope.type, self._fallback)
         if handler is None:
             await message.ack()
             return

@@ -115,5 +115,3 @@ async def eventually(check: Callable[[], object], timeout: float = 10.0, interva
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s (last value: {last!r})")
         await asyncio.sleep(interval)
-
-

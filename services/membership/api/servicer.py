@@ -65,16 +65,12 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
             request_id=request.request_id or call.request_id,
         )
         overview = OrganizationOverview(organization, counts=_owner_only())
-        return pb.CreateOrganizationResponse(
-            organization=organization_to_proto(overview), owner=member_to_proto(owner)
-        )
+        return pb.CreateOrganizationResponse(organization=organization_to_proto(overview), owner=member_to_proto(owner))
 
     async def GetOrganization(
         self, request: pb.GetOrganizationRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetOrganizationResponse:
-        overview = await self._use_cases.get_organization(
-            current_call().require_principal(), request.organization_id
-        )
+        overview = await self._use_cases.get_organization(current_call().require_principal(), request.organization_id)
         return pb.GetOrganizationResponse(organization=organization_to_proto(overview))
 
     async def ListMembers(

@@ -185,7 +185,11 @@ class MembershipUseCases:
                     continue
                 if email in seen or await tx.find_member_by_email(organization_id, email) is not None:
                     outcomes.append(
-                        InviteOutcome(email, error_reason="ALREADY_MEMBER", error_message=f"{email} is already invited or a member.")
+                        InviteOutcome(
+                            email,
+                            error_reason="ALREADY_MEMBER",
+                            error_message=f"{email} is already invited or a member.",
+                        )
                     )
                     continue
                 seen.add(email)
@@ -218,7 +222,9 @@ class MembershipUseCases:
                 await tx.save_idempotent(organization_id, "InviteMembers", request_id, _encode_outcomes(outcomes))
         return outcomes
 
-    async def _replay_outcomes(self, tx: MembershipTransaction, organization_id: str, stored: bytes) -> list[InviteOutcome]:
+    async def _replay_outcomes(
+        self, tx: MembershipTransaction, organization_id: str, stored: bytes
+    ) -> list[InviteOutcome]:
         outcomes = []
         for item in json.loads(stored):
             member = await tx.get_member(organization_id, item["member_id"]) if item["member_id"] else None

@@ -78,7 +78,9 @@ class SqlMembershipTransaction:
         return cls(connection, Outbox.__new__(Outbox), SystemClock(), _no_events)
 
     async def get_organization(self, organization_id: str) -> Organization | None:
-        row = (await self.connection.execute(select(organizations).where(organizations.c.id == organization_id))).first()
+        row = (
+            await self.connection.execute(select(organizations).where(organizations.c.id == organization_id))
+        ).first()
         if row is None:
             return None
         return Organization(row.id, row.display_name, row.created_at, row.version)
