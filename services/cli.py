@@ -1,0 +1,193 @@
+"""`tenantry`: the operator's command line.
+
+tenantry run                      start the whole suite locally and print how to sign in
+tenantry org create --name ...    create an organization and its Owner (prints JSON)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import signal
+import sys
+import time
+from pathlib import Path
+
+import grpc
+from tenantry.identity.v1 import identity_service_pb2 as identity_pb
+from tenantry.identity.v1 import identity_service_pb2_grpc as identity_grpc
+from tenantry.membership.v1 import membership_service_pb2 as membership_pb
+from tenantry.membership.v1 import membership_service_pb2_grpc as membership_grpc
+
+from services.common.keys import ensure_local_keys, signing_key_path
+from services.common.principal import PrincipalSigner, outgoing_metadata, system_principal
+from services.common.settings import default_data_dir
+from services.suite import Suite, SuitePorts
+
+INITIAL_OWNER_FILE = "initial-owner.json"
+DEMO_OWNER_EMAIL = "owner@example.com"
+
+
+def _address(service: str, default_port: int) -> str:
+    return os.environ.get(f"TENANTRY_GATEWAY_{service.upper()}_ADDRESS", f"127.0.0.1:{default_port}")
+
+
+def _signing_key(data_dir: Path) -> str:
+    explicit = os.environ.get("TENANTRY_IDENTITY_PRINCIPAL_SIGNING_KEY")
+    if explicit:
+        return explicit
+    path = signing_key_path(data_dir)
+    if not path.exists():
+        raise SystemExit(f"no principal signing key at {path}; start the suite once or set TENANTRY_DATA_DIR")
+    return path.read_text()
+
+
+async def create_organization(
+    *, data_dir: Path, name: str, owner_email: str, owner_password: str, owner_name: str = ""
+) -> dict[str, str]:
+    """Create the Owner's account in identity and the organization in membership, as an operator."""
+    token, _ = PrincipalSigner(_signing_key(data_dir)).mint(system_principal("tenantry-cli"))
+    request_id = secrets.token_hex(8)
+    async with (
+        grpc.aio.insecure_channel(_address("identity", 50051)) as identity_channel,
+        grpc.aio.insecure_channel(_address("membership", 50052)) as membership_channel,
+    ):
+        account = (
+            await identity_grpc.IdentityServiceStub(identity_channel).CreateAccount(
+                identity_pb.CreateAccountRequest(
+                    email=owner_email,
+                    password=owner_password,
+                    display_name=owner_name,
+                    request_id=f"cli-account-{request_id}",
+                ),
+                metadata=outgoing_metadata(token),
+                timeout=30,
+            )
+        ).account
+        created = await membership_grpc.MembershipServiceStub(membership_channel).CreateOrganization(
+            membership_pb.CreateOrganizationRequest(
+                display_name=name,
+                owner_account_id=account.id,
+                owner_email=account.email,
+                owner_display_name=owner_name,
+                request_id=f"cli-org-{request_id}",
+            ),
+            metadata=outgoing_metadata(token),
+            timeout=30,
+        )
+    return {
+        "organization_id": created.organization.id,
+        "organization_name": created.organization.display_name,
+        "owner_account_id": account.id,
+        "owner_member_id": created.owner.id,
+        "owner_email": account.email,
+    }
+
+
+def _org_create(args: argparse.Namespace) -> int:
+    data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
+    try:
+        result = asyncio.run(
+            create_organization(
+                data_dir=data_dir,
+                name=args.name,
+                owner_email=args.owner_email,
+                owner_password=args.owner_password,
+                owner_name=args.owner_name,
+            )
+        )
+    except grpc.aio.AioRpcError as exc:
+        print(json.dumps({"error": exc.code().name, "message": exc.details()}), file=sys.stderr)
+        return 1
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def _first_run_owner(suite: Suite) -> dict[str, str]:
+    """On the first run, create a demo organization and keep its Owner's credentials in the data folder."""
+    path = suite.data_dir / INITIAL_OWNER_FILE
+    if path.exists():
+        return dict(json.loads(path.read_text()))
+    password = secrets.token_urlsafe(12)
+    created = asyncio.run(
+        create_organization(
+            data_dir=suite.data_dir,
+            name="Example Organization",
+            owner_email=DEMO_OWNER_EMAIL,
+            owner_password=password,
+            owner_name="Demo Owner",
+        )
+    )
+    created["owner_password"] = password
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(created, handle, indent=2)
+    return created
+
+
+def _run(args: argparse.Namespace) -> int:
+    data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_local_keys(data_dir)
+    suite = Suite(data_dir=data_dir, ports=SuitePorts.defaults(), nats_url=os.environ.get("NATS_URL") or None)
+    stopping = False
+
+    def _stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    print(f"Starting Tenantry (data in {data_dir}) ...", flush=True)
+    try:
+        suite.start()
+        owner = _first_run_owner(suite)
+        os.environ.setdefault("TENANTRY_DATA_DIR", str(data_dir))
+        print(
+            "\nTenantry is running.\n"
+            f"  Portal:      {suite.gateway_url}/\n"
+            f"  REST API:    {suite.gateway_url}/v1  (OpenAPI: {suite.gateway_url}/openapi.json)\n"
+            f"  NATS:        {suite.effective_nats_url}\n"
+            f"  Sign in as:  {owner['owner_email']}\n"
+            f"  Password:    {owner['owner_password']}   (kept in {data_dir / INITIAL_OWNER_FILE})\n"
+            f"  Logs:        {data_dir / 'logs'}\n"
+            f"  Emails:      {data_dir / 'mail'} (.eml files)\n"
+            "Press Ctrl-C to stop.",
+            flush=True,
+        )
+        while not stopping:
+            for name, process in suite.processes.items():
+                if process.poll() is not None:
+                    print(f"{name} exited with {process.returncode}; stopping", file=sys.stderr)
+                    stopping = True
+            time.sleep(0.5)
+    finally:
+        print("Stopping ...", flush=True)
+        suite.stop()
+        print("Stopped.", flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tenantry", description="Tenantry operator tool")
+    parser.add_argument("--data-dir", default="", help="data folder (default: TENANTRY_DATA_DIR or ./.data)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="start the whole suite locally")
+    org = commands.add_parser("org", help="organizations")
+    org_commands = org.add_subparsers(dest="org_command", required=True)
+    create = org_commands.add_parser("create", help="create an organization and its Owner")
+    create.add_argument("--name", required=True)
+    create.add_argument("--owner-email", required=True)
+    create.add_argument("--owner-password", required=True)
+    create.add_argument("--owner-name", default="")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return _run(args)
+    return _org_create(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

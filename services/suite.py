@@ -1,0 +1,185 @@
+"""The whole suite as local processes: a NATS server (unless NATS_URL is given), the four services and
+the gateway, each with its own port and SQLite file under one data folder.
+
+`tenantry run` uses it interactively; the end-to-end and fault tests use it to start, kill -9 and
+restart real processes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from services.common.keys import ensure_local_keys
+from services.common.nats_server import NatsServer, free_port
+
+SERVICES = ("identity", "membership", "billing", "audit")
+DEFAULT_PORTS = {"identity": 50051, "membership": 50052, "billing": 50053, "audit": 50054, "gateway": 8080}
+
+
+@dataclass
+class SuitePorts:
+    identity: int
+    membership: int
+    billing: int
+    audit: int
+    gateway: int
+
+    @classmethod
+    def defaults(cls) -> SuitePorts:
+        def env_port(name: str) -> str:
+            return f"TENANTRY_{name.upper()}_PORT" if name == "gateway" else f"TENANTRY_{name.upper()}_GRPC_PORT"
+
+        return cls(**{name: int(os.environ.get(env_port(name), port)) for name, port in DEFAULT_PORTS.items()})
+
+    @classmethod
+    def free(cls) -> SuitePorts:
+        return cls(**{name: free_port() for name in DEFAULT_PORTS})
+
+    def of(self, name: str) -> int:
+        return int(getattr(self, name))
+
+
+@dataclass
+class Suite:
+    """Starts and stops the suite's processes. Logs go to <data_dir>/logs/<name>.log."""
+
+    data_dir: Path
+    ports: SuitePorts
+    nats_url: str | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+    nats: NatsServer | None = None
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.gateway}"
+
+    @property
+    def effective_nats_url(self) -> str:
+        if self.nats_url:
+            return self.nats_url
+        assert self.nats is not None
+        return self.nats.url
+
+    def environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "TENANTRY_DATA_DIR": str(self.data_dir),
+                "NATS_URL": self.effective_nats_url,
+                "TENANTRY_GATEWAY_PORT": str(self.ports.gateway),
+                "TENANTRY_GATEWAY_PUBLIC_URL": self.gateway_url,
+                "TENANTRY_MEMBERSHIP_PUBLIC_URL": self.gateway_url,
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        for name in SERVICES:
+            env[f"TENANTRY_{name.upper()}_GRPC_PORT"] = str(self.ports.of(name))
+            env[f"TENANTRY_GATEWAY_{name.upper()}_ADDRESS"] = f"127.0.0.1:{self.ports.of(name)}"
+        env.update(self.extra_env)
+        return env
+
+    def start_nats(self) -> None:
+        if self.nats_url:
+            return
+        if self.nats is None:
+            port_file = self.data_dir / "nats" / "port"
+            # Keep the port across runs when it is still free, so a restarted suite finds the same URL.
+            self.nats = NatsServer(self.data_dir / "nats")
+            if port_file.exists():
+                previous = int(port_file.read_text())
+                if _port_is_free(previous):
+                    self.nats.port = previous
+            port_file.parent.mkdir(parents=True, exist_ok=True)
+            port_file.write_text(str(self.nats.port))
+        self.nats.start()
+
+    def stop_nats(self, kill: bool = False) -> None:
+        if self.nats is not None:
+            self.nats.stop(kill=kill)
+
+    def start(self, timeout: float = 90.0) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        ensure_local_keys(self.data_dir)
+        self.start_nats()
+        for name in (*SERVICES, "gateway"):
+            self.start_process(name)
+        self.wait_ready(timeout)
+
+    def start_process(self, name: str) -> None:
+        logs = self.data_dir / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        module = "gateway" if name == "gateway" else f"services.{name}"
+        with open(logs / f"{name}.log", "ab") as log:
+            self.processes[name] = subprocess.Popen(
+                [sys.executable, "-m", module, "serve"],
+                env=self.environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def wait_ready(self, timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    raise RuntimeError(
+                        f"{name} exited with {process.returncode}; see {self.data_dir / 'logs' / (name + '.log')}"
+                    )
+            try:
+                with urllib.request.urlopen(f"{self.gateway_url}/readyz", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"the suite was not ready within {timeout} s; logs in {self.data_dir / 'logs'}")
+
+    def kill(self, name: str) -> None:
+        """kill -9 one process, as a crash would."""
+        process = self.processes.pop(name)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+    def stop_process(self, name: str, timeout: float = 25.0) -> int:
+        process = self.processes.pop(name)
+        process.send_signal(signal.SIGTERM)
+        try:
+            return process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            return process.wait()
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 25
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.processes.clear()
+        self.stop_nats()
+
+
+def _port_is_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
