@@ -46,14 +46,21 @@ def _signing_key(data_dir: Path) -> str:
 
 
 async def create_organization(
-    *, data_dir: Path, name: str, owner_email: str, owner_password: str, owner_name: str = ""
+    *,
+    data_dir: Path,
+    name: str,
+    owner_email: str,
+    owner_password: str,
+    owner_name: str = "",
+    identity_address: str = "",
+    membership_address: str = "",
 ) -> dict[str, str]:
     """Create the Owner's account in identity and the organization in membership, as an operator."""
     token, _ = PrincipalSigner(_signing_key(data_dir)).mint(system_principal("tenantry-cli"))
     request_id = secrets.token_hex(8)
     async with (
-        grpc.aio.insecure_channel(_address("identity", 50051)) as identity_channel,
-        grpc.aio.insecure_channel(_address("membership", 50052)) as membership_channel,
+        grpc.aio.insecure_channel(identity_address or _address("identity", 50051)) as identity_channel,
+        grpc.aio.insecure_channel(membership_address or _address("membership", 50052)) as membership_channel,
     ):
         account = (
             await identity_grpc.IdentityServiceStub(identity_channel).CreateAccount(
@@ -119,6 +126,8 @@ def _first_run_owner(suite: Suite) -> dict[str, str]:
             owner_email=DEMO_OWNER_EMAIL,
             owner_password=password,
             owner_name="Demo Owner",
+            identity_address=f"127.0.0.1:{suite.ports.identity}",
+            membership_address=f"127.0.0.1:{suite.ports.membership}",
         )
     )
     created["owner_password"] = password

@@ -1,0 +1,97 @@
+"""The foundation flow through real processes: sign in at the gateway, invite, and every service reflects it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from services.suite import Suite
+from tests.e2e.conftest import Owner, SmtpInbox, create_owner
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 10.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout}s; last value {value!r}")
+        time.sleep(0.05)
+
+
+def signed_in_client(suite: Suite, owner: Owner) -> httpx.Client:
+    client = httpx.Client(base_url=suite.gateway_url, headers={"Origin": suite.gateway_url}, timeout=15)
+    response = client.post("/v1/sessions", json={"email": owner.email, "password": owner.password})
+    assert response.status_code in (200, 201), response.text
+    return client
+
+
+def test_owner_invites_a_member_and_membership_mail_billing_and_audit_reflect_it_within_a_second(
+    suite: Suite, smtp_inbox: SmtpInbox
+) -> None:
+    owner = create_owner(suite)
+    client = signed_in_client(suite, owner)
+
+    response = client.post(
+        "/v1/invitations",
+        json={"invitees": [{"email": "new.member@acme.test", "role": "member"}]},
+        headers={"Idempotency-Key": "invite-1", "User-Agent": "e2e-test/1.0"},
+    )
+    assert response.status_code in (200, 201), response.text
+    invited_at = time.monotonic()
+
+    members = client.get("/v1/members", params={"status": "invited"}).json()["members"]
+    assert [m["email"] for m in members] == ["new.member@acme.test"]
+
+    def seats() -> dict[str, Any] | None:
+        usage = client.get("/v1/billing/seats").json()
+        return usage if usage.get("invited") == 1 else None
+
+    def audit() -> list[dict[str, Any]]:
+        return client.get("/v1/audit/entries", params={"action": "member.invited"}).json()["entries"]
+
+    def mail() -> list[Any]:
+        return smtp_inbox.messages
+
+    usage = wait_for(seats, timeout=5)
+    entries = wait_for(audit, timeout=5)
+    messages = wait_for(mail, timeout=5)
+    elapsed = time.monotonic() - invited_at
+    assert elapsed < 5, f"propagation took {elapsed:.2f}s"
+
+    assert usage["in_use"] == 2  # the Owner and the invitation
+    entry = entries[0]
+    assert entry["action"] == "member.invited"
+    assert entry["actor"]["display"] == owner.email
+    assert entry["actor"]["ip_address"] == "127.0.0.1"
+    assert entry["target_display"] == "new.member@acme.test"
+    assert entry["occur_time"]
+    assert messages[0]["To"] == "new.member@acme.test"
+    assert "accept-invitation" in messages[0].get_payload()
+
+    again = client.post(
+        "/v1/invitations",
+        json={"invitees": [{"email": "new.member@acme.test", "role": "member"}]},
+        headers={"Idempotency-Key": "invite-1"},
+    )
+    assert again.json() == response.json()
+    time.sleep(1)
+    assert len(audit()) == 1
+
+
+def test_requests_without_credentials_get_a_problem_document(suite: Suite) -> None:
+    response = httpx.get(f"{suite.gateway_url}/v1/members")
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["status"] == 401
+
+
+def test_the_gateway_reports_health_readiness_and_its_openapi_document(suite: Suite) -> None:
+    assert httpx.get(f"{suite.gateway_url}/healthz").status_code == 200
+    assert httpx.get(f"{suite.gateway_url}/readyz").status_code == 200
+    document = httpx.get(f"{suite.gateway_url}/openapi.json").json()
+    assert "/v1/invitations" in document["paths"]
