@@ -24,7 +24,7 @@ class SmtpInbox:
     port: int
     messages: list[Message] = field(default_factory=list)
 
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802 - aiosmtpd API
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         self.messages.append(message_from_bytes(envelope.content))  # type: ignore[attr-defined]
         return "250 OK"
 
@@ -39,7 +39,11 @@ def smtp_inbox() -> Iterator[SmtpInbox]:
 
 
 def start_suite(data_dir: Path, smtp_port: int | None = None) -> Suite:
-    extra = {"TENANTRY_MEMBERSHIP_SMTP_HOST": "127.0.0.1", "TENANTRY_MEMBERSHIP_SMTP_PORT": str(smtp_port)} if smtp_port else {}
+    extra = (
+        {"TENANTRY_MEMBERSHIP_SMTP_HOST": "127.0.0.1", "TENANTRY_MEMBERSHIP_SMTP_PORT": str(smtp_port)}
+        if smtp_port
+        else {}
+    )
     suite = Suite(data_dir=data_dir, ports=SuitePorts.free(), extra_env=extra)
     try:
         suite.start()

@@ -16,9 +16,7 @@ from tests.e2e.test_invite_flow import signed_in_client, wait_for
 
 
 def invite(client: httpx.Client, email: str, key: str) -> None:
-    response = client.post(
-        "/v1/invitations", json={"invitees": [{"email": email}]}, headers={"Idempotency-Key": key}
-    )
+    response = client.post("/v1/invitations", json={"invitees": [{"email": email}]}, headers={"Idempotency-Key": key})
     assert response.status_code in (200, 201), response.text
 
 

@@ -6,7 +6,6 @@ from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
 from services.membership.domain.events import DomainEvent
-
 from services.membership.domain.model import Invitation, Member, MemberCounts, MemberQuery, Organization
 
 

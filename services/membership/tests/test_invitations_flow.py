@@ -50,7 +50,7 @@ async def test_owner_invites_a_member_and_the_event_and_email_go_out(
     nats_server: NatsServer,
     tmp_path: Path,
 ) -> None:
-    runtime, stub = membership
+    _runtime, stub = membership
     created = await stub.CreateOrganization(
         pb.CreateOrganizationRequest(
             display_name="Acme", owner_account_id="acc-1", owner_email="Owner@Acme.test", request_id="r1"
