@@ -1,0 +1,177 @@
+"""The outbox, its relay and idempotent consumers against a real nats-server and real databases."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+from tenantry.events.v1 import envelope_pb2, identity_events_pb2
+
+from services.common.db import Database
+from services.common.messaging import (
+    Bus,
+    EventConsumer,
+    Outbox,
+    OutboxRelay,
+    actor_from_principal,
+    messaging_tables,
+    new_envelope,
+    stream_name,
+)
+from services.common.nats_server import NatsServer
+from services.common.principal import system_principal
+from services.common.testing import eventually
+
+metadata = MetaData()
+tables = messaging_tables(metadata)
+effects = Table("effects", metadata, Column("event_id", String(36), primary_key=True), Column("n", Integer))
+
+
+def account_created(email: str) -> envelope_pb2.Envelope:
+    return new_envelope(
+        producer="identity",
+        event_type="account.created",
+        organization_id="org-1",
+        actor=actor_from_principal(system_principal()),
+        payload=identity_events_pb2.AccountCreated(account_id="a", email=email),
+        occurred_at=datetime.now(UTC),
+    )
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    async with database.engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def bus(nats_server: NatsServer) -> AsyncIterator[Bus]:
+    connected = Bus(nats_server.url, "test")
+    connected.start()
+    await connected.connected.wait()
+    yield connected
+    await connected.close()
+
+
+async def stored_messages(bus: Bus, producer: str = "identity") -> int:
+    return int((await bus.jetstream.stream_info(stream_name(producer))).state.messages)
+
+
+async def test_committed_events_are_published_once_even_when_republished(db: Database, bus: Bus) -> None:
+    outbox = Outbox(tables)
+    envelope = account_created("a@acme.test")
+    async with db.write() as connection:
+        await outbox.record(connection, envelope)
+    relay = OutboxRelay(db, tables, bus, "identity")
+    await bus.ensure_stream("identity")
+    assert await relay.publish_pending() == 1
+    assert await relay.publish_pending() == 0
+    # As if the relay had crashed after publishing and before marking: the broker drops the copy.
+    async with db.write() as connection:
+        await connection.execute(tables.outbox.update().values(published_at=None))
+    assert await relay.publish_pending() == 1
+    assert await stored_messages(bus) == 1
+
+
+async def test_a_rolled_back_transaction_publishes_nothing(db: Database, bus: Bus) -> None:
+    outbox = Outbox(tables)
+    with pytest.raises(RuntimeError):
+        async with db.write() as connection:
+            await outbox.record(connection, account_created("b@acme.test"))
+            raise RuntimeError("the use case failed after writing")
+    await bus.ensure_stream("identity")
+    assert await OutboxRelay(db, tables, bus, "identity").publish_pending() == 0
+    assert await stored_messages(bus) == 0
+
+
+async def test_a_redelivered_event_changes_state_only_once(db: Database, bus: Bus) -> None:
+    async def count(connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
+        await connection.execute(insert(effects).values(event_id=envelope.event_id, n=1))
+
+    consumer = EventConsumer(
+        name="counter",
+        db=db,
+        tables=tables,
+        bus=bus,
+        producers=["identity"],
+        handlers={"identity.account.created": count},
+    )
+    envelope = account_created("c@acme.test")
+    assert await consumer.apply(envelope, count) is True
+    assert await consumer.apply(envelope, count) is False
+    async with db.read() as connection:
+        assert await connection.scalar(select(func.count()).select_from(effects)) == 1
+
+
+async def test_a_poison_event_is_parked_and_later_events_keep_flowing(db: Database, bus: Bus) -> None:
+    handled: list[str] = []
+
+    async def fragile(connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
+        created = identity_events_pb2.AccountCreated()
+        envelope.payload.Unpack(created)
+        if created.email.startswith("poison"):
+            raise ValueError("this event can never be handled")
+        handled.append(created.email)
+
+    await bus.ensure_stream("identity")
+    consumer = EventConsumer(
+        name="fragile",
+        db=db,
+        tables=tables,
+        bus=bus,
+        producers=["identity"],
+        handlers={"identity.account.created": fragile},
+        max_deliver=2,
+    )
+    for email in ("poison@acme.test", "fine@acme.test"):
+        envelope = account_created(email)
+        await bus.jetstream.publish(
+            "tenantry.identity.account.created",
+            envelope.SerializeToString(),
+            headers={"Nats-Msg-Id": envelope.event_id},
+        )
+    consumer.start()
+    try:
+        await eventually(lambda: handled == ["fine@acme.test"], timeout=15)
+
+        async def parked() -> int:
+            async with db.read() as connection:
+                return int(await connection.scalar(select(func.count()).select_from(tables.parked_events)) or 0)
+
+        await eventually(parked, timeout=15)
+    finally:
+        await consumer.stop()
+
+
+async def test_a_relay_started_while_nats_is_down_publishes_once_it_is_back(
+    db: Database, nats_server: NatsServer
+) -> None:
+    nats_server.stop()
+    outbox = Outbox(tables)
+    async with db.write() as connection:
+        await outbox.record(connection, account_created("late@acme.test"))
+    bus = Bus(nats_server.url, "late")
+    bus.start()
+    relay = OutboxRelay(db, tables, bus, "identity", poll_seconds=0.1)
+    relay.start()
+    try:
+        nats_server.start()
+
+        async def published() -> bool:
+            async with db.read() as connection:
+                return (
+                    await connection.scalar(
+                        select(func.count()).select_from(tables.outbox).where(tables.outbox.c.published_at.is_(None))
+                    )
+                ) == 0
+
+        await eventually(published, timeout=20)
+    finally:
+        await relay.stop()
+        await bus.close()
