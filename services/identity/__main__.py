@@ -1,0 +1,5 @@
+import sys
+
+from services.identity.main import main
+
+sys.exit(main())

@@ -1,0 +1,37 @@
+"""Identity's settings: environment variables prefixed TENANTRY_IDENTITY_."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from services.common import keys
+from services.common.settings import ServiceSettings
+
+
+class IdentitySettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="TENANTRY_IDENTITY_", extra="ignore")
+    service_name: ClassVar[str] = "identity"
+    default_grpc_port: ClassVar[int] = 50051
+
+    # Private key (PEM) that signs principal tokens; only identity holds it.
+    principal_signing_key: SecretStr = SecretStr("")
+    principal_ttl_seconds: int = 300
+    session_idle_timeout_seconds: int = 30 * 60
+    session_absolute_lifetime_seconds: int = 12 * 3600
+
+    @model_validator(mode="after")
+    def _read_local_signing_key(self) -> IdentitySettings:
+        if not self.principal_signing_key.get_secret_value():
+            path = keys.signing_key_path(self.data_dir)
+            if path.exists():
+                self.principal_signing_key = SecretStr(path.read_text())
+        return self
+
+    def check(self) -> list[str]:
+        problems = super().check()
+        if not self.principal_signing_key.get_secret_value():
+            problems.append("principal_signing_key is empty: identity cannot mint principals")
+        return problems
