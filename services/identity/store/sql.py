@@ -15,6 +15,7 @@ from services.common import idempotency
 from services.common.clock import Clock
 from services.common.db import Database
 from services.common.messaging import Outbox
+from services.common.projections import upsert_if_newer
 from services.identity.domain.events import DomainEvent
 from services.identity.domain.model import Account, ApiKey, Membership, Session
 from services.identity.store.tables import accounts, api_keys, idempotency_keys, memberships, sessions
@@ -180,37 +181,17 @@ class SqlIdentityTransaction:
 
     async def upsert_membership(self, membership: Membership) -> bool:
         """Apply a member's state if it is newer than what we hold (out-of-order and replay safe)."""
-        values = {
-            "account_id": membership.account_id,
-            "permissions": json.dumps(sorted(membership.permissions)),
-            "status": membership.status,
-            "version": membership.version,
-        }
-        updated = await self.connection.execute(
-            update(memberships)
-            .where(
-                memberships.c.organization_id == membership.organization_id,
-                memberships.c.member_id == membership.member_id,
-                memberships.c.version < membership.version,
-            )
-            .values(**values)
+        return await upsert_if_newer(
+            self.connection,
+            memberships,
+            {"organization_id": membership.organization_id, "member_id": membership.member_id},
+            {
+                "account_id": membership.account_id,
+                "permissions": json.dumps(sorted(membership.permissions)),
+                "status": membership.status,
+            },
+            membership.version,
         )
-        if updated.rowcount:
-            return True
-        exists = await self._one(
-            select(memberships.c.version).where(
-                memberships.c.organization_id == membership.organization_id,
-                memberships.c.member_id == membership.member_id,
-            )
-        )
-        if exists is not None:
-            return False
-        await self.connection.execute(
-            insert(memberships).values(
-                organization_id=membership.organization_id, member_id=membership.member_id, **values
-            )
-        )
-        return True
 
     async def load_idempotent(self, scope: str, operation: str, request_id: str) -> bytes | None:
         return await idempotency.load_response(self.connection, idempotency_keys, scope, operation, request_id)

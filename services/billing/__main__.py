@@ -1,0 +1,5 @@
+import sys
+
+from services.billing.main import main
+
+sys.exit(main())

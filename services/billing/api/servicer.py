@@ -1,0 +1,30 @@
+"""BillingService over gRPC: parse, call one use case, convert."""
+
+from __future__ import annotations
+
+import grpc
+from tenantry.billing.v1 import billing_service_pb2 as pb
+from tenantry.billing.v1 import billing_service_pb2_grpc as pb_grpc
+
+from services.billing.domain.use_cases import BillingUseCases
+from services.common.principal import current_call
+
+
+class BillingServicer(pb_grpc.BillingServiceServicer):
+    def __init__(self, use_cases: BillingUseCases):
+        self._use_cases = use_cases
+
+    async def GetSeatUsage(
+        self, request: pb.GetSeatUsageRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetSeatUsageResponse:
+        usage = await self._use_cases.seat_usage(current_call().require_principal(), request.organization_id)
+        return pb.GetSeatUsageResponse(
+            seat_usage=pb.SeatUsage(
+                organization_id=usage.organization_id,
+                purchased=usage.purchased,
+                active=usage.active,
+                invited=usage.invited,
+                in_use=usage.in_use,
+                available=usage.available,
+            )
+        )

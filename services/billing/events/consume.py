@@ -1,0 +1,41 @@
+"""Billing's projection of membership: organizations get a subscription, members hold seats."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+from tenantry.events.v1 import envelope_pb2
+
+from services.billing.domain.model import SeatHolder, Subscription, seat_status
+from services.billing.store.sql import SqlBillingTransaction
+from services.common.clock import Clock
+from services.common.member_events import MEMBER_EVENT_TYPES, member_state
+from services.common.messaging import EventHandler
+
+SEATS_CONSUMER = "billing-seats"
+
+
+class SeatProjection:
+    def __init__(self, default_seats: int, clock: Clock):
+        self._default_seats = default_seats
+        self._clock = clock
+
+    async def on_organization_created(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
+        await SqlBillingTransaction(connection).ensure_subscription(
+            Subscription(envelope.organization_id, self._default_seats, self._clock.now())
+        )
+
+    async def on_member_changed(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
+        member = member_state(envelope)
+        holder = SeatHolder(
+            organization_id=envelope.organization_id,
+            member_id=member.member_id,
+            status=seat_status(member.status, member.seat_consuming),
+            version=member.version,
+        )
+        await SqlBillingTransaction(connection).upsert_seat_holder(holder, self._clock.now())
+
+    def handlers(self) -> dict[str, EventHandler]:
+        return {
+            "membership.organization.created": self.on_organization_created,
+            **dict.fromkeys(MEMBER_EVENT_TYPES, self.on_member_changed),
+        }
