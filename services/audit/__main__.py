@@ -1,0 +1,5 @@
+import sys
+
+from services.audit.main import main
+
+sys.exit(main())

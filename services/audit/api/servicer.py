@@ -1,0 +1,68 @@
+"""AuditService over gRPC: parse, call one use case, convert."""
+
+from __future__ import annotations
+
+import grpc
+from tenantry.audit.v1 import audit_service_pb2 as pb
+from tenantry.audit.v1 import audit_service_pb2_grpc as pb_grpc
+from tenantry.common.v1 import common_pb2
+
+from services.audit.domain.model import AuditEntry
+from services.audit.domain.use_cases import AuditUseCases, EntryQuery
+from services.common.filters import parse_equality_filter
+from services.common.messaging import timestamp
+from services.common.pagination import PageTokens, page_size
+from services.common.principal import current_call
+
+
+def entry_to_proto(entry: AuditEntry) -> pb.AuditEntry:
+    record = entry.record
+    actor_type = f"ACTOR_TYPE_{record.actor_type.upper()}"
+    return pb.AuditEntry(
+        id=record.id,
+        organization_id=record.organization_id,
+        action=record.action,
+        actor=common_pb2.Actor(
+            type=common_pb2.ActorType.Value(actor_type) if actor_type in common_pb2.ActorType.keys() else 0,
+            id=record.actor_id,
+            display=record.actor_display,
+            ip_address=record.actor_ip,
+            user_agent=record.actor_user_agent,
+        ),
+        target_type=record.target_type,
+        target_id=record.target_id,
+        target_display=record.target_display,
+        occur_time=timestamp(record.occurred_at),
+        request_id=record.request_id,
+        sequence=entry.sequence,
+        hash=entry.hash,
+    )
+
+
+class AuditServicer(pb_grpc.AuditServiceServicer):
+    def __init__(self, use_cases: AuditUseCases, page_tokens: PageTokens):
+        self._use_cases = use_cases
+        self._page_tokens = page_tokens
+
+    async def ListAuditEntries(
+        self, request: pb.ListAuditEntriesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListAuditEntriesResponse:
+        principal = current_call().require_principal()
+        filters = parse_equality_filter(request.filter, {"action", "actor_id", "target_id"})
+        scope = f"audit:{request.organization_id}:{request.filter}"
+        position = self._page_tokens.decode(scope, request.page_token)
+        limit = page_size(request.page_size)
+        entries = await self._use_cases.list_entries(
+            principal,
+            EntryQuery(
+                organization_id=request.organization_id,
+                limit=limit + 1,
+                before_sequence=int(position["sequence"]) if position else None,
+                action=filters.get("action"),
+                actor_id=filters.get("actor_id"),
+                target_id=filters.get("target_id"),
+            ),
+        )
+        page, more = entries[:limit], len(entries) > limit
+        next_token = self._page_tokens.encode(scope, {"sequence": page[-1].sequence}) if more else ""
+        return pb.ListAuditEntriesResponse(entries=[entry_to_proto(e) for e in page], next_page_token=next_token)

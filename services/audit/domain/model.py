@@ -1,0 +1,82 @@
+"""Audit entries and their hash chain, pure.
+
+Each organization's entries form a chain: an entry's hash covers its own fields and the previous
+entry's hash, so editing, deleting, reordering or truncating entries breaks verification at the first
+changed position.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+GENESIS_HASH = "0" * 64
+MAX_FIELD = 1024
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """What an event says happened, before it has a place in a chain."""
+
+    id: str
+    organization_id: str
+    action: str
+    event_type: str
+    actor_type: str
+    actor_id: str
+    actor_display: str
+    actor_ip: str
+    actor_user_agent: str
+    target_type: str
+    target_id: str
+    target_display: str
+    occurred_at: datetime
+    request_id: str
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    record: AuditRecord
+    sequence: int
+    prev_hash: str
+    hash: str
+    recorded_at: datetime
+
+
+def action_of(event_type: str) -> str:
+    """'membership.member.invited' -> 'member.invited'."""
+    return event_type.split(".", 1)[1] if "." in event_type else event_type
+
+
+def capped(value: str) -> str:
+    return value[:MAX_FIELD]
+
+
+def entry_hash(record: AuditRecord, sequence: int, prev_hash: str) -> str:
+    fields = asdict(record)
+    fields["occurred_at"] = record.occurred_at.isoformat()
+    fields["sequence"] = sequence
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+
+
+def chain(record: AuditRecord, head_sequence: int, head_hash: str, recorded_at: datetime) -> AuditEntry:
+    sequence = head_sequence + 1
+    return AuditEntry(record, sequence, head_hash, entry_hash(record, sequence, head_hash), recorded_at)
+
+
+def first_broken_sequence(entries: Iterable[AuditEntry]) -> int | None:
+    """The position of the first entry that does not verify, or None when the chain is intact."""
+    expected_sequence, previous = 1, GENESIS_HASH
+    for entry in entries:
+        if (
+            entry.sequence != expected_sequence
+            or entry.prev_hash != previous
+            or entry.hash != entry_hash(entry.record, entry.sequence, previous)
+        ):
+            return expected_sequence
+        expected_sequence, previous = expected_sequence + 1, entry.hash
+    return None

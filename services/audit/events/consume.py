@@ -1,0 +1,49 @@
+"""The audit log records every event of every producer."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+from tenantry.common.v1 import common_pb2
+from tenantry.events.v1 import envelope_pb2
+
+from services.audit.domain.model import AuditRecord, action_of, capped
+from services.audit.domain.use_cases import append_record
+from services.audit.store.sql import SqlAuditTransaction
+from services.common.clock import Clock
+
+AUDIT_CONSUMER = "audit-log"
+PRODUCERS = ["identity", "membership", "billing"]
+
+
+def actor_type_name(value: int) -> str:
+    name = common_pb2.ActorType.Name(value) if value in common_pb2.ActorType.values() else "ACTOR_TYPE_UNSPECIFIED"
+    return name.removeprefix("ACTOR_TYPE_").lower()
+
+
+def record_of(envelope: envelope_pb2.Envelope) -> AuditRecord:
+    return AuditRecord(
+        id=envelope.event_id,
+        organization_id=envelope.organization_id,
+        action=capped(action_of(envelope.type)),
+        event_type=capped(envelope.type),
+        actor_type=actor_type_name(envelope.actor.type),
+        actor_id=capped(envelope.actor.id),
+        actor_display=capped(envelope.actor.display),
+        actor_ip=capped(envelope.actor.ip_address),
+        actor_user_agent=capped(envelope.actor.user_agent),
+        target_type=capped(envelope.target.type),
+        target_id=capped(envelope.target.id),
+        target_display=capped(envelope.target.display),
+        occurred_at=envelope.occurred_at.ToDatetime(tzinfo=UTC),
+        request_id=capped(envelope.request_id),
+    )
+
+
+class AuditRecorder:
+    def __init__(self, clock: Clock):
+        self._clock = clock
+
+    async def record(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
+        await append_record(SqlAuditTransaction(connection), record_of(envelope), self._clock.now())

@@ -1,0 +1,118 @@
+"""Audit's queries. Entries are only ever inserted and selected."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import Row, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.audit.domain.model import GENESIS_HASH, AuditEntry, AuditRecord
+from services.audit.domain.use_cases import EntryQuery
+from services.audit.store.tables import audit_entries, chain_heads
+from services.common.db import Database
+from services.common.errors import Aborted
+
+
+def _entry(row: Row) -> AuditEntry:
+    record = AuditRecord(
+        id=row.id,
+        organization_id=row.organization_id,
+        action=row.action,
+        event_type=row.event_type,
+        actor_type=row.actor_type,
+        actor_id=row.actor_id,
+        actor_display=row.actor_display,
+        actor_ip=row.actor_ip,
+        actor_user_agent=row.actor_user_agent,
+        target_type=row.target_type,
+        target_id=row.target_id,
+        target_display=row.target_display,
+        occurred_at=row.occurred_at,
+        request_id=row.request_id,
+    )
+    return AuditEntry(record, row.sequence, row.prev_hash, row.hash, row.recorded_at)
+
+
+class SqlAuditTransaction:
+    def __init__(self, connection: AsyncConnection):
+        self.connection = connection
+
+    async def chain_head(self, organization_id: str) -> tuple[int, str]:
+        statement = select(chain_heads.c.sequence, chain_heads.c.hash).where(
+            chain_heads.c.organization_id == organization_id
+        )
+        if self.connection.dialect.name == "postgresql":
+            statement = statement.with_for_update()
+        row = (await self.connection.execute(statement)).first()
+        return (row.sequence, row.hash) if row else (0, GENESIS_HASH)
+
+    async def append(self, entry: AuditEntry) -> None:
+        record = entry.record
+        await self.connection.execute(
+            insert(audit_entries).values(
+                id=record.id,
+                organization_id=record.organization_id,
+                sequence=entry.sequence,
+                action=record.action,
+                event_type=record.event_type,
+                actor_type=record.actor_type,
+                actor_id=record.actor_id,
+                actor_display=record.actor_display,
+                actor_ip=record.actor_ip,
+                actor_user_agent=record.actor_user_agent,
+                target_type=record.target_type,
+                target_id=record.target_id,
+                target_display=record.target_display,
+                occurred_at=record.occurred_at,
+                recorded_at=entry.recorded_at,
+                request_id=record.request_id,
+                prev_hash=entry.prev_hash,
+                hash=entry.hash,
+            )
+        )
+        if entry.sequence == 1:
+            await self.connection.execute(
+                insert(chain_heads).values(organization_id=record.organization_id, sequence=1, hash=entry.hash)
+            )
+            return
+        moved = await self.connection.execute(
+            update(chain_heads)
+            .where(chain_heads.c.organization_id == record.organization_id, chain_heads.c.sequence == entry.sequence - 1)
+            .values(sequence=entry.sequence, hash=entry.hash)
+        )
+        if moved.rowcount != 1:
+            raise Aborted("Another writer advanced this audit chain; retry.")
+
+    async def list_entries(self, query: EntryQuery) -> list[AuditEntry]:
+        statement = select(audit_entries).where(audit_entries.c.organization_id == query.organization_id)
+        if query.action:
+            statement = statement.where(audit_entries.c.action == query.action)
+        if query.actor_id:
+            statement = statement.where(audit_entries.c.actor_id == query.actor_id)
+        if query.target_id:
+            statement = statement.where(audit_entries.c.target_id == query.target_id)
+        if query.before_sequence is not None:
+            statement = statement.where(audit_entries.c.sequence < query.before_sequence)
+        statement = statement.order_by(audit_entries.c.sequence.desc()).limit(query.limit)
+        return [_entry(row) for row in await self.connection.execute(statement)]
+
+    async def entries_in_order(self, organization_id: str) -> AsyncIterator[AuditEntry]:
+        result = await self.connection.stream(
+            select(audit_entries)
+            .where(audit_entries.c.organization_id == organization_id)
+            .order_by(audit_entries.c.sequence)
+        )
+        async for row in result:
+            yield _entry(row)
+
+
+class SqlAuditStore:
+    def __init__(self, db: Database):
+        self._db = db
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[SqlAuditTransaction]:
+        async with self._db.read() as connection:
+            yield SqlAuditTransaction(connection)
