@@ -30,7 +30,9 @@ def build(settings: AuditSettings, clock: Clock | None = None) -> ServiceRuntime
     db = Database(settings.database_url)
     bus = Bus(settings.nats_url, name="audit")
     public_key = settings.principal_public_key.get_secret_value()
-    servicer = AuditServicer(AuditUseCases(SqlAuditStore(db), clock), PageTokens(settings.secret_key.get_secret_value()))
+    servicer = AuditServicer(
+        AuditUseCases(SqlAuditStore(db), clock), PageTokens(settings.secret_key.get_secret_value())
+    )
     return ServiceRuntime(
         name="audit",
         settings=settings,

@@ -51,7 +51,11 @@ def build(settings: IdentitySettings, clock: Clock | None = None) -> ServiceRunt
             host=settings.grpc_host,
             port=settings.grpc_port,
             registrations=[
-                (identity_service_pb2_grpc.add_IdentityServiceServicer_to_server, IdentityServicer(use_cases), SERVICE_NAME)
+                (
+                    identity_service_pb2_grpc.add_IdentityServiceServicer_to_server,
+                    IdentityServicer(use_cases),
+                    SERVICE_NAME,
+                )
             ],
             verifier=PrincipalVerifier(public_key, clock) if public_key else None,
         ),

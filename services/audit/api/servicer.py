@@ -10,20 +10,19 @@ from tenantry.common.v1 import common_pb2
 from services.audit.domain.model import AuditEntry
 from services.audit.domain.use_cases import AuditUseCases, EntryQuery
 from services.common.filters import parse_equality_filter
-from services.common.messaging import timestamp
+from services.common.messaging import ACTOR_TYPES, timestamp
 from services.common.pagination import PageTokens, page_size
 from services.common.principal import current_call
 
 
 def entry_to_proto(entry: AuditEntry) -> pb.AuditEntry:
     record = entry.record
-    actor_type = f"ACTOR_TYPE_{record.actor_type.upper()}"
     return pb.AuditEntry(
         id=record.id,
         organization_id=record.organization_id,
         action=record.action,
         actor=common_pb2.Actor(
-            type=common_pb2.ActorType.Value(actor_type) if actor_type in common_pb2.ActorType.keys() else 0,
+            type=ACTOR_TYPES.get(record.actor_type, common_pb2.ACTOR_TYPE_UNSPECIFIED),
             id=record.actor_id,
             display=record.actor_display,
             ip_address=record.actor_ip,

@@ -79,7 +79,9 @@ class SqlAuditTransaction:
             return
         moved = await self.connection.execute(
             update(chain_heads)
-            .where(chain_heads.c.organization_id == record.organization_id, chain_heads.c.sequence == entry.sequence - 1)
+            .where(
+                chain_heads.c.organization_id == record.organization_id, chain_heads.c.sequence == entry.sequence - 1
+            )
             .values(sequence=entry.sequence, hash=entry.hash)
         )
         if moved.rowcount != 1:

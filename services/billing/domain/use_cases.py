@@ -6,9 +6,9 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Protocol
 
+from services.billing.domain.model import SeatHolder, SeatUsage, Subscription
 from services.common.errors import NotFound
 from services.common.principal import Principal
-from services.billing.domain.model import SeatHolder, SeatUsage, Subscription
 
 BILLING_READ = "billing.read"
 

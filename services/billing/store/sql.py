@@ -21,7 +21,9 @@ class SqlBillingTransaction:
 
     async def get_subscription(self, organization_id: str) -> Subscription | None:
         row = (
-            await self.connection.execute(select(subscriptions).where(subscriptions.c.organization_id == organization_id))
+            await self.connection.execute(
+                select(subscriptions).where(subscriptions.c.organization_id == organization_id)
+            )
         ).first()
         return Subscription(row.organization_id, row.seats_purchased, row.created_at) if row else None
 

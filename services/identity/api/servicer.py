@@ -120,9 +120,7 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
             call.require_principal(),
             name=request.name,
             permissions=list(request.permissions),
-            expires_at=request.expire_time.ToDatetime(tzinfo=UTC)
-            if request.HasField("expire_time")
-            else None,
+            expires_at=request.expire_time.ToDatetime(tzinfo=UTC) if request.HasField("expire_time") else None,
             request_id=request.request_id or call.request_id,
         )
         return pb.CreateApiKeyResponse(api_key=api_key_to_proto(created.api_key), secret=created.secret)

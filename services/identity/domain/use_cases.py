@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from services.common.clock import Clock
-from services.common.errors import AlreadyExists, FieldViolation, InvalidArgument, NotFound, PermissionDenied, Unauthenticated
+from services.common.errors import (
+    AlreadyExists,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    Unauthenticated,
+)
 from services.common.ids import new_id, new_secret_token
 from services.common.principal import (
     ACTOR_API_KEY,
@@ -106,7 +113,9 @@ class IdentityUseCases:
             await tx.insert_account(account)
             await tx.record_events(AccountCreated(principal, now, request_id, account))
             if request_id:
-                await tx.save_idempotent("", "CreateAccount", request_id, json.dumps({"account_id": account.id}).encode())
+                await tx.save_idempotent(
+                    "", "CreateAccount", request_id, json.dumps({"account_id": account.id}).encode()
+                )
         return account
 
     async def sign_in(
@@ -154,7 +163,9 @@ class IdentityUseCases:
             if new_hash:
                 await tx.update_password_hash(account.id, new_hash)
             await tx.insert_session(session)
-            await tx.record_events(SessionStarted(_user_actor(account, session, actor), now, "", session, account.email))
+            await tx.record_events(
+                SessionStarted(_user_actor(account, session, actor), now, "", session, account.email)
+            )
         return token, session
 
     async def sign_out(self, principal: Principal, session_id: str) -> None:
@@ -258,7 +269,9 @@ class IdentityUseCases:
             )
         now = self._clock.now()
         if expires_at is not None and expires_at <= now:
-            raise InvalidArgument("expire_time is in the past.", [FieldViolation("expire_time", "must be in the future")])
+            raise InvalidArgument(
+                "expire_time is in the past.", [FieldViolation("expire_time", "must be in the future")]
+            )
         prefix = secrets.token_hex(6)
         secret = f"{API_KEY_PREFIX}_{prefix}_{new_secret_token()}"
         api_key = ApiKey(
@@ -282,7 +295,10 @@ class IdentityUseCases:
             await tx.insert_api_key(api_key)
             if request_id:
                 await tx.save_idempotent(
-                    principal.organization_id, "CreateApiKey", request_id, json.dumps({"api_key_id": api_key.id}).encode()
+                    principal.organization_id,
+                    "CreateApiKey",
+                    request_id,
+                    json.dumps({"api_key_id": api_key.id}).encode(),
                 )
         return NewApiKey(api_key, secret)
 
@@ -305,4 +321,3 @@ def _user_actor(account: Account, session: Session, anonymous: Principal) -> Pri
         ip_address=anonymous.ip_address,
         user_agent=anonymous.user_agent,
     )
-

@@ -1,6 +1,6 @@
 """Alembic environment of the billing database."""
 
-from services.common.migrations import run_env
 from services.billing.store.tables import metadata
+from services.common.migrations import run_env
 
 run_env(metadata)

@@ -1,0 +1,52 @@
+"""gRPC clients of the four services, one channel each, traced (the trace context rides in metadata)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from opentelemetry.instrumentation.grpc import aio_client_interceptors
+from tenantry.audit.v1 import audit_service_pb2_grpc
+from tenantry.billing.v1 import billing_service_pb2_grpc
+from tenantry.identity.v1 import identity_service_pb2_grpc
+from tenantry.membership.v1 import membership_service_pb2_grpc
+
+from gateway.settings import GatewaySettings
+
+
+class ServiceClients:
+    def __init__(self, settings: GatewaySettings):
+        self.addresses = {
+            "identity": settings.identity_address,
+            "membership": settings.membership_address,
+            "billing": settings.billing_address,
+            "audit": settings.audit_address,
+        }
+        self.timeout = settings.call_timeout_seconds
+        self._channels = {
+            name: grpc.aio.insecure_channel(address, interceptors=aio_client_interceptors())
+            for name, address in self.addresses.items()
+        }
+        self.identity = identity_service_pb2_grpc.IdentityServiceStub(self._channels["identity"])
+        self.membership = membership_service_pb2_grpc.MembershipServiceStub(self._channels["membership"])
+        self.billing = billing_service_pb2_grpc.BillingServiceStub(self._channels["billing"])
+        self.audit = audit_service_pb2_grpc.AuditServiceStub(self._channels["audit"])
+
+    async def unready(self) -> list[str]:
+        """Services that do not answer SERVING to the gRPC health check."""
+
+        async def check(name: str) -> str | None:
+            try:
+                reply = await health_pb2_grpc.HealthStub(self._channels[name]).Check(
+                    health_pb2.HealthCheckRequest(), timeout=1.5
+                )
+            except grpc.aio.AioRpcError:
+                return name
+            return None if reply.status == health_pb2.HealthCheckResponse.SERVING else name
+
+        results = await asyncio.gather(*(check(name) for name in self._channels))
+        return [name for name in results if name]
+
+    async def close(self) -> None:
+        await asyncio.gather(*(channel.close() for channel in self._channels.values()))

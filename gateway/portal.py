@@ -1,0 +1,138 @@
+"""The admin portal: server-rendered pages over the same service calls as the REST API."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import grpc
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.templating import Jinja2Templates
+from tenantry.audit.v1 import audit_service_pb2 as audit_pb
+from tenantry.billing.v1 import billing_service_pb2 as billing_pb
+from tenantry.identity.v1 import identity_service_pb2 as identity_pb
+from tenantry.membership.v1 import membership_service_pb2 as membership_pb
+
+from gateway import convert
+from gateway.api import set_session_cookie
+from gateway.auth import AuthError, Caller, client_ip, request_metadata, same_origin
+from gateway.settings import GatewaySettings
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+MAX_FORM_FIELD = 1024
+
+
+async def _caller(request: Request) -> Caller | None:
+    try:
+        return await request.app.state.authenticator.authenticate(request)
+    except (AuthError, grpc.aio.AioRpcError):
+        return None
+
+
+def _page(request: Request, name: str, status: int = 200, **values: object) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, values, status_code=status)
+
+
+def build_portal_routes(settings: GatewaySettings) -> list[Route]:
+    async def home(request: Request) -> Response:
+        if await _caller(request) is not None:
+            return RedirectResponse("/portal", status_code=303)
+        return _page(request, "sign_in.html", error="")
+
+    async def sign_in(request: Request) -> Response:
+        if not same_origin(request, settings):
+            return _page(request, "sign_in.html", 403, error="This sign-in did not come from this site.")
+        form = await request.form(max_files=0, max_fields=10)
+        email, password = str(form.get("email", ""))[:MAX_FORM_FIELD], str(form.get("password", ""))[:MAX_FORM_FIELD]
+        clients = request.app.state.clients
+        try:
+            reply = await clients.identity.CreateSession(
+                identity_pb.CreateSessionRequest(
+                    email=email,
+                    password=password,
+                    ip_address=client_ip(request),
+                    user_agent=request.headers.get("user-agent", "")[:512],
+                ),
+                timeout=clients.timeout,
+            )
+        except grpc.aio.AioRpcError as exc:
+            message = exc.details() if exc.code() == grpc.StatusCode.UNAUTHENTICATED else "Sign-in is unavailable."
+            return _page(request, "sign_in.html", 401, error=message, email=email)
+        response = RedirectResponse("/portal", status_code=303)
+        set_session_cookie(response, settings, reply.session_token, reply.session.expire_time)
+        return response
+
+    async def overview(request: Request) -> Response:
+        caller = await _caller(request)
+        if caller is None:
+            return RedirectResponse("/", status_code=303)
+        clients, metadata = request.app.state.clients, request_metadata(request, caller)
+        try:
+            organization = (
+                await clients.membership.GetOrganization(
+                    membership_pb.GetOrganizationRequest(organization_id=caller.organization_id),
+                    metadata=metadata,
+                    timeout=clients.timeout,
+                )
+            ).organization
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() in (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.NOT_FOUND):
+                return _page(request, "forbidden.html", 403, email=caller.principal.actor.display)
+            raise
+        permissions = set(caller.principal.permissions)
+        seats = entries = None
+        if "billing.read" in permissions:
+            seats = convert.seat_usage(
+                (
+                    await clients.billing.GetSeatUsage(
+                        billing_pb.GetSeatUsageRequest(organization_id=caller.organization_id),
+                        metadata=metadata,
+                        timeout=clients.timeout,
+                    )
+                ).seat_usage
+            )
+        if "audit.read" in permissions:
+            entries = [
+                convert.audit_entry(e)
+                for e in (
+                    await clients.audit.ListAuditEntries(
+                        audit_pb.ListAuditEntriesRequest(organization_id=caller.organization_id, page_size=10),
+                        metadata=metadata,
+                        timeout=clients.timeout,
+                    )
+                ).entries
+            ]
+        return _page(
+            request,
+            "overview.html",
+            organization=convert.organization(organization),
+            seats=seats,
+            entries=entries,
+            email=caller.principal.actor.display,
+        )
+
+    async def sign_out(request: Request) -> Response:
+        if not same_origin(request, settings):
+            return _page(request, "sign_in.html", 403, error="This sign-out did not come from this site.")
+        caller = await _caller(request)
+        if caller is not None:
+            clients = request.app.state.clients
+            with contextlib.suppress(grpc.aio.AioRpcError):
+                await clients.identity.DeleteSession(
+                    identity_pb.DeleteSessionRequest(session_id=caller.principal.credential_id),
+                    metadata=request_metadata(request, caller),
+                    timeout=clients.timeout,
+                )
+            request.app.state.authenticator.forget(request)
+        response = RedirectResponse("/", status_code=303)
+        response.delete_cookie(settings.cookie_name, path="/", secure=settings.cookie_secure, httponly=True)
+        return response
+
+    return [
+        Route("/", home, methods=["GET"]),
+        Route("/portal/sign-in", sign_in, methods=["POST"]),
+        Route("/portal", overview, methods=["GET"]),
+        Route("/portal/sign-out", sign_out, methods=["POST"]),
+    ]
