@@ -93,7 +93,8 @@ class Authenticator:
             expires_at=now + min(self._settings.auth_cache_seconds, max(token_lifetime - 30, 0)),
             via_cookie=kind == "session_token",
         )
-        self._cache[key] = caller
+        if caller.organization_id:  # an organization may still be on its way from membership's events
+            self._cache[key] = caller
         while len(self._cache) > self._settings.auth_cache_size:
             self._cache.popitem(last=False)
         return caller

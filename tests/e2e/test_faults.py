@@ -50,52 +50,52 @@ def stream_messages(url: str, producer: str) -> int:
 
 
 def test_invitations_made_while_nats_is_down_all_reach_audit_and_billing_exactly_once(suite: Suite) -> None:
-    client = signed_in_client(suite, create_owner(suite))
-    for number in range(100):
-        if number == 30:
-            suite.stop_nats()
-        if number == 70:
-            suite.start_nats()
-        invite(client, f"person{number}@acme.test", f"invite-{number}")
+    with signed_in_client(suite, create_owner(suite)) as client:
+        for number in range(100):
+            if number == 30:
+                suite.stop_nats()
+            if number == 70:
+                suite.start_nats()
+            invite(client, f"person{number}@acme.test", f"invite-{number}")
 
-    wait_for(lambda: audit_count(client) >= 100 and invited_seats(client) >= 100, timeout=90)
-    time.sleep(2)  # anything duplicated would show up by now
-    assert audit_count(client) == 100
-    assert invited_seats(client) == 100
+        wait_for(lambda: audit_count(client) >= 100 and invited_seats(client) >= 100, timeout=90)
+        time.sleep(2)  # anything duplicated would show up by now
+        assert audit_count(client) == 100
+        assert invited_seats(client) == 100
 
 
 def test_an_event_committed_just_before_a_crash_is_delivered_once_after_restart(suite: Suite) -> None:
-    client = signed_in_client(suite, create_owner(suite))
-    suite.stop_nats()
-    invite(client, "survivor@acme.test", "crash-1")  # committed with its outbox row; not publishable
-    suite.kill("membership")
-    suite.start_nats()
-    suite.start_process("membership")
+    with signed_in_client(suite, create_owner(suite)) as client:
+        suite.stop_nats()
+        invite(client, "survivor@acme.test", "crash-1")  # committed with its outbox row; not publishable
+        suite.kill("membership")
+        suite.start_nats()
+        suite.start_process("membership")
 
-    wait_for(lambda: audit_count(client) == 1 and invited_seats(client) == 1, timeout=60)
-    time.sleep(2)
-    assert audit_count(client) == 1
+        wait_for(lambda: audit_count(client) == 1 and invited_seats(client) == 1, timeout=60)
+        time.sleep(2)
+        assert audit_count(client) == 1
 
 
 def test_an_event_republished_after_a_crash_before_it_was_marked_sent_is_stored_once(suite: Suite) -> None:
-    client = signed_in_client(suite, create_owner(suite))
-    invite(client, "twice@acme.test", "republish-1")
-    wait_for(lambda: audit_count(client) == 1, timeout=30)
-    stored_before = stream_messages(suite.effective_nats_url, "membership")
+    with signed_in_client(suite, create_owner(suite)) as client:
+        invite(client, "twice@acme.test", "republish-1")
+        wait_for(lambda: audit_count(client) == 1, timeout=30)
+        stored_before = stream_messages(suite.effective_nats_url, "membership")
 
-    suite.kill("membership")
-    # As if the process had died after publishing but before marking the row: unmark the newest row.
-    with sqlite3.connect(suite.data_dir / "membership.db") as database:
-        database.execute(
-            "UPDATE outbox SET published_at = NULL WHERE id = (SELECT id FROM outbox ORDER BY id DESC LIMIT 1)"
-        )
-    suite.start_process("membership")
-
-    def republished() -> bool:
+        suite.kill("membership")
+        # As if the process had died after publishing but before marking the row: unmark the newest row.
         with sqlite3.connect(suite.data_dir / "membership.db") as database:
-            return database.execute("SELECT count(*) FROM outbox WHERE published_at IS NULL").fetchone()[0] == 0
+            database.execute(
+                "UPDATE outbox SET published_at = NULL WHERE id = (SELECT id FROM outbox ORDER BY id DESC LIMIT 1)"
+            )
+        suite.start_process("membership")
 
-    wait_for(republished, timeout=30)
-    assert stream_messages(suite.effective_nats_url, "membership") == stored_before
-    time.sleep(1)
-    assert audit_count(client) == 1
+        def republished() -> bool:
+            with sqlite3.connect(suite.data_dir / "membership.db") as database:
+                return database.execute("SELECT count(*) FROM outbox WHERE published_at IS NULL").fetchone()[0] == 0
+
+        wait_for(republished, timeout=30)
+        assert stream_messages(suite.effective_nats_url, "membership") == stored_before
+        time.sleep(1)
+        assert audit_count(client) == 1

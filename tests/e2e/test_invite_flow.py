@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -23,64 +24,64 @@ def wait_for(check: Callable[[], Any], timeout: float = 10.0) -> Any:
         time.sleep(0.05)
 
 
-def signed_in_client(suite: Suite, owner: Owner) -> httpx.Client:
-    client = httpx.Client(base_url=suite.gateway_url, headers={"Origin": suite.gateway_url}, timeout=15)
-    response = client.post("/v1/sessions", json={"email": owner.email, "password": owner.password})
-    assert response.status_code in (200, 201), response.text
-    return client
+@contextmanager
+def signed_in_client(suite: Suite, owner: Owner) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=suite.gateway_url, headers={"Origin": suite.gateway_url}, timeout=15) as client:
+        response = client.post("/v1/sessions", json={"email": owner.email, "password": owner.password})
+        assert response.status_code in (200, 201), response.text
+        yield client
 
 
 def test_owner_invites_a_member_and_membership_mail_billing_and_audit_reflect_it_within_a_second(
     suite: Suite, smtp_inbox: SmtpInbox
 ) -> None:
     owner = create_owner(suite)
-    client = signed_in_client(suite, owner)
+    with signed_in_client(suite, owner) as client:
+        response = client.post(
+            "/v1/invitations",
+            json={"invitees": [{"email": "new.member@acme.test", "role": "member"}]},
+            headers={"Idempotency-Key": "invite-1", "User-Agent": "e2e-test/1.0"},
+        )
+        assert response.status_code in (200, 201), response.text
+        invited_at = time.monotonic()
 
-    response = client.post(
-        "/v1/invitations",
-        json={"invitees": [{"email": "new.member@acme.test", "role": "member"}]},
-        headers={"Idempotency-Key": "invite-1", "User-Agent": "e2e-test/1.0"},
-    )
-    assert response.status_code in (200, 201), response.text
-    invited_at = time.monotonic()
+        members = client.get("/v1/members", params={"status": "invited"}).json()["members"]
+        assert [m["email"] for m in members] == ["new.member@acme.test"]
 
-    members = client.get("/v1/members", params={"status": "invited"}).json()["members"]
-    assert [m["email"] for m in members] == ["new.member@acme.test"]
+        def seats() -> dict[str, Any] | None:
+            usage = client.get("/v1/billing/seats").json()
+            return usage if usage.get("invited") == 1 else None
 
-    def seats() -> dict[str, Any] | None:
-        usage = client.get("/v1/billing/seats").json()
-        return usage if usage.get("invited") == 1 else None
+        def audit() -> list[dict[str, Any]]:
+            return client.get("/v1/audit/entries", params={"action": "member.invited"}).json()["entries"]
 
-    def audit() -> list[dict[str, Any]]:
-        return client.get("/v1/audit/entries", params={"action": "member.invited"}).json()["entries"]
+        def mail() -> list[Any]:
+            return smtp_inbox.messages
 
-    def mail() -> list[Any]:
-        return smtp_inbox.messages
+        usage = wait_for(seats, timeout=5)
+        entries = wait_for(audit, timeout=5)
+        messages = wait_for(mail, timeout=5)
+        elapsed = time.monotonic() - invited_at
+        assert elapsed < 5, f"propagation took {elapsed:.2f}s"
 
-    usage = wait_for(seats, timeout=5)
-    entries = wait_for(audit, timeout=5)
-    messages = wait_for(mail, timeout=5)
-    elapsed = time.monotonic() - invited_at
-    assert elapsed < 5, f"propagation took {elapsed:.2f}s"
+        assert usage["in_use"] == 2  # the Owner and the invitation
+        entry = entries[0]
+        assert entry["action"] == "member.invited"
+        assert entry["actor"]["display"] == owner.email
+        assert entry["actor"]["ip_address"] == "127.0.0.1"
+        assert entry["target_display"] == "new.member@acme.test"
+        assert entry["occur_time"]
+        assert messages[0]["To"] == "new.member@acme.test"
+        assert "accept-invitation" in messages[0].get_payload()
 
-    assert usage["in_use"] == 2  # the Owner and the invitation
-    entry = entries[0]
-    assert entry["action"] == "member.invited"
-    assert entry["actor"]["display"] == owner.email
-    assert entry["actor"]["ip_address"] == "127.0.0.1"
-    assert entry["target_display"] == "new.member@acme.test"
-    assert entry["occur_time"]
-    assert messages[0]["To"] == "new.member@acme.test"
-    assert "accept-invitation" in messages[0].get_payload()
-
-    again = client.post(
-        "/v1/invitations",
-        json={"invitees": [{"email": "new.member@acme.test", "role": "member"}]},
-        headers={"Idempotency-Key": "invite-1"},
-    )
-    assert again.json() == response.json()
-    time.sleep(1)
-    assert len(audit()) == 1
+        again = client.post(
+            "/v1/invitations",
+            json={"invitees": [{"email": "new.member@acme.test", "role": "member"}]},
+            headers={"Idempotency-Key": "invite-1"},
+        )
+        assert again.json() == response.json()
+        time.sleep(1)
+        assert len(audit()) == 1
 
 
 def test_requests_without_credentials_get_a_problem_document(suite: Suite) -> None:

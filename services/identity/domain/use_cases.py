@@ -199,13 +199,14 @@ class IdentityUseCases:
         if now - session.last_seen_at >= TOUCH_INTERVAL:
             async with self._store.write() as tx:
                 await tx.touch_session(session.id, now)
+        # A session opened before membership's events reached us has no organization yet: pick it now.
         membership = _choose_membership(memberships, session.organization_id)
         principal = Principal(
             actor_type=ACTOR_USER,
             actor_id=account.id,
             actor_display=account.email,
             account_id=account.id,
-            organization_id=session.organization_id,
+            organization_id=membership.organization_id if membership else session.organization_id,
             permissions=membership.permissions if membership else frozenset(),
             credential_id=session.id,
             ip_address=ip_address,
