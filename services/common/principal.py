@@ -61,7 +61,7 @@ class Principal:
         so a caller cannot learn that they exist."""
         if PLATFORM_ADMIN in self.permissions:
             return
-        if organization_id != self.organization_id:
+        if not self.organization_id or organization_id != self.organization_id:
             raise NotFound("No such organization.")
         if permission not in self.permissions:
             raise PermissionDenied(

@@ -27,8 +27,14 @@ def wait_for(check: Callable[[], Any], timeout: float = 10.0) -> Any:
 @contextmanager
 def signed_in_client(suite: Suite, owner: Owner) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=suite.gateway_url, headers={"Origin": suite.gateway_url}, timeout=15) as client:
-        response = client.post("/v1/sessions", json={"email": owner.email, "password": owner.password})
-        assert response.status_code in (200, 201), response.text
+
+        def signed_in_to_the_organization() -> bool:
+            # The Owner's membership reaches identity through an event; until then a session has no organization.
+            response = client.post("/v1/sessions", json={"email": owner.email, "password": owner.password})
+            assert response.status_code in (200, 201), response.text
+            return bool(response.json()["session"]["organization_id"])
+
+        wait_for(signed_in_to_the_organization, timeout=15)
         yield client
 
 
