@@ -1,0 +1,125 @@
+"""The audit log against real databases: every event recorded once, in a chain that reveals tampering."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import delete, update
+from tenantry.common.v1 import common_pb2
+from tenantry.events.v1 import envelope_pb2, membership_events_pb2
+
+from services.audit.domain.use_cases import AuditUseCases, EntryQuery
+from services.audit.events.consume import AUDIT_CONSUMER, AuditRecorder
+from services.audit.main import MIGRATIONS_DIR
+from services.audit.store.sql import SqlAuditStore
+from services.audit.store.tables import audit_entries, messaging
+from services.common import migrations
+from services.common.clock import FrozenClock
+from services.common.db import Database
+from services.common.errors import NotFound
+from services.common.messaging import EventConsumer, EventTarget, new_envelope
+from services.common.principal import Principal
+
+ORG = "org-1"
+AUDITOR = Principal(actor_type="user", actor_id="a", organization_id=ORG, permissions=frozenset({"audit.read"}))
+
+
+@dataclass
+class Audit:
+    consumer: EventConsumer
+    use_cases: AuditUseCases
+    recorder: AuditRecorder
+    db: Database
+
+
+@pytest.fixture
+async def audit(database_url: str) -> AsyncIterator[Audit]:
+    migrations.upgrade(MIGRATIONS_DIR, database_url)
+    db = Database(database_url)
+    clock = FrozenClock(datetime(2026, 3, 1, tzinfo=UTC))
+    recorder = AuditRecorder(clock)
+    consumer = EventConsumer(
+        name=AUDIT_CONSUMER,
+        db=db,
+        tables=messaging,
+        bus=None,
+        producers=[],
+        handlers={},
+        fallback_handler=recorder.record,  # type: ignore[arg-type]
+    )
+    yield Audit(consumer, AuditUseCases(SqlAuditStore(db), clock), recorder, db)
+    await db.dispose()
+
+
+def invited(email: str, organization_id: str = ORG, actor_display: str = "owner@acme.test") -> envelope_pb2.Envelope:
+    return new_envelope(
+        producer="membership",
+        event_type="member.invited",
+        organization_id=organization_id,
+        actor=common_pb2.Actor(
+            type=common_pb2.ACTOR_TYPE_USER, id="acc-1", display=actor_display, ip_address="198.51.100.7"
+        ),
+        payload=membership_events_pb2.MemberInvited(),
+        occurred_at=datetime(2026, 3, 1, 12, tzinfo=UTC),
+        target=EventTarget("member", f"m-{email}", email),
+    )
+
+
+async def record(audit: Audit, *envelopes: envelope_pb2.Envelope) -> None:
+    for envelope in envelopes:
+        await audit.consumer.apply(envelope, audit.recorder.record)
+
+
+async def test_audit_log_lists_member_invited_with_actor_ip_and_target(audit: Audit) -> None:
+    await record(audit, invited("a@acme.test"), invited("b@acme.test"))
+    entries = await audit.use_cases.list_entries(AUDITOR, EntryQuery(ORG, limit=10, action="member.invited"))
+    assert [e.record.target_display for e in entries] == ["b@acme.test", "a@acme.test"]
+    newest = entries[0].record
+    assert (newest.actor_type, newest.actor_display, newest.actor_ip) == ("user", "owner@acme.test", "198.51.100.7")
+    assert entries[0].sequence == 2
+
+
+async def test_a_redelivered_event_is_recorded_once(audit: Audit) -> None:
+    envelope = invited("a@acme.test")
+    await record(audit, envelope, envelope)
+    assert len(await audit.use_cases.list_entries(AUDITOR, EntryQuery(ORG, limit=10))) == 1
+
+
+async def test_another_organization_cannot_read_the_log(audit: Audit) -> None:
+    await record(audit, invited("a@acme.test"))
+    outsider = Principal(
+        actor_type="user", actor_id="x", organization_id="org-2", permissions=frozenset({"audit.read"})
+    )
+    with pytest.raises(NotFound):
+        await audit.use_cases.list_entries(outsider, EntryQuery(ORG, limit=10))
+
+
+async def test_control_characters_in_actor_fields_are_stored_verbatim_not_interpreted(audit: Audit) -> None:
+    hostile = "evil\r\nFAKE ENTRY\x1b[31m"
+    await record(audit, invited("a@acme.test", actor_display=hostile))
+    entry = (await audit.use_cases.list_entries(AUDITOR, EntryQuery(ORG, limit=1)))[0]
+    assert entry.record.actor_display == hostile
+    assert await audit.use_cases.verify(ORG) is None
+
+
+@pytest.mark.parametrize("tampering", ["edit", "delete", "reorder", "truncate-middle"])
+async def test_tampering_with_entries_in_the_database_is_detected_by_the_verifier(audit: Audit, tampering: str) -> None:
+    await record(audit, *(invited(f"p{i}@acme.test") for i in range(5)))
+    assert await audit.use_cases.verify(ORG) is None
+    table = audit_entries
+    async with audit.db.write() as connection:
+        if tampering == "edit":
+            await connection.execute(update(table).where(table.c.sequence == 3).values(actor_display="someone else"))
+        elif tampering == "delete":
+            await connection.execute(delete(table).where(table.c.sequence == 3))
+        elif tampering == "reorder":
+            await connection.execute(update(table).where(table.c.sequence == 2).values(sequence=99))
+            await connection.execute(update(table).where(table.c.sequence == 3).values(sequence=2))
+            await connection.execute(update(table).where(table.c.sequence == 99).values(sequence=3))
+        else:
+            await connection.execute(delete(table).where(table.c.sequence.in_([2, 3])))
+    expected = {"edit": 3, "delete": 3, "reorder": 2, "truncate-middle": 2}[tampering]
+    assert await audit.use_cases.verify(ORG) == expected
