@@ -216,7 +216,7 @@ class IdentityUseCases:
 
     async def authenticate_api_key(self, secret: str, ip_address: str = "", user_agent: str = "") -> Authenticated:
         invalid = Unauthenticated("Invalid API key.", reason="INVALID_API_KEY")
-        parts = secret.split("_")
+        parts = secret.split("_", 2)
         if len(secret) > 512 or len(parts) != 3 or parts[0] != API_KEY_PREFIX:
             raise invalid
         now = self._clock.now()
