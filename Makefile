@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | $(PYTHON) -c "import hashlib,sys;print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:12])")
 BUF := node_modules/.bin/buf
 
-.PHONY: install run test check lint format protos proto-lint bench clean
+.PHONY: install run test check lint format protos proto-lint browser bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ run: install
 	$(BIN)/tenantry run
 
 ## Every test: lint, contracts (generated code fresh, Buf lint when npm is present) and the pytest suite.
-test: install lint proto-lint
+test: install lint proto-lint browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: install
@@ -40,6 +40,13 @@ $(BUF):
 
 proto-lint: $(BUF)
 	$(BUF) lint
+
+## Headless Chromium and its driver for the portal's browser tests, from Debian's packages.
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else echo "The browser tests need Chromium and chromedriver (Debian: apt-get install chromium chromium-driver)"; exit 1; fi
 
 check: lint proto-lint test
 
