@@ -60,10 +60,11 @@ def wait_http(url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            httpx.post(url, content=b"{}", timeout=1)
-            return
+            if httpx.post(url, content=b"{}", timeout=1).status_code == 200:
+                return
         except httpx.HTTPError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)
     raise TimeoutError(url)
 
 

@@ -6,6 +6,7 @@ instead of failing on an upgrade deadlock; reads start deferred and never block 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -66,6 +67,7 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10):
         self.url = async_url(url)
         self.sqlite = is_sqlite(self.url)
+        self._write_lock: asyncio.Lock | None = asyncio.Lock() if self.sqlite else None
         if self.sqlite:
             database = make_url(self.url).database
             if database and database != ":memory:":
@@ -80,7 +82,13 @@ class Database:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A transaction that commits when the block ends and rolls back on any exception."""
-        async with self.engine.begin() as connection:
+        if self._write_lock is None:
+            async with self.engine.begin() as connection:
+                yield connection
+            return
+        # SQLite has one writer at a time; queueing writers here, not in SQLite's busy handler (which
+        # sleeps in steps of up to 100 ms), keeps the tail latency of concurrent writes low.
+        async with self._write_lock, self.engine.begin() as connection:
             yield connection
 
     @asynccontextmanager

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import nats
 from google.protobuf.message import DecodeError, Message
@@ -211,6 +212,7 @@ class Bus:
         self.name = name
         self.connected = asyncio.Event()
         self._client: NatsClient | None = None
+        self._jetstream: JetStreamContext | None = None
         self._task: asyncio.Task[None] | None = None
         self._closing = False
 
@@ -222,7 +224,10 @@ class Bus:
 
     @property
     def jetstream(self) -> JetStreamContext:
-        return self.client.jetstream()
+        # One context per connection: it owns the reply inbox of pipelined (async) publishes.
+        if self._jetstream is None:
+            self._jetstream = self.client.jetstream()
+        return self._jetstream
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._connect_loop(), name=f"nats-connect-{self.name}")
@@ -363,25 +368,36 @@ class OutboxRelay:
             ).all()
         if not rows:
             return 0
+        # Publish the batch pipelined on one connection (the stream keeps their order), then wait for the
+        # acks; only acknowledged rows are marked, the rest are retried (and de-duplicated by Nats-Msg-Id).
+        pending: list[tuple[str, asyncio.Future[Any]]] = []
+        for row in rows:
+            envelope = envelope_pb2.Envelope.FromString(row.payload)
+            headers = {"Nats-Msg-Id": row.id, "Tenantry-Event-Type": envelope.type}
+            if envelope.traceparent:
+                headers["traceparent"] = envelope.traceparent
+            if envelope.tracestate:
+                headers["tracestate"] = envelope.tracestate
+            future = await self._bus.jetstream.publish_async(row.subject, row.payload, wait_stall=5, headers=headers)
+            pending.append((row.id, future))
         done: list[str] = []
-        try:
-            for row in rows:
-                envelope = envelope_pb2.Envelope.FromString(row.payload)
-                headers = {"Nats-Msg-Id": row.id, "Tenantry-Event-Type": envelope.type}
-                if envelope.traceparent:
-                    headers["traceparent"] = envelope.traceparent
-                if envelope.tracestate:
-                    headers["tracestate"] = envelope.tracestate
-                await self._bus.jetstream.publish(row.subject, row.payload, timeout=5, headers=headers)
-                done.append(row.id)
-        finally:
-            if done:
-                async with self._db.write() as connection:
-                    await connection.execute(
-                        update(self._table)
-                        .where(self._table.c.id.in_(done))
-                        .values(published_at=self._clock.now(), attempts=self._table.c.attempts + 1)
-                    )
+        failure: BaseException | None = None
+        for row_id, future in pending:
+            try:
+                await asyncio.wait_for(future, timeout=10)
+            except (asyncio.CancelledError, Exception) as exc:
+                failure = exc
+                break
+            done.append(row_id)
+        if done:
+            async with self._db.write() as connection:
+                await connection.execute(
+                    update(self._table)
+                    .where(self._table.c.id.in_(done))
+                    .values(published_at=self._clock.now(), attempts=self._table.c.attempts + 1)
+                )
+        if failure is not None:
+            raise RuntimeError(f"JetStream did not acknowledge a publish: {failure!r}") from failure
         return len(done)
 
 
@@ -462,8 +478,7 @@ class EventConsumer:
                     messages = await subscription.fetch(self._batch_size, timeout=1)
                 except NatsTimeoutError:
                     continue
-                for message in messages:
-                    await self.handle(message)
+                await self.handle_batch(messages)
                 backoff = 0.2
             except asyncio.CancelledError:
                 raise
@@ -476,6 +491,69 @@ class EventConsumer:
                 log.warning("consumer fetch failed; retrying", extra={"consumer": self.name, "error": repr(exc)})
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
+
+    async def handle_batch(self, messages: list[Msg]) -> None:
+        """Apply a fetched batch in one transaction (one commit, not one per event); if anything in it
+        fails, fall back to one transaction per message so a poison event affects only itself."""
+        decoded: list[tuple[Msg, envelope_pb2.Envelope, EventHandler]] = []
+        for message in messages:
+            try:
+                envelope = envelope_pb2.Envelope.FromString(message.data)
+            except DecodeError:
+                decoded = []
+                break
+            handler = self._handlers.get(envelope.type, self._fallback)
+            if handler is not None:
+                decoded.append((message, envelope, handler))
+        if len(decoded) < 2:
+            for message in messages:
+                await self.handle(message)
+            return
+        try:
+            with _tracer.start_as_current_span(f"consume batch of {len(decoded)}", kind=SpanKind.CONSUMER):
+                await self._apply_many(decoded)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            for message in messages:
+                await self.handle(message)
+            return
+        handled = {id(message) for message, _, _ in decoded}
+        for message in messages:
+            if id(message) not in handled:
+                await message.ack()
+        for message, _, _ in decoded:
+            await message.ack()
+
+    async def _apply_many(self, batch: list[tuple[Msg, envelope_pb2.Envelope, EventHandler]]) -> None:
+        processed = self._tables.processed_events
+        async with self._db.write() as connection:
+            ids = [envelope.event_id for _, envelope, _ in batch]
+            seen = set(
+                (
+                    await connection.execute(
+                        select(processed.c.event_id).where(
+                            processed.c.consumer == self.name, processed.c.event_id.in_(ids)
+                        )
+                    )
+                ).scalars()
+            )
+            for message, envelope, handler in batch:
+                if envelope.event_id in seen:
+                    continue
+                seen.add(envelope.event_id)
+                with _tracer.start_as_current_span(
+                    f"consume {envelope.type}",
+                    context=extract(message.headers),
+                    kind=SpanKind.CONSUMER,
+                    attributes={"messaging.system": "nats", "messaging.consumer.group.name": self.name},
+                ):
+                    await connection.execute(
+                        insert(processed).values(
+                            consumer=self.name, event_id=envelope.event_id, processed_at=self._clock.now()
+                        )
+                    )
+                    await handler(connection, envelope)
 
     async def handle(self, message: Msg) -> None:
         try:
