@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
+import grpc
 import httpx
+import nats
+from tenantry.events.v1 import membership_events_pb2
+from tenantry.identity.v1 import identity_service_pb2 as identity_pb
+from tenantry.identity.v1 import identity_service_pb2_grpc as identity_grpc
 
+from services.common.ids import new_id
+from services.common.keys import signing_key_path
+from services.common.messaging import actor_from_principal, new_envelope
+from services.common.principal import PrincipalSigner, outgoing_metadata, system_principal
 from services.suite import Suite
 from tests.e2e.conftest import Owner, SmtpInbox, create_owner
 
@@ -102,3 +113,59 @@ def test_the_gateway_reports_health_readiness_and_its_openapi_document(suite: Su
     assert httpx.get(f"{suite.gateway_url}/readyz").status_code == 200
     document = httpx.get(f"{suite.gateway_url}/openapi.json").json()
     assert "/v1/invitations" in document["paths"]
+
+
+def add_plain_member(suite: Suite, organization_id: str, email: str, password: str) -> None:
+    """An account that is an active Member (seat.use only): created in identity, and announced the way
+    membership announces a member, on the real NATS stream."""
+
+    async def run() -> None:
+        token, _ = PrincipalSigner(signing_key_path(suite.data_dir).read_text()).mint(system_principal("e2e"))
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{suite.ports.identity}") as channel:
+            account = (
+                await identity_grpc.IdentityServiceStub(channel).CreateAccount(
+                    identity_pb.CreateAccountRequest(email=email, password=password), metadata=outgoing_metadata(token)
+                )
+            ).account
+        envelope = new_envelope(
+            producer="membership",
+            event_type="member.added",
+            organization_id=organization_id,
+            actor=actor_from_principal(system_principal("e2e")),
+            payload=membership_events_pb2.MemberChanged(
+                member_id=new_id(),
+                account_id=account.id,
+                email=email,
+                role="member",
+                permissions=["seat.use"],
+                status="active",
+                seat_consuming=True,
+                version=1,
+            ),
+            occurred_at=datetime.now(UTC),
+        )
+        connection = await nats.connect(suite.effective_nats_url)
+        try:
+            await connection.jetstream().publish(
+                "tenantry.membership.member.added",
+                envelope.SerializeToString(),
+                headers={"Nats-Msg-Id": envelope.event_id},
+            )
+        finally:
+            await connection.close()
+
+    asyncio.run(run())
+
+
+def test_a_member_without_admin_rights_is_refused_by_the_portal_and_the_api(suite: Suite) -> None:
+    owner = create_owner(suite)
+    add_plain_member(suite, owner.organization_id, "plain@acme.test", "plain member password")
+    with signed_in_client(suite, Owner(owner.organization_id, "plain@acme.test", "plain member password")) as client:
+        portal = client.get("/portal")
+        assert portal.status_code == 403
+        assert "You do not have access to the admin portal" in portal.text
+        api = client.get("/v1/members")
+        assert api.status_code == 403
+        assert api.json()["reason"] == "MISSING_PERMISSION"
+        refused = client.post("/v1/invitations", json={"invitees": [{"email": "x@acme.test"}]})
+        assert refused.status_code == 403
