@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncConnection
 from tenantry.events.v1 import envelope_pb2
 
-from services.common.clock import SystemClock
 from services.common.member_events import MEMBER_EVENT_TYPES, member_state
 from services.common.messaging import EventHandler
 from services.identity.domain.model import Membership
@@ -18,7 +17,7 @@ async def on_member_changed(connection: AsyncConnection, envelope: envelope_pb2.
     member = member_state(envelope)
     if not member.account_id:
         return  # a pending invitation has no account yet
-    await SqlIdentityTransaction(connection, None, SystemClock(), None).upsert_membership(
+    await SqlIdentityTransaction(connection).upsert_membership(
         Membership(
             organization_id=envelope.organization_id,
             member_id=member.member_id,

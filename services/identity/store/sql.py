@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Row, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 from tenantry.events.v1 import envelope_pb2
 
-from services.common import idempotency
 from services.common.clock import Clock
 from services.common.db import Database
 from services.common.messaging import Outbox
 from services.common.projections import upsert_if_newer
+from services.common.store import OutboxStore, OutboxTransaction
 from services.identity.domain.events import DomainEvent
 from services.identity.domain.model import Account, ApiKey, Membership, Session
 from services.identity.store.tables import accounts, api_keys, idempotency_keys, memberships, sessions
@@ -56,19 +54,8 @@ def _api_key(row: Row) -> ApiKey:
     )
 
 
-class SqlIdentityTransaction:
-    def __init__(
-        self,
-        connection: AsyncConnection,
-        outbox: Outbox | None,
-        clock: Clock,
-        to_envelope: Callable[[DomainEvent], envelope_pb2.Envelope] | None,
-    ):
-        self.connection = connection
-        self._outbox = outbox
-        self._clock = clock
-        self._to_envelope = to_envelope
-        self.recorded_events = False
+class SqlIdentityTransaction(OutboxTransaction):
+    idempotency_keys = idempotency_keys
 
     async def _one(self, statement) -> Row | None:  # type: ignore[no-untyped-def]
         return (await self.connection.execute(statement)).first()
@@ -193,43 +180,9 @@ class SqlIdentityTransaction:
             membership.version,
         )
 
-    async def load_idempotent(self, scope: str, operation: str, request_id: str) -> bytes | None:
-        return await idempotency.load_response(self.connection, idempotency_keys, scope, operation, request_id)
 
-    async def save_idempotent(self, scope: str, operation: str, request_id: str, response: bytes) -> None:
-        await idempotency.save_response(
-            self.connection, idempotency_keys, scope, operation, request_id, response, self._clock.now()
-        )
-
-    async def record_events(self, *events: DomainEvent) -> None:
-        if self._outbox is None or self._to_envelope is None:
-            raise RuntimeError("this transaction cannot record events")
-        await self._outbox.record(self.connection, *(self._to_envelope(event) for event in events))
-        self.recorded_events = True
-
-
-class SqlIdentityStore:
+class SqlIdentityStore(OutboxStore[SqlIdentityTransaction]):
     def __init__(
-        self,
-        db: Database,
-        outbox: Outbox,
-        clock: Clock,
-        to_envelope: Callable[[DomainEvent], envelope_pb2.Envelope],
+        self, db: Database, outbox: Outbox, clock: Clock, to_envelope: Callable[[DomainEvent], envelope_pb2.Envelope]
     ):
-        self._db = db
-        self._outbox = outbox
-        self._clock = clock
-        self._to_envelope = to_envelope
-
-    @asynccontextmanager
-    async def write(self) -> AsyncIterator[SqlIdentityTransaction]:
-        async with self._db.write() as connection:
-            tx = SqlIdentityTransaction(connection, self._outbox, self._clock, self._to_envelope)
-            yield tx
-        if tx.recorded_events:
-            self._outbox.notify()
-
-    @asynccontextmanager
-    async def read(self) -> AsyncIterator[SqlIdentityTransaction]:
-        async with self._db.read() as connection:
-            yield SqlIdentityTransaction(connection, None, self._clock, None)
+        super().__init__(SqlIdentityTransaction, db, outbox, clock, to_envelope)

@@ -27,7 +27,7 @@ class InvitationMailer:
     async def on_member_invited(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
         event = unpack(envelope, membership_events_pb2.MemberInvited)
         assert isinstance(event, membership_events_pb2.MemberInvited)
-        reader = SqlMembershipTransaction.reader(connection)
+        reader = SqlMembershipTransaction(connection)
         invitation = await reader.get_invitation(event.invitation_id)
         organization = await reader.get_organization(envelope.organization_id)
         if invitation is None or organization is None:

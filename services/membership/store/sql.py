@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 
 from sqlalchemy import Row, func, insert, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 from tenantry.events.v1 import envelope_pb2
 
-from services.common import idempotency
-from services.common.clock import Clock, SystemClock
+from services.common.clock import Clock
 from services.common.db import Database
 from services.common.messaging import Outbox
+from services.common.store import OutboxStore, OutboxTransaction
 from services.membership.domain.events import DomainEvent
 from services.membership.domain.model import (
     Invitation,
@@ -54,28 +52,8 @@ def _invitation(row: Row) -> Invitation:
     )
 
 
-class SqlMembershipTransaction:
-    def __init__(
-        self,
-        connection: AsyncConnection,
-        outbox: Outbox,
-        clock: Clock,
-        to_envelope: Callable[[DomainEvent], envelope_pb2.Envelope],
-    ):
-        self.connection = connection
-        self._outbox = outbox
-        self._clock = clock
-        self._to_envelope = to_envelope
-        self.recorded_events = False
-
-    @classmethod
-    def reader(cls, connection: AsyncConnection) -> SqlMembershipTransaction:
-        """Queries on a connection someone else owns (an event handler's transaction); records no events."""
-
-        def _no_events(event: DomainEvent) -> envelope_pb2.Envelope:
-            raise RuntimeError("a reader cannot record events")
-
-        return cls(connection, Outbox.__new__(Outbox), SystemClock(), _no_events)
+class SqlMembershipTransaction(OutboxTransaction):
+    idempotency_keys = idempotency_keys
 
     async def get_organization(self, organization_id: str) -> Organization | None:
         row = (
@@ -172,41 +150,9 @@ class SqlMembershipTransaction:
         statement = statement.order_by(members.c.id.desc()).limit(query.limit)
         return [_member(row) for row in await self.connection.execute(statement)]
 
-    async def load_idempotent(self, scope: str, operation: str, request_id: str) -> bytes | None:
-        return await idempotency.load_response(self.connection, idempotency_keys, scope, operation, request_id)
 
-    async def save_idempotent(self, scope: str, operation: str, request_id: str, response: bytes) -> None:
-        await idempotency.save_response(
-            self.connection, idempotency_keys, scope, operation, request_id, response, self._clock.now()
-        )
-
-    async def record_events(self, *events: DomainEvent) -> None:
-        await self._outbox.record(self.connection, *(self._to_envelope(event) for event in events))
-        self.recorded_events = True
-
-
-class SqlMembershipStore:
+class SqlMembershipStore(OutboxStore[SqlMembershipTransaction]):
     def __init__(
-        self,
-        db: Database,
-        outbox: Outbox,
-        clock: Clock,
-        to_envelope: Callable[[DomainEvent], envelope_pb2.Envelope],
+        self, db: Database, outbox: Outbox, clock: Clock, to_envelope: Callable[[DomainEvent], envelope_pb2.Envelope]
     ):
-        self._db = db
-        self._outbox = outbox
-        self._clock = clock
-        self._to_envelope = to_envelope
-
-    @asynccontextmanager
-    async def write(self) -> AsyncIterator[SqlMembershipTransaction]:
-        async with self._db.write() as connection:
-            tx = SqlMembershipTransaction(connection, self._outbox, self._clock, self._to_envelope)
-            yield tx
-        if tx.recorded_events:
-            self._outbox.notify()
-
-    @asynccontextmanager
-    async def read(self) -> AsyncIterator[SqlMembershipTransaction]:
-        async with self._db.read() as connection:
-            yield SqlMembershipTransaction(connection, self._outbox, self._clock, self._to_envelope)
+        super().__init__(SqlMembershipTransaction, db, outbox, clock, to_envelope)
