@@ -12,53 +12,21 @@ from services.audit.events.consume import AUDIT_CONSUMER, PRODUCERS, AuditRecord
 from services.audit.settings import AuditSettings
 from services.audit.store.sql import SqlAuditStore
 from services.audit.store.tables import messaging
-from services.common.clock import Clock, SystemClock
-from services.common.db import Database
-from services.common.grpc_server import GrpcServer
-from services.common.messaging import Bus, EventConsumer, Outbox, OutboxRelay
+from services.common.clock import Clock
 from services.common.pagination import PageTokens
-from services.common.principal import PrincipalVerifier
-from services.common.runtime import ServiceRuntime, run_cli
+from services.common.runtime import ServiceRuntime, Wiring, run_cli
 
 MIGRATIONS_DIR = Path(__file__).parent / "store" / "migrations"
 SERVICE_NAME = audit_service_pb2.DESCRIPTOR.services_by_name["AuditService"].full_name
-PRODUCER = "audit"
 
 
 def build(settings: AuditSettings, clock: Clock | None = None) -> ServiceRuntime:
-    clock = clock or SystemClock()
-    db = Database(settings.database_url)
-    bus = Bus(settings.nats_url, name="audit")
-    public_key = settings.principal_public_key.get_secret_value()
-    servicer = AuditServicer(
-        AuditUseCases(SqlAuditStore(db), clock), PageTokens(settings.secret_key.get_secret_value())
-    )
-    return ServiceRuntime(
-        name="audit",
-        settings=settings,
-        db=db,
-        bus=bus,
-        outbox=Outbox(messaging, clock),
-        relay=OutboxRelay(db, messaging, bus, PRODUCER, clock),
-        grpc=GrpcServer(
-            host=settings.grpc_host,
-            port=settings.grpc_port,
-            registrations=[(audit_service_pb2_grpc.add_AuditServiceServicer_to_server, servicer, SERVICE_NAME)],
-            verifier=PrincipalVerifier(public_key, clock) if public_key else None,
-        ),
-        consumers=[
-            EventConsumer(
-                name=AUDIT_CONSUMER,
-                db=db,
-                tables=messaging,
-                bus=bus,
-                producers=PRODUCERS,
-                handlers={},
-                fallback_handler=AuditRecorder(clock).record,
-                clock=clock,
-                max_deliver=settings.consumer_max_deliver,
-            )
-        ],
+    wiring = Wiring.from_settings(settings, messaging, clock)
+    use_cases = AuditUseCases(SqlAuditStore(wiring.db), wiring.clock)
+    servicer = AuditServicer(use_cases, PageTokens(settings.secret_key.get_secret_value()))
+    return wiring.runtime(
+        [(audit_service_pb2_grpc.add_AuditServiceServicer_to_server, servicer, SERVICE_NAME)],
+        [wiring.consumer(AUDIT_CONSUMER, PRODUCERS, fallback_handler=AuditRecorder(wiring.clock).record)],
     )
 
 

@@ -12,18 +12,21 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
+import grpc
 from prometheus_client import start_http_server
 
 from services.common import migrations
+from services.common.clock import Clock, SystemClock
 from services.common.db import Database
 from services.common.grpc_server import GrpcServer
 from services.common.logs import setup_logging
-from services.common.messaging import Bus, EventConsumer, Outbox, OutboxRelay
+from services.common.messaging import Bus, EventConsumer, EventHandler, MessagingTables, Outbox, OutboxRelay
+from services.common.principal import PrincipalVerifier
 from services.common.settings import ServiceSettings
 from services.common.telemetry import setup_tracing
 
@@ -71,6 +74,72 @@ class ServiceRuntime:
         await self.relay.stop()
         await self.bus.close()
         await self.db.dispose()
+
+
+@dataclass
+class Wiring:
+    """The parts every service builds the same way from its settings; main.py adds its own."""
+
+    settings: ServiceSettings
+    clock: Clock
+    db: Database
+    bus: Bus
+    outbox: Outbox
+    tables: MessagingTables
+
+    @classmethod
+    def from_settings(cls, settings: ServiceSettings, tables: MessagingTables, clock: Clock | None = None) -> Wiring:
+        clock = clock or SystemClock()
+        return cls(
+            settings=settings,
+            clock=clock,
+            db=Database(settings.database_url),
+            bus=Bus(settings.nats_url, name=settings.service_name),
+            outbox=Outbox(tables, clock),
+            tables=tables,
+        )
+
+    def consumer(
+        self,
+        name: str,
+        producers: list[str],
+        handlers: Mapping[str, EventHandler] | None = None,
+        fallback_handler: EventHandler | None = None,
+    ) -> EventConsumer:
+        return EventConsumer(
+            name=name,
+            db=self.db,
+            tables=self.tables,
+            bus=self.bus,
+            producers=producers,
+            handlers=handlers or {},
+            fallback_handler=fallback_handler,
+            clock=self.clock,
+            max_deliver=self.settings.consumer_max_deliver,
+        )
+
+    def runtime(
+        self,
+        registrations: Sequence[tuple[Callable[[Any, grpc.aio.Server], None], Any, str]],
+        consumers: Sequence[EventConsumer] = (),
+    ) -> ServiceRuntime:
+        public_key = self.settings.principal_public_key.get_secret_value()
+        name = self.settings.service_name
+        return ServiceRuntime(
+            name=name,
+            settings=self.settings,
+            db=self.db,
+            bus=self.bus,
+            outbox=self.outbox,
+            relay=OutboxRelay(self.db, self.tables, self.bus, name, self.clock),
+            grpc=GrpcServer(
+                host=self.settings.grpc_host,
+                port=self.settings.grpc_port,
+                registrations=registrations,
+                verifier=PrincipalVerifier(public_key, self.clock) if public_key else None,
+            ),
+            consumers=list(consumers),
+        )
 
 
 SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
