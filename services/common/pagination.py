@@ -7,9 +7,12 @@ import base64
 import hashlib
 import hmac
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from services.common.errors import FieldViolation, InvalidArgument
+
+T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -56,3 +59,11 @@ class PageTokens:
         if data.get("s") != scope or not isinstance(data.get("p"), dict):
             raise invalid
         return dict(data["p"])
+
+
+def split_page(
+    items: list[T], limit: int, tokens: PageTokens, scope: str, position_of: Callable[[T], dict[str, Any]]
+) -> tuple[list[T], str]:
+    """The page to return from `limit + 1` fetched items, and the token of the next page ('' on the last)."""
+    page = items[:limit]
+    return page, tokens.encode(scope, position_of(page[-1])) if len(items) > limit else ""

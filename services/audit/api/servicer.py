@@ -11,7 +11,7 @@ from services.audit.domain.model import AuditEntry
 from services.audit.domain.use_cases import AuditUseCases, EntryQuery
 from services.common.filters import parse_equality_filter
 from services.common.messaging import ACTOR_TYPES, timestamp
-from services.common.pagination import PageTokens, page_size
+from services.common.pagination import PageTokens, page_size, split_page
 from services.common.principal import current_call
 
 
@@ -62,6 +62,5 @@ class AuditServicer(pb_grpc.AuditServiceServicer):
                 target_id=filters.get("target_id"),
             ),
         )
-        page, more = entries[:limit], len(entries) > limit
-        next_token = self._page_tokens.encode(scope, {"sequence": page[-1].sequence}) if more else ""
+        page, next_token = split_page(entries, limit, self._page_tokens, scope, lambda e: {"sequence": e.sequence})
         return pb.ListAuditEntriesResponse(entries=[entry_to_proto(e) for e in page], next_page_token=next_token)

@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from services.common.principal import Principal
+from services.common.domain import DomainEvent
 from services.identity.domain.model import Account, Session
-
-
-@dataclass(frozen=True)
-class DomainEvent:
-    actor: Principal
-    occurred_at: datetime
-    request_id: str
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from tenantry.membership.v1 import membership_service_pb2_grpc as pb_grpc
 
 from services.common.filters import parse_equality_filter
 from services.common.messaging import timestamp
-from services.common.pagination import PageTokens, page_size
+from services.common.pagination import PageTokens, page_size, split_page
 from services.common.principal import current_call
 from services.membership.domain.model import Member, MemberQuery, MemberStatus
 from services.membership.domain.use_cases import Invitee, MembershipUseCases, OrganizationOverview
@@ -92,8 +92,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
                 role=filters.get("role"),
             ),
         )
-        page, more = members[:limit], len(members) > limit
-        next_token = self._page_tokens.encode(scope, {"id": page[-1].id}) if more else ""
+        page, next_token = split_page(members, limit, self._page_tokens, scope, lambda m: {"id": m.id})
         return pb.ListMembersResponse(members=[member_to_proto(m) for m in page], next_page_token=next_token)
 
     async def InviteMembers(
