@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -117,6 +118,10 @@ def create_app(settings: GatewaySettings) -> Starlette:
 def serve(settings: GatewaySettings) -> None:
     setup_logging("gateway", settings.log_level, settings.log_json)
     setup_tracing("gateway")
+    # uvicorn drains on SIGTERM/SIGINT and then re-raises the signal to the handler that was in place
+    # before it; a no-op handler here turns that into a clean exit (code 0) after the drain.
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: None)
     uvicorn.run(
         create_app(settings),
         host=settings.host,

@@ -4,6 +4,7 @@ health (NOT_SERVING before draining), reflection and OpenTelemetry."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -26,6 +27,7 @@ from services.common.errors import (
     ResourceExhausted,
     Unauthenticated,
 )
+from services.common.metrics import GRPC_LATENCY, GRPC_REQUESTS
 from services.common.principal import (
     CLIENT_IP_METADATA_KEY,
     PRINCIPAL_METADATA_KEY,
@@ -142,17 +144,23 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                 request_id=metadata.get(REQUEST_ID_METADATA_KEY, "")[:255],
             )
             reset_token = set_current_call(call)
+            started = time.perf_counter()
+            code = "OK"
             try:
                 return await inner(request, context)
             except DomainError as exc:
+                code = exc.reason
                 await _abort(context, exc)
             except grpc.aio.AbortError:
                 raise
             except Exception:
+                code = "INTERNAL"
                 log.exception("unhandled error in %s", method)
                 await context.abort(grpc.StatusCode.INTERNAL, "Internal error; it has been logged.")
             finally:
                 reset_current_call(reset_token)
+                GRPC_REQUESTS.labels(method, code).inc()
+                GRPC_LATENCY.labels(method).observe(time.perf_counter() - started)
 
         return grpc.unary_unary_rpc_method_handler(
             wrapped,

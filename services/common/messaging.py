@@ -48,6 +48,7 @@ from tenantry.events.v1 import envelope_pb2
 from services.common.clock import Clock, SystemClock
 from services.common.db import Database, UTCDateTime
 from services.common.ids import new_id
+from services.common.metrics import EVENTS_HANDLED, EVENTS_PARKED, EVENTS_PUBLISHED, EVENTS_REDELIVERED
 from services.common.principal import Principal
 from services.common.telemetry import extract, inject_current
 
@@ -390,6 +391,7 @@ class OutboxRelay:
                 break
             done.append(row_id)
         if done:
+            EVENTS_PUBLISHED.labels(self._producer).inc(len(done))
             async with self._db.write() as connection:
                 await connection.execute(
                     update(self._table)
@@ -524,6 +526,7 @@ class EventConsumer:
                 await message.ack()
         for message, _, _ in decoded:
             await message.ack()
+        EVENTS_HANDLED.labels(self.name).inc(len(decoded))
 
     async def _apply_many(self, batch: list[tuple[Msg, envelope_pb2.Envelope, EventHandler]]) -> None:
         processed = self._tables.processed_events
@@ -580,6 +583,7 @@ class EventConsumer:
                 if deliveries >= self._max_deliver:
                     await self._park(message, envelope.event_id, repr(exc))
                 else:
+                    EVENTS_REDELIVERED.labels(self.name).inc()
                     log.warning(
                         "event handler failed; will be redelivered",
                         extra={"consumer": self.name, "event_type": envelope.type, "error": repr(exc)},
@@ -587,6 +591,7 @@ class EventConsumer:
                     await message.nak(delay=min(2.0**deliveries * 0.5, 30.0))
                 return
         await message.ack()
+        EVENTS_HANDLED.labels(self.name).inc()
 
     async def apply(self, envelope: envelope_pb2.Envelope, handler: EventHandler) -> bool:
         """Run the handler once per event id; returns False when the event was handled before."""
@@ -606,6 +611,7 @@ class EventConsumer:
         return True
 
     async def _park(self, message: Msg, event_id: str, error: str) -> None:
+        EVENTS_PARKED.labels(self.name).inc()
         log.error(
             "event parked after repeated failures",
             extra={"consumer": self.name, "event_id": event_id, "subject": message.subject, "error": error},

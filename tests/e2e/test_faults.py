@@ -99,3 +99,19 @@ def test_an_event_republished_after_a_crash_before_it_was_marked_sent_is_stored_
         assert stream_messages(suite.effective_nats_url, "membership") == stored_before
         time.sleep(1)
         assert audit_count(client) == 1
+
+
+def test_every_process_drains_and_exits_cleanly_on_sigterm(suite: Suite) -> None:
+    for name in ("gateway", "identity", "membership", "billing", "audit"):
+        assert suite.stop_process(name, timeout=25) == 0, f"{name} did not exit cleanly; see {suite.data_dir}/logs"
+
+
+def test_a_restarted_suite_keeps_its_data(suite: Suite) -> None:
+    owner = create_owner(suite)
+    with signed_in_client(suite, owner) as client:
+        invite(client, "kept@acme.test", "keep-1")
+    suite.stop()
+    suite.start()
+    with signed_in_client(suite, owner) as client:
+        members = client.get("/v1/members", params={"status": "invited"}).json()["members"]
+        assert [m["email"] for m in members] == ["kept@acme.test"]

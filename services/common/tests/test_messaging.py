@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from tenantry.events.v1 import envelope_pb2, identity_events_pb2
@@ -145,6 +146,7 @@ async def test_a_poison_event_is_parked_and_later_events_keep_flowing(db: Databa
                 return int(await connection.scalar(select(func.count()).select_from(tables.parked_events)) or 0)
 
         await eventually(parked, timeout=15)
+        assert REGISTRY.get_sample_value("tenantry_events_parked_total", {"consumer": "fragile"}) == 1
     finally:
         await consumer.stop()
 
