@@ -130,6 +130,7 @@ async def test_a_poison_event_is_parked_and_later_events_keep_flowing(db: Databa
         handlers={"identity.account.created": fragile},
         max_deliver=2,
     )
+
     def parked_count() -> float:
         return REGISTRY.get_sample_value("tenantry_events_parked_total", {"consumer": "fragile"}) or 0.0
 
