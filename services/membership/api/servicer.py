@@ -11,7 +11,7 @@ from services.common.messaging import timestamp
 from services.common.pagination import PageTokens, page_size, split_page
 from services.common.principal import current_call
 from services.membership.domain.model import Member, MemberQuery, MemberStatus
-from services.membership.domain.use_cases import Invitee, MembershipUseCases, OrganizationOverview
+from services.membership.domain.use_cases import Invitee, MembershipUseCases, OrganizationOverview, member_etag
 
 _STATUS = {
     MemberStatus.INVITED: pb.MEMBER_STATUS_INVITED,
@@ -30,7 +30,7 @@ def member_to_proto(member: Member) -> pb.Member:
         role=member.role,
         status=_STATUS.get(member.status, pb.MEMBER_STATUS_UNSPECIFIED),
         create_time=timestamp(member.created_at),
-        etag=f'W/"{member.version}"',
+        etag=member_etag(member),
     )
 
 
@@ -116,6 +116,47 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
                 for o in outcomes
             ]
         )
+
+    async def ChangeMemberRole(
+        self, request: pb.ChangeMemberRoleRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ChangeMemberRoleResponse:
+        call = current_call()
+        member = await self._use_cases.change_role(
+            call.require_principal(),
+            request.organization_id,
+            request.member_id,
+            request.role,
+            etag=request.etag,
+            request_id=request.request_id or call.request_id,
+        )
+        return pb.ChangeMemberRoleResponse(member=member_to_proto(member))
+
+    async def DeactivateMember(
+        self, request: pb.DeactivateMemberRequest, context: grpc.aio.ServicerContext
+    ) -> pb.DeactivateMemberResponse:
+        call = current_call()
+        member = await self._use_cases.deactivate(
+            call.require_principal(), request.organization_id, request.member_id, request.request_id or call.request_id
+        )
+        return pb.DeactivateMemberResponse(member=member_to_proto(member))
+
+    async def ReactivateMember(
+        self, request: pb.ReactivateMemberRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ReactivateMemberResponse:
+        call = current_call()
+        member = await self._use_cases.reactivate(
+            call.require_principal(), request.organization_id, request.member_id, request.request_id or call.request_id
+        )
+        return pb.ReactivateMemberResponse(member=member_to_proto(member))
+
+    async def RemoveMember(
+        self, request: pb.RemoveMemberRequest, context: grpc.aio.ServicerContext
+    ) -> pb.RemoveMemberResponse:
+        call = current_call()
+        await self._use_cases.remove(
+            call.require_principal(), request.organization_id, request.member_id, request.request_id or call.request_id
+        )
+        return pb.RemoveMemberResponse()
 
 
 def _owner_only():  # type: ignore[no-untyped-def]

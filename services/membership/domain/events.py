@@ -23,3 +23,17 @@ class MemberAdded(DomainEvent):
 class MemberInvited(DomainEvent):
     member: Member
     invitation: Invitation
+
+
+@dataclass(frozen=True)
+class MemberChanged(DomainEvent):
+    """A member's role or status changed; `verb` names the change (role_changed, deactivated, activated)."""
+
+    member: Member
+    change: str
+    before: Member
+
+
+@dataclass(frozen=True)
+class MemberRemoved(DomainEvent):
+    member: Member

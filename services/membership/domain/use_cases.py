@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
 from services.common.clock import Clock
-from services.common.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied, Violations
+from services.common.errors import (
+    Aborted,
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    Violations,
+)
 from services.common.ids import new_id
 from services.common.principal import Principal
-from services.membership.domain import roles
-from services.membership.domain.events import MemberAdded, MemberInvited, OrganizationCreated
+from services.membership.domain import roles, rules
+from services.membership.domain.events import (
+    MemberAdded,
+    MemberChanged,
+    MemberInvited,
+    MemberRemoved,
+    OrganizationCreated,
+)
 from services.membership.domain.model import (
     Invitation,
     InviteOutcome,
@@ -24,6 +39,7 @@ from services.membership.domain.model import (
     Organization,
 )
 from services.membership.domain.ports import MembershipStore, MembershipTransaction
+from services.membership.domain.rules import MemberAction
 
 MAX_DISPLAY_NAME = 200
 MAX_INVITEES_PER_CALL = 100
@@ -148,14 +164,9 @@ class MembershipUseCases:
         """(email, role, display name) of a valid invitee; InvalidArgument/PermissionDenied otherwise."""
         email = normalize_email(invitee.email)
         role = invitee.role or roles.MEMBER
-        if role not in roles.BUILT_IN_ROLES:
-            raise InvalidArgument(f"Unknown role {role!r}.", [FieldViolation("role", "unknown role")])
-        missing = roles.permissions_of(role) - principal.permissions
-        if missing and not principal.has("platform.admin"):
-            raise PermissionDenied(
-                f"You can grant only permissions you hold; role {role!r} needs {sorted(missing)}.",
-                reason="CANNOT_GRANT_PERMISSION",
-            )
+        rules.check_grantable(principal, role)
+        if role != roles.MEMBER and not principal.has(roles.MEMBERS_MANAGE_ROLES):
+            raise PermissionDenied("You can invite only members of the Member role.", reason="CANNOT_GRANT_PERMISSION")
         return email, role, _display_name(invitee.display_name, "display_name")
 
     async def invite_members(
@@ -222,6 +233,89 @@ class MembershipUseCases:
                 await tx.save_idempotent(organization_id, "InviteMembers", request_id, _encode_outcomes(outcomes))
         return outcomes
 
+    async def change_role(
+        self,
+        principal: Principal,
+        organization_id: str,
+        member_id: str,
+        role: str,
+        etag: str = "",
+        request_id: str = "",
+    ) -> Member:
+        return await self._change_member(
+            principal,
+            organization_id,
+            member_id,
+            MemberAction.CHANGE_ROLE,
+            new_role=role,
+            etag=etag,
+            request_id=request_id,
+        )
+
+    async def deactivate(
+        self, principal: Principal, organization_id: str, member_id: str, request_id: str = ""
+    ) -> Member:
+        return await self._change_member(
+            principal, organization_id, member_id, MemberAction.DEACTIVATE, request_id=request_id
+        )
+
+    async def reactivate(
+        self, principal: Principal, organization_id: str, member_id: str, request_id: str = ""
+    ) -> Member:
+        return await self._change_member(
+            principal, organization_id, member_id, MemberAction.REACTIVATE, request_id=request_id
+        )
+
+    async def remove(self, principal: Principal, organization_id: str, member_id: str, request_id: str = "") -> None:
+        await self._change_member(principal, organization_id, member_id, MemberAction.REMOVE, request_id=request_id)
+
+    async def _change_member(
+        self,
+        principal: Principal,
+        organization_id: str,
+        member_id: str,
+        action: MemberAction,
+        *,
+        new_role: str = "",
+        etag: str = "",
+        request_id: str = "",
+    ) -> Member:
+        principal.authorize(rules.REQUIRED_PERMISSION[action], organization_id)
+        now = self._clock.now()
+        operation = f"member.{action.value}"
+        async with self._store.write() as tx:
+            # Serialises changes to one organization's members (the last-Owner rule needs a stable count).
+            if not await tx.lock_organization(organization_id):
+                raise NotFound("No such organization.")
+            if request_id:
+                stored = await tx.load_idempotent(organization_id, operation, request_id)
+                if stored is not None:
+                    return _member_from_json(json.loads(stored))
+            target = await tx.get_member(organization_id, member_id)
+            if target is None:
+                raise NotFound("No such member.")
+            if etag and etag != member_etag(target):
+                raise Aborted("The member changed since you read it; read it again.", reason="ETAG_MISMATCH")
+            rules.check_member_action(principal, target, action, new_role)
+            if (
+                rules.loses_ownership(target, action, new_role)
+                and await tx.count_active_owners(organization_id, excluding=target.id) == 0
+            ):
+                raise FailedPrecondition("The organization must keep at least one Owner.", reason="LAST_OWNER")
+            changed = _apply(target, action, new_role, now)
+            if action is MemberAction.REMOVE:
+                await tx.delete_member(target)
+                await tx.record_events(MemberRemoved(principal, now, request_id, changed))
+            else:
+                if not await tx.update_member(changed, expected_version=target.version):
+                    raise Aborted("The member changed concurrently; retry.", reason="CONCURRENT_CHANGE")
+                await tx.record_events(MemberChanged(principal, now, request_id, changed, action.value, target))
+            if request_id:
+                await tx.save_idempotent(
+                    organization_id, operation, request_id, json.dumps(_member_to_json(changed)).encode()
+                )
+        return changed
+
     async def _replay_outcomes(
         self, tx: MembershipTransaction, organization_id: str, stored: bytes
     ) -> list[InviteOutcome]:
@@ -244,3 +338,51 @@ def _encode_outcomes(outcomes: list[InviteOutcome]) -> bytes:
             for o in outcomes
         ]
     ).encode()
+
+
+def member_etag(member: Member) -> str:
+    return f'W/"{member.version}"'
+
+
+def _apply(member: Member, action: MemberAction, new_role: str, now: datetime) -> Member:
+    if action is MemberAction.CHANGE_ROLE:
+        return replace(member, role=new_role, version=member.version + 1, updated_at=now)
+    if action is MemberAction.DEACTIVATE:
+        if member.status is not MemberStatus.ACTIVE:
+            raise FailedPrecondition("Only an active member can be deactivated.", reason="NOT_ACTIVE")
+        return replace(member, status=MemberStatus.DEACTIVATED, version=member.version + 1, updated_at=now)
+    if action is MemberAction.REACTIVATE:
+        if member.status is not MemberStatus.DEACTIVATED:
+            raise FailedPrecondition("Only a deactivated member can be reactivated.", reason="NOT_DEACTIVATED")
+        return replace(member, status=MemberStatus.ACTIVE, version=member.version + 1, updated_at=now)
+    return replace(member, status=MemberStatus.REMOVED, version=member.version + 1, updated_at=now)
+
+
+def _member_to_json(member: Member) -> dict[str, object]:
+    return {
+        "id": member.id,
+        "organization_id": member.organization_id,
+        "account_id": member.account_id,
+        "email": member.email,
+        "display_name": member.display_name,
+        "role": member.role,
+        "status": member.status.value,
+        "created_at": member.created_at.isoformat(),
+        "updated_at": member.updated_at.isoformat(),
+        "version": member.version,
+    }
+
+
+def _member_from_json(data: dict[str, Any]) -> Member:
+    return Member(
+        id=data["id"],
+        organization_id=data["organization_id"],
+        account_id=data["account_id"],
+        email=data["email"],
+        display_name=data["display_name"],
+        role=data["role"],
+        status=MemberStatus(data["status"]),
+        created_at=datetime.fromisoformat(data["created_at"]),
+        updated_at=datetime.fromisoformat(data["updated_at"]),
+        version=data["version"],
+    )

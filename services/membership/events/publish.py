@@ -6,7 +6,14 @@ from tenantry.events.v1 import envelope_pb2, membership_events_pb2
 
 from services.common.messaging import EventTarget, actor_from_principal, new_envelope, timestamp
 from services.membership.domain import roles
-from services.membership.domain.events import DomainEvent, MemberAdded, MemberInvited, OrganizationCreated
+from services.membership.domain.events import (
+    DomainEvent,
+    MemberAdded,
+    MemberChanged,
+    MemberInvited,
+    MemberRemoved,
+    OrganizationCreated,
+)
 from services.membership.domain.model import Member, MemberStatus
 
 PRODUCER = "membership"
@@ -69,6 +76,23 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     invitation_id=invitation.id,
                     expires_at=timestamp(invitation.expires_at),
                 ),
+                target=_member_target(member),
+                **common,
+            )
+        case MemberChanged(member=member, change=change):
+            verb = {"change_role": "role_changed", "deactivate": "deactivated", "reactivate": "activated"}[change]
+            return new_envelope(
+                event_type=f"member.{verb}",
+                organization_id=member.organization_id,
+                payload=member_changed(member),
+                target=_member_target(member),
+                **common,
+            )
+        case MemberRemoved(member=member):
+            return new_envelope(
+                event_type="member.removed",
+                organization_id=member.organization_id,
+                payload=member_changed(member),
                 target=_member_target(member),
                 **common,
             )

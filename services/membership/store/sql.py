@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Row, func, insert, select
+from sqlalchemy import Row, delete, func, insert, select, update
 from tenantry.events.v1 import envelope_pb2
 
 from services.common.clock import Clock
@@ -116,6 +116,47 @@ class SqlMembershipTransaction(OutboxTransaction):
                 updated_at=member.updated_at,
                 version=member.version,
             )
+        )
+
+    async def update_member(self, member: Member, expected_version: int) -> bool:
+        """Write a changed member only if nobody changed it since it was read (optimistic concurrency)."""
+        result = await self.connection.execute(
+            update(members)
+            .where(members.c.id == member.id, members.c.version == expected_version)
+            .values(
+                role=member.role,
+                status=member.status.value,
+                display_name=member.display_name,
+                updated_at=member.updated_at,
+                version=member.version,
+            )
+        )
+        return bool(result.rowcount)
+
+    async def delete_member(self, member: Member) -> None:
+        await self.connection.execute(delete(invitations).where(invitations.c.member_id == member.id))
+        await self.connection.execute(delete(members).where(members.c.id == member.id))
+
+    async def lock_organization(self, organization_id: str) -> bool:
+        """Hold the organization's row until commit (SQLite's BEGIN IMMEDIATE already serialises writers)."""
+        statement = select(organizations.c.id).where(organizations.c.id == organization_id)
+        if self.connection.dialect.name == "postgresql":
+            statement = statement.with_for_update()
+        return (await self.connection.scalar(statement)) is not None
+
+    async def count_active_owners(self, organization_id: str, excluding: str) -> int:
+        return int(
+            await self.connection.scalar(
+                select(func.count())
+                .select_from(members)
+                .where(
+                    members.c.organization_id == organization_id,
+                    members.c.role == "owner",
+                    members.c.status == MemberStatus.ACTIVE.value,
+                    members.c.id != excluding,
+                )
+            )
+            or 0
         )
 
     async def insert_invitation(self, invitation: Invitation) -> None:

@@ -55,6 +55,26 @@ class MembershipServiceStub:
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.InviteMembersRequest.SerializeToString,
                 response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.InviteMembersResponse.FromString,
                 _registered_method=True)
+        self.ChangeMemberRole = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/ChangeMemberRole',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ChangeMemberRoleRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ChangeMemberRoleResponse.FromString,
+                _registered_method=True)
+        self.DeactivateMember = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/DeactivateMember',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.DeactivateMemberRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.DeactivateMemberResponse.FromString,
+                _registered_method=True)
+        self.ReactivateMember = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/ReactivateMember',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ReactivateMemberRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ReactivateMemberResponse.FromString,
+                _registered_method=True)
+        self.RemoveMember = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/RemoveMember',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RemoveMemberRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RemoveMemberResponse.FromString,
+                _registered_method=True)
 
 
 class MembershipServiceServicer:
@@ -93,6 +113,38 @@ class MembershipServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ChangeMemberRole(self, request, context):
+        """Gives a member another role. Nobody grants permissions they do not hold, and the last Owner keeps the role.
+        Requires permission "members.manage_roles" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeactivateMember(self, request, context):
+        """Takes a member's access away while keeping their data; nobody deactivates themselves or the last Owner.
+        Requires permission "members.remove" (and "members.manage_roles" unless the member's role is "member").
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReactivateMember(self, request, context):
+        """Gives a deactivated member their access back.
+        Requires permission "members.remove" (and "members.manage_roles" unless the member's role is "member").
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveMember(self, request, context):
+        """Removes a member or revokes a pending invitation; nobody removes themselves or the last Owner.
+        Requires permission "members.remove" (and "members.manage_roles" unless the member's role is "member").
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MembershipServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -115,6 +167,26 @@ def add_MembershipServiceServicer_to_server(servicer, server):
                     servicer.InviteMembers,
                     request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.InviteMembersRequest.FromString,
                     response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.InviteMembersResponse.SerializeToString,
+            ),
+            'ChangeMemberRole': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangeMemberRole,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ChangeMemberRoleRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ChangeMemberRoleResponse.SerializeToString,
+            ),
+            'DeactivateMember': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeactivateMember,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.DeactivateMemberRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.DeactivateMemberResponse.SerializeToString,
+            ),
+            'ReactivateMember': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReactivateMember,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ReactivateMemberRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ReactivateMemberResponse.SerializeToString,
+            ),
+            'RemoveMember': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveMember,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RemoveMemberRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RemoveMemberResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -226,6 +298,114 @@ class MembershipService:
             '/tenantry.membership.v1.MembershipService/InviteMembers',
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.InviteMembersRequest.SerializeToString,
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.InviteMembersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangeMemberRole(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/ChangeMemberRole',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ChangeMemberRoleRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ChangeMemberRoleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeactivateMember(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/DeactivateMember',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.DeactivateMemberRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.DeactivateMemberResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReactivateMember(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/ReactivateMember',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ReactivateMemberRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ReactivateMemberResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveMember(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/RemoveMember',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RemoveMemberRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RemoveMemberResponse.FromString,
             options,
             channel_credentials,
             insecure,

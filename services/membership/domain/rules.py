@@ -1,0 +1,64 @@
+"""Who may change whom: the seed portals' rules, pure, applied on every path (gRPC, REST, bulk, SCIM)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from services.common.errors import FailedPrecondition, FieldViolation, InvalidArgument, PermissionDenied
+from services.common.principal import PLATFORM_ADMIN, Principal
+from services.membership.domain import roles
+from services.membership.domain.model import Member
+
+
+class MemberAction(StrEnum):
+    CHANGE_ROLE = "change_role"
+    DEACTIVATE = "deactivate"
+    REACTIVATE = "reactivate"
+    REMOVE = "remove"
+
+
+REQUIRED_PERMISSION = {
+    MemberAction.CHANGE_ROLE: roles.MEMBERS_MANAGE_ROLES,
+    MemberAction.DEACTIVATE: roles.MEMBERS_REMOVE,
+    MemberAction.REACTIVATE: roles.MEMBERS_REMOVE,
+    MemberAction.REMOVE: roles.MEMBERS_REMOVE,
+}
+
+
+def check_grantable(principal: Principal, role: str) -> None:
+    """A role exists and the caller holds every permission it grants."""
+    if role not in roles.BUILT_IN_ROLES:
+        raise InvalidArgument(f"Unknown role {role!r}.", [FieldViolation("role", "unknown role")])
+    missing = roles.permissions_of(role) - principal.permissions
+    if missing and PLATFORM_ADMIN not in principal.permissions:
+        raise PermissionDenied(
+            f"You can grant only permissions you hold; role {role!r} needs {sorted(missing)}.",
+            reason="CANNOT_GRANT_PERMISSION",
+        )
+
+
+def check_member_action(principal: Principal, target: Member, action: MemberAction, new_role: str = "") -> None:
+    """Raise unless `principal` may apply `action` to `target` (the last-Owner rule needs the store)."""
+    principal.authorize(REQUIRED_PERMISSION[action], target.organization_id)
+    acting_on_self = bool(target.account_id) and target.account_id == principal.account_id
+    if acting_on_self and action in (MemberAction.REMOVE, MemberAction.DEACTIVATE):
+        raise FailedPrecondition("Nobody removes or deactivates themselves.", reason="CANNOT_ACT_ON_SELF")
+    # Without the right to manage roles (a User admin) only members of the Member role can be touched.
+    if not principal.has(roles.MEMBERS_MANAGE_ROLES) and target.role != roles.MEMBER:
+        raise PermissionDenied(
+            "You can add, remove or deactivate only members whose role is Member.",
+            reason="TARGET_ROLE_NOT_MANAGEABLE",
+        )
+    if action is MemberAction.CHANGE_ROLE:
+        check_grantable(principal, new_role)
+        # Taking a role away is granting its absence: the caller must hold what the member loses too.
+        check_grantable(principal, target.role)
+
+
+def loses_ownership(target: Member, action: MemberAction, new_role: str = "") -> bool:
+    """Whether the action leaves `target` no longer an active Owner."""
+    if target.role != roles.OWNER or target.status.value != "active":
+        return False
+    if action is MemberAction.CHANGE_ROLE:
+        return new_role != roles.OWNER
+    return action in (MemberAction.DEACTIVATE, MemberAction.REMOVE)

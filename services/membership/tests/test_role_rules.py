@@ -1,0 +1,193 @@
+"""The seed portals' role rules: every action by every built-in role, against a real database."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.common import migrations
+from services.common.clock import FrozenClock
+from services.common.db import Database
+from services.common.errors import DomainError, FailedPrecondition
+from services.common.messaging import Outbox
+from services.common.principal import Principal
+from services.membership.domain import roles, rules
+from services.membership.domain.model import Member, MemberQuery, MemberStatus, Organization
+from services.membership.domain.rules import MemberAction
+from services.membership.domain.use_cases import Invitee, MembershipUseCases
+from services.membership.events.publish import to_envelope
+from services.membership.main import MIGRATIONS_DIR
+from services.membership.store.sql import SqlMembershipStore
+from services.membership.store.tables import messaging
+
+ORG = "org-1"
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+@dataclass
+class Org:
+    use_cases: MembershipUseCases
+    store: SqlMembershipStore
+
+    async def add(self, member_id: str, role: str, status: MemberStatus = MemberStatus.ACTIVE) -> Member:
+        member = Member(member_id, ORG, f"acc-{member_id}", f"{member_id}@acme.test", "", role, status, NOW, NOW)
+        async with self.store.write() as tx:
+            await tx.insert_member(member)
+        return member
+
+
+@pytest.fixture
+async def org(database_url: str) -> AsyncIterator[Org]:
+    migrations.upgrade(MIGRATIONS_DIR, database_url)
+    db = Database(database_url)
+    clock = FrozenClock(NOW)
+    store = SqlMembershipStore(db, Outbox(messaging, clock), clock, to_envelope)
+    async with store.write() as tx:
+        await tx.insert_organization(Organization(ORG, "Acme", NOW))
+    yield Org(MembershipUseCases(store, clock), store)
+    await db.dispose()
+
+
+def acting_as(role: str, member_id: str = "actor") -> Principal:
+    return Principal(
+        actor_type="user",
+        actor_id=f"acc-{member_id}",
+        account_id=f"acc-{member_id}",
+        organization_id=ORG,
+        permissions=roles.permissions_of(role),
+    )
+
+
+ROLES = [roles.OWNER, roles.BILLING_ADMIN, roles.USER_ADMIN, roles.MEMBER]
+
+# (action, target role, new role) -> roles allowed to do it, straight from the seed matrix.
+MATRIX: list[tuple[str, str, str, set[str]]] = [
+    ("invite", "", roles.MEMBER, {roles.OWNER, roles.USER_ADMIN}),
+    ("invite", "", roles.USER_ADMIN, {roles.OWNER}),
+    ("invite", "", roles.BILLING_ADMIN, {roles.OWNER}),
+    ("invite", "", roles.OWNER, {roles.OWNER}),
+    ("list", "", "", {roles.OWNER, roles.BILLING_ADMIN, roles.USER_ADMIN}),
+    ("change_role", roles.MEMBER, roles.USER_ADMIN, {roles.OWNER}),
+    ("change_role", roles.USER_ADMIN, roles.MEMBER, {roles.OWNER}),
+    ("change_role", roles.MEMBER, roles.OWNER, {roles.OWNER}),
+    ("deactivate", roles.MEMBER, "", {roles.OWNER, roles.USER_ADMIN}),
+    ("deactivate", roles.USER_ADMIN, "", {roles.OWNER}),
+    ("deactivate", roles.BILLING_ADMIN, "", {roles.OWNER}),
+    ("deactivate", roles.OWNER, "", {roles.OWNER}),
+    ("remove", roles.MEMBER, "", {roles.OWNER, roles.USER_ADMIN}),
+    ("remove", roles.USER_ADMIN, "", {roles.OWNER}),
+    ("remove", roles.OWNER, "", {roles.OWNER}),
+]
+
+
+@pytest.mark.parametrize("actor_role", ROLES)
+@pytest.mark.parametrize(("action", "target_role", "new_role", "allowed"), MATRIX)
+async def test_every_action_by_every_built_in_role_follows_the_seed_matrix(
+    org: Org, actor_role: str, action: str, target_role: str, new_role: str, allowed: set[str]
+) -> None:
+    await org.add("spare-owner", roles.OWNER)  # so the last-Owner rule never decides this matrix
+    actor = acting_as(actor_role)
+    target = await org.add("target", target_role) if target_role else None
+    try:
+        if action == "invite":
+            outcome = (await org.use_cases.invite_members(actor, ORG, [Invitee("new@acme.test", new_role)]))[0]
+            permitted = outcome.member is not None
+            if not permitted and outcome.error_reason not in ("CANNOT_GRANT_PERMISSION",):
+                raise AssertionError(outcome)
+        elif action == "list":
+            await org.use_cases.list_members(actor, MemberQuery(ORG, limit=10))
+            permitted = True
+        else:
+            assert target is not None
+            if action == "change_role":
+                await org.use_cases.change_role(actor, ORG, target.id, new_role)
+            elif action == "deactivate":
+                await org.use_cases.deactivate(actor, ORG, target.id)
+            else:
+                await org.use_cases.remove(actor, ORG, target.id)
+            permitted = True
+    except DomainError as exc:
+        assert exc.reason in {"MISSING_PERMISSION", "CANNOT_GRANT_PERMISSION", "TARGET_ROLE_NOT_MANAGEABLE"}, exc
+        permitted = False
+    assert permitted == (actor_role in allowed), f"{actor_role} {action} {target_role}->{new_role}"
+
+
+async def test_nobody_removes_or_deactivates_themselves(org: Org) -> None:
+    await org.add("spare-owner", roles.OWNER)
+    me = await org.add("actor", roles.OWNER)
+    for attempt in (org.use_cases.remove, org.use_cases.deactivate):
+        with pytest.raises(FailedPrecondition) as raised:
+            await attempt(acting_as(roles.OWNER), ORG, me.id)
+        assert raised.value.reason == "CANNOT_ACT_ON_SELF"
+
+
+async def test_the_last_owner_cannot_be_demoted_deactivated_or_removed(org: Org) -> None:
+    only_owner = await org.add("only-owner", roles.OWNER)
+    platform = Principal(actor_type="system", actor_id="ops", permissions=frozenset({"platform.admin"}))
+    for attempt in (
+        lambda: org.use_cases.change_role(platform, ORG, only_owner.id, roles.MEMBER),
+        lambda: org.use_cases.deactivate(platform, ORG, only_owner.id),
+        lambda: org.use_cases.remove(platform, ORG, only_owner.id),
+    ):
+        with pytest.raises(FailedPrecondition) as raised:
+            await attempt()
+        assert raised.value.reason == "LAST_OWNER"
+
+
+async def test_two_owners_demoting_each_other_at_once_leave_one_owner(org: Org) -> None:
+    first, second = await org.add("first", roles.OWNER), await org.add("second", roles.OWNER)
+    results = await asyncio.gather(
+        org.use_cases.change_role(acting_as(roles.OWNER, "first"), ORG, second.id, roles.MEMBER),
+        org.use_cases.change_role(acting_as(roles.OWNER, "second"), ORG, first.id, roles.MEMBER),
+        return_exceptions=True,
+    )
+    failures = [r for r in results if isinstance(r, Exception)]
+    assert len(failures) == 1 and getattr(failures[0], "reason", "") == "LAST_OWNER"
+    async with org.store.read() as tx:
+        assert await tx.count_active_owners(ORG, excluding="") == 1
+
+
+async def test_a_stale_etag_is_refused(org: Org) -> None:
+    await org.add("spare-owner", roles.OWNER)
+    target = await org.add("target", roles.MEMBER)
+    changed = await org.use_cases.change_role(acting_as(roles.OWNER), ORG, target.id, roles.USER_ADMIN, etag='W/"1"')
+    assert changed.version == 2
+    with pytest.raises(DomainError) as raised:
+        await org.use_cases.change_role(acting_as(roles.OWNER), ORG, target.id, roles.MEMBER, etag='W/"1"')
+    assert raised.value.reason == "ETAG_MISMATCH"
+
+
+async def test_a_deactivated_member_can_be_reactivated_and_a_removed_one_is_gone(org: Org) -> None:
+    await org.add("spare-owner", roles.OWNER)
+    target = await org.add("target", roles.MEMBER)
+    owner = acting_as(roles.OWNER)
+    assert (await org.use_cases.deactivate(owner, ORG, target.id)).status is MemberStatus.DEACTIVATED
+    assert (await org.use_cases.reactivate(owner, ORG, target.id)).status is MemberStatus.ACTIVE
+    await org.use_cases.remove(owner, ORG, target.id, request_id="rm-1")
+    await org.use_cases.remove(owner, ORG, target.id, request_id="rm-1")  # a retry answers as the first time
+    async with org.store.read() as tx:
+        assert await tx.get_member(ORG, target.id) is None
+
+
+@given(
+    held=st.frozensets(st.sampled_from(sorted(roles.CATALOGUE))),
+    target_role=st.sampled_from(ROLES),
+    new_role=st.sampled_from(ROLES),
+)
+def test_a_role_change_that_passes_the_rules_never_grants_a_permission_the_caller_lacks(
+    held: frozenset[str], target_role: str, new_role: str
+) -> None:
+    caller = Principal(actor_type="user", actor_id="a", account_id="a", organization_id=ORG, permissions=held)
+    target = Member("t", ORG, "acc-t", "t@acme.test", "", target_role, MemberStatus.ACTIVE, NOW, NOW)
+    try:
+        rules.check_member_action(caller, target, MemberAction.CHANGE_ROLE, new_role)
+    except DomainError:
+        return
+    assert roles.permissions_of(new_role) <= held
+    assert roles.permissions_of(target_role) <= held
