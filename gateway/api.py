@@ -214,6 +214,70 @@ async def invite_members(context: Context) -> Response:
     return JSONResponse({"results": results})
 
 
+def member_id_of(context: Context) -> str:
+    member_id = str(context.request.path_params.get("member_id", ""))
+    if not member_id or len(member_id) > 64:
+        raise BadRequest("member_id is invalid.", [{"field": "member_id", "description": "a member id"}])
+    return member_id
+
+
+async def change_member_role(context: Context) -> Response:
+    role = context.body.get("role")
+    if not isinstance(role, str) or set(context.body) - {"role"}:
+        raise BadRequest("Only `role` (a string) can be changed here.", [{"field": "role", "description": "string"}])
+    reply = await context.clients.membership.ChangeMemberRole(
+        membership_pb.ChangeMemberRoleRequest(
+            organization_id=context.organization_id,
+            member_id=member_id_of(context),
+            role=role,
+            etag=context.request.headers.get("if-match", "")[:64],
+            request_id=context.idempotency_key(),
+        ),
+        metadata=context.metadata,
+        timeout=context.clients.timeout,
+    )
+    return JSONResponse({"member": convert.member(reply.member)}, headers={"ETag": reply.member.etag})
+
+
+async def deactivate_member(context: Context) -> Response:
+    reply = await context.clients.membership.DeactivateMember(
+        membership_pb.DeactivateMemberRequest(
+            organization_id=context.organization_id,
+            member_id=member_id_of(context),
+            request_id=context.idempotency_key(),
+        ),
+        metadata=context.metadata,
+        timeout=context.clients.timeout,
+    )
+    return JSONResponse({"member": convert.member(reply.member)})
+
+
+async def reactivate_member(context: Context) -> Response:
+    reply = await context.clients.membership.ReactivateMember(
+        membership_pb.ReactivateMemberRequest(
+            organization_id=context.organization_id,
+            member_id=member_id_of(context),
+            request_id=context.idempotency_key(),
+        ),
+        metadata=context.metadata,
+        timeout=context.clients.timeout,
+    )
+    return JSONResponse({"member": convert.member(reply.member)})
+
+
+async def remove_member(context: Context) -> Response:
+    await context.clients.membership.RemoveMember(
+        membership_pb.RemoveMemberRequest(
+            organization_id=context.organization_id,
+            member_id=member_id_of(context),
+            request_id=context.idempotency_key(),
+        ),
+        metadata=context.metadata,
+        timeout=context.clients.timeout,
+    )
+    return Response(status_code=204)
+
+
 async def seat_usage(context: Context) -> Response:
     reply = await context.clients.billing.GetSeatUsage(
         billing_pb.GetSeatUsageRequest(organization_id=context.organization_id),
@@ -321,6 +385,37 @@ ROUTES: tuple[ApiRoute, ...] = (
                 }
             },
         },
+    ),
+    ApiRoute(
+        "PATCH",
+        "/v1/members/{member_id}",
+        change_member_role,
+        "Change a member's role (members.manage_roles); send If-Match with the member's etag.",
+        request_schema={
+            "type": "object",
+            "required": ["role"],
+            "additionalProperties": False,
+            "properties": {"role": {"type": "string", "enum": ["owner", "billing_admin", "user_admin", "member"]}},
+        },
+    ),
+    ApiRoute(
+        "POST",
+        "/v1/members/{member_id}/deactivate",
+        deactivate_member,
+        "Deactivate a member: no access, data kept (members.remove).",
+    ),
+    ApiRoute(
+        "POST",
+        "/v1/members/{member_id}/reactivate",
+        reactivate_member,
+        "Give a deactivated member access again (members.remove).",
+    ),
+    ApiRoute(
+        "DELETE",
+        "/v1/members/{member_id}",
+        remove_member,
+        "Remove a member or revoke a pending invitation (members.remove).",
+        success_status=204,
     ),
     ApiRoute("GET", "/v1/billing/seats", seat_usage, "Seats purchased, in use and available (billing.read)."),
     ApiRoute(
@@ -444,11 +539,16 @@ def openapi_document(settings: GatewaySettings) -> dict[str, Any]:
                 "required": True,
                 "content": {"application/json": {"schema": route.request_schema}},
             }
-        if route.query:
+        path_parameters = [part[1:-1] for part in route.path.split("/") if part.startswith("{")]
+        if path_parameters:
             operation["parameters"] = [
-                {"name": name, "in": "query", "required": False, "schema": {"type": kind}} for name, kind in route.query
+                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}} for name in path_parameters
             ]
-        if route.method == "POST" and route.path in ("/v1/invitations", "/v1/api-keys"):
+        if route.query:
+            operation.setdefault("parameters", []).extend(
+                {"name": name, "in": "query", "required": False, "schema": {"type": kind}} for name, kind in route.query
+            )
+        if route.method != "GET":
             operation.setdefault("parameters", []).append(
                 {
                     "name": "Idempotency-Key",

@@ -288,8 +288,9 @@ class Bus:
     async def close(self) -> None:
         self._closing = True
         if self._task is not None:
+            # nats-py can swallow a cancellation that lands inside connect(); never wait on it unbounded.
             self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            await asyncio.wait({self._task}, timeout=2)
         if self._client is not None and not self._client.is_closed:
             # Acks and publishes are awaited where they are made, so a flush is enough; drain() would wait
             # for pull subscriptions' pending fetches up to its 30 s timeout.
@@ -332,7 +333,7 @@ class OutboxRelay:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            await asyncio.wait({self._task}, timeout=5)
 
     async def _run(self) -> None:
         backoff = 0.2
@@ -452,7 +453,8 @@ class EventConsumer:
         self._stopping = True
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=5)
 
     async def _subscribe(self, producer: str) -> JetStreamContext.PullSubscription:
         await self._bus.ensure_stream(producer)

@@ -169,3 +169,35 @@ def test_a_member_without_admin_rights_is_refused_by_the_portal_and_the_api(suit
         assert api.json()["reason"] == "MISSING_PERMISSION"
         refused = client.post("/v1/invitations", json={"invitees": [{"email": "x@acme.test"}]})
         assert refused.status_code == 403
+
+
+def test_revoking_an_invitation_releases_its_seat_and_is_audited(suite: Suite) -> None:
+    owner = create_owner(suite)
+    with signed_in_client(suite, owner) as client:
+        invited = client.post("/v1/invitations", json={"invitees": [{"email": "short.lived@acme.test"}]}).json()
+        member = invited["results"][0]["member"]
+        wait_for(lambda: client.get("/v1/billing/seats").json()["invited"] == 1)
+
+        promoted = client.patch(
+            f"/v1/members/{member['id']}", json={"role": "user_admin"}, headers={"If-Match": member["etag"]}
+        )
+        assert promoted.status_code == 200, promoted.text
+        assert promoted.json()["member"]["role"] == "user_admin"
+        stale = client.patch(
+            f"/v1/members/{member['id']}", json={"role": "member"}, headers={"If-Match": member["etag"]}
+        )
+        assert stale.status_code == 409 and stale.json()["reason"] == "ETAG_MISMATCH"
+
+        assert client.delete(f"/v1/members/{member['id']}").status_code == 204
+        wait_for(lambda: client.get("/v1/billing/seats").json()["invited"] == 0)
+        actions = wait_for(
+            lambda: (
+                {e["action"] for e in client.get("/v1/audit/entries").json()["entries"]}
+                >= {
+                    "member.role_changed",
+                    "member.removed",
+                }
+            )
+        )
+        assert actions
+        assert client.get("/v1/members", params={"email": "short.lived@acme.test"}).json()["members"] == []
