@@ -165,6 +165,33 @@ async def get_organization(context: Context) -> Response:
     return JSONResponse({"organization": convert.organization(reply.organization)})
 
 
+async def update_organization(context: Context) -> Response:
+    fields = {"display_name"}
+    unknown = set(context.body) - fields
+    if not context.body or unknown:
+        raise BadRequest(
+            "Only these fields can be changed: display_name.",
+            [{"field": name, "description": "cannot be changed here"} for name in sorted(unknown)],
+        )
+    if not all(isinstance(value, str) for value in context.body.values()):
+        raise BadRequest("Values must be strings.", [{"field": "display_name", "description": "string"}])
+    request = membership_pb.UpdateOrganizationRequest(
+        organization=membership_pb.Organization(
+            id=context.organization_id,
+            display_name=context.body.get("display_name", "")[:400],
+            etag=context.request.headers.get("if-match", "")[:64],
+        ),
+        request_id=context.idempotency_key(),
+    )
+    request.update_mask.paths.extend(sorted(context.body))
+    reply = await context.clients.membership.UpdateOrganization(
+        request, metadata=context.metadata, timeout=context.clients.timeout
+    )
+    return JSONResponse(
+        {"organization": convert.organization(reply.organization)}, headers={"ETag": reply.organization.etag}
+    )
+
+
 async def list_members(context: Context) -> Response:
     reply = await context.clients.membership.ListMembers(
         membership_pb.ListMembersRequest(
@@ -352,6 +379,17 @@ ROUTES: tuple[ApiRoute, ...] = (
     ApiRoute("GET", "/v1/me", whoami, "The authenticated caller and their permissions."),
     ApiRoute(
         "GET", "/v1/organization", get_organization, "The caller's organization with member counts (members.read)."
+    ),
+    ApiRoute(
+        "PATCH",
+        "/v1/organization",
+        update_organization,
+        "Change the organization's profile (org.manage); send If-Match with its etag.",
+        request_schema={
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {"display_name": {"type": "string", "maxLength": 200}},
+        },
     ),
     ApiRoute(
         "GET",

@@ -323,6 +323,7 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stream_ready = False
+        self._stopping = False
 
     def wake(self) -> None:
         self._wake.set()
@@ -331,13 +332,16 @@ class OutboxRelay:
         self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self._producer}")
 
     async def stop(self) -> None:
+        # The flag ends the loop even when a cancellation is swallowed inside the NATS client.
+        self._stopping = True
+        self._wake.set()
         if self._task is not None:
             self._task.cancel()
             await asyncio.wait({self._task}, timeout=5)
 
     async def _run(self) -> None:
         backoff = 0.2
-        while True:
+        while not self._stopping:
             await self._bus.connected.wait()
             try:
                 if not self._stream_ready:

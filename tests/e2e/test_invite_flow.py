@@ -201,3 +201,14 @@ def test_revoking_an_invitation_releases_its_seat_and_is_audited(suite: Suite) -
         )
         assert actions
         assert client.get("/v1/members", params={"email": "short.lived@acme.test"}).json()["members"] == []
+
+
+def test_the_owner_renames_the_organization_with_an_etag_and_the_change_is_audited(suite: Suite) -> None:
+    owner = create_owner(suite)
+    with signed_in_client(suite, owner) as client:
+        etag = client.get("/v1/organization").json()["organization"]["etag"]
+        renamed = client.patch("/v1/organization", json={"display_name": "Acme Inc"}, headers={"If-Match": etag})
+        assert renamed.status_code == 200, renamed.text
+        assert renamed.json()["organization"]["display_name"] == "Acme Inc"
+        assert client.patch("/v1/organization", json={"id": "x"}).status_code == 400
+        wait_for(lambda: client.get("/v1/audit/entries", params={"action": "organization.updated"}).json()["entries"])

@@ -11,7 +11,13 @@ from services.common.messaging import timestamp
 from services.common.pagination import PageTokens, page_size, split_page
 from services.common.principal import current_call
 from services.membership.domain.model import Member, MemberQuery, MemberStatus
-from services.membership.domain.use_cases import Invitee, MembershipUseCases, OrganizationOverview, member_etag
+from services.membership.domain.use_cases import (
+    Invitee,
+    MembershipUseCases,
+    OrganizationOverview,
+    member_etag,
+    organization_etag,
+)
 
 _STATUS = {
     MemberStatus.INVITED: pb.MEMBER_STATUS_INVITED,
@@ -43,7 +49,7 @@ def organization_to_proto(overview: OrganizationOverview) -> pb.Organization:
         active_member_count=overview.counts.active,
         invited_member_count=overview.counts.invited,
         deactivated_member_count=overview.counts.deactivated,
-        etag=f'W/"{organization.version}"',
+        etag=organization_etag(organization),
     )
 
 
@@ -72,6 +78,20 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
     ) -> pb.GetOrganizationResponse:
         overview = await self._use_cases.get_organization(current_call().require_principal(), request.organization_id)
         return pb.GetOrganizationResponse(organization=organization_to_proto(overview))
+
+    async def UpdateOrganization(
+        self, request: pb.UpdateOrganizationRequest, context: grpc.aio.ServicerContext
+    ) -> pb.UpdateOrganizationResponse:
+        call = current_call()
+        values = {"display_name": request.organization.display_name}
+        overview = await self._use_cases.update_organization(
+            call.require_principal(),
+            request.organization.id,
+            {path: values.get(path, "") for path in request.update_mask.paths},
+            etag=request.organization.etag,
+            request_id=request.request_id or call.request_id,
+        )
+        return pb.UpdateOrganizationResponse(organization=organization_to_proto(overview))
 
     async def ListMembers(
         self, request: pb.ListMembersRequest, context: grpc.aio.ServicerContext

@@ -37,3 +37,9 @@ class MemberChanged(DomainEvent):
 @dataclass(frozen=True)
 class MemberRemoved(DomainEvent):
     member: Member
+
+
+@dataclass(frozen=True)
+class OrganizationUpdated(DomainEvent):
+    organization: Organization
+    before: Organization

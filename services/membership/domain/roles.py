@@ -14,6 +14,8 @@ BILLING_READ = "billing.read"
 BILLING_MANAGE = "billing.manage"
 SUBSCRIPTION_CANCEL = "subscription.cancel"
 ORG_DELETE = "org.delete"
+# Change the organization's profile (name, branding); Owners only among the built-in roles.
+ORG_MANAGE = "org.manage"
 AUDIT_READ = "audit.read"
 ANALYTICS_READ = "analytics.read"
 # The one permission that consumes a licence seat.
@@ -34,6 +36,7 @@ CATALOGUE: frozenset[str] = frozenset(
         BILLING_MANAGE,
         SUBSCRIPTION_CANCEL,
         ORG_DELETE,
+        ORG_MANAGE,
         AUDIT_READ,
         ANALYTICS_READ,
         SEAT_USE,

@@ -28,6 +28,7 @@ from services.membership.domain.events import (
     MemberInvited,
     MemberRemoved,
     OrganizationCreated,
+    OrganizationUpdated,
 )
 from services.membership.domain.model import (
     Invitation,
@@ -44,6 +45,7 @@ from services.membership.domain.rules import MemberAction
 MAX_DISPLAY_NAME = 200
 MAX_INVITEES_PER_CALL = 100
 DEFAULT_INVITATION_TTL = timedelta(days=7)
+UPDATABLE_ORGANIZATION_FIELDS = frozenset({"display_name"})
 
 
 def normalize_email(raw: str) -> str:
@@ -150,6 +152,47 @@ class MembershipUseCases:
             if organization is None:
                 raise NotFound("No such organization.")
             return OrganizationOverview(organization, await tx.count_members(organization_id))
+
+    async def update_organization(
+        self,
+        principal: Principal,
+        organization_id: str,
+        changes: dict[str, str],
+        etag: str = "",
+        request_id: str = "",
+    ) -> OrganizationOverview:
+        """Apply the masked fields of an organization's profile."""
+        principal.authorize(roles.ORG_MANAGE, organization_id)
+        unknown = set(changes) - UPDATABLE_ORGANIZATION_FIELDS
+        if not changes or unknown:
+            raise InvalidArgument(
+                "update_mask must name fields that can be changed.",
+                [FieldViolation("update_mask", f"one or more of {sorted(UPDATABLE_ORGANIZATION_FIELDS)}")],
+            )
+        name = _display_name(changes["display_name"], "display_name")
+        if not name:
+            raise InvalidArgument("display_name must not be empty.", [FieldViolation("display_name", "required")])
+        now = self._clock.now()
+        async with self._store.write() as tx:
+            if request_id:
+                stored = await tx.load_idempotent(organization_id, "UpdateOrganization", request_id)
+                if stored is not None:
+                    organization = await tx.get_organization(organization_id)
+                    if organization is None:
+                        raise NotFound("No such organization.")
+                    return OrganizationOverview(organization, await tx.count_members(organization_id))
+            before = await tx.get_organization(organization_id)
+            if before is None:
+                raise NotFound("No such organization.")
+            if etag and etag != organization_etag(before):
+                raise Aborted("The organization changed since you read it; read it again.", reason="ETAG_MISMATCH")
+            after = replace(before, display_name=name, version=before.version + 1)
+            if not await tx.update_organization(after, expected_version=before.version):
+                raise Aborted("The organization changed concurrently; retry.", reason="CONCURRENT_CHANGE")
+            await tx.record_events(OrganizationUpdated(principal, now, request_id, after, before))
+            if request_id:
+                await tx.save_idempotent(organization_id, "UpdateOrganization", request_id, b"{}")
+            return OrganizationOverview(after, await tx.count_members(organization_id))
 
     async def list_members(self, principal: Principal, query: MemberQuery) -> list[Member]:
         principal.authorize(roles.MEMBERS_READ, query.organization_id)
@@ -386,3 +429,7 @@ def _member_from_json(data: dict[str, Any]) -> Member:
         updated_at=datetime.fromisoformat(data["updated_at"]),
         version=data["version"],
     )
+
+
+def organization_etag(organization: Organization) -> str:
+    return f'W/"{organization.version}"'

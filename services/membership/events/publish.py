@@ -13,6 +13,7 @@ from services.membership.domain.events import (
     MemberInvited,
     MemberRemoved,
     OrganizationCreated,
+    OrganizationUpdated,
 )
 from services.membership.domain.model import Member, MemberStatus
 
@@ -55,6 +56,19 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     organization_id=organization.id,
                     display_name=organization.display_name,
                     owner_account_id=owner.account_id or "",
+                ),
+                target=EventTarget("organization", organization.id, organization.display_name),
+                **common,
+            )
+        case OrganizationUpdated(organization=organization, before=before):
+            return new_envelope(
+                event_type="organization.updated",
+                organization_id=organization.id,
+                payload=membership_events_pb2.OrganizationUpdated(
+                    organization_id=organization.id,
+                    display_name=organization.display_name,
+                    previous_display_name=before.display_name,
+                    version=organization.version,
                 ),
                 target=EventTarget("organization", organization.id, organization.display_name),
                 **common,

@@ -73,6 +73,14 @@ class SqlMembershipTransaction(OutboxTransaction):
             )
         )
 
+    async def update_organization(self, organization: Organization, expected_version: int) -> bool:
+        result = await self.connection.execute(
+            update(organizations)
+            .where(organizations.c.id == organization.id, organizations.c.version == expected_version)
+            .values(display_name=organization.display_name, version=organization.version)
+        )
+        return bool(result.rowcount)
+
     async def count_members(self, organization_id: str) -> MemberCounts:
         rows = await self.connection.execute(
             select(members.c.status, func.count())

@@ -191,3 +191,19 @@ def test_a_role_change_that_passes_the_rules_never_grants_a_permission_the_calle
         return
     assert roles.permissions_of(new_role) <= held
     assert roles.permissions_of(target_role) <= held
+
+
+async def test_only_the_owner_renames_the_organization_and_a_stale_etag_is_refused(org: Org) -> None:
+    renamed = await org.use_cases.update_organization(
+        acting_as(roles.OWNER), ORG, {"display_name": "Acme Inc"}, 'W/"1"'
+    )
+    assert (renamed.organization.display_name, renamed.organization.version) == ("Acme Inc", 2)
+    with pytest.raises(DomainError) as stale:
+        await org.use_cases.update_organization(acting_as(roles.OWNER), ORG, {"display_name": "Acme"}, 'W/"1"')
+    assert stale.value.reason == "ETAG_MISMATCH"
+    with pytest.raises(DomainError) as denied:
+        await org.use_cases.update_organization(acting_as(roles.BILLING_ADMIN), ORG, {"display_name": "Mine"})
+    assert denied.value.reason == "MISSING_PERMISSION"
+    with pytest.raises(DomainError) as unknown:
+        await org.use_cases.update_organization(acting_as(roles.OWNER), ORG, {"id": "other"})
+    assert unknown.value.reason == "INVALID_ARGUMENT"

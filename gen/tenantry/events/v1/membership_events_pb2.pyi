@@ -50,6 +50,40 @@ class OrganizationCreated(_message.Message):
 Global___OrganizationCreated: _TypeAlias = OrganizationCreated  # noqa: Y015
 
 @_typing.final
+class OrganizationUpdated(_message.Message):
+    """OrganizationUpdated is published on tenantry.membership.organization.updated."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    DISPLAY_NAME_FIELD_NUMBER: _builtins.int
+    PREVIOUS_DISPLAY_NAME_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Id of the organization."""
+    display_name: _builtins.str
+    """Display name after the change."""
+    previous_display_name: _builtins.str
+    """Display name before the change."""
+    version: _builtins.int
+    """Monotonic version of the organization after the change."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        display_name: _builtins.str = ...,
+        previous_display_name: _builtins.str = ...,
+        version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["display_name", b"display_name", "organization_id", b"organization_id", "previous_display_name", b"previous_display_name", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___OrganizationUpdated: _TypeAlias = OrganizationUpdated  # noqa: Y015
+
+@_typing.final
 class MemberChanged(_message.Message):
     """MemberChanged carries the full current state of a member. It is published
     for every change (member.added, member.invited, member.role_changed, ...),

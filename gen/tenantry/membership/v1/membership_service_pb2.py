@@ -22,58 +22,63 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mask__pb2
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n/tenantry/membership/v1/membership_service.proto\x12\x16tenantry.membership.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcc\x01\n\x0cOrganization\x12\n\n\x02id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12/\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1b\n\x13\x61\x63tive_member_count\x18\x04 \x01(\x03\x12\x1c\n\x14invited_member_count\x18\x05 \x01(\x03\x12 \n\x18\x64\x65\x61\x63tivated_member_count\x18\x06 \x01(\x03\x12\x0c\n\x04\x65tag\x18\x07 \x01(\t\"\xe9\x01\n\x06Member\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x12\n\naccount_id\x18\x03 \x01(\t\x12\r\n\x05\x65mail\x18\x04 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x05 \x01(\t\x12\x0c\n\x04role\x18\x06 \x01(\t\x12\x34\n\x06status\x18\x07 \x01(\x0e\x32$.tenantry.membership.v1.MemberStatus\x12/\n\x0b\x63reate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\t \x01(\t\"\x90\x01\n\x19\x43reateOrganizationRequest\x12\x14\n\x0c\x64isplay_name\x18\x01 \x01(\t\x12\x18\n\x10owner_account_id\x18\x02 \x01(\t\x12\x13\n\x0bowner_email\x18\x03 \x01(\t\x12\x1a\n\x12owner_display_name\x18\x04 \x01(\t\x12\x12\n\nrequest_id\x18\x05 \x01(\t\"\x87\x01\n\x1a\x43reateOrganizationResponse\x12:\n\x0corganization\x18\x01 \x01(\x0b\x32$.tenantry.membership.v1.Organization\x12-\n\x05owner\x18\x02 \x01(\x0b\x32\x1e.tenantry.membership.v1.Member\"1\n\x16GetOrganizationRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"U\n\x17GetOrganizationResponse\x12:\n\x0corganization\x18\x01 \x01(\x0b\x32$.tenantry.membership.v1.Organization\"d\n\x12ListMembersRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\"_\n\x13ListMembersResponse\x12/\n\x07members\x18\x01 \x03(\x0b\x32\x1e.tenantry.membership.v1.Member\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"<\n\x07Invitee\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\"v\n\x14InviteMembersRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x31\n\x08invitees\x18\x02 \x03(\x0b\x32\x1f.tenantry.membership.v1.Invitee\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"~\n\x10InvitationResult\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12.\n\x06member\x18\x02 \x01(\x0b\x32\x1e.tenantry.membership.v1.Member\x12\x14\n\x0c\x65rror_reason\x18\x03 \x01(\t\x12\x15\n\rerror_message\x18\x04 \x01(\t\"R\n\x15InviteMembersResponse\x12\x39\n\x07results\x18\x01 \x03(\x0b\x32(.tenantry.membership.v1.InvitationResult\"u\n\x17\x43hangeMemberRoleRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x0c\n\x04role\x18\x03 \x01(\t\x12\x0c\n\x04\x65tag\x18\x04 \x01(\t\x12\x12\n\nrequest_id\x18\x05 \x01(\t\"J\n\x18\x43hangeMemberRoleResponse\x12.\n\x06member\x18\x01 \x01(\x0b\x32\x1e.tenantry.membership.v1.Member\"Y\n\x17\x44\x65\x61\x63tivateMemberRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"J\n\x18\x44\x65\x61\x63tivateMemberResponse\x12.\n\x06member\x18\x01 \x01(\x0b\x32\x1e.tenantry.membership.v1.Member\"Y\n\x17ReactivateMemberRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"J\n\x18ReactivateMemberResponse\x12.\n\x06member\x18\x01 \x01(\x0b\x32\x1e.tenantry.membership.v1.Member\"U\n\x13RemoveMemberRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"\x16\n\x14RemoveMemberResponse*\x81\x01\n\x0cMemberStatus\x12\x1d\n\x19MEMBER_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15MEMBER_STATUS_INVITED\x10\x01\x12\x18\n\x14MEMBER_STATUS_ACTIVE\x10\x02\x12\x1d\n\x19MEMBER_STATUS_DEACTIVATED\x10\x03\x32\xaa\x07\n\x11MembershipService\x12{\n\x12\x43reateOrganization\x12\x31.tenantry.membership.v1.CreateOrganizationRequest\x1a\x32.tenantry.membership.v1.CreateOrganizationResponse\x12r\n\x0fGetOrganization\x12..tenantry.membership.v1.GetOrganizationRequest\x1a/.tenantry.membership.v1.GetOrganizationResponse\x12\x66\n\x0bListMembers\x12*.tenantry.membership.v1.ListMembersRequest\x1a+.tenantry.membership.v1.ListMembersResponse\x12l\n\rInviteMembers\x12,.tenantry.membership.v1.InviteMembersRequest\x1a-.tenantry.membership.v1.InviteMembersResponse\x12u\n\x10\x43hangeMemberRole\x12/.tenantry.membership.v1.ChangeMemberRoleRequest\x1a\x30.tenantry.membership.v1.ChangeMemberRoleResponse\x12u\n\x10\x44\x65\x61\x63tivateMember\x12/.tenantry.membership.v1.DeactivateMemberRequest\x1a\x30.tenantry.membership.v1.DeactivateMemberResponse\x12u\n\x10ReactivateMember\x12/.tenantry.membership.v1.ReactivateMemberRequest\x1a\x30.tenantry.membership.v1.ReactivateMemberResponse\x12i\n\x0cRemoveMember\x12+.tenantry.membership.v1.RemoveMemberRequest\x1a,.tenantry.membership.v1.RemoveMemberResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n/tenantry/membership/v1/membership_service.proto\x12\x16tenantry.membership.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcc\x01\n\x0cOrganization\x12\n\n\x02id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12/\n\x0b\x63reate_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1b\n\x13\x61\x63tive_member_count\x18\x04 \x01(\x03\x12\x1c\n\x14invited_member_count\x18\x05 \x01(\x03\x12 \n\x18\x64\x65\x61\x63tivated_member_count\x18\x06 \x01(\x03\x12\x0c\n\x04\x65tag\x18\x07 \x01(\t\"\xe9\x01\n\x06Member\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x12\n\naccount_id\x18\x03 \x01(\t\x12\r\n\x05\x65mail\x18\x04 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x05 \x01(\t\x12\x0c\n\x04role\x18\x06 \x01(\t\x12\x34\n\x06status\x18\x07 \x01(\x0e\x32$.tenantry.membership.v1.MemberStatus\x12/\n\x0b\x63reate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\t \x01(\t\"\x90\x01\n\x19\x43reateOrganizationRequest\x12\x14\n\x0c\x64isplay_name\x18\x01 \x01(\t\x12\x18\n\x10owner_account_id\x18\x02 \x01(\t\x12\x13\n\x0bowner_email\x18\x03 \x01(\t\x12\x1a\n\x12owner_display_name\x18\x04 \x01(\t\x12\x12\n\nrequest_id\x18\x05 \x01(\t\"\x87\x01\n\x1a\x43reateOrganizationResponse\x12:\n\x0corganization\x18\x01 \x01(\x0b\x32$.tenantry.membership.v1.Organization\x12-\n\x05owner\x18\x02 \x01(\x0b\x32\x1e.tenantry.membership.v1.Member\"1\n\x16GetOrganizationRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"U\n\x17GetOrganizationResponse\x12:\n\x0corganization\x18\x01 \x01(\x0b\x32$.tenantry.membership.v1.Organization\"d\n\x12ListMembersRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\"_\n\x13ListMembersResponse\x12/\n\x07members\x18\x01 \x03(\x0b\x32\x1e.tenantry.membership.v1.Member\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"<\n\x07Invitee\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\"v\n\x14InviteMembersRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x31\n\x08invitees\x18\x02 \x03(\x0b\x32\x1f.tenantry.membership.v1.Invitee\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"~\n\x10InvitationResult\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12.\n\x06member\x18\x02 \x01(\x0b\x32\x1e.tenantry.membership.v1.Member\x12\x14\n\x0c\x65rror_reason\x18\x03 \x01(\t\x12\x15\n\rerror_message\x18\x04 \x01(\t\"R\n\x15InviteMembersResponse\x12\x39\n\x07results\x18\x01 \x03(\x0b\x32(.tenantry.membership.v1.InvitationResult\"u\n\x17\x43hangeMemberRoleRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x0c\n\x04role\x18\x03 \x01(\t\x12\x0c\n\x04\x65tag\x18\x04 \x01(\t\x12\x12\n\nrequest_id\x18\x05 \x01(\t\"J\n\x18\x43hangeMemberRoleResponse\x12.\n\x06member\x18\x01 \x01(\x0b\x32\x1e.tenantry.membership.v1.Member\"Y\n\x17\x44\x65\x61\x63tivateMemberRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"J\n\x18\x44\x65\x61\x63tivateMemberResponse\x12.\n\x06member\x18\x01 \x01(\x0b\x32\x1e.tenantry.membership.v1.Member\"Y\n\x17ReactivateMemberRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"J\n\x18ReactivateMemberResponse\x12.\n\x06member\x18\x01 \x01(\x0b\x32\x1e.tenantry.membership.v1.Member\"U\n\x13RemoveMemberRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"\x16\n\x14RemoveMemberResponse\"\x9c\x01\n\x19UpdateOrganizationRequest\x12:\n\x0corganization\x18\x01 \x01(\x0b\x32$.tenantry.membership.v1.Organization\x12/\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"X\n\x1aUpdateOrganizationResponse\x12:\n\x0corganization\x18\x01 \x01(\x0b\x32$.tenantry.membership.v1.Organization*\x81\x01\n\x0cMemberStatus\x12\x1d\n\x19MEMBER_STATUS_UNSPECIFIED\x10\x00\x12\x19\n\x15MEMBER_STATUS_INVITED\x10\x01\x12\x18\n\x14MEMBER_STATUS_ACTIVE\x10\x02\x12\x1d\n\x19MEMBER_STATUS_DEACTIVATED\x10\x03\x32\xa7\x08\n\x11MembershipService\x12{\n\x12\x43reateOrganization\x12\x31.tenantry.membership.v1.CreateOrganizationRequest\x1a\x32.tenantry.membership.v1.CreateOrganizationResponse\x12r\n\x0fGetOrganization\x12..tenantry.membership.v1.GetOrganizationRequest\x1a/.tenantry.membership.v1.GetOrganizationResponse\x12{\n\x12UpdateOrganization\x12\x31.tenantry.membership.v1.UpdateOrganizationRequest\x1a\x32.tenantry.membership.v1.UpdateOrganizationResponse\x12\x66\n\x0bListMembers\x12*.tenantry.membership.v1.ListMembersRequest\x1a+.tenantry.membership.v1.ListMembersResponse\x12l\n\rInviteMembers\x12,.tenantry.membership.v1.InviteMembersRequest\x1a-.tenantry.membership.v1.InviteMembersResponse\x12u\n\x10\x43hangeMemberRole\x12/.tenantry.membership.v1.ChangeMemberRoleRequest\x1a\x30.tenantry.membership.v1.ChangeMemberRoleResponse\x12u\n\x10\x44\x65\x61\x63tivateMember\x12/.tenantry.membership.v1.DeactivateMemberRequest\x1a\x30.tenantry.membership.v1.DeactivateMemberResponse\x12u\n\x10ReactivateMember\x12/.tenantry.membership.v1.ReactivateMemberRequest\x1a\x30.tenantry.membership.v1.ReactivateMemberResponse\x12i\n\x0cRemoveMember\x12+.tenantry.membership.v1.RemoveMemberRequest\x1a,.tenantry.membership.v1.RemoveMemberResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tenantry.membership.v1.membership_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_MEMBERSTATUS']._serialized_start=2208
-  _globals['_MEMBERSTATUS']._serialized_end=2337
-  _globals['_ORGANIZATION']._serialized_start=109
-  _globals['_ORGANIZATION']._serialized_end=313
-  _globals['_MEMBER']._serialized_start=316
-  _globals['_MEMBER']._serialized_end=549
-  _globals['_CREATEORGANIZATIONREQUEST']._serialized_start=552
-  _globals['_CREATEORGANIZATIONREQUEST']._serialized_end=696
-  _globals['_CREATEORGANIZATIONRESPONSE']._serialized_start=699
-  _globals['_CREATEORGANIZATIONRESPONSE']._serialized_end=834
-  _globals['_GETORGANIZATIONREQUEST']._serialized_start=836
-  _globals['_GETORGANIZATIONREQUEST']._serialized_end=885
-  _globals['_GETORGANIZATIONRESPONSE']._serialized_start=887
-  _globals['_GETORGANIZATIONRESPONSE']._serialized_end=972
-  _globals['_LISTMEMBERSREQUEST']._serialized_start=974
-  _globals['_LISTMEMBERSREQUEST']._serialized_end=1074
-  _globals['_LISTMEMBERSRESPONSE']._serialized_start=1076
-  _globals['_LISTMEMBERSRESPONSE']._serialized_end=1171
-  _globals['_INVITEE']._serialized_start=1173
-  _globals['_INVITEE']._serialized_end=1233
-  _globals['_INVITEMEMBERSREQUEST']._serialized_start=1235
-  _globals['_INVITEMEMBERSREQUEST']._serialized_end=1353
-  _globals['_INVITATIONRESULT']._serialized_start=1355
-  _globals['_INVITATIONRESULT']._serialized_end=1481
-  _globals['_INVITEMEMBERSRESPONSE']._serialized_start=1483
-  _globals['_INVITEMEMBERSRESPONSE']._serialized_end=1565
-  _globals['_CHANGEMEMBERROLEREQUEST']._serialized_start=1567
-  _globals['_CHANGEMEMBERROLEREQUEST']._serialized_end=1684
-  _globals['_CHANGEMEMBERROLERESPONSE']._serialized_start=1686
-  _globals['_CHANGEMEMBERROLERESPONSE']._serialized_end=1760
-  _globals['_DEACTIVATEMEMBERREQUEST']._serialized_start=1762
-  _globals['_DEACTIVATEMEMBERREQUEST']._serialized_end=1851
-  _globals['_DEACTIVATEMEMBERRESPONSE']._serialized_start=1853
-  _globals['_DEACTIVATEMEMBERRESPONSE']._serialized_end=1927
-  _globals['_REACTIVATEMEMBERREQUEST']._serialized_start=1929
-  _globals['_REACTIVATEMEMBERREQUEST']._serialized_end=2018
-  _globals['_REACTIVATEMEMBERRESPONSE']._serialized_start=2020
-  _globals['_REACTIVATEMEMBERRESPONSE']._serialized_end=2094
-  _globals['_REMOVEMEMBERREQUEST']._serialized_start=2096
-  _globals['_REMOVEMEMBERREQUEST']._serialized_end=2181
-  _globals['_REMOVEMEMBERRESPONSE']._serialized_start=2183
-  _globals['_REMOVEMEMBERRESPONSE']._serialized_end=2205
-  _globals['_MEMBERSHIPSERVICE']._serialized_start=2340
-  _globals['_MEMBERSHIPSERVICE']._serialized_end=3278
+  _globals['_MEMBERSTATUS']._serialized_start=2491
+  _globals['_MEMBERSTATUS']._serialized_end=2620
+  _globals['_ORGANIZATION']._serialized_start=143
+  _globals['_ORGANIZATION']._serialized_end=347
+  _globals['_MEMBER']._serialized_start=350
+  _globals['_MEMBER']._serialized_end=583
+  _globals['_CREATEORGANIZATIONREQUEST']._serialized_start=586
+  _globals['_CREATEORGANIZATIONREQUEST']._serialized_end=730
+  _globals['_CREATEORGANIZATIONRESPONSE']._serialized_start=733
+  _globals['_CREATEORGANIZATIONRESPONSE']._serialized_end=868
+  _globals['_GETORGANIZATIONREQUEST']._serialized_start=870
+  _globals['_GETORGANIZATIONREQUEST']._serialized_end=919
+  _globals['_GETORGANIZATIONRESPONSE']._serialized_start=921
+  _globals['_GETORGANIZATIONRESPONSE']._serialized_end=1006
+  _globals['_LISTMEMBERSREQUEST']._serialized_start=1008
+  _globals['_LISTMEMBERSREQUEST']._serialized_end=1108
+  _globals['_LISTMEMBERSRESPONSE']._serialized_start=1110
+  _globals['_LISTMEMBERSRESPONSE']._serialized_end=1205
+  _globals['_INVITEE']._serialized_start=1207
+  _globals['_INVITEE']._serialized_end=1267
+  _globals['_INVITEMEMBERSREQUEST']._serialized_start=1269
+  _globals['_INVITEMEMBERSREQUEST']._serialized_end=1387
+  _globals['_INVITATIONRESULT']._serialized_start=1389
+  _globals['_INVITATIONRESULT']._serialized_end=1515
+  _globals['_INVITEMEMBERSRESPONSE']._serialized_start=1517
+  _globals['_INVITEMEMBERSRESPONSE']._serialized_end=1599
+  _globals['_CHANGEMEMBERROLEREQUEST']._serialized_start=1601
+  _globals['_CHANGEMEMBERROLEREQUEST']._serialized_end=1718
+  _globals['_CHANGEMEMBERROLERESPONSE']._serialized_start=1720
+  _globals['_CHANGEMEMBERROLERESPONSE']._serialized_end=1794
+  _globals['_DEACTIVATEMEMBERREQUEST']._serialized_start=1796
+  _globals['_DEACTIVATEMEMBERREQUEST']._serialized_end=1885
+  _globals['_DEACTIVATEMEMBERRESPONSE']._serialized_start=1887
+  _globals['_DEACTIVATEMEMBERRESPONSE']._serialized_end=1961
+  _globals['_REACTIVATEMEMBERREQUEST']._serialized_start=1963
+  _globals['_REACTIVATEMEMBERREQUEST']._serialized_end=2052
+  _globals['_REACTIVATEMEMBERRESPONSE']._serialized_start=2054
+  _globals['_REACTIVATEMEMBERRESPONSE']._serialized_end=2128
+  _globals['_REMOVEMEMBERREQUEST']._serialized_start=2130
+  _globals['_REMOVEMEMBERREQUEST']._serialized_end=2215
+  _globals['_REMOVEMEMBERRESPONSE']._serialized_start=2217
+  _globals['_REMOVEMEMBERRESPONSE']._serialized_end=2239
+  _globals['_UPDATEORGANIZATIONREQUEST']._serialized_start=2242
+  _globals['_UPDATEORGANIZATIONREQUEST']._serialized_end=2398
+  _globals['_UPDATEORGANIZATIONRESPONSE']._serialized_start=2400
+  _globals['_UPDATEORGANIZATIONRESPONSE']._serialized_end=2488
+  _globals['_MEMBERSHIPSERVICE']._serialized_start=2623
+  _globals['_MEMBERSHIPSERVICE']._serialized_end=3686
 # @@protoc_insertion_point(module_scope)

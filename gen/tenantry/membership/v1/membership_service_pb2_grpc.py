@@ -45,6 +45,11 @@ class MembershipServiceStub:
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetOrganizationRequest.SerializeToString,
                 response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetOrganizationResponse.FromString,
                 _registered_method=True)
+        self.UpdateOrganization = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/UpdateOrganization',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.UpdateOrganizationRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.UpdateOrganizationResponse.FromString,
+                _registered_method=True)
         self.ListMembers = channel.unary_unary(
                 '/tenantry.membership.v1.MembershipService/ListMembers',
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ListMembersRequest.SerializeToString,
@@ -92,6 +97,14 @@ class MembershipServiceServicer:
     def GetOrganization(self, request, context):
         """Returns an organization with its member counts.
         Requires permission "members.read" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateOrganization(self, request, context):
+        """Changes an organization's profile; only the fields named in update_mask ("display_name").
+        Requires permission "org.manage" in that organization.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -157,6 +170,11 @@ def add_MembershipServiceServicer_to_server(servicer, server):
                     servicer.GetOrganization,
                     request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetOrganizationRequest.FromString,
                     response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetOrganizationResponse.SerializeToString,
+            ),
+            'UpdateOrganization': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateOrganization,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.UpdateOrganizationRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.UpdateOrganizationResponse.SerializeToString,
             ),
             'ListMembers': grpc.unary_unary_rpc_method_handler(
                     servicer.ListMembers,
@@ -244,6 +262,33 @@ class MembershipService:
             '/tenantry.membership.v1.MembershipService/GetOrganization',
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetOrganizationRequest.SerializeToString,
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetOrganizationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateOrganization(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/UpdateOrganization',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.UpdateOrganizationRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.UpdateOrganizationResponse.FromString,
             options,
             channel_credentials,
             insecure,
