@@ -10,7 +10,7 @@ from services.common.filters import parse_equality_filter
 from services.common.messaging import timestamp
 from services.common.pagination import PageTokens, page_size, split_page
 from services.common.principal import current_call
-from services.membership.domain.model import Member, MemberQuery, MemberStatus
+from services.membership.domain.model import Member, MemberCounts, MemberQuery, MemberStatus
 from services.membership.domain.use_cases import (
     Invitee,
     MembershipUseCases,
@@ -70,7 +70,8 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
             owner_display_name=request.owner_display_name,
             request_id=request.request_id or call.request_id,
         )
-        overview = OrganizationOverview(organization, counts=_owner_only())
+        # A new organization has exactly one member: its active Owner.
+        overview = OrganizationOverview(organization, counts=MemberCounts(active=1))
         return pb.CreateOrganizationResponse(organization=organization_to_proto(overview), owner=member_to_proto(owner))
 
     async def GetOrganization(
@@ -177,9 +178,3 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
             call.require_principal(), request.organization_id, request.member_id, request.request_id or call.request_id
         )
         return pb.RemoveMemberResponse()
-
-
-def _owner_only():  # type: ignore[no-untyped-def]
-    from services.membership.domain.model import MemberCounts
-
-    return MemberCounts(active=1)
