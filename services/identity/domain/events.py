@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from services.common.domain import DomainEvent
 from services.identity.domain.model import Account, Session
@@ -31,3 +32,9 @@ class SignInFailed(DomainEvent):
     account_id: str
     organization_id: str
     reason: str
+
+
+@dataclass(frozen=True)
+class LoginLocked(DomainEvent):
+    account: Account
+    locked_until: datetime

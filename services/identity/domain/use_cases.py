@@ -16,6 +16,7 @@ from services.common.errors import (
     InvalidArgument,
     NotFound,
     PermissionDenied,
+    ResourceExhausted,
     Unauthenticated,
 )
 from services.common.ids import new_id, new_secret_token
@@ -27,7 +28,8 @@ from services.common.principal import (
     PrincipalSigner,
 )
 from services.identity.domain import passwords
-from services.identity.domain.events import AccountCreated, SessionEnded, SessionStarted, SignInFailed
+from services.identity.domain.events import AccountCreated, LoginLocked, SessionEnded, SessionStarted, SignInFailed
+from services.identity.domain.lockout import IpLimiter, LockoutPolicy, register_failure
 from services.identity.domain.model import Account, ApiKey, Membership, Session
 from services.identity.domain.ports import IdentityStore
 
@@ -83,11 +85,20 @@ class NewApiKey:
 
 
 class IdentityUseCases:
-    def __init__(self, store: IdentityStore, clock: Clock, signer: PrincipalSigner, policy: SessionPolicy):
+    def __init__(
+        self,
+        store: IdentityStore,
+        clock: Clock,
+        signer: PrincipalSigner,
+        policy: SessionPolicy,
+        lockout: LockoutPolicy | None = None,
+    ):
         self._store = store
         self._clock = clock
         self._signer = signer
         self._policy = policy
+        self._lockout = lockout or LockoutPolicy()
+        self._ip_limiter = IpLimiter(self._lockout)
 
     async def create_account(
         self, principal: Principal, *, email: str, password: str, display_name: str = "", request_id: str = ""
@@ -133,18 +144,49 @@ class IdentityUseCases:
             normalized = normalize_email(email)
         except InvalidArgument:
             normalized = ""
+        now = self._clock.now()
+        retry_after = self._ip_limiter.retry_after(ip_address, now)
+        if retry_after:
+            raise ResourceExhausted(
+                "Too many failed sign-ins from this address; try again later.",
+                retry_after_seconds=retry_after,
+                reason="TOO_MANY_ATTEMPTS",
+            )
         async with self._store.read() as tx:
             account = await tx.find_account_by_email(normalized) if normalized else None
             memberships = await tx.active_memberships(account.id) if account else []
+            failures = await tx.get_login_failures(account.id) if account else None
+        # Verify even when locked, so a locked account costs and answers exactly like a wrong password.
         matches, needs_rehash = await passwords.verify_password(account.password_hash if account else None, password)
         chosen = _choose_membership(memberships, organization_id)
-        now = self._clock.now()
-        if account is None or not matches or account.status != "active" or (organization_id and chosen is None):
-            reason = "unknown_email" if account is None else "bad_password" if not matches else "not_allowed"
+        locked = failures is not None and failures.is_locked(now)
+        if (
+            account is None
+            or locked
+            or not matches
+            or account.status != "active"
+            or (organization_id and chosen is None)
+        ):
+            reason = (
+                "unknown_email"
+                if account is None
+                else "locked"
+                if locked
+                else "bad_password"
+                if not matches
+                else "not_allowed"
+            )
+            self._ip_limiter.register_failure(ip_address, now)
             async with self._store.write() as tx:
-                await tx.record_events(
+                events: list[object] = [
                     SignInFailed(actor, now, "", normalized, account.id if account else "", organization_id, reason)
-                )
+                ]
+                if account is not None and not matches and not locked:
+                    after = register_failure(await tx.get_login_failures(account.id), account.id, now, self._lockout)
+                    await tx.save_login_failures(after)
+                    if after.is_locked(now):
+                        events.append(LoginLocked(actor, now, "", account, after.locked_until or now))
+                await tx.record_events(*events)
             raise Unauthenticated(INVALID_CREDENTIALS, reason="INVALID_CREDENTIALS")
         token = new_secret_token()
         session = Session(
@@ -162,6 +204,8 @@ class IdentityUseCases:
         async with self._store.write() as tx:
             if new_hash:
                 await tx.update_password_hash(account.id, new_hash)
+            if failures is not None:
+                await tx.clear_login_failures(account.id)
             await tx.insert_session(session)
             await tx.record_events(
                 SessionStarted(_user_actor(account, session, actor), now, "", session, account.email)

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from tenantry.events.v1 import envelope_pb2, identity_events_pb2
 
-from services.common.messaging import EventTarget, actor_from_principal, new_envelope
-from services.identity.domain.events import AccountCreated, DomainEvent, SessionEnded, SessionStarted, SignInFailed
+from services.common.messaging import EventTarget, actor_from_principal, new_envelope, timestamp
+from services.identity.domain.events import (
+    AccountCreated,
+    DomainEvent,
+    LoginLocked,
+    SessionEnded,
+    SessionStarted,
+    SignInFailed,
+)
 
 PRODUCER = "identity"
 
@@ -52,6 +59,14 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                 organization_id=organization_id,
                 payload=identity_events_pb2.SignInFailed(email=email, account_id=account_id, reason=reason),
                 target=EventTarget("account", account_id, email),
+                **common,
+            )
+        case LoginLocked(account=account, locked_until=locked_until):
+            return new_envelope(
+                event_type="login.locked",
+                organization_id="",
+                payload=identity_events_pb2.LoginLocked(account_id=account.id, locked_until=timestamp(locked_until)),
+                target=EventTarget("account", account.id, account.email),
                 **common,
             )
     raise TypeError(f"no envelope for {type(event).__name__}")

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, delete, insert, select, update
 from tenantry.events.v1 import envelope_pb2
 
 from services.common.clock import Clock
@@ -15,8 +15,9 @@ from services.common.messaging import Outbox
 from services.common.projections import upsert_if_newer
 from services.common.store import OutboxStore, OutboxTransaction
 from services.identity.domain.events import DomainEvent
+from services.identity.domain.lockout import FailureState
 from services.identity.domain.model import Account, ApiKey, Membership, Session
-from services.identity.store.tables import accounts, api_keys, idempotency_keys, memberships, sessions
+from services.identity.store.tables import accounts, api_keys, idempotency_keys, login_failures, memberships, sessions
 
 
 def _account(row: Row) -> Account:
@@ -165,6 +166,28 @@ class SqlIdentityTransaction(OutboxTransaction):
             )
             for row in rows
         ]
+
+    async def get_login_failures(self, account_id: str) -> FailureState | None:
+        row = await self._one(select(login_failures).where(login_failures.c.account_id == account_id))
+        if row is None:
+            return None
+        return FailureState(row.account_id, row.failures, row.window_started_at, row.locked_until, row.lockouts)
+
+    async def save_login_failures(self, state: FailureState) -> None:
+        values = {
+            "failures": state.failures,
+            "window_started_at": state.window_started_at,
+            "locked_until": state.locked_until,
+            "lockouts": state.lockouts,
+        }
+        updated = await self.connection.execute(
+            update(login_failures).where(login_failures.c.account_id == state.account_id).values(**values)
+        )
+        if not updated.rowcount:
+            await self.connection.execute(insert(login_failures).values(account_id=state.account_id, **values))
+
+    async def clear_login_failures(self, account_id: str) -> None:
+        await self.connection.execute(delete(login_failures).where(login_failures.c.account_id == account_id))
 
     async def upsert_membership(self, membership: Membership) -> bool:
         """Apply a member's state if it is newer than what we hold (out-of-order and replay safe)."""

@@ -65,5 +65,16 @@ memberships = Table(
     Index("ix_memberships_account", "account_id", "status"),
 )
 
+# Recent failed sign-ins of existing accounts (brute-force protection); unknown emails keep no row.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("account_id", String(36), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_started_at", UTCDateTime, nullable=False),
+    Column("locked_until", UTCDateTime, nullable=True),
+    Column("lockouts", Integer, nullable=False),
+)
+
 idempotency_keys = idempotency_table(metadata)
 messaging = messaging_tables(metadata)

@@ -22,21 +22,24 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(tenantry/events/v1/identity_events.proto\x12\x12tenantry.events.v1\"3\n\x0e\x41\x63\x63ountCreated\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\"H\n\x0eSessionStarted\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06method\x18\x03 \x01(\t\"F\n\x0cSessionEnded\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"A\n\x0cSignInFailed\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(tenantry/events/v1/identity_events.proto\x12\x12tenantry.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"3\n\x0e\x41\x63\x63ountCreated\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\"H\n\x0eSessionStarted\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06method\x18\x03 \x01(\t\"F\n\x0cSessionEnded\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"A\n\x0cSignInFailed\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"S\n\x0bLoginLocked\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x30\n\x0clocked_until\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tenantry.events.v1.identity_events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ACCOUNTCREATED']._serialized_start=64
-  _globals['_ACCOUNTCREATED']._serialized_end=115
-  _globals['_SESSIONSTARTED']._serialized_start=117
-  _globals['_SESSIONSTARTED']._serialized_end=189
-  _globals['_SESSIONENDED']._serialized_start=191
-  _globals['_SESSIONENDED']._serialized_end=261
-  _globals['_SIGNINFAILED']._serialized_start=263
-  _globals['_SIGNINFAILED']._serialized_end=328
+  _globals['_ACCOUNTCREATED']._serialized_start=97
+  _globals['_ACCOUNTCREATED']._serialized_end=148
+  _globals['_SESSIONSTARTED']._serialized_start=150
+  _globals['_SESSIONSTARTED']._serialized_end=222
+  _globals['_SESSIONENDED']._serialized_start=224
+  _globals['_SESSIONENDED']._serialized_end=294
+  _globals['_SIGNINFAILED']._serialized_start=296
+  _globals['_SIGNINFAILED']._serialized_end=361
+  _globals['_LOGINLOCKED']._serialized_start=363
+  _globals['_LOGINLOCKED']._serialized_end=446
 # @@protoc_insertion_point(module_scope)

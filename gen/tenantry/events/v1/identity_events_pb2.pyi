@@ -5,6 +5,7 @@ Events published by the identity service on tenantry.identity.>."""
 
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -131,3 +132,31 @@ class SignInFailed(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___SignInFailed: _TypeAlias = SignInFailed  # noqa: Y015
+
+@_typing.final
+class LoginLocked(_message.Message):
+    """LoginLocked is published on tenantry.identity.login.locked when repeated failures lock an account."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ACCOUNT_ID_FIELD_NUMBER: _builtins.int
+    LOCKED_UNTIL_FIELD_NUMBER: _builtins.int
+    account_id: _builtins.str
+    """Account that was locked."""
+    @_builtins.property
+    def locked_until(self) -> _timestamp_pb2.Timestamp:
+        """Until when sign-ins are refused, UTC."""
+
+    def __init__(
+        self,
+        *,
+        account_id: _builtins.str = ...,
+        locked_until: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["locked_until", b"locked_until"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_id", b"account_id", "locked_until", b"locked_until"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___LoginLocked: _TypeAlias = LoginLocked  # noqa: Y015
