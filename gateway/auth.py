@@ -71,7 +71,10 @@ class Authenticator:
         presented = self.credential(request)
         if presented is None or not presented[1] or len(presented[1]) > 512:
             raise AuthError("Sign in, or send an API key as `Authorization: Bearer <key>`.")
-        kind, value = presented
+        return await self.resolve(request, *presented)
+
+    async def resolve(self, request: Request, kind: str, value: str) -> Caller:
+        """The caller behind a credential (`session_token` or `api_key`), from the cache or identity."""
         key = hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
         cached = self._cache.get(key)
         now = time.monotonic()

@@ -130,7 +130,78 @@ def build_portal_routes(settings: GatewaySettings) -> list[Route]:
         response.delete_cookie(settings.cookie_name, path="/", secure=settings.cookie_secure, httponly=True)
         return response
 
+    async def invitation_page(request: Request) -> Response:
+        invitation_id = request.query_params.get("invitation", "")[:64]
+        token = request.query_params.get("token", "")[:128]
+        clients = request.app.state.clients
+        try:
+            view = (
+                await clients.membership.GetInvitation(
+                    membership_pb.GetInvitationRequest(invitation_id=invitation_id, token=token),
+                    timeout=clients.timeout,
+                )
+            ).invitation
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.FAILED_PRECONDITION):
+                return _page(request, "invitation.html", 404, error=exc.details(), invitation=None)
+            raise
+        caller = await _caller(request)
+        signed_in_as = caller.principal.actor.display if caller else ""
+        return _page(request, "invitation.html", invitation=view, token=token, signed_in_as=signed_in_as, error="")
+
+    async def accept_invitation(request: Request) -> Response:
+        if not same_origin(request, settings):
+            return _page(
+                request, "invitation.html", 403, error="This request did not come from this site.", invitation=None
+            )
+        form = await request.form(max_files=0, max_fields=10)
+        invitation_id = str(form.get("invitation", ""))[:64]
+        token = str(form.get("token", ""))[:128]
+        password = str(form.get("password", ""))[:MAX_FORM_FIELD]
+        clients = request.app.state.clients
+        authenticator = request.app.state.authenticator
+        response = RedirectResponse("/portal", status_code=303)
+        try:
+            if password:
+                account = (
+                    await clients.identity.RegisterInvitedAccount(
+                        identity_pb.RegisterInvitedAccountRequest(
+                            invitation_id=invitation_id,
+                            invitation_token=token,
+                            password=password,
+                            display_name=str(form.get("display_name", ""))[:200],
+                        ),
+                        timeout=clients.timeout,
+                    )
+                ).account
+                session = await clients.identity.CreateSession(
+                    identity_pb.CreateSessionRequest(
+                        email=account.email,
+                        password=password,
+                        ip_address=client_ip(request),
+                        user_agent=request.headers.get("user-agent", "")[:512],
+                    ),
+                    timeout=clients.timeout,
+                )
+                set_session_cookie(response, settings, session.session_token, session.session.expire_time)
+                caller = await authenticator.resolve(request, "session_token", session.session_token)
+            else:
+                caller = await _caller(request)
+                if caller is None:
+                    return RedirectResponse("/", status_code=303)
+            await clients.membership.AcceptInvitation(
+                membership_pb.AcceptInvitationRequest(invitation_id=invitation_id, token=token),
+                metadata=request_metadata(request, caller),
+                timeout=clients.timeout,
+            )
+        except grpc.aio.AioRpcError as exc:
+            status = 400 if exc.code() == grpc.StatusCode.INVALID_ARGUMENT else 409
+            return _page(request, "invitation.html", status, error=exc.details(), invitation=None)
+        return response
+
     return [
+        Route("/accept-invitation", invitation_page, methods=["GET"]),
+        Route("/accept-invitation", accept_invitation, methods=["POST"]),
         Route("/", home, methods=["GET"]),
         Route("/portal/sign-in", sign_in, methods=["POST"]),
         Route("/portal", overview, methods=["GET"]),

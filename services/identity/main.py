@@ -11,6 +11,7 @@ from services.common.clock import Clock
 from services.common.principal import PrincipalSigner
 from services.common.runtime import ServiceRuntime, Wiring, run_cli
 from services.identity.api.servicer import IdentityServicer
+from services.identity.clients import MembershipInvitations
 from services.identity.domain.use_cases import IdentityUseCases, SessionPolicy
 from services.identity.events import consume
 from services.identity.events.publish import to_envelope
@@ -34,7 +35,8 @@ def build(settings: IdentitySettings, clock: Clock | None = None) -> ServiceRunt
         idle_timeout=timedelta(seconds=settings.session_idle_timeout_seconds),
         absolute_lifetime=timedelta(seconds=settings.session_absolute_lifetime_seconds),
     )
-    servicer = IdentityServicer(IdentityUseCases(store, wiring.clock, signer, policy))
+    invitations = MembershipInvitations(settings.membership_address)
+    servicer = IdentityServicer(IdentityUseCases(store, wiring.clock, signer, policy, invitations=invitations))
     return wiring.runtime(
         [(identity_service_pb2_grpc.add_IdentityServiceServicer_to_server, servicer, SERVICE_NAME)],
         [wiring.consumer(consume.MEMBERSHIPS_CONSUMER, ["membership"], consume.handlers())],

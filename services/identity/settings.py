@@ -21,6 +21,8 @@ class IdentitySettings(ServiceSettings):
     principal_ttl_seconds: int = 300
     session_idle_timeout_seconds: int = 30 * 60
     session_absolute_lifetime_seconds: int = 12 * 3600
+    # Membership's gRPC address, to check invitation links when an invited person registers.
+    membership_address: str = "127.0.0.1:50052"
 
     @model_validator(mode="after")
     def _read_local_signing_key(self) -> IdentitySettings:

@@ -26,8 +26,8 @@ SERVICE_NAME = membership_service_pb2.DESCRIPTOR.services_by_name["MembershipSer
 def build(settings: MembershipSettings, clock: Clock | None = None) -> ServiceRuntime:
     wiring = Wiring.from_settings(settings, messaging, clock)
     store = SqlMembershipStore(wiring.db, wiring.outbox, wiring.clock, to_envelope)
-    use_cases = MembershipUseCases(store, wiring.clock, timedelta(days=settings.invitation_ttl_days))
     secret = settings.secret_key.get_secret_value()
+    use_cases = MembershipUseCases(store, wiring.clock, timedelta(days=settings.invitation_ttl_days), secret)
     servicer = MembershipServicer(use_cases, PageTokens(secret))
     mailer = Mailer(
         sender=settings.mail_from,

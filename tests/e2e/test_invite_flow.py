@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import grpc
 import httpx
@@ -212,3 +213,41 @@ def test_the_owner_renames_the_organization_with_an_etag_and_the_change_is_audit
         assert renamed.json()["organization"]["display_name"] == "Acme Inc"
         assert client.patch("/v1/organization", json={"id": "x"}).status_code == 400
         wait_for(lambda: client.get("/v1/audit/entries", params={"action": "organization.updated"}).json()["entries"])
+
+
+def test_an_invited_person_follows_the_emailed_link_creates_an_account_and_becomes_an_active_member(
+    suite: Suite, smtp_inbox: SmtpInbox
+) -> None:
+    owner = create_owner(suite)
+    with signed_in_client(suite, owner) as client:
+        client.post("/v1/invitations", json={"invitees": [{"email": "joiner@acme.test", "role": "member"}]})
+        message = wait_for(lambda: smtp_inbox.messages)[0]
+        text = message.get_payload(decode=True).decode()
+        link = next(word for word in text.split() if "/accept-invitation?" in word)
+        query = dict(parse_qsl(urlsplit(link).query))
+
+        with httpx.Client(base_url=suite.gateway_url, headers={"Origin": suite.gateway_url}, timeout=15) as joiner:
+            page = joiner.get(f"/accept-invitation?{urlsplit(link).query}")
+            assert page.status_code == 200 and "Join Acme" in page.text
+            forged = joiner.post(
+                "/accept-invitation", data={**query, "token": "forged", "password": "joiner password 1"}
+            )
+            assert forged.status_code in (404, 409)
+            accepted = joiner.post("/accept-invitation", data={**query, "password": "joiner password 1"})
+            assert accepted.status_code == 303 and accepted.headers["location"] == "/portal"
+            # A Member has no portal access; the account is active in the organization.
+            assert wait_for(lambda: joiner.get("/portal").status_code == 403)
+            assert joiner.post("/accept-invitation", data={**query, "password": "again password 1"}).status_code in (
+                404,
+                409,
+            )
+
+        active = client.get("/v1/members", params={"status": "active"}).json()["members"]
+        assert "joiner@acme.test" in {m["email"] for m in active}
+
+        def seats_in_use() -> tuple[int, int]:
+            usage = client.get("/v1/billing/seats").json()
+            return usage["active"], usage["invited"]
+
+        wait_for(lambda: seats_in_use() == (2, 0))
+        wait_for(lambda: client.get("/v1/audit/entries", params={"action": "member.activated"}).json()["entries"])

@@ -112,6 +112,25 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
             )
         return authenticated_to_proto(result)
 
+    async def RegisterInvitedAccount(
+        self, request: pb.RegisterInvitedAccountRequest, context: grpc.aio.ServicerContext
+    ) -> pb.RegisterInvitedAccountResponse:
+        account = await self._use_cases.register_invited_account(
+            invitation_id=request.invitation_id,
+            invitation_token=request.invitation_token,
+            password=request.password,
+            display_name=request.display_name,
+            actor=Principal(actor_type=ACTOR_USER, actor_id=""),
+        )
+        return pb.RegisterInvitedAccountResponse(
+            account=pb.Account(
+                id=account.id,
+                email=account.email,
+                display_name=account.display_name,
+                create_time=timestamp(account.created_at),
+            )
+        )
+
     async def CreateApiKey(
         self, request: pb.CreateApiKeyRequest, context: grpc.aio.ServicerContext
     ) -> pb.CreateApiKeyResponse:

@@ -41,3 +41,9 @@ class IdentityStore(Protocol):
 
 class PrincipalMinter(Protocol):
     def mint(self, principal: object) -> tuple[str, datetime]: ...
+
+
+class InvitationChecker(Protocol):
+    """Membership's word on an invitation link: the invited email, or NotFound/FailedPrecondition."""
+
+    async def invited_email(self, invitation_id: str, token: str) -> str: ...

@@ -6,12 +6,13 @@ import hashlib
 import hmac
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from services.common.clock import Clock
 from services.common.errors import (
     AlreadyExists,
+    FailedPrecondition,
     FieldViolation,
     InvalidArgument,
     NotFound,
@@ -31,7 +32,7 @@ from services.identity.domain import passwords
 from services.identity.domain.events import AccountCreated, LoginLocked, SessionEnded, SessionStarted, SignInFailed
 from services.identity.domain.lockout import IpLimiter, LockoutPolicy, register_failure
 from services.identity.domain.model import Account, ApiKey, Membership, Session
-from services.identity.domain.ports import IdentityStore
+from services.identity.domain.ports import IdentityStore, InvitationChecker
 
 PLATFORM_ACCOUNTS_CREATE = "platform.accounts.create"
 API_KEYS_MANAGE = "api_keys.manage"
@@ -92,6 +93,7 @@ class IdentityUseCases:
         signer: PrincipalSigner,
         policy: SessionPolicy,
         lockout: LockoutPolicy | None = None,
+        invitations: InvitationChecker | None = None,
     ):
         self._store = store
         self._clock = clock
@@ -99,6 +101,7 @@ class IdentityUseCases:
         self._policy = policy
         self._lockout = lockout or LockoutPolicy()
         self._ip_limiter = IpLimiter(self._lockout)
+        self._invitations = invitations
 
     async def create_account(
         self, principal: Principal, *, email: str, password: str, display_name: str = "", request_id: str = ""
@@ -115,12 +118,17 @@ class IdentityUseCases:
                     account = await tx.get_account(json.loads(stored)["account_id"])
                     if account is not None:
                         return account
+        return await self._insert_account(principal, normalized, password, name, request_id)
+
+    async def _insert_account(
+        self, principal: Principal, email: str, password: str, display_name: str, request_id: str = ""
+    ) -> Account:
         password_hash = await passwords.hash_password(password)
         now = self._clock.now()
-        account = Account(new_id(), normalized, name, password_hash, "active", now)
+        account = Account(new_id(), email, display_name, password_hash, "active", now)
         async with self._store.write() as tx:
-            if await tx.find_account_by_email(normalized) is not None:
-                raise AlreadyExists("An account with this email exists.", reason="ACCOUNT_EXISTS")
+            if await tx.find_account_by_email(email) is not None:
+                raise AlreadyExists("An account with this email exists; sign in instead.", reason="ACCOUNT_EXISTS")
             await tx.insert_account(account)
             await tx.record_events(AccountCreated(principal, now, request_id, account))
             if request_id:
@@ -128,6 +136,17 @@ class IdentityUseCases:
                     "", "CreateAccount", request_id, json.dumps({"account_id": account.id}).encode()
                 )
         return account
+
+    async def register_invited_account(
+        self, *, invitation_id: str, invitation_token: str, password: str, display_name: str, actor: Principal
+    ) -> Account:
+        """An invited person creates their account; membership vouches for the link and its email."""
+        if self._invitations is None:
+            raise FailedPrecondition("Invitations cannot be checked from here.", reason="NO_MEMBERSHIP_LINK")
+        passwords.check_password_rules(password)
+        name = _name(display_name, "display_name")
+        email = normalize_email(await self._invitations.invited_email(invitation_id, invitation_token))
+        return await self._insert_account(replace(actor, actor_display=email), email, password, name)
 
     async def sign_in(
         self,

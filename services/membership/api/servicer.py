@@ -138,6 +138,29 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
             ]
         )
 
+    async def GetInvitation(
+        self, request: pb.GetInvitationRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetInvitationResponse:
+        view = await self._use_cases.invitation_view(request.invitation_id, request.token)
+        return pb.GetInvitationResponse(
+            invitation=pb.InvitationView(
+                invitation_id=view.invitation.id,
+                organization_id=view.invitation.organization_id,
+                organization_name=view.organization_name,
+                email=view.invitation.email,
+                role=view.invitation.role,
+                expire_time=timestamp(view.invitation.expires_at),
+            )
+        )
+
+    async def AcceptInvitation(
+        self, request: pb.AcceptInvitationRequest, context: grpc.aio.ServicerContext
+    ) -> pb.AcceptInvitationResponse:
+        member = await self._use_cases.accept_invitation(
+            current_call().require_principal(), request.invitation_id, request.token
+        )
+        return pb.AcceptInvitationResponse(member=member_to_proto(member))
+
     async def ChangeMemberRole(
         self, request: pb.ChangeMemberRoleRequest, context: grpc.aio.ServicerContext
     ) -> pb.ChangeMemberRoleResponse:

@@ -12,6 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 from services.common.clock import Clock
 from services.common.errors import (
     Aborted,
+    AlreadyExists,
     FailedPrecondition,
     FieldViolation,
     InvalidArgument,
@@ -30,6 +31,7 @@ from services.membership.domain.events import (
     OrganizationCreated,
     OrganizationUpdated,
 )
+from services.membership.domain.invitations import token_matches
 from services.membership.domain.model import (
     Invitation,
     InviteOutcome,
@@ -76,16 +78,31 @@ class Invitee:
 
 
 @dataclass(frozen=True)
+class InvitationView:
+    invitation: Invitation
+    organization_name: str
+    member: Member
+
+
+@dataclass(frozen=True)
 class OrganizationOverview:
     organization: Organization
     counts: MemberCounts
 
 
 class MembershipUseCases:
-    def __init__(self, store: MembershipStore, clock: Clock, invitation_ttl: timedelta = DEFAULT_INVITATION_TTL):
+    def __init__(
+        self,
+        store: MembershipStore,
+        clock: Clock,
+        invitation_ttl: timedelta = DEFAULT_INVITATION_TTL,
+        invitation_secret: str = "",
+    ):
         self._store = store
         self._clock = clock
         self._invitation_ttl = invitation_ttl
+        # Verifies invitation links (an HMAC of the invitation id and version); see domain/invitations.py.
+        self._invitation_secret = invitation_secret
 
     async def create_organization(
         self,
@@ -358,6 +375,54 @@ class MembershipUseCases:
                     organization_id, operation, request_id, json.dumps(_member_to_json(changed)).encode()
                 )
         return changed
+
+    async def invitation_view(self, invitation_id: str, token: str) -> InvitationView:
+        """What a valid, pending, unexpired invitation link offers; NotFound for anything else."""
+        async with self._store.read() as tx:
+            invitation, organization, member = await self._valid_invitation(tx, invitation_id, token)
+        return InvitationView(invitation, organization.display_name, member)
+
+    async def accept_invitation(self, principal: Principal, invitation_id: str, token: str) -> Member:
+        """The signed-in person whose email was invited becomes an active member."""
+        if principal.actor_type != "user" or not principal.account_id:
+            raise PermissionDenied("Sign in to accept an invitation.", reason="SIGN_IN_REQUIRED")
+        now = self._clock.now()
+        async with self._store.write() as tx:
+            invitation, _, member = await self._valid_invitation(tx, invitation_id, token)
+            if principal.actor_display.lower() != invitation.email:
+                raise PermissionDenied(
+                    "This invitation was sent to another email address.", reason="INVITATION_FOR_ANOTHER_EMAIL"
+                )
+            if await tx.find_member_by_account(invitation.organization_id, principal.account_id) is not None:
+                raise AlreadyExists("You are already a member of this organization.", reason="ALREADY_MEMBER")
+            accepted = replace(
+                member,
+                account_id=principal.account_id,
+                status=MemberStatus.ACTIVE,
+                version=member.version + 1,
+                updated_at=now,
+            )
+            if not await tx.update_member(accepted, expected_version=member.version):
+                raise Aborted("The invitation changed concurrently; retry.", reason="CONCURRENT_CHANGE")
+            await tx.record_events(MemberChanged(principal, now, "", accepted, "accept", member))
+        return accepted
+
+    async def _valid_invitation(
+        self, tx: MembershipTransaction, invitation_id: str, token: str
+    ) -> tuple[Invitation, Organization, Member]:
+        not_found = NotFound("This invitation link is not valid (anymore).", reason="INVITATION_NOT_FOUND")
+        if not invitation_id or not token or len(invitation_id) > 64 or len(token) > 128:
+            raise not_found
+        invitation = await tx.get_invitation(invitation_id)
+        if invitation is None or not token_matches(self._invitation_secret, invitation, token):
+            raise not_found
+        member = await tx.get_member(invitation.organization_id, invitation.member_id)
+        organization = await tx.get_organization(invitation.organization_id)
+        if member is None or organization is None or member.status is not MemberStatus.INVITED:
+            raise not_found
+        if self._clock.now() >= invitation.expires_at:
+            raise FailedPrecondition("This invitation has expired; ask for a new one.", reason="INVITATION_EXPIRED")
+        return invitation, organization, member
 
     async def _replay_outcomes(
         self, tx: MembershipTransaction, organization_id: str, stored: bytes

@@ -94,7 +94,12 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                 **common,
             )
         case MemberChanged(member=member, change=change):
-            verb = {"change_role": "role_changed", "deactivate": "deactivated", "reactivate": "activated"}[change]
+            verb = {
+                "change_role": "role_changed",
+                "deactivate": "deactivated",
+                "reactivate": "activated",
+                "accept": "activated",
+            }[change]
             return new_envelope(
                 event_type=f"member.{verb}",
                 organization_id=member.organization_id,

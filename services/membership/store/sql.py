@@ -102,6 +102,14 @@ class SqlMembershipTransaction(OutboxTransaction):
         ).first()
         return _member(row) if row else None
 
+    async def find_member_by_account(self, organization_id: str, account_id: str) -> Member | None:
+        row = (
+            await self.connection.execute(
+                select(members).where(members.c.organization_id == organization_id, members.c.account_id == account_id)
+            )
+        ).first()
+        return _member(row) if row else None
+
     async def get_member(self, organization_id: str, member_id: str) -> Member | None:
         row = (
             await self.connection.execute(
@@ -132,6 +140,7 @@ class SqlMembershipTransaction(OutboxTransaction):
             update(members)
             .where(members.c.id == member.id, members.c.version == expected_version)
             .values(
+                account_id=member.account_id,
                 role=member.role,
                 status=member.status.value,
                 display_name=member.display_name,

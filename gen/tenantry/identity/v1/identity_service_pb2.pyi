@@ -448,3 +448,61 @@ class CreateApiKeyResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___CreateApiKeyResponse: _TypeAlias = CreateApiKeyResponse  # noqa: Y015
+
+@_typing.final
+class RegisterInvitedAccountRequest(_message.Message):
+    """Request of RegisterInvitedAccount."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INVITATION_ID_FIELD_NUMBER: _builtins.int
+    INVITATION_TOKEN_FIELD_NUMBER: _builtins.int
+    PASSWORD_FIELD_NUMBER: _builtins.int
+    DISPLAY_NAME_FIELD_NUMBER: _builtins.int
+    invitation_id: _builtins.str
+    """Invitation id from the link."""
+    invitation_token: _builtins.str
+    """Token from the link."""
+    password: _builtins.str
+    """Password of the new account."""
+    display_name: _builtins.str
+    """Name shown in the portal."""
+    def __init__(
+        self,
+        *,
+        invitation_id: _builtins.str = ...,
+        invitation_token: _builtins.str = ...,
+        password: _builtins.str = ...,
+        display_name: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["display_name", b"display_name", "invitation_id", b"invitation_id", "invitation_token", b"invitation_token", "password", b"password"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RegisterInvitedAccountRequest: _TypeAlias = RegisterInvitedAccountRequest  # noqa: Y015
+
+@_typing.final
+class RegisterInvitedAccountResponse(_message.Message):
+    """Response of RegisterInvitedAccount."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ACCOUNT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def account(self) -> Global___Account:
+        """The new account, with the invited email."""
+
+    def __init__(
+        self,
+        *,
+        account: Global___Account | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["account", b"account"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account", b"account"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RegisterInvitedAccountResponse: _TypeAlias = RegisterInvitedAccountResponse  # noqa: Y015

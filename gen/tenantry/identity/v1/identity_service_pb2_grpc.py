@@ -60,6 +60,11 @@ class IdentityServiceStub:
                 request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.CreateApiKeyRequest.SerializeToString,
                 response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.CreateApiKeyResponse.FromString,
                 _registered_method=True)
+        self.RegisterInvitedAccount = channel.unary_unary(
+                '/tenantry.identity.v1.IdentityService/RegisterInvitedAccount',
+                request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RegisterInvitedAccountRequest.SerializeToString,
+                response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RegisterInvitedAccountResponse.FromString,
+                _registered_method=True)
 
 
 class IdentityServiceServicer:
@@ -106,6 +111,14 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RegisterInvitedAccount(self, request, context):
+        """Creates the account of an invited person, who then accepts the invitation in membership.
+        Requires no principal: a valid invitation link for the same email is the proof (checked with membership).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IdentityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -133,6 +146,11 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.CreateApiKey,
                     request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.CreateApiKeyRequest.FromString,
                     response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.CreateApiKeyResponse.SerializeToString,
+            ),
+            'RegisterInvitedAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.RegisterInvitedAccount,
+                    request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RegisterInvitedAccountRequest.FromString,
+                    response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RegisterInvitedAccountResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -271,6 +289,33 @@ class IdentityService:
             '/tenantry.identity.v1.IdentityService/CreateApiKey',
             tenantry_dot_identity_dot_v1_dot_identity__service__pb2.CreateApiKeyRequest.SerializeToString,
             tenantry_dot_identity_dot_v1_dot_identity__service__pb2.CreateApiKeyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RegisterInvitedAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.identity.v1.IdentityService/RegisterInvitedAccount',
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RegisterInvitedAccountRequest.SerializeToString,
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RegisterInvitedAccountResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -80,6 +80,16 @@ class MembershipServiceStub:
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RemoveMemberRequest.SerializeToString,
                 response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RemoveMemberResponse.FromString,
                 _registered_method=True)
+        self.GetInvitation = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/GetInvitation',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetInvitationRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetInvitationResponse.FromString,
+                _registered_method=True)
+        self.AcceptInvitation = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/AcceptInvitation',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.AcceptInvitationRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.AcceptInvitationResponse.FromString,
+                _registered_method=True)
 
 
 class MembershipServiceServicer:
@@ -158,6 +168,22 @@ class MembershipServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetInvitation(self, request, context):
+        """Shows what an invitation link offers, so the person can decide to accept it.
+        Requires no principal: the link's token is the proof. Invalid, revoked and unknown links look alike.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcceptInvitation(self, request, context):
+        """Accepts an invitation: the caller's account becomes an active member.
+        Requires a signed-in person whose account email is the invited email, and the link's token.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MembershipServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -205,6 +231,16 @@ def add_MembershipServiceServicer_to_server(servicer, server):
                     servicer.RemoveMember,
                     request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RemoveMemberRequest.FromString,
                     response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RemoveMemberResponse.SerializeToString,
+            ),
+            'GetInvitation': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetInvitation,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetInvitationRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetInvitationResponse.SerializeToString,
+            ),
+            'AcceptInvitation': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptInvitation,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.AcceptInvitationRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.AcceptInvitationResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -451,6 +487,60 @@ class MembershipService:
             '/tenantry.membership.v1.MembershipService/RemoveMember',
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RemoveMemberRequest.SerializeToString,
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RemoveMemberResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetInvitation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/GetInvitation',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetInvitationRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetInvitationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptInvitation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/AcceptInvitation',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.AcceptInvitationRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.AcceptInvitationResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,109 @@
+"""Accepting an invitation: only with the link's token, before it expires, by the invited email."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from tenantry.events.v1 import envelope_pb2, membership_events_pb2
+
+from services.common import migrations
+from services.common.clock import FrozenClock
+from services.common.db import Database
+from services.common.errors import AlreadyExists, FailedPrecondition, NotFound, PermissionDenied
+from services.common.messaging import Outbox
+from services.common.principal import Principal
+from services.membership.domain import roles
+from services.membership.domain.invitations import invitation_token
+from services.membership.domain.model import Invitation, MemberStatus, Organization
+from services.membership.domain.use_cases import Invitee, MembershipUseCases
+from services.membership.events.publish import to_envelope
+from services.membership.main import MIGRATIONS_DIR
+from services.membership.store.sql import SqlMembershipStore
+from services.membership.store.tables import messaging
+
+ORG = "org-1"
+SECRET = "s" * 48
+OWNER = Principal(
+    actor_type="user",
+    actor_id="owner",
+    account_id="owner",
+    organization_id=ORG,
+    permissions=roles.permissions_of("owner"),
+)
+
+
+def person(email: str, account_id: str = "acc-new") -> Principal:
+    return Principal(actor_type="user", actor_id=account_id, actor_display=email, account_id=account_id)
+
+
+@pytest.fixture
+async def invited(database_url: str) -> AsyncIterator[tuple[MembershipUseCases, FrozenClock, Invitation, str]]:
+    migrations.upgrade(MIGRATIONS_DIR, database_url)
+    db = Database(database_url)
+    clock = FrozenClock(datetime(2026, 3, 1, tzinfo=UTC))
+    store = SqlMembershipStore(db, Outbox(messaging, clock), clock, to_envelope)
+    async with store.write() as tx:
+        await tx.insert_organization(Organization(ORG, "Acme", clock.now()))
+    use_cases = MembershipUseCases(store, clock, invitation_secret=SECRET)
+    member = (await use_cases.invite_members(OWNER, ORG, [Invitee("Joiner@acme.test")]))[0].member
+    assert member is not None
+    async with store.write() as tx:
+        await tx.insert_member(
+            replace(
+                member,
+                id="m-existing",
+                email="existing@acme.test",
+                account_id="owner-account",
+                status=MemberStatus.ACTIVE,
+            )
+        )
+    async with db.read() as connection:
+        payload = await connection.scalar(
+            select(messaging.outbox.c.payload).where(messaging.outbox.c.subject == "tenantry.membership.member.invited")
+        )
+    event = membership_events_pb2.MemberInvited()
+    envelope_pb2.Envelope.FromString(payload).payload.Unpack(event)
+    async with store.read() as tx:
+        invitation = await tx.get_invitation(event.invitation_id)
+    assert invitation is not None
+    yield use_cases, clock, invitation, invitation_token(SECRET, invitation.id, invitation.token_version)
+    await db.dispose()
+
+
+async def test_the_invited_person_accepts_and_becomes_active(invited) -> None:  # type: ignore[no-untyped-def]
+    use_cases, _, invitation, token = invited
+    view = await use_cases.invitation_view(invitation.id, token)
+    assert (view.organization_name, view.invitation.email) == ("Acme", "joiner@acme.test")
+    member = await use_cases.accept_invitation(person("joiner@acme.test"), invitation.id, token)
+    assert (member.status, member.account_id) == (MemberStatus.ACTIVE, "acc-new")
+    with pytest.raises(NotFound):
+        await use_cases.accept_invitation(person("joiner@acme.test"), invitation.id, token)
+
+
+async def test_a_forged_token_is_not_found(invited) -> None:  # type: ignore[no-untyped-def]
+    use_cases, _, invitation, _ = invited
+    with pytest.raises(NotFound):
+        await use_cases.invitation_view(invitation.id, invitation_token("another secret", invitation.id, 1))
+
+
+async def test_someone_with_another_email_cannot_accept(invited) -> None:  # type: ignore[no-untyped-def]
+    use_cases, _, invitation, token = invited
+    with pytest.raises(PermissionDenied):
+        await use_cases.accept_invitation(person("intruder@evil.test"), invitation.id, token)
+
+
+async def test_an_expired_invitation_cannot_be_accepted(invited) -> None:  # type: ignore[no-untyped-def]
+    use_cases, clock, invitation, token = invited
+    clock.advance(timedelta(days=7, seconds=1))
+    with pytest.raises(FailedPrecondition):
+        await use_cases.accept_invitation(person("joiner@acme.test"), invitation.id, token)
+
+
+async def test_an_account_that_is_already_a_member_cannot_accept_twice(invited) -> None:  # type: ignore[no-untyped-def]
+    use_cases, _, invitation, token = invited
+    with pytest.raises(AlreadyExists):
+        await use_cases.accept_invitation(person("joiner@acme.test", account_id="owner-account"), invitation.id, token)
