@@ -122,6 +122,7 @@ async def flow(suite: Suite, total: int, concurrency: int, samples: int) -> dict
         while True:  # the Owner's membership reaches identity through an event
             signed_in = await client.post("/v1/sessions", json={"email": OWNER_EMAIL, "password": OWNER_PASSWORD})
             signed_in.raise_for_status()
+            client.headers["X-CSRF-Token"] = signed_in.json()["csrf_token"]
             if signed_in.json()["session"]["organization_id"] or time.monotonic() > deadline:
                 break
             await asyncio.sleep(0.1)

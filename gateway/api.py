@@ -4,156 +4,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import grpc
-from google.protobuf.timestamp_pb2 import Timestamp
 from opentelemetry import trace
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from tenantry.audit.v1 import audit_service_pb2 as audit_pb
 from tenantry.billing.v1 import billing_service_pb2 as billing_pb
-from tenantry.identity.v1 import identity_service_pb2 as identity_pb
 from tenantry.membership.v1 import membership_service_pb2 as membership_pb
 
 from gateway import convert
-from gateway.auth import UNSAFE_METHODS, Authenticator, AuthError, Caller, client_ip, request_metadata, same_origin
-from gateway.clients import ServiceClients
+from gateway.auth import UNSAFE_METHODS, AuthError, csrf_token_valid, same_origin
 from gateway.problems import from_grpc_error, problem
+from gateway.routing import ApiRoute, BadRequest, Context, equality_filter, page_size_of
+from gateway.security_api import SECURITY_ROUTES, rotated_cookie_expiry, set_session_cookie
 from gateway.settings import GatewaySettings
-
-MAX_IDEMPOTENCY_KEY = 255
-
-
-class BadRequest(Exception):
-    def __init__(self, detail: str, errors: list[dict[str, str]] | None = None):
-        super().__init__(detail)
-        self.detail = detail
-        self.errors = errors or []
-
-
-@dataclass
-class Context:
-    """What a handler gets: the request, its body, the caller and the service clients."""
-
-    request: Request
-    body: dict[str, Any]
-    caller: Caller | None
-    clients: ServiceClients
-    settings: GatewaySettings
-    authenticator: Authenticator
-
-    @property
-    def metadata(self) -> tuple[tuple[str, str], ...]:
-        return request_metadata(self.request, self.caller)
-
-    @property
-    def organization_id(self) -> str:
-        assert self.caller is not None
-        return self.caller.organization_id
-
-    def query(self, name: str) -> str:
-        return self.request.query_params.get(name, "")
-
-    def idempotency_key(self) -> str:
-        key = self.request.headers.get("idempotency-key", "")
-        if len(key) > MAX_IDEMPOTENCY_KEY:
-            raise BadRequest("Idempotency-Key is too long.", [{"field": "Idempotency-Key", "description": "<= 255"}])
-        return key
-
-
-Handler = Callable[[Context], Awaitable[Response]]
-
-
-@dataclass(frozen=True)
-class ApiRoute:
-    method: str
-    path: str
-    handler: Handler
-    summary: str
-    authenticated: bool = True
-    request_schema: dict[str, Any] | None = None
-    response_schema: dict[str, Any] = field(default_factory=lambda: {"type": "object"})
-    success_status: int = 200
-    query: tuple[tuple[str, str], ...] = ()
-
-
-def equality_filter(pairs: dict[str, str]) -> str:
-    return " AND ".join(f"{name} = {json.dumps(value)}" for name, value in pairs.items() if value)
-
-
-def page_size_of(context: Context) -> int:
-    raw = context.query("page_size") or "0"
-    if not raw.isdigit():
-        raise BadRequest("page_size must be a whole number.", [{"field": "page_size", "description": "0 to 200"}])
-    return int(raw)
-
-
-async def sign_in(context: Context) -> Response:
-    body = context.body
-    email, password = body.get("email"), body.get("password")
-    if not isinstance(email, str) or not isinstance(password, str):
-        raise BadRequest(
-            "email and password are required strings.",
-            [{"field": "email", "description": "string"}, {"field": "password", "description": "string"}],
-        )
-    reply = await context.clients.identity.CreateSession(
-        identity_pb.CreateSessionRequest(
-            email=email[:320],
-            password=password[:1024],
-            organization_id=str(body.get("organization_id") or ""),
-            ip_address=client_ip(context.request),
-            user_agent=context.request.headers.get("user-agent", "")[:512],
-        ),
-        timeout=context.clients.timeout,
-    )
-    response = JSONResponse(
-        {
-            "session": {
-                "id": reply.session.id,
-                "account_id": reply.session.account_id,
-                "organization_id": reply.session.organization_id,
-                "expire_time": convert.time_of(reply.session.expire_time),
-            }
-        },
-        status_code=201,
-    )
-    set_session_cookie(response, context.settings, reply.session_token, reply.session.expire_time)
-    return response
-
-
-def set_session_cookie(response: Response, settings: GatewaySettings, token: str, expires: Timestamp) -> None:
-    max_age = max(int(expires.seconds - datetime.now(UTC).timestamp()), 0)
-    response.set_cookie(
-        settings.cookie_name,
-        token,
-        max_age=max_age,
-        path="/",
-        secure=settings.cookie_secure,
-        httponly=True,
-        samesite="lax",
-    )
-
-
-async def sign_out(context: Context) -> Response:
-    assert context.caller is not None
-    await context.clients.identity.DeleteSession(
-        identity_pb.DeleteSessionRequest(session_id=context.caller.principal.credential_id),
-        metadata=context.metadata,
-        timeout=context.clients.timeout,
-    )
-    context.authenticator.forget(context.request)
-    response = Response(status_code=204)
-    response.delete_cookie(context.settings.cookie_name, path="/", secure=context.settings.cookie_secure, httponly=True)
-    return response
-
-
-async def whoami(context: Context) -> Response:
-    assert context.caller is not None
-    return JSONResponse({"principal": convert.principal(context.caller.principal)})
 
 
 async def get_organization(context: Context) -> Response:
@@ -330,53 +197,11 @@ async def list_audit_entries(context: Context) -> Response:
     )
 
 
-async def create_api_key(context: Context) -> Response:
-    body = context.body
-    permissions = body.get("permissions", [])
-    if not isinstance(body.get("name"), str) or not isinstance(permissions, list):
-        raise BadRequest(
-            "name (string) and permissions (list) are expected.", [{"field": "name", "description": "string"}]
-        )
-    request = identity_pb.CreateApiKeyRequest(
-        name=body["name"][:200], permissions=[str(p) for p in permissions][:100], request_id=context.idempotency_key()
-    )
-    expire_time = body.get("expire_time")
-    if expire_time:
-        try:
-            request.expire_time.FromJsonString(str(expire_time))
-        except ValueError as exc:
-            raise BadRequest(
-                "expire_time must be an RFC 3339 time.", [{"field": "expire_time", "description": "RFC 3339"}]
-            ) from exc
-    reply = await context.clients.identity.CreateApiKey(
-        request, metadata=context.metadata, timeout=context.clients.timeout
-    )
-    return JSONResponse({"api_key": convert.api_key(reply.api_key), "secret": reply.secret}, status_code=201)
-
-
 _PAGE = (("page_size", "integer"), ("page_token", "string"))
 _OBJECT = {"type": "object"}
 
 ROUTES: tuple[ApiRoute, ...] = (
-    ApiRoute(
-        "POST",
-        "/v1/sessions",
-        sign_in,
-        "Sign in with email and password; sets the session cookie.",
-        authenticated=False,
-        request_schema={
-            "type": "object",
-            "required": ["email", "password"],
-            "properties": {
-                "email": {"type": "string", "format": "email"},
-                "password": {"type": "string"},
-                "organization_id": {"type": "string"},
-            },
-        },
-        success_status=201,
-    ),
-    ApiRoute("DELETE", "/v1/sessions/current", sign_out, "Sign out: end the current session.", success_status=204),
-    ApiRoute("GET", "/v1/me", whoami, "The authenticated caller and their permissions."),
+    *SECURITY_ROUTES,
     ApiRoute(
         "GET", "/v1/organization", get_organization, "The caller's organization with member counts (members.read)."
     ),
@@ -463,22 +288,6 @@ ROUTES: tuple[ApiRoute, ...] = (
         "Search the audit log, newest first (audit.read).",
         query=(("action", "string"), ("actor_id", "string"), ("target_id", "string"), *_PAGE),
     ),
-    ApiRoute(
-        "POST",
-        "/v1/api-keys",
-        create_api_key,
-        "Create an API key with permissions you hold (api_keys.manage); the secret is shown once.",
-        request_schema={
-            "type": "object",
-            "required": ["name"],
-            "properties": {
-                "name": {"type": "string"},
-                "permissions": {"type": "array", "items": {"type": "string"}},
-                "expire_time": {"type": "string", "format": "date-time"},
-            },
-        },
-        success_status=201,
-    ),
 )
 
 
@@ -503,8 +312,15 @@ def _endpoint(route: ApiRoute, settings: GatewaySettings) -> Callable[[Request],
             needs_origin_check = route.method in UNSAFE_METHODS and (caller is None or caller.via_cookie)
             if needs_origin_check and not same_origin(request, settings):
                 return problem(403, "Cross-site request refused.", reason="CSRF_ORIGIN_MISMATCH")
+            cookie_change = route.method in UNSAFE_METHODS and caller is not None and caller.via_cookie
+            if cookie_change and not csrf_token_valid(request, settings):
+                return problem(403, "Send the session's CSRF token in X-CSRF-Token.", reason="CSRF_TOKEN_MISSING")
             context = Context(request, body, caller, state.clients, settings, state.authenticator)
-            return await route.handler(context)
+            response = await route.handler(context)
+            if caller is not None and caller.rotated_session_token:
+                # The session got a new id (privilege change): hand the browser its new cookie.
+                set_session_cookie(response, settings, caller.rotated_session_token, rotated_cookie_expiry())
+            return response
         except BadRequest as exc:
             return problem(400, exc.detail, reason="INVALID_ARGUMENT", errors=exc.errors)
         except grpc.aio.AioRpcError as exc:

@@ -4,6 +4,7 @@ signed principal token, cached for a few seconds so revocation still takes effec
 from __future__ import annotations
 
 import hashlib
+import hmac
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ class Caller:
     principal_token: str
     expires_at: float
     via_cookie: bool
+    # Set when identity swapped the session (privilege change): the response must carry the new cookie.
+    rotated_session_token: str = ""
+    mfa_enrollment_required: bool = False
 
     @property
     def organization_id(self) -> str:
@@ -95,8 +99,11 @@ class Authenticator:
             principal_token=reply.principal_token,
             expires_at=now + min(self._settings.auth_cache_seconds, max(token_lifetime - 30, 0)),
             via_cookie=kind == "session_token",
+            rotated_session_token=reply.rotated_session_token,
+            mfa_enrollment_required=reply.mfa_enrollment_required,
         )
-        if caller.organization_id:  # an organization may still be on its way from membership's events
+        # An organization may still be on its way from membership's events; a rotation is answered once.
+        if caller.organization_id and not caller.rotated_session_token:
             self._cache[key] = caller
         while len(self._cache) > self._settings.auth_cache_size:
             self._cache.popitem(last=False)
@@ -120,3 +127,23 @@ def same_origin(request: Request, settings: GatewaySettings) -> bool:
     if host:
         own.add(f"{urlsplit(settings.public_url).scheme}://{host}")
     return origin in own
+
+
+CSRF_HEADER = "x-csrf-token"
+CSRF_FORM_FIELD = "csrf_token"
+
+
+def csrf_token_for(session_token: str, settings: GatewaySettings) -> str:
+    """The CSRF token of a session: bound to it, so it cannot be used with another session and is useless
+    on its own (it authenticates nothing). Stateless, so every gateway replica agrees."""
+    key = settings.secret_key.get_secret_value().encode()
+    return hmac.new(key, b"csrf\0" + session_token.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_token_valid(request: Request, settings: GatewaySettings, presented: str = "") -> bool:
+    """A cookie-authenticated change must echo the session's CSRF token (header, or form field in `presented`)."""
+    session_token = request.cookies.get(settings.cookie_name, "")
+    candidate = presented or request.headers.get(CSRF_HEADER, "")
+    if not session_token or not candidate or len(candidate) > 128:
+        return False
+    return hmac.compare_digest(candidate, csrf_token_for(session_token, settings))

@@ -95,7 +95,11 @@ def api_key(value: identity_pb.ApiKey) -> dict[str, Any]:
         "prefix": value.prefix,
         "permissions": list(value.permissions),
         "create_time": time_of(value.create_time),
-        "expire_time": time_of(value.expire_time),
+        "expire_time": time_of(value.expire_time) if value.HasField("expire_time") else None,
+        "last_use_time": time_of(value.last_use_time) if value.HasField("last_use_time") else None,
+        "revoke_time": time_of(value.revoke_time) if value.HasField("revoke_time") else None,
+        "kind": value.kind,
+        "creator_id": value.creator_id,
     }
 
 
@@ -105,4 +109,6 @@ def principal(value: common_pb2.Principal) -> dict[str, Any]:
         "account_id": value.account_id,
         "organization_id": value.organization_id,
         "permissions": list(value.permissions),
+        "credential_id": value.credential_id,
+        "authenticate_time": time_of(value.authenticate_time) if value.HasField("authenticate_time") else None,
     }

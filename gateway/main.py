@@ -63,6 +63,7 @@ class TracingMiddleware:
 def create_app(settings: GatewaySettings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.settings = settings
         app.state.clients = ServiceClients(settings)
         app.state.authenticator = Authenticator(settings, app.state.clients)
         yield

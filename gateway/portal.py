@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import hmac
+import secrets
 from pathlib import Path
 
 import grpc
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -16,12 +19,14 @@ from tenantry.identity.v1 import identity_service_pb2 as identity_pb
 from tenantry.membership.v1 import membership_service_pb2 as membership_pb
 
 from gateway import convert
-from gateway.api import set_session_cookie
-from gateway.auth import AuthError, Caller, client_ip, request_metadata, same_origin
+from gateway.auth import AuthError, Caller, client_ip, csrf_token_for, csrf_token_valid, request_metadata, same_origin
+from gateway.security_api import clear_session_cookie, rotated_cookie_expiry, set_session_cookie
 from gateway.settings import GatewaySettings
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 MAX_FORM_FIELD = 1024
+LOGIN_CSRF_COOKIE = "tenantry_login_csrf"
+REFUSED = "This request did not come from this site; reload the page and try again."
 
 
 async def _caller(request: Request) -> Caller | None:
@@ -31,8 +36,45 @@ async def _caller(request: Request) -> Caller | None:
         return None
 
 
-def _page(request: Request, name: str, status: int = 200, **values: object) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, values, status_code=status)
+def _form_token(request: Request, settings: GatewaySettings, session_token: str = "") -> tuple[str, str]:
+    """(token for the page's forms, value of a new pre-session cookie or ''). With a session the token is
+    bound to it; before sign-in a random double-submit cookie stops login CSRF."""
+    session_token = session_token or request.cookies.get(settings.cookie_name, "")
+    if session_token:
+        return csrf_token_for(session_token, settings), ""
+    existing = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if 32 <= len(existing) <= 128:
+        return existing, ""
+    fresh = secrets.token_urlsafe(32)
+    return fresh, fresh
+
+
+def _form_token_valid(request: Request, settings: GatewaySettings, presented: str) -> bool:
+    if request.cookies.get(settings.cookie_name):
+        return csrf_token_valid(request, settings, presented)
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    return bool(expected) and bool(presented) and hmac.compare_digest(expected, presented[:128])
+
+
+def _page(request: Request, name: str, status: int = 200, session_token: str = "", **values: object) -> HTMLResponse:
+    settings: GatewaySettings = request.app.state.settings
+    token, new_cookie = _form_token(request, settings, session_token)
+    response = templates.TemplateResponse(request, name, {**values, "csrf_token": token}, status_code=status)
+    if new_cookie:
+        response.set_cookie(
+            LOGIN_CSRF_COOKIE, new_cookie, path="/", secure=settings.cookie_secure, httponly=True, samesite="lax"
+        )
+    return response
+
+
+async def _checked_form(request: Request, settings: GatewaySettings) -> FormData | None:
+    """The posted form if it came from our own page (Origin/Fetch Metadata and the CSRF token), else None."""
+    if not same_origin(request, settings):
+        return None
+    form = await request.form(max_files=0, max_fields=10)
+    if not _form_token_valid(request, settings, str(form.get("csrf_token", ""))):
+        return None
+    return form
 
 
 def build_portal_routes(settings: GatewaySettings) -> list[Route]:
@@ -42,9 +84,9 @@ def build_portal_routes(settings: GatewaySettings) -> list[Route]:
         return _page(request, "sign_in.html", error="")
 
     async def sign_in(request: Request) -> Response:
-        if not same_origin(request, settings):
-            return _page(request, "sign_in.html", 403, error="This sign-in did not come from this site.")
-        form = await request.form(max_files=0, max_fields=10)
+        form = await _checked_form(request, settings)
+        if form is None:
+            return _page(request, "sign_in.html", 403, error=REFUSED)
         email, password = str(form.get("email", ""))[:MAX_FORM_FIELD], str(form.get("password", ""))[:MAX_FORM_FIELD]
         clients = request.app.state.clients
         try:
@@ -54,12 +96,39 @@ def build_portal_routes(settings: GatewaySettings) -> list[Route]:
                     password=password,
                     ip_address=client_ip(request),
                     user_agent=request.headers.get("user-agent", "")[:512],
+                    previous_session_token=request.cookies.get(settings.cookie_name, "")[:512],
                 ),
                 timeout=clients.timeout,
             )
         except grpc.aio.AioRpcError as exc:
             message = exc.details() if exc.code() == grpc.StatusCode.UNAUTHENTICATED else "Sign-in is unavailable."
-            return _page(request, "sign_in.html", 401, error=message, email=email)
+            status = 429 if exc.code() == grpc.StatusCode.RESOURCE_EXHAUSTED else 401
+            return _page(request, "sign_in.html", status, error=message, email=email)
+        if reply.mfa_required:
+            return _page(request, "mfa.html", challenge=reply.mfa_challenge_token, error="")
+        response = RedirectResponse("/portal", status_code=303)
+        set_session_cookie(response, settings, reply.session_token, reply.session.expire_time)
+        return response
+
+    async def second_factor(request: Request) -> Response:
+        form = await _checked_form(request, settings)
+        if form is None:
+            return _page(request, "sign_in.html", 403, error=REFUSED)
+        challenge = str(form.get("challenge", ""))[:128]
+        clients = request.app.state.clients
+        try:
+            reply = await clients.identity.VerifySecondFactor(
+                identity_pb.VerifySecondFactorRequest(
+                    mfa_challenge_token=challenge,
+                    totp_code=str(form.get("totp_code", ""))[:16],
+                    recovery_code=str(form.get("recovery_code", ""))[:32],
+                    ip_address=client_ip(request),
+                    user_agent=request.headers.get("user-agent", "")[:512],
+                ),
+                timeout=clients.timeout,
+            )
+        except grpc.aio.AioRpcError as exc:
+            return _page(request, "mfa.html", 401, challenge=challenge, error=exc.details())
         response = RedirectResponse("/portal", status_code=303)
         set_session_cookie(response, settings, reply.session_token, reply.session.expire_time)
         return response
@@ -104,18 +173,22 @@ def build_portal_routes(settings: GatewaySettings) -> list[Route]:
                     )
                 ).entries
             ]
-        return _page(
+        response = _page(
             request,
             "overview.html",
+            session_token=caller.rotated_session_token,
             organization=convert.organization(organization),
             seats=seats,
             entries=entries,
             email=caller.principal.actor.display,
         )
+        if caller.rotated_session_token:  # the session got a new id after a privilege change
+            set_session_cookie(response, settings, caller.rotated_session_token, rotated_cookie_expiry())
+        return response
 
     async def sign_out(request: Request) -> Response:
-        if not same_origin(request, settings):
-            return _page(request, "sign_in.html", 403, error="This sign-out did not come from this site.")
+        if await _checked_form(request, settings) is None:
+            return _page(request, "sign_in.html", 403, error=REFUSED)
         caller = await _caller(request)
         if caller is not None:
             clients = request.app.state.clients
@@ -127,7 +200,7 @@ def build_portal_routes(settings: GatewaySettings) -> list[Route]:
                 )
             request.app.state.authenticator.forget(request)
         response = RedirectResponse("/", status_code=303)
-        response.delete_cookie(settings.cookie_name, path="/", secure=settings.cookie_secure, httponly=True)
+        clear_session_cookie(response, settings)
         return response
 
     async def invitation_page(request: Request) -> Response:
@@ -150,11 +223,9 @@ def build_portal_routes(settings: GatewaySettings) -> list[Route]:
         return _page(request, "invitation.html", invitation=view, token=token, signed_in_as=signed_in_as, error="")
 
     async def accept_invitation(request: Request) -> Response:
-        if not same_origin(request, settings):
-            return _page(
-                request, "invitation.html", 403, error="This request did not come from this site.", invitation=None
-            )
-        form = await request.form(max_files=0, max_fields=10)
+        form = await _checked_form(request, settings)
+        if form is None:
+            return _page(request, "invitation.html", 403, error=REFUSED, invitation=None)
         invitation_id = str(form.get("invitation", ""))[:64]
         token = str(form.get("token", ""))[:128]
         password = str(form.get("password", ""))[:MAX_FORM_FIELD]
@@ -204,6 +275,7 @@ def build_portal_routes(settings: GatewaySettings) -> list[Route]:
         Route("/accept-invitation", accept_invitation, methods=["POST"]),
         Route("/", home, methods=["GET"]),
         Route("/portal/sign-in", sign_in, methods=["POST"]),
+        Route("/portal/sign-in/mfa", second_factor, methods=["POST"]),
         Route("/portal", overview, methods=["GET"]),
         Route("/portal/sign-out", sign_out, methods=["POST"]),
     ]

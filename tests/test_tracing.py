@@ -98,6 +98,7 @@ async def test_one_invitation_is_one_trace_across_gateway_services_and_consumers
             "/v1/sessions", json={"email": "owner@acme.test", "password": "correct horse battery staple"}
         )
         assert signed_in.status_code in (200, 201), signed_in.text
+        client.headers["X-CSRF-Token"] = signed_in.json()["csrf_token"]
 
         async def in_organization() -> bool:
             return bool((await client.get("/v1/me")).json()["principal"]["organization_id"])

@@ -38,6 +38,7 @@ from services.common.principal import (
     reset_current_call,
     set_current_call,
 )
+from services.common.revocations import RevokedCredentials
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +108,9 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
     before the servicer runs. Use cases call `current_call().require_principal()` where they need one.
     """
 
-    def __init__(self, verifier: PrincipalVerifier | None):
+    def __init__(self, verifier: PrincipalVerifier | None, revoked: RevokedCredentials | None = None):
         self._verifier = verifier
+        self._revoked = revoked
 
     async def intercept_service(
         self,
@@ -121,6 +123,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         inner: Handler = handler.unary_unary
         method = handler_call_details.method
         verifier = self._verifier
+        revoked = self._revoked
 
         async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
             metadata = {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
@@ -138,6 +141,8 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                     )
                 except Unauthenticated as exc:
                     await _abort(context, exc)
+                if revoked is not None and revoked.is_revoked(principal.credential_id):  # type: ignore[union-attr]
+                    await _abort(context, Unauthenticated("This session or key has been revoked.", reason="REVOKED"))
             call = CallContext(
                 principal=principal,
                 principal_token=token,
@@ -184,8 +189,10 @@ class GrpcServer:
         port: int,
         registrations: Sequence[tuple[Callable[[Any, grpc.aio.Server], None], Any, str]],
         verifier: PrincipalVerifier | None,
+        revoked: RevokedCredentials | None = None,
     ):
         self._host = host
+        self._revoked = revoked
         self._requested_port = port
         self._registrations = registrations
         self._verifier = verifier
@@ -199,7 +206,7 @@ class GrpcServer:
 
     async def start(self) -> int:
         server = grpc.aio.server(
-            interceptors=[aio_server_interceptor(), CallInterceptor(self._verifier)],
+            interceptors=[aio_server_interceptor(), CallInterceptor(self._verifier, self._revoked)],
             options=[
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import aiosmtplib
 
+from services.common.settings import MailSettings
+
 
 class Mailer:
     def __init__(
@@ -65,3 +67,15 @@ class Mailer:
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(bytes(message))
         tmp.replace(path)
+
+
+def mailer_from_settings(settings: MailSettings, data_dir: Path) -> Mailer:
+    return Mailer(
+        sender=settings.mail_from,
+        smtp_host=settings.smtp_host,
+        smtp_port=settings.smtp_port,
+        smtp_username=settings.smtp_username,
+        smtp_password=settings.smtp_password.get_secret_value(),
+        smtp_starttls=settings.smtp_starttls,
+        drop_dir=data_dir / "mail",
+    )

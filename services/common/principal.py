@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from joserfc import jwt
 from joserfc.errors import JoseError
@@ -35,6 +35,9 @@ ACTOR_SYSTEM = "system"
 ACTOR_SERVICE_ACCOUNT = "service_account"
 ACTOR_TYPES = frozenset({ACTOR_USER, ACTOR_API_KEY, ACTOR_SCIM, ACTOR_SYSTEM, ACTOR_SERVICE_ACCOUNT})
 
+# How long after signing in (or re-authenticating) a person may perform sensitive actions.
+PRIVILEGED_WINDOW = timedelta(minutes=15)
+
 # Held only by operators' tools; lets a system principal act in any organization.
 PLATFORM_ADMIN = "platform.admin"
 
@@ -52,6 +55,8 @@ class Principal:
     credential_id: str = ""
     ip_address: str = ""
     user_agent: str = ""
+    # When the person last proved their credentials; None means "at the time the token was minted".
+    authenticated_at: datetime | None = None
 
     def has(self, permission: str) -> bool:
         return permission in self.permissions or PLATFORM_ADMIN in self.permissions
@@ -68,6 +73,18 @@ class Principal:
                 f"This action needs the permission {permission!r}.",
                 reason="MISSING_PERMISSION",
                 metadata={"permission": permission},
+            )
+
+    def require_recent_authentication(self, now: datetime, window: timedelta = PRIVILEGED_WINDOW) -> None:
+        """Sensitive actions by a person need a sign-in or re-authentication within the privileged window.
+        Programs (API keys, service accounts, operators) hold no session to refresh and are not asked."""
+        if self.actor_type != ACTOR_USER:
+            return
+        if self.authenticated_at is None or now - self.authenticated_at > window:
+            raise PermissionDenied(
+                "This action needs you to confirm your password again.",
+                reason="REAUTHENTICATION_REQUIRED",
+                metadata={"window_seconds": str(int(window.total_seconds()))},
             )
 
     def with_client(self, ip_address: str, user_agent: str) -> Principal:
@@ -106,6 +123,7 @@ class PrincipalSigner:
             "org": principal.organization_id,
             "perms": sorted(principal.permissions),
             "cid": principal.credential_id,
+            "auth_time": int((principal.authenticated_at or now).timestamp()),
             "iat": int(now.timestamp()),
             "exp": int(expires.timestamp()),
             "jti": new_id(),
@@ -152,7 +170,12 @@ class PrincipalVerifier:
             organization_id=str(claims.get("org", "")),
             permissions=frozenset(perms),
             credential_id=str(claims.get("cid", "")),
+            authenticated_at=_auth_time(claims.get("auth_time")),
         )
+
+
+def _auth_time(value: object) -> datetime | None:
+    return datetime.fromtimestamp(value, UTC) if isinstance(value, int) and value > 0 else None
 
 
 @dataclass(frozen=True)

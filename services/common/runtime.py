@@ -27,6 +27,7 @@ from services.common.grpc_server import GrpcServer
 from services.common.logs import setup_logging
 from services.common.messaging import Bus, EventConsumer, EventHandler, MessagingTables, Outbox, OutboxRelay
 from services.common.principal import PrincipalVerifier
+from services.common.revocations import REVOCATION_HORIZON, RevocationFeed, RevokedCredentials
 from services.common.settings import ServiceSettings
 from services.common.telemetry import setup_tracing
 
@@ -125,6 +126,7 @@ class Wiring:
     ) -> ServiceRuntime:
         public_key = self.settings.principal_public_key.get_secret_value()
         name = self.settings.service_name
+        revoked = RevokedCredentials(REVOCATION_HORIZON, self.clock)
         return ServiceRuntime(
             name=name,
             settings=self.settings,
@@ -137,8 +139,10 @@ class Wiring:
                 port=self.settings.grpc_port,
                 registrations=registrations,
                 verifier=PrincipalVerifier(public_key, self.clock) if public_key else None,
+                revoked=revoked,
             ),
             consumers=list(consumers),
+            workers=[RevocationFeed(self.bus, revoked, REVOCATION_HORIZON, self.clock)],
         )
 
 

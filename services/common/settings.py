@@ -77,3 +77,17 @@ class ServiceSettings(BaseSettings):
         if len(self.secret_key.get_secret_value()) < 32:
             problems.append("secret_key must be at least 32 characters")
         return problems
+
+
+class MailSettings(BaseSettings):
+    """Outgoing email, for services that send it (invitations, password resets). Without an SMTP host,
+    messages are written as .eml files to the data folder's mail/ (local default)."""
+
+    # Base URL of the portal, used in emailed links.
+    public_url: str = "http://127.0.0.1:8080"
+    mail_from: str = "Tenantry <no-reply@tenantry.local>"
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False

@@ -87,6 +87,11 @@ class OutboxStore(Generic[TransactionT]):
         if transaction.recorded_events:
             self._outbox.notify()
 
+    def bind(self, connection: AsyncConnection) -> TransactionT:
+        """A transaction on a connection the caller holds (a consumer applying an event), able to record
+        events that commit with the caller's transaction; the relay's next poll publishes them."""
+        return self._transaction_class(connection, self._outbox, self._clock, self._to_envelope)
+
     @asynccontextmanager
     async def read(self) -> AsyncIterator[TransactionT]:
         async with self._db.read() as connection:

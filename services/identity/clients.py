@@ -7,6 +7,10 @@ from tenantry.membership.v1 import membership_service_pb2 as membership_pb
 from tenantry.membership.v1 import membership_service_pb2_grpc as membership_grpc
 
 from services.common.errors import FailedPrecondition, NotFound
+from services.identity.domain.ports import InvitedPerson
+
+# The built-in role without admin permissions; any other role's password follows the admin rules.
+MEMBER_ROLE = "member"
 
 
 class MembershipInvitations:
@@ -17,7 +21,7 @@ class MembershipInvitations:
         self._timeout = timeout_seconds
         self._channel: grpc.aio.Channel | None = None
 
-    async def invited_email(self, invitation_id: str, token: str) -> str:
+    async def invitation(self, invitation_id: str, token: str) -> InvitedPerson:
         if self._channel is None:
             self._channel = grpc.aio.insecure_channel(self._address)
         try:
@@ -32,7 +36,8 @@ class MembershipInvitations:
                     exc.details() or "The invitation cannot be used.", reason="INVITATION_EXPIRED"
                 ) from exc
             raise
-        return reply.invitation.email
+        view = reply.invitation
+        return InvitedPerson(view.email, view.organization_id, admin=view.role != MEMBER_ROLE)
 
     async def close(self) -> None:
         if self._channel is not None:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
 from tenantry.identity.v1 import identity_service_pb2, identity_service_pb2_grpc
 
 from services.common.clock import Clock
+from services.common.mail import mailer_from_settings
 from services.common.principal import PrincipalSigner
 from services.common.runtime import ServiceRuntime, Wiring, run_cli
 from services.identity.api.servicer import IdentityServicer
 from services.identity.clients import MembershipInvitations
-from services.identity.domain.use_cases import IdentityUseCases, SessionPolicy
+from services.identity.domain.admin import SecurityAdminUseCases
+from services.identity.domain.credentials import CredentialUseCases
+from services.identity.domain.use_cases import IdentityUseCases
 from services.identity.events import consume
 from services.identity.events.publish import to_envelope
 from services.identity.settings import IdentitySettings
@@ -31,16 +35,28 @@ def build(settings: IdentitySettings, clock: Clock | None = None) -> ServiceRunt
         timedelta(seconds=settings.principal_ttl_seconds),
         wiring.clock,
     )
-    policy = SessionPolicy(
-        idle_timeout=timedelta(seconds=settings.session_idle_timeout_seconds),
-        absolute_lifetime=timedelta(seconds=settings.session_absolute_lifetime_seconds),
-    )
     invitations = MembershipInvitations(settings.membership_address)
-    servicer = IdentityServicer(IdentityUseCases(store, wiring.clock, signer, policy, invitations=invitations))
+    sessions = IdentityUseCases(store, wiring.clock, signer, invitations=invitations)
+    credentials = CredentialUseCases(store, wiring.clock, sessions, link_key(settings))
+    admin = SecurityAdminUseCases(store, wiring.clock)
+    servicer = IdentityServicer(sessions, credentials, admin)
+    projection = consume.MembershipProjection(store, wiring.clock)
+    reset_mailer = consume.PasswordResetMailer(
+        mailer_from_settings(settings, settings.data_dir), credentials, settings.public_url
+    )
     return wiring.runtime(
         [(identity_service_pb2_grpc.add_IdentityServiceServicer_to_server, servicer, SERVICE_NAME)],
-        [wiring.consumer(consume.MEMBERSHIPS_CONSUMER, ["membership"], consume.handlers())],
+        [
+            wiring.consumer(consume.MEMBERSHIPS_CONSUMER, ["membership"], projection.handlers()),
+            wiring.consumer(consume.RESET_MAILER_CONSUMER, ["identity"], reset_mailer.handlers()),
+        ],
     )
+
+
+def link_key(settings: IdentitySettings) -> bytes:
+    """Key of emailed links (password resets), derived from the signing key every replica holds."""
+    material = settings.principal_signing_key.get_secret_value().encode()
+    return hashlib.sha256(b"tenantry-identity-links\0" + material).digest()
 
 
 def main() -> int:

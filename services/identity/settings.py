@@ -8,19 +8,18 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.common import keys
-from services.common.settings import ServiceSettings
+from services.common.settings import MailSettings, ServiceSettings
 
 
-class IdentitySettings(ServiceSettings):
+class IdentitySettings(ServiceSettings, MailSettings):
     model_config = SettingsConfigDict(env_prefix="TENANTRY_IDENTITY_", extra="ignore")
     service_name: ClassVar[str] = "identity"
     default_grpc_port: ClassVar[int] = 50051
 
     # Private key (PEM) that signs principal tokens; only identity holds it.
     principal_signing_key: SecretStr = SecretStr("")
+    # Lifetime of principal tokens; revocation reaches every service sooner through its revocation feed.
     principal_ttl_seconds: int = 300
-    session_idle_timeout_seconds: int = 30 * 60
-    session_absolute_lifetime_seconds: int = 12 * 3600
     # Membership's gRPC address, to check invitation links when an invited person registers.
     membership_address: str = "127.0.0.1:50052"
 
@@ -36,4 +35,6 @@ class IdentitySettings(ServiceSettings):
         problems = super().check()
         if not self.principal_signing_key.get_secret_value():
             problems.append("principal_signing_key is empty: identity cannot mint principals")
+        if not 10 <= self.principal_ttl_seconds <= 600:
+            problems.append("principal_ttl_seconds must be 10 to 600 (services remember revocations for 15 minutes)")
         return problems

@@ -8,7 +8,7 @@ from pathlib import Path
 from tenantry.membership.v1 import membership_service_pb2, membership_service_pb2_grpc
 
 from services.common.clock import Clock
-from services.common.mail import Mailer
+from services.common.mail import mailer_from_settings
 from services.common.pagination import PageTokens
 from services.common.runtime import ServiceRuntime, Wiring, run_cli
 from services.membership.api.servicer import MembershipServicer
@@ -29,15 +29,7 @@ def build(settings: MembershipSettings, clock: Clock | None = None) -> ServiceRu
     secret = settings.secret_key.get_secret_value()
     use_cases = MembershipUseCases(store, wiring.clock, timedelta(days=settings.invitation_ttl_days), secret)
     servicer = MembershipServicer(use_cases, PageTokens(secret))
-    mailer = Mailer(
-        sender=settings.mail_from,
-        smtp_host=settings.smtp_host,
-        smtp_port=settings.smtp_port,
-        smtp_username=settings.smtp_username,
-        smtp_password=settings.smtp_password.get_secret_value(),
-        smtp_starttls=settings.smtp_starttls,
-        drop_dir=settings.data_dir / "mail",
-    )
+    mailer = mailer_from_settings(settings, settings.data_dir)
     invitations = InvitationMailer(mailer, settings.public_url, secret, wiring.clock)
     return wiring.runtime(
         [(membership_service_pb2_grpc.add_MembershipServiceServicer_to_server, servicer, SERVICE_NAME)],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import asyncio
 import time
 from collections.abc import Callable, Iterator
@@ -36,6 +38,13 @@ def wait_for(check: Callable[[], Any], timeout: float = 10.0) -> Any:
         time.sleep(0.05)
 
 
+def form_token(html: str) -> str:
+    """The CSRF token a portal page put in its forms."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "the page has no CSRF token"
+    return found.group(1)
+
+
 @contextmanager
 def signed_in_client(suite: Suite, owner: Owner) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=suite.gateway_url, headers={"Origin": suite.gateway_url}, timeout=15) as client:
@@ -44,6 +53,7 @@ def signed_in_client(suite: Suite, owner: Owner) -> Iterator[httpx.Client]:
             # The Owner's membership reaches identity through an event; until then a session has no organization.
             response = client.post("/v1/sessions", json={"email": owner.email, "password": owner.password})
             assert response.status_code in (200, 201), response.text
+            client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
             return bool(response.json()["session"]["organization_id"])
 
         wait_for(signed_in_to_the_organization, timeout=15)
@@ -229,15 +239,20 @@ def test_an_invited_person_follows_the_emailed_link_creates_an_account_and_becom
         with httpx.Client(base_url=suite.gateway_url, headers={"Origin": suite.gateway_url}, timeout=15) as joiner:
             page = joiner.get(f"/accept-invitation?{urlsplit(link).query}")
             assert page.status_code == 200 and "Join Acme" in page.text
+            query["csrf_token"] = form_token(page.text)
             forged = joiner.post(
-                "/accept-invitation", data={**query, "token": "forged", "password": "joiner password 1"}
+                "/accept-invitation", data={**query, "token": "forged", "password": "river stone lamp 42"}
             )
             assert forged.status_code in (404, 409)
-            accepted = joiner.post("/accept-invitation", data={**query, "password": "joiner password 1"})
-            assert accepted.status_code == 303 and accepted.headers["location"] == "/portal"
+            without_token = {k: v for k, v in query.items() if k != "csrf_token"}
+            refused = joiner.post("/accept-invitation", data={**without_token, "password": "river stone lamp 42"})
+            assert refused.status_code == 403  # login CSRF: the form must come from our page
+            accepted = joiner.post("/accept-invitation", data={**query, "password": "river stone lamp 42"})
+            assert accepted.status_code == 303 and accepted.headers["location"] == "/portal", accepted.text[-500:]
             # A Member has no portal access; the account is active in the organization.
             assert wait_for(lambda: joiner.get("/portal").status_code == 403)
-            assert joiner.post("/accept-invitation", data={**query, "password": "again password 1"}).status_code in (
+            query["csrf_token"] = joiner.cookies["tenantry_csrf"]  # signed in now: the session's token
+            assert joiner.post("/accept-invitation", data={**query, "password": "river stone lamp 43"}).status_code in (
                 404,
                 409,
             )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -17,8 +18,18 @@ ADMIN = Principal(actor_type="user", actor_id="acc-1", organization_id="org-a", 
 
 
 def test_a_principal_survives_signing_and_verification(principal_keys: tuple[str, str]) -> None:
-    token, _ = PrincipalSigner(principal_keys[0]).mint(ADMIN)
-    assert PrincipalVerifier(principal_keys[1]).verify(token) == ADMIN
+    signed_in = replace(ADMIN, authenticated_at=datetime(2026, 11, 24, 9, 30, tzinfo=UTC))
+    token, _ = PrincipalSigner(principal_keys[0]).mint(signed_in)
+    assert PrincipalVerifier(principal_keys[1]).verify(token) == signed_in
+
+
+def test_a_person_must_have_authenticated_recently_for_sensitive_actions() -> None:
+    now = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    replace(ADMIN, authenticated_at=now - timedelta(minutes=14)).require_recent_authentication(now)
+    with pytest.raises(PermissionDenied) as stale:
+        replace(ADMIN, authenticated_at=now - timedelta(minutes=16)).require_recent_authentication(now)
+    assert stale.value.reason == "REAUTHENTICATION_REQUIRED"
+    replace(ADMIN, actor_type="api_key").require_recent_authentication(now)  # programs are not asked
 
 
 def test_a_token_signed_with_another_key_is_refused(principal_keys: tuple[str, str]) -> None:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.common.domain import DomainEvent
-from services.identity.domain.model import Account, Session
+from services.identity.domain.model import Account, ApiKey, PasswordReset, Session
+from services.identity.domain.policies import SecurityPolicy
 
 
 @dataclass(frozen=True)
@@ -38,3 +39,40 @@ class SignInFailed(DomainEvent):
 class LoginLocked(DomainEvent):
     account: Account
     locked_until: datetime
+
+
+@dataclass(frozen=True)
+class SecurityPolicyUpdated(DomainEvent):
+    before: SecurityPolicy
+    after: SecurityPolicy
+
+
+@dataclass(frozen=True)
+class ApiKeyCreated(DomainEvent):
+    api_key: ApiKey
+
+
+@dataclass(frozen=True)
+class CredentialRevoked(DomainEvent):
+    api_key: ApiKey
+
+
+@dataclass(frozen=True)
+class PasswordChanged(DomainEvent):
+    account: Account
+    method: str
+    revoked_sessions: int
+
+
+@dataclass(frozen=True)
+class PasswordResetRequested(DomainEvent):
+    reset: PasswordReset
+    email: str
+    sent_by_admin: bool
+
+
+@dataclass(frozen=True)
+class MfaChanged(DomainEvent):
+    account: Account
+    enabled: bool
+    revoked_sessions: int

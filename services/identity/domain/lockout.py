@@ -25,6 +25,9 @@ class LockoutPolicy:
     max_wait: timedelta = timedelta(minutes=15)
     ip_max_failures: int = 50
     ip_window: timedelta = timedelta(minutes=5)
+    # Keycloak's quick-login check: two failures closer than this look like a script, and lock briefly.
+    quick_login_interval: timedelta = timedelta(milliseconds=1000)
+    quick_login_wait: timedelta = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class FailureState:
     window_started_at: datetime
     locked_until: datetime | None = None
     lockouts: int = 0
+    last_failure_at: datetime | None = None
 
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until
@@ -45,15 +49,18 @@ def register_failure(state: FailureState | None, account_id: str, now: datetime,
     """The state after one more failure; a failure during a lockout changes nothing."""
     if state is not None and state.is_locked(now):
         return state
+    previous_failure = state.last_failure_at if state is not None else None
     if state is None or now - state.window_started_at > policy.window:
         lockouts = state.lockouts if state is not None else 0
         state = FailureState(account_id, 0, now, None, lockouts)
     failures = state.failures + 1
     if failures < policy.max_failures:
-        return replace(state, failures=failures)
+        if previous_failure is not None and now - previous_failure < policy.quick_login_interval:
+            return replace(state, failures=failures, locked_until=now + policy.quick_login_wait, last_failure_at=now)
+        return replace(state, failures=failures, last_failure_at=now)
     wait = min(policy.first_wait * (2**state.lockouts), policy.max_wait)
     # A new window starts after the lockout, so the next lockout needs max_failures fresh failures.
-    return FailureState(account_id, 0, now + wait, now + wait, state.lockouts + 1)
+    return FailureState(account_id, 0, now + wait, now + wait, state.lockouts + 1, now)
 
 
 class IpLimiter:

@@ -28,6 +28,13 @@ class Session:
     revoked_at: datetime | None = None
     ip_address: str = ""
     user_agent: str = ""
+    # When the person last proved their credentials in this session (sign-in or re-authentication).
+    authenticated_at: datetime | None = None
+    # Set when the account's permissions changed: the next use swaps the token for a new one.
+    rotate_required: bool = False
+    # The organization requires MFA and the account has none yet: only enrolment is allowed.
+    mfa_enrollment_required: bool = False
+    method: str = "password"
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ class ApiKey:
     expires_at: datetime | None = None
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+    kind: str = "api_key"
 
 
 @dataclass(frozen=True)
@@ -55,3 +63,41 @@ class Membership:
     permissions: frozenset[str]
     status: str
     version: int
+
+
+API_KEY_KIND = "api_key"
+SERVICE_ACCOUNT_KIND = "service_account"
+
+
+@dataclass(frozen=True)
+class TotpFactor:
+    account_id: str
+    secret: str
+    created_at: datetime
+    confirmed_at: datetime | None = None
+    last_used_step: int | None = None
+
+
+@dataclass(frozen=True)
+class MfaChallenge:
+    """A sign-in that proved the password and waits for the second factor."""
+
+    id: str
+    token_hash: str
+    account_id: str
+    organization_id: str
+    created_at: datetime
+    expires_at: datetime
+    attempts: int = 0
+    used_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PasswordReset:
+    id: str
+    token_hash: str
+    account_id: str
+    created_at: datetime
+    expires_at: datetime
+    requested_by: str = ""
+    used_at: datetime | None = None

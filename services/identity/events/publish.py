@@ -3,16 +3,41 @@
 from __future__ import annotations
 
 from tenantry.events.v1 import envelope_pb2, identity_events_pb2
+from tenantry.identity.v1 import identity_service_pb2 as identity_pb
 
 from services.common.messaging import EventTarget, actor_from_principal, new_envelope, timestamp
 from services.identity.domain.events import (
     AccountCreated,
+    ApiKeyCreated,
+    CredentialRevoked,
     DomainEvent,
     LoginLocked,
+    MfaChanged,
+    PasswordChanged,
+    PasswordResetRequested,
+    SecurityPolicyUpdated,
     SessionEnded,
     SessionStarted,
     SignInFailed,
 )
+from services.identity.domain.policies import SecurityPolicy
+
+
+def policy_to_proto(policy: SecurityPolicy) -> identity_pb.SecurityPolicy:
+    return identity_pb.SecurityPolicy(
+        organization_id=policy.organization_id,
+        session_idle_timeout_seconds=policy.session_idle_timeout_seconds,
+        session_absolute_lifetime_seconds=policy.session_absolute_lifetime_seconds,
+        password_min_length=policy.password_min_length,
+        admin_password_min_length=policy.admin_password_min_length,
+        password_required_classes=policy.password_required_classes,
+        mfa_required=policy.mfa_required,
+        privacy_mode=policy.privacy_mode,
+        allowed_invitation_domains=list(policy.allowed_invitation_domains),
+        etag=policy.etag,
+        update_time=timestamp(policy.updated_at) if policy.updated_at else None,
+    )
+
 
 PRODUCER = "identity"
 
@@ -38,7 +63,7 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                 event_type="session.started",
                 organization_id=session.organization_id,
                 payload=identity_events_pb2.SessionStarted(
-                    session_id=session.id, account_id=session.account_id, method="password"
+                    session_id=session.id, account_id=session.account_id, method=session.method
                 ),
                 target=EventTarget("account", session.account_id, email),
                 **common,
@@ -66,6 +91,70 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                 event_type="login.locked",
                 organization_id="",
                 payload=identity_events_pb2.LoginLocked(account_id=account.id, locked_until=timestamp(locked_until)),
+                target=EventTarget("account", account.id, account.email),
+                **common,
+            )
+        case SecurityPolicyUpdated(before=before, after=after):
+            return new_envelope(
+                event_type="security_policy.updated",
+                organization_id=after.organization_id,
+                payload=identity_events_pb2.SecurityPolicyUpdated(
+                    before=policy_to_proto(before), after=policy_to_proto(after), version=after.version
+                ),
+                target=EventTarget("security_policy", after.organization_id, ""),
+                **common,
+            )
+        case ApiKeyCreated(api_key=key):
+            return new_envelope(
+                event_type="api_key.created",
+                organization_id=key.organization_id,
+                payload=identity_events_pb2.ApiKeyCreated(
+                    api_key_id=key.id,
+                    name=key.name,
+                    prefix=key.prefix,
+                    permissions=sorted(key.permissions),
+                    kind=key.kind,
+                ),
+                target=EventTarget(key.kind, key.id, key.name),
+                **common,
+            )
+        case CredentialRevoked(api_key=key):
+            return new_envelope(
+                event_type="credential.revoked",
+                organization_id=key.organization_id,
+                payload=identity_events_pb2.CredentialRevoked(credential_id=key.id, kind=key.kind, name=key.name),
+                target=EventTarget(key.kind, key.id, key.name),
+                **common,
+            )
+        case PasswordChanged(account=account, method=method, revoked_sessions=revoked):
+            return new_envelope(
+                event_type="password.changed",
+                organization_id=event.actor.organization_id,
+                payload=identity_events_pb2.PasswordChanged(
+                    account_id=account.id, method=method, revoked_sessions=revoked
+                ),
+                target=EventTarget("account", account.id, account.email),
+                **common,
+            )
+        case PasswordResetRequested(reset=reset, email=email, sent_by_admin=by_admin):
+            return new_envelope(
+                event_type="password_reset.requested",
+                organization_id=event.actor.organization_id if by_admin else "",
+                payload=identity_events_pb2.PasswordResetRequested(
+                    reset_id=reset.id,
+                    account_id=reset.account_id,
+                    email=email,
+                    expire_time=timestamp(reset.expires_at),
+                    sent_by_admin=by_admin,
+                ),
+                target=EventTarget("account", reset.account_id, email),
+                **common,
+            )
+        case MfaChanged(account=account, enabled=enabled, revoked_sessions=revoked):
+            return new_envelope(
+                event_type="mfa.enabled" if enabled else "mfa.disabled",
+                organization_id=event.actor.organization_id,
+                payload=identity_events_pb2.MfaChanged(account_id=account.id, factor="totp", revoked_sessions=revoked),
                 target=EventTarget("account", account.id, account.email),
                 **common,
             )

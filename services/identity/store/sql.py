@@ -16,8 +16,29 @@ from services.common.projections import upsert_if_newer
 from services.common.store import OutboxStore, OutboxTransaction
 from services.identity.domain.events import DomainEvent
 from services.identity.domain.lockout import FailureState
-from services.identity.domain.model import Account, ApiKey, Membership, Session
-from services.identity.store.tables import accounts, api_keys, idempotency_keys, login_failures, memberships, sessions
+from services.identity.domain.model import (
+    Account,
+    ApiKey,
+    Membership,
+    MfaChallenge,
+    PasswordReset,
+    Session,
+    TotpFactor,
+)
+from services.identity.domain.policies import SecurityPolicy
+from services.identity.store.tables import (
+    accounts,
+    api_keys,
+    idempotency_keys,
+    login_failures,
+    memberships,
+    mfa_challenges,
+    password_resets,
+    recovery_codes,
+    security_policies,
+    sessions,
+    totp_factors,
+)
 
 
 def _account(row: Row) -> Account:
@@ -36,6 +57,10 @@ def _session(row: Row) -> Session:
         revoked_at=row.revoked_at,
         ip_address=row.ip_address,
         user_agent=row.user_agent,
+        authenticated_at=row.authenticated_at,
+        rotate_required=bool(row.rotate_required),
+        mfa_enrollment_required=bool(row.mfa_enrollment_required),
+        method=row.method,
     )
 
 
@@ -52,6 +77,32 @@ def _api_key(row: Row) -> ApiKey:
         expires_at=row.expires_at,
         last_used_at=row.last_used_at,
         revoked_at=row.revoked_at,
+        kind=row.kind,
+    )
+
+
+def _membership(row: Row) -> Membership:
+    return Membership(
+        row.organization_id,
+        row.member_id,
+        row.account_id,
+        frozenset(json.loads(row.permissions)),
+        row.status,
+        row.version,
+    )
+
+
+def _policy(organization_id: str, row: Row | None) -> SecurityPolicy:
+    if row is None:
+        return SecurityPolicy(organization_id)
+    values = json.loads(row.policy)
+    values["allowed_invitation_domains"] = tuple(values.get("allowed_invitation_domains", ()))
+    known = SecurityPolicy.__dataclass_fields__
+    return SecurityPolicy(
+        organization_id,
+        **{k: v for k, v in values.items() if k in known},
+        version=row.version,
+        updated_at=row.updated_at,
     )
 
 
@@ -99,6 +150,10 @@ class SqlIdentityTransaction(OutboxTransaction):
                 revoked_at=session.revoked_at,
                 ip_address=session.ip_address,
                 user_agent=session.user_agent,
+                authenticated_at=session.authenticated_at,
+                rotate_required=session.rotate_required,
+                mfa_enrollment_required=session.mfa_enrollment_required,
+                method=session.method,
             )
         )
 
@@ -133,6 +188,7 @@ class SqlIdentityTransaction(OutboxTransaction):
                 created_by=api_key.created_by,
                 created_at=api_key.created_at,
                 expires_at=api_key.expires_at,
+                kind=api_key.kind,
             )
         )
 
@@ -155,23 +211,245 @@ class SqlIdentityTransaction(OutboxTransaction):
             .where(memberships.c.account_id == account_id, memberships.c.status == "active")
             .order_by(memberships.c.member_id)
         )
-        return [
-            Membership(
-                row.organization_id,
-                row.member_id,
-                row.account_id,
-                frozenset(json.loads(row.permissions)),
-                row.status,
-                row.version,
+        return [_membership(row) for row in rows]
+
+    async def get_membership(self, organization_id: str, account_id: str) -> Membership | None:
+        row = await self._one(
+            select(memberships).where(
+                memberships.c.organization_id == organization_id, memberships.c.account_id == account_id
             )
-            for row in rows
-        ]
+        )
+        return _membership(row) if row else None
+
+    async def open_sessions(self, account_id: str, organization_id: str, now: datetime) -> list[Session]:
+        rows = await self.connection.execute(
+            select(sessions)
+            .where(
+                sessions.c.account_id == account_id,
+                sessions.c.organization_id == organization_id,
+                sessions.c.revoked_at.is_(None),
+                sessions.c.expires_at > now,
+            )
+            .order_by(sessions.c.created_at.desc())
+            .limit(500)
+        )
+        return [_session(row) for row in rows]
+
+    async def revoke_sessions(
+        self, account_id: str, organization_id: str | None, now: datetime, keep_session_id: str = ""
+    ) -> list[Session]:
+        """End every open session of the account (in one organization, or everywhere); returns those ended."""
+        conditions = [sessions.c.account_id == account_id, sessions.c.revoked_at.is_(None)]
+        if organization_id is not None:
+            conditions.append(sessions.c.organization_id == organization_id)
+        if keep_session_id:
+            conditions.append(sessions.c.id != keep_session_id)
+        rows = (await self.connection.execute(select(sessions).where(*conditions))).all()
+        if rows:
+            await self.connection.execute(
+                update(sessions).where(sessions.c.id.in_([r.id for r in rows])).values(revoked_at=now)
+            )
+        return [_session(row) for row in rows]
+
+    async def require_session_rotation(self, account_id: str, organization_id: str) -> None:
+        await self.connection.execute(
+            update(sessions)
+            .where(
+                sessions.c.account_id == account_id,
+                sessions.c.organization_id == organization_id,
+                sessions.c.revoked_at.is_(None),
+            )
+            .values(rotate_required=True)
+        )
+
+    async def get_policy(self, organization_id: str) -> SecurityPolicy:
+        row = await self._one(select(security_policies).where(security_policies.c.organization_id == organization_id))
+        return _policy(organization_id, row)
+
+    async def save_policy(self, policy: SecurityPolicy, expected_version: int) -> bool:
+        """Store the policy if nobody changed it since `expected_version` (compare and set)."""
+        document = {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in vars(policy).items()
+            if name not in {"organization_id", "version", "updated_at"}
+        }
+        values = {"policy": json.dumps(document, sort_keys=True), "version": policy.version}
+        if expected_version == 0:
+            existing = await self._one(
+                select(security_policies.c.version).where(security_policies.c.organization_id == policy.organization_id)
+            )
+            if existing is not None:
+                return False
+            await self.connection.execute(
+                insert(security_policies).values(
+                    organization_id=policy.organization_id, updated_at=policy.updated_at, **values
+                )
+            )
+            return True
+        result = await self.connection.execute(
+            update(security_policies)
+            .where(
+                security_policies.c.organization_id == policy.organization_id,
+                security_policies.c.version == expected_version,
+            )
+            .values(updated_at=policy.updated_at, **values)
+        )
+        return bool(result.rowcount)
+
+    async def get_totp(self, account_id: str) -> TotpFactor | None:
+        row = await self._one(select(totp_factors).where(totp_factors.c.account_id == account_id))
+        if row is None:
+            return None
+        return TotpFactor(row.account_id, row.secret, row.created_at, row.confirmed_at, row.last_used_step)
+
+    async def save_totp(self, factor: TotpFactor) -> None:
+        await self.connection.execute(delete(totp_factors).where(totp_factors.c.account_id == factor.account_id))
+        await self.connection.execute(
+            insert(totp_factors).values(
+                account_id=factor.account_id,
+                secret=factor.secret,
+                created_at=factor.created_at,
+                confirmed_at=factor.confirmed_at,
+                last_used_step=factor.last_used_step,
+            )
+        )
+
+    async def use_totp_step(self, account_id: str, step: int) -> bool:
+        """Record an accepted code's step; False when an equal or later step was already used (a replay)."""
+        result = await self.connection.execute(
+            update(totp_factors)
+            .where(
+                totp_factors.c.account_id == account_id,
+                (totp_factors.c.last_used_step.is_(None)) | (totp_factors.c.last_used_step < step),
+            )
+            .values(last_used_step=step)
+        )
+        return bool(result.rowcount)
+
+    async def delete_totp(self, account_id: str) -> None:
+        await self.connection.execute(delete(totp_factors).where(totp_factors.c.account_id == account_id))
+        await self.connection.execute(delete(recovery_codes).where(recovery_codes.c.account_id == account_id))
+
+    async def replace_recovery_codes(self, account_id: str, code_hashes: list[str]) -> None:
+        await self.connection.execute(delete(recovery_codes).where(recovery_codes.c.account_id == account_id))
+        if code_hashes:
+            await self.connection.execute(
+                insert(recovery_codes), [{"code_hash": h, "account_id": account_id} for h in code_hashes]
+            )
+
+    async def use_recovery_code(self, account_id: str, code_hash: str, now: datetime) -> bool:
+        result = await self.connection.execute(
+            update(recovery_codes)
+            .where(
+                recovery_codes.c.code_hash == code_hash,
+                recovery_codes.c.account_id == account_id,
+                recovery_codes.c.used_at.is_(None),
+            )
+            .values(used_at=now)
+        )
+        return bool(result.rowcount)
+
+    async def insert_mfa_challenge(self, challenge: MfaChallenge) -> None:
+        await self.connection.execute(
+            insert(mfa_challenges).values(
+                id=challenge.id,
+                token_hash=challenge.token_hash,
+                account_id=challenge.account_id,
+                organization_id=challenge.organization_id,
+                created_at=challenge.created_at,
+                expires_at=challenge.expires_at,
+                attempts=challenge.attempts,
+            )
+        )
+
+    async def find_mfa_challenge(self, token_hash: str) -> MfaChallenge | None:
+        row = await self._one(select(mfa_challenges).where(mfa_challenges.c.token_hash == token_hash))
+        if row is None:
+            return None
+        return MfaChallenge(
+            row.id,
+            row.token_hash,
+            row.account_id,
+            row.organization_id,
+            row.created_at,
+            row.expires_at,
+            row.attempts,
+            row.used_at,
+        )
+
+    async def count_mfa_attempt(self, challenge_id: str) -> None:
+        await self.connection.execute(
+            update(mfa_challenges)
+            .where(mfa_challenges.c.id == challenge_id)
+            .values(attempts=mfa_challenges.c.attempts + 1)
+        )
+
+    async def use_mfa_challenge(self, challenge_id: str, now: datetime) -> bool:
+        result = await self.connection.execute(
+            update(mfa_challenges)
+            .where(mfa_challenges.c.id == challenge_id, mfa_challenges.c.used_at.is_(None))
+            .values(used_at=now)
+        )
+        return bool(result.rowcount)
+
+    async def insert_password_reset(self, reset: PasswordReset) -> None:
+        await self.connection.execute(
+            insert(password_resets).values(
+                id=reset.id,
+                token_hash=reset.token_hash,
+                account_id=reset.account_id,
+                created_at=reset.created_at,
+                expires_at=reset.expires_at,
+                requested_by=reset.requested_by,
+            )
+        )
+
+    async def get_password_reset(self, reset_id: str) -> PasswordReset | None:
+        row = await self._one(select(password_resets).where(password_resets.c.id == reset_id))
+        if row is None:
+            return None
+        return PasswordReset(
+            row.id, row.token_hash, row.account_id, row.created_at, row.expires_at, row.requested_by, row.used_at
+        )
+
+    async def use_password_reset(self, reset_id: str, now: datetime) -> bool:
+        """Mark a reset used; False if it already was (single use, also across replicas)."""
+        result = await self.connection.execute(
+            update(password_resets)
+            .where(password_resets.c.id == reset_id, password_resets.c.used_at.is_(None))
+            .values(used_at=now)
+        )
+        return bool(result.rowcount)
+
+    async def cancel_password_resets(self, account_id: str, now: datetime) -> None:
+        await self.connection.execute(
+            update(password_resets)
+            .where(password_resets.c.account_id == account_id, password_resets.c.used_at.is_(None))
+            .values(used_at=now)
+        )
+
+    async def list_api_keys(self, organization_id: str, include_inactive: bool, now: datetime) -> list[ApiKey]:
+        statement = select(api_keys).where(api_keys.c.organization_id == organization_id)
+        if not include_inactive:
+            statement = statement.where(
+                api_keys.c.revoked_at.is_(None), (api_keys.c.expires_at.is_(None)) | (api_keys.c.expires_at > now)
+            )
+        rows = await self.connection.execute(statement.order_by(api_keys.c.created_at.desc()).limit(1000))
+        return [_api_key(row) for row in rows]
+
+    async def revoke_api_key(self, api_key_id: str, now: datetime) -> bool:
+        result = await self.connection.execute(
+            update(api_keys).where(api_keys.c.id == api_key_id, api_keys.c.revoked_at.is_(None)).values(revoked_at=now)
+        )
+        return bool(result.rowcount)
 
     async def get_login_failures(self, account_id: str) -> FailureState | None:
         row = await self._one(select(login_failures).where(login_failures.c.account_id == account_id))
         if row is None:
             return None
-        return FailureState(row.account_id, row.failures, row.window_started_at, row.locked_until, row.lockouts)
+        return FailureState(
+            row.account_id, row.failures, row.window_started_at, row.locked_until, row.lockouts, row.last_failure_at
+        )
 
     async def save_login_failures(self, state: FailureState) -> None:
         values = {
@@ -179,6 +457,7 @@ class SqlIdentityTransaction(OutboxTransaction):
             "window_started_at": state.window_started_at,
             "locked_until": state.locked_until,
             "lockouts": state.lockouts,
+            "last_failure_at": state.last_failure_at,
         }
         updated = await self.connection.execute(
             update(login_failures).where(login_failures.c.account_id == state.account_id).values(**values)
@@ -205,6 +484,8 @@ class SqlIdentityTransaction(OutboxTransaction):
 
 
 class SqlIdentityStore(OutboxStore[SqlIdentityTransaction]):
+    """Identity's unit of work."""
+
     def __init__(
         self, db: Database, outbox: Outbox, clock: Clock, to_envelope: Callable[[DomainEvent], envelope_pb2.Envelope]
     ):

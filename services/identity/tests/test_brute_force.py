@@ -18,14 +18,14 @@ from services.common.errors import ResourceExhausted, Unauthenticated
 from services.common.messaging import Outbox
 from services.common.principal import Principal, PrincipalSigner, system_principal
 from services.identity.domain.lockout import LockoutPolicy
-from services.identity.domain.use_cases import IdentityUseCases, SessionPolicy
+from services.identity.domain.use_cases import IdentityUseCases
 from services.identity.events.publish import to_envelope
 from services.identity.main import MIGRATIONS_DIR
 from services.identity.store.sql import SqlIdentityStore
 from services.identity.store.tables import login_failures, messaging
 
 PASSWORD = "correct horse battery staple"
-POLICY = LockoutPolicy(max_failures=3, ip_max_failures=6)
+POLICY = LockoutPolicy(max_failures=3, ip_max_failures=6, quick_login_interval=timedelta(0))
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ async def identity(
     db = Database(database_url)
     clock = FrozenClock(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
     store = SqlIdentityStore(db, Outbox(messaging, clock), clock, to_envelope)
-    use_cases = IdentityUseCases(store, clock, PrincipalSigner(principal_keys[0], clock=clock), SessionPolicy(), POLICY)
+    use_cases = IdentityUseCases(store, clock, PrincipalSigner(principal_keys[0], clock=clock), POLICY)
     await use_cases.create_account(system_principal(), email="victim@acme.test", password=PASSWORD)
     yield use_cases, clock, db
     await db.dispose()

@@ -3,92 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from tenantry.events.v1 import membership_events_pb2
 
-from services.common import migrations
-from services.common.clock import FrozenClock
-from services.common.db import Database
 from services.common.errors import AlreadyExists, PermissionDenied, Unauthenticated
-from services.common.messaging import Outbox, actor_from_principal, new_envelope
-from services.common.principal import Principal, PrincipalSigner, PrincipalVerifier, system_principal
-from services.identity.domain.use_cases import IdentityUseCases, SessionPolicy
-from services.identity.events.consume import on_member_changed
-from services.identity.events.publish import to_envelope
-from services.identity.main import MIGRATIONS_DIR
-from services.identity.store.sql import SqlIdentityStore
-from services.identity.store.tables import messaging
-
-PASSWORD = "correct horse battery staple"
-OWNER_PERMISSIONS = ["members.read", "members.invite", "api_keys.manage", "seat.use"]
-
-
-@dataclass
-class Identity:
-    use_cases: IdentityUseCases
-    clock: FrozenClock
-    db: Database
-    verifier: PrincipalVerifier
+from services.common.principal import Principal, system_principal
+from services.identity.tests.harness import OWNER_PERMISSIONS, PASSWORD, Identity, anonymous, identity_on
 
 
 @pytest.fixture
 async def identity(database_url: str, principal_keys: tuple[str, str]) -> AsyncIterator[Identity]:
-    migrations.upgrade(MIGRATIONS_DIR, database_url)
-    db = Database(database_url)
-    clock = FrozenClock(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
-    store = SqlIdentityStore(db, Outbox(messaging, clock), clock, to_envelope)
-    signer = PrincipalSigner(principal_keys[0], clock=clock)
-    yield Identity(
-        IdentityUseCases(store, clock, signer, SessionPolicy()), clock, db, PrincipalVerifier(principal_keys[1], clock)
-    )
-    await db.dispose()
+    async with identity_on(database_url, principal_keys) as harness:
+        yield harness
 
 
-async def member_joined(
-    identity: Identity,
-    account_id: str,
-    organization_id: str = "org-1",
-    version: int = 1,
-    status: str = "active",
-    permissions: list[str] | None = None,
-) -> None:
-    """Feed the projection the way membership's event would."""
-    envelope = new_envelope(
-        producer="membership",
-        event_type="member.added",
-        organization_id=organization_id,
-        actor=actor_from_principal(system_principal()),
-        payload=membership_events_pb2.MemberChanged(
-            member_id=f"m-{organization_id}-{account_id[-20:]}",
-            account_id=account_id,
-            email="x@acme.test",
-            role="owner",
-            permissions=permissions if permissions is not None else OWNER_PERMISSIONS,
-            status=status,
-            version=version,
-        ),
-        occurred_at=identity.clock.now(),
-    )
-    async with identity.db.write() as connection:
-        await on_member_changed(connection, envelope)
+async def member_joined(identity: Identity, account_id: str, *args: object, **kwargs: object) -> None:
+    await identity.member_joined(account_id, *args, **kwargs)  # type: ignore[arg-type]
 
 
 async def owner_account(identity: Identity, email: str = "Owner@Acme.test") -> str:
-    account = await identity.use_cases.create_account(system_principal(), email=email, password=PASSWORD)
-    await member_joined(identity, account.id)
-    return account.id
-
-
-def anonymous() -> Principal:
-    return Principal(actor_type="user", actor_id="", ip_address="203.0.113.9")
+    return await identity.owner_account(email)
 
 
 async def test_a_person_signs_in_and_the_session_yields_their_organization_permissions(identity: Identity) -> None:
     account_id = await owner_account(identity)
-    token, session = await identity.use_cases.sign_in(email="owner@acme.test", password=PASSWORD, actor=anonymous())
+    token, session = await identity.sign_in("owner@acme.test")
     assert session.organization_id == "org-1"
     authenticated = await identity.use_cases.authenticate_session(token)
     principal = identity.verifier.verify(authenticated.token)
@@ -118,7 +58,7 @@ async def test_a_long_password_is_neither_truncated_nor_case_folded(identity: Id
 
 async def test_an_idle_session_expires(identity: Identity) -> None:
     await owner_account(identity)
-    token, _ = await identity.use_cases.sign_in(email="owner@acme.test", password=PASSWORD, actor=anonymous())
+    token, _ = await identity.sign_in("owner@acme.test")
     identity.clock.advance(timedelta(minutes=29))
     await identity.use_cases.authenticate_session(token)
     identity.clock.advance(timedelta(minutes=30, seconds=1))
@@ -128,7 +68,7 @@ async def test_an_idle_session_expires(identity: Identity) -> None:
 
 async def test_an_active_session_still_ends_at_its_absolute_lifetime(identity: Identity) -> None:
     await owner_account(identity)
-    token, _ = await identity.use_cases.sign_in(email="owner@acme.test", password=PASSWORD, actor=anonymous())
+    token, _ = await identity.sign_in("owner@acme.test")
     for _ in range(12 * 4):
         await identity.use_cases.authenticate_session(token)
         identity.clock.advance(timedelta(minutes=15))
@@ -139,7 +79,7 @@ async def test_an_active_session_still_ends_at_its_absolute_lifetime(identity: I
 
 async def test_a_signed_out_session_is_refused(identity: Identity) -> None:
     await owner_account(identity)
-    token, session = await identity.use_cases.sign_in(email="owner@acme.test", password=PASSWORD, actor=anonymous())
+    token, session = await identity.sign_in("owner@acme.test")
     principal = (await identity.use_cases.authenticate_session(token)).principal
     await identity.use_cases.sign_out(principal, session.id)
     with pytest.raises(Unauthenticated):
@@ -148,9 +88,9 @@ async def test_a_signed_out_session_is_refused(identity: Identity) -> None:
 
 async def test_an_api_key_carries_only_the_permissions_it_was_given(identity: Identity) -> None:
     await owner_account(identity)
-    token, _ = await identity.use_cases.sign_in(email="owner@acme.test", password=PASSWORD, actor=anonymous())
+    token, _ = await identity.sign_in("owner@acme.test")
     owner = (await identity.use_cases.authenticate_session(token)).principal
-    created = await identity.use_cases.create_api_key(owner, name="reader", permissions=["members.read"])
+    created = await identity.admin.create_api_key(owner, name="reader", permissions=["members.read"])
     principal = identity.verifier.verify((await identity.use_cases.authenticate_api_key(created.secret)).token)
     assert principal.actor_type == "api_key"
     assert principal.permissions == frozenset({"members.read"})
@@ -160,11 +100,11 @@ async def test_an_api_key_carries_only_the_permissions_it_was_given(identity: Id
 
 async def test_nobody_can_create_an_api_key_with_permissions_they_do_not_hold(identity: Identity) -> None:
     await owner_account(identity)
-    token, _ = await identity.use_cases.sign_in(email="owner@acme.test", password=PASSWORD, actor=anonymous())
+    token, _ = await identity.sign_in("owner@acme.test")
     owner = (await identity.use_cases.authenticate_session(token)).principal
     for escalation in (["billing.manage"], ["platform.admin"]):
         with pytest.raises(PermissionDenied):
-            await identity.use_cases.create_api_key(owner, name="escalate", permissions=escalation)
+            await identity.admin.create_api_key(owner, name="escalate", permissions=escalation)
 
 
 async def test_only_operators_create_accounts_and_emails_are_unique_case_insensitively(identity: Identity) -> None:
@@ -183,7 +123,7 @@ async def test_a_stale_member_event_does_not_undo_a_newer_one(identity: Identity
     account_id = await owner_account(identity)
     await member_joined(identity, account_id, version=3, permissions=["members.read"])
     await member_joined(identity, account_id, version=2, permissions=OWNER_PERMISSIONS)
-    token, _ = await identity.use_cases.sign_in(email="owner@acme.test", password=PASSWORD, actor=anonymous())
+    token, _ = await identity.sign_in("owner@acme.test")
     principal = (await identity.use_cases.authenticate_session(token)).principal
     assert principal.permissions == frozenset({"members.read"})
 

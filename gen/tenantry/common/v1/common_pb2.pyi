@@ -6,6 +6,7 @@ Shared vocabulary of every Tenantry contract."""
 from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 import builtins as _builtins
@@ -106,6 +107,7 @@ class Principal(_message.Message):
     ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
     PERMISSIONS_FIELD_NUMBER: _builtins.int
     CREDENTIAL_ID_FIELD_NUMBER: _builtins.int
+    AUTHENTICATE_TIME_FIELD_NUMBER: _builtins.int
     account_id: _builtins.str
     """Account behind the caller (empty for API keys and system callers)."""
     organization_id: _builtins.str
@@ -120,6 +122,10 @@ class Principal(_message.Message):
     def permissions(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Permissions the caller holds in that organization, e.g. "members.invite"."""
 
+    @_builtins.property
+    def authenticate_time(self) -> _timestamp_pb2.Timestamp:
+        """When the person last proved their credentials (sign-in or re-authentication), UTC; gates sensitive actions."""
+
     def __init__(
         self,
         *,
@@ -128,10 +134,11 @@ class Principal(_message.Message):
         organization_id: _builtins.str = ...,
         permissions: _abc.Iterable[_builtins.str] | None = ...,
         credential_id: _builtins.str = ...,
+        authenticate_time: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "authenticate_time", b"authenticate_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_id", b"account_id", "actor", b"actor", "credential_id", b"credential_id", "organization_id", b"organization_id", "permissions", b"permissions"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_id", b"account_id", "actor", b"actor", "authenticate_time", b"authenticate_time", "credential_id", b"credential_id", "organization_id", b"organization_id", "permissions", b"permissions"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -23,23 +23,36 @@ _sym_db = _symbol_database.Default()
 
 
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from tenantry.identity.v1 import identity_service_pb2 as tenantry_dot_identity_dot_v1_dot_identity__service__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(tenantry/events/v1/identity_events.proto\x12\x12tenantry.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"3\n\x0e\x41\x63\x63ountCreated\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\"H\n\x0eSessionStarted\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06method\x18\x03 \x01(\t\"F\n\x0cSessionEnded\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"A\n\x0cSignInFailed\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"S\n\x0bLoginLocked\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x30\n\x0clocked_until\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(tenantry/events/v1/identity_events.proto\x12\x12tenantry.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a+tenantry/identity/v1/identity_service.proto\"3\n\x0e\x41\x63\x63ountCreated\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\"H\n\x0eSessionStarted\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06method\x18\x03 \x01(\t\"F\n\x0cSessionEnded\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"A\n\x0cSignInFailed\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"S\n\x0bLoginLocked\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x30\n\x0clocked_until\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x93\x01\n\x15SecurityPolicyUpdated\x12\x34\n\x06\x62\x65\x66ore\x18\x01 \x01(\x0b\x32$.tenantry.identity.v1.SecurityPolicy\x12\x33\n\x05\x61\x66ter\x18\x02 \x01(\x0b\x32$.tenantry.identity.v1.SecurityPolicy\x12\x0f\n\x07version\x18\x03 \x01(\x03\"F\n\x11\x43redentialRevoked\x12\x15\n\rcredential_id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\"d\n\rApiKeyCreated\x12\x12\n\napi_key_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06prefix\x18\x03 \x01(\t\x12\x13\n\x0bpermissions\x18\x04 \x03(\t\x12\x0c\n\x04kind\x18\x05 \x01(\t\"O\n\x0fPasswordChanged\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x0e\n\x06method\x18\x02 \x01(\t\x12\x18\n\x10revoked_sessions\x18\x03 \x01(\x05\"\x95\x01\n\x16PasswordResetRequested\x12\x10\n\x08reset_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rsent_by_admin\x18\x05 \x01(\x08\"J\n\nMfaChanged\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x0e\n\x06\x66\x61\x63tor\x18\x02 \x01(\t\x12\x18\n\x10revoked_sessions\x18\x03 \x01(\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tenantry.events.v1.identity_events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ACCOUNTCREATED']._serialized_start=97
-  _globals['_ACCOUNTCREATED']._serialized_end=148
-  _globals['_SESSIONSTARTED']._serialized_start=150
-  _globals['_SESSIONSTARTED']._serialized_end=222
-  _globals['_SESSIONENDED']._serialized_start=224
-  _globals['_SESSIONENDED']._serialized_end=294
-  _globals['_SIGNINFAILED']._serialized_start=296
-  _globals['_SIGNINFAILED']._serialized_end=361
-  _globals['_LOGINLOCKED']._serialized_start=363
-  _globals['_LOGINLOCKED']._serialized_end=446
+  _globals['_ACCOUNTCREATED']._serialized_start=142
+  _globals['_ACCOUNTCREATED']._serialized_end=193
+  _globals['_SESSIONSTARTED']._serialized_start=195
+  _globals['_SESSIONSTARTED']._serialized_end=267
+  _globals['_SESSIONENDED']._serialized_start=269
+  _globals['_SESSIONENDED']._serialized_end=339
+  _globals['_SIGNINFAILED']._serialized_start=341
+  _globals['_SIGNINFAILED']._serialized_end=406
+  _globals['_LOGINLOCKED']._serialized_start=408
+  _globals['_LOGINLOCKED']._serialized_end=491
+  _globals['_SECURITYPOLICYUPDATED']._serialized_start=494
+  _globals['_SECURITYPOLICYUPDATED']._serialized_end=641
+  _globals['_CREDENTIALREVOKED']._serialized_start=643
+  _globals['_CREDENTIALREVOKED']._serialized_end=713
+  _globals['_APIKEYCREATED']._serialized_start=715
+  _globals['_APIKEYCREATED']._serialized_end=815
+  _globals['_PASSWORDCHANGED']._serialized_start=817
+  _globals['_PASSWORDCHANGED']._serialized_end=896
+  _globals['_PASSWORDRESETREQUESTED']._serialized_start=899
+  _globals['_PASSWORDRESETREQUESTED']._serialized_end=1048
+  _globals['_MFACHANGED']._serialized_start=1050
+  _globals['_MFACHANGED']._serialized_end=1124
 # @@protoc_insertion_point(module_scope)

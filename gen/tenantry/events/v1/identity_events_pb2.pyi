@@ -3,9 +3,12 @@
 isort:skip_file
 Events published by the identity service on tenantry.identity.>."""
 
+from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from tenantry.identity.v1 import identity_service_pb2 as _identity_service_pb2
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -160,3 +163,213 @@ class LoginLocked(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___LoginLocked: _TypeAlias = LoginLocked  # noqa: Y015
+
+@_typing.final
+class SecurityPolicyUpdated(_message.Message):
+    """SecurityPolicyUpdated is published on tenantry.identity.security_policy.updated; membership and the
+    product read allowed invitation domains and privacy mode from it.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    BEFORE_FIELD_NUMBER: _builtins.int
+    AFTER_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    version: _builtins.int
+    """Monotonic version of the policy after the change."""
+    @_builtins.property
+    def before(self) -> _identity_service_pb2.SecurityPolicy:
+        """The policy before the change."""
+
+    @_builtins.property
+    def after(self) -> _identity_service_pb2.SecurityPolicy:
+        """The policy after the change."""
+
+    def __init__(
+        self,
+        *,
+        before: _identity_service_pb2.SecurityPolicy | None = ...,
+        after: _identity_service_pb2.SecurityPolicy | None = ...,
+        version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["after", b"after", "before", b"before"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["after", b"after", "before", b"before", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SecurityPolicyUpdated: _TypeAlias = SecurityPolicyUpdated  # noqa: Y015
+
+@_typing.final
+class CredentialRevoked(_message.Message):
+    """CredentialRevoked is published on tenantry.identity.credential.revoked when an API key or service
+    account credential is revoked; every service refuses principals minted from it.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CREDENTIAL_ID_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    credential_id: _builtins.str
+    """Id of the API key or service account credential."""
+    kind: _builtins.str
+    """"api_key" or "service_account"."""
+    name: _builtins.str
+    """Name of the credential."""
+    def __init__(
+        self,
+        *,
+        credential_id: _builtins.str = ...,
+        kind: _builtins.str = ...,
+        name: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["credential_id", b"credential_id", "kind", b"kind", "name", b"name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CredentialRevoked: _TypeAlias = CredentialRevoked  # noqa: Y015
+
+@_typing.final
+class ApiKeyCreated(_message.Message):
+    """ApiKeyCreated is published on tenantry.identity.api_key.created (also for service accounts)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    API_KEY_ID_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    PREFIX_FIELD_NUMBER: _builtins.int
+    PERMISSIONS_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    api_key_id: _builtins.str
+    """Id of the key."""
+    name: _builtins.str
+    """Name of the key."""
+    prefix: _builtins.str
+    """Visible prefix of its secret."""
+    kind: _builtins.str
+    """"api_key" or "service_account"."""
+    @_builtins.property
+    def permissions(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Permissions it grants."""
+
+    def __init__(
+        self,
+        *,
+        api_key_id: _builtins.str = ...,
+        name: _builtins.str = ...,
+        prefix: _builtins.str = ...,
+        permissions: _abc.Iterable[_builtins.str] | None = ...,
+        kind: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["api_key_id", b"api_key_id", "kind", b"kind", "name", b"name", "permissions", b"permissions", "prefix", b"prefix"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ApiKeyCreated: _TypeAlias = ApiKeyCreated  # noqa: Y015
+
+@_typing.final
+class PasswordChanged(_message.Message):
+    """PasswordChanged is published on tenantry.identity.password.changed (change or reset)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ACCOUNT_ID_FIELD_NUMBER: _builtins.int
+    METHOD_FIELD_NUMBER: _builtins.int
+    REVOKED_SESSIONS_FIELD_NUMBER: _builtins.int
+    account_id: _builtins.str
+    """Account whose password changed."""
+    method: _builtins.str
+    """"change", "reset" or "admin_reset"."""
+    revoked_sessions: _builtins.int
+    """How many other sessions were revoked."""
+    def __init__(
+        self,
+        *,
+        account_id: _builtins.str = ...,
+        method: _builtins.str = ...,
+        revoked_sessions: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_id", b"account_id", "method", b"method", "revoked_sessions", b"revoked_sessions"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PasswordChanged: _TypeAlias = PasswordChanged  # noqa: Y015
+
+@_typing.final
+class PasswordResetRequested(_message.Message):
+    """PasswordResetRequested is published on tenantry.identity.password_reset.requested; identity's mailer
+    derives the link from reset_id, so the event never carries the token.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RESET_ID_FIELD_NUMBER: _builtins.int
+    ACCOUNT_ID_FIELD_NUMBER: _builtins.int
+    EMAIL_FIELD_NUMBER: _builtins.int
+    EXPIRE_TIME_FIELD_NUMBER: _builtins.int
+    SENT_BY_ADMIN_FIELD_NUMBER: _builtins.int
+    reset_id: _builtins.str
+    """Id of the reset."""
+    account_id: _builtins.str
+    """Account to reset."""
+    email: _builtins.str
+    """Email the link goes to."""
+    sent_by_admin: _builtins.bool
+    """True when an administrator sent it."""
+    @_builtins.property
+    def expire_time(self) -> _timestamp_pb2.Timestamp:
+        """When the link stops working."""
+
+    def __init__(
+        self,
+        *,
+        reset_id: _builtins.str = ...,
+        account_id: _builtins.str = ...,
+        email: _builtins.str = ...,
+        expire_time: _timestamp_pb2.Timestamp | None = ...,
+        sent_by_admin: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["expire_time", b"expire_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_id", b"account_id", "email", b"email", "expire_time", b"expire_time", "reset_id", b"reset_id", "sent_by_admin", b"sent_by_admin"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PasswordResetRequested: _TypeAlias = PasswordResetRequested  # noqa: Y015
+
+@_typing.final
+class MfaChanged(_message.Message):
+    """MfaChanged is published on tenantry.identity.mfa.enabled and tenantry.identity.mfa.disabled."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ACCOUNT_ID_FIELD_NUMBER: _builtins.int
+    FACTOR_FIELD_NUMBER: _builtins.int
+    REVOKED_SESSIONS_FIELD_NUMBER: _builtins.int
+    account_id: _builtins.str
+    """Account whose second factor changed."""
+    factor: _builtins.str
+    """Factor type, "totp"."""
+    revoked_sessions: _builtins.int
+    """How many other sessions were revoked."""
+    def __init__(
+        self,
+        *,
+        account_id: _builtins.str = ...,
+        factor: _builtins.str = ...,
+        revoked_sessions: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_id", b"account_id", "factor", b"factor", "revoked_sessions", b"revoked_sessions"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MfaChanged: _TypeAlias = MfaChanged  # noqa: Y015

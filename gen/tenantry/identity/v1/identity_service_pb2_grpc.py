@@ -65,6 +65,91 @@ class IdentityServiceStub:
                 request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RegisterInvitedAccountRequest.SerializeToString,
                 response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RegisterInvitedAccountResponse.FromString,
                 _registered_method=True)
+        self.VerifySecondFactor = channel.unary_unary(
+                '/tenantry.identity.v1.IdentityService/VerifySecondFactor',
+                request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.VerifySecondFactorRequest.SerializeToString,
+                response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.VerifySecondFactorResponse.FromString,
+                _registered_method=True)
+        self.ReauthenticateSession = channel.unary_unary(
+                '/tenantry.identity.v1.IdentityService/ReauthenticateSession',
+                request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ReauthenticateSessionRequest.SerializeToString,
+                response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ReauthenticateSessionResponse.FromString,
+                _registered_method=True)
+        self.ListSessions = channel.unary_unary(
+                '/tenantry.identity.v1.IdentityService/ListSessions',
+                request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ListSessionsRequest.SerializeToString,
+                response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ListSessionsResponse.FromString,
+                _registered_method=True)
+        self.RevokeSession = channel.unary_unary(
+                '/tenantry.identity.v1.IdentityService/RevokeSession',
+                request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RevokeSessionRequest.SerializeToString,
+                response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RevokeSessionResponse.FromString,
+                _registered_method=True)
+        self.RevokeAccountSessions = channel.unary_unary(
+                '/tenantry.identity.v1.IdentityService/RevokeAccountSessions',
+                request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RevokeAccountSessionsRequest.SerializeToString,
+                response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RevokeAccountSessionsResponse.FromString,
+                _registered_method=True)
+        self.ChangePassword = channel.unary_unary(
+                '/tenantry.identity.v1.IdentityService/ChangePassword',
+                request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ChangePasswordRequest.SerializeToString,
+                response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ChangePasswordResponse.FromString,
+                _registered_method=True)
+        self.RequestPasswordReset = channel.unary_unary(
+                '/tenantry.identity.v1.IdentityService/RequestPasswordReset',
+                request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RequestPasswordResetRequest.SerializeToString,
+                response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RequestPasswordResetResponse.FromString,
+                _registered_method=True)
+        self.SendPasswordReset = channel.unary_unary(
+                '/tenantry.identity.v1.IdentityService/SendPasswordReset',
+                request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.SendPasswordResetRequest.SerializeToString,
+                response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.SendPasswordResetResponse.FromString,
+                _registered_method=True)
+        self.ResetPassword = channel.unary_unary(
+                '/tenantry.identity.v1.IdentityService/ResetPassword',
+                request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ResetPasswordRequest.SerializeToString,
+                response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ResetPasswordResponse.FromString,
+                _registered_method=True)
+        self.EnrollTotp = channel.unary_unary(
+                '/tenantry.identity.v1.IdentityService/EnrollTotp',
+                request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.EnrollTotpRequest.SerializeToString,
+                response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.EnrollTotpResponse.FromString,
+                _registered_method=True)
+        self.ConfirmTotp = channel.unary_unary(
+                '/tenantry.identity.v1.IdentityService/ConfirmTotp',
+                request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ConfirmTotpRequest.SerializeToString,
+                response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ConfirmTotpResponse.FromString,
+                _registered_method=True)
+        self.DisableTotp = channel.unary_unary(
+                '/tenantry.identity.v1.IdentityService/DisableTotp',
+                request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.DisableTotpRequest.SerializeToString,
+                response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.DisableTotpResponse.FromString,
+                _registered_method=True)
+        self.GetSecurityPolicy = channel.unary_unary(
+                '/tenantry.identity.v1.IdentityService/GetSecurityPolicy',
+                request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.GetSecurityPolicyRequest.SerializeToString,
+                response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.GetSecurityPolicyResponse.FromString,
+                _registered_method=True)
+        self.UpdateSecurityPolicy = channel.unary_unary(
+                '/tenantry.identity.v1.IdentityService/UpdateSecurityPolicy',
+                request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.UpdateSecurityPolicyRequest.SerializeToString,
+                response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.UpdateSecurityPolicyResponse.FromString,
+                _registered_method=True)
+        self.ListApiKeys = channel.unary_unary(
+                '/tenantry.identity.v1.IdentityService/ListApiKeys',
+                request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ListApiKeysRequest.SerializeToString,
+                response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ListApiKeysResponse.FromString,
+                _registered_method=True)
+        self.RevokeApiKey = channel.unary_unary(
+                '/tenantry.identity.v1.IdentityService/RevokeApiKey',
+                request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RevokeApiKeyRequest.SerializeToString,
+                response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RevokeApiKeyResponse.FromString,
+                _registered_method=True)
+        self.CreateServiceAccount = channel.unary_unary(
+                '/tenantry.identity.v1.IdentityService/CreateServiceAccount',
+                request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.CreateServiceAccountRequest.SerializeToString,
+                response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.CreateServiceAccountResponse.FromString,
+                _registered_method=True)
 
 
 class IdentityServiceServicer:
@@ -119,6 +204,142 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def VerifySecondFactor(self, request, context):
+        """Completes a sign-in that needs a second factor, with a TOTP or recovery code.
+        Requires no principal: the challenge token from CreateSession and the code are the proof.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReauthenticateSession(self, request, context):
+        """Proves the password (and second factor) again; opens the privileged window and rotates the session.
+        Requires a principal authenticated by a session.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSessions(self, request, context):
+        """Lists the caller's own open sessions, or a member's when account_id is set.
+        Requires a session principal; listing another account's sessions requires "security.manage".
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeSession(self, request, context):
+        """Ends one session of the caller, or of a member of the caller's organization.
+        Requires a session principal; another account's session requires "security.manage".
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeAccountSessions(self, request, context):
+        """Signs an account out everywhere (all its sessions in the organization), optionally keeping the caller's.
+        Requires a session principal for one's own account; another account requires "security.manage".
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChangePassword(self, request, context):
+        """Changes the caller's password; the current password is required and other sessions are revoked.
+        Requires a principal authenticated by a session.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RequestPasswordReset(self, request, context):
+        """Emails a single-use password reset link when the email belongs to an account; the answer never says.
+        Requires no principal.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SendPasswordReset(self, request, context):
+        """Emails a password reset link to a member of the caller's organization.
+        Requires permission "security.manage".
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResetPassword(self, request, context):
+        """Sets a new password with a reset link; the link is used up and every session of the account is revoked.
+        Requires no principal: the reset id and token are the proof.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def EnrollTotp(self, request, context):
+        """Starts TOTP enrolment: a new secret, its otpauth URI and a QR code; not active until confirmed.
+        Requires a principal authenticated by a session.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ConfirmTotp(self, request, context):
+        """Activates TOTP with a current code and returns recovery codes (shown once); revokes other sessions.
+        Requires a principal authenticated by a session.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DisableTotp(self, request, context):
+        """Turns TOTP off; needs the password and a recent authentication; revokes other sessions.
+        Requires a principal authenticated by a session within the privileged window.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSecurityPolicy(self, request, context):
+        """Reads an organization's security policy (the product reads privacy mode here).
+        Requires a principal of that organization (any permission), a service account or a platform operator.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateSecurityPolicy(self, request, context):
+        """Changes an organization's security policy fields named in the mask; audited with before and after.
+        Requires permission "security.manage" and a recent authentication (privileged window).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListApiKeys(self, request, context):
+        """Lists the organization's API keys (never their secrets).
+        Requires permission "api_keys.manage".
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RevokeApiKey(self, request, context):
+        """Revokes an API key or a service account credential; calls with it fail within seconds.
+        Requires permission "api_keys.manage".
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CreateServiceAccount(self, request, context):
+        """Creates a service account (a credential for internal services calling gRPC directly).
+        Requires permission "api_keys.manage" and a recent authentication; permissions never exceed the caller's.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IdentityServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -151,6 +372,91 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.RegisterInvitedAccount,
                     request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RegisterInvitedAccountRequest.FromString,
                     response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RegisterInvitedAccountResponse.SerializeToString,
+            ),
+            'VerifySecondFactor': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifySecondFactor,
+                    request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.VerifySecondFactorRequest.FromString,
+                    response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.VerifySecondFactorResponse.SerializeToString,
+            ),
+            'ReauthenticateSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReauthenticateSession,
+                    request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ReauthenticateSessionRequest.FromString,
+                    response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ReauthenticateSessionResponse.SerializeToString,
+            ),
+            'ListSessions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSessions,
+                    request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ListSessionsRequest.FromString,
+                    response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ListSessionsResponse.SerializeToString,
+            ),
+            'RevokeSession': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeSession,
+                    request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RevokeSessionRequest.FromString,
+                    response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RevokeSessionResponse.SerializeToString,
+            ),
+            'RevokeAccountSessions': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeAccountSessions,
+                    request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RevokeAccountSessionsRequest.FromString,
+                    response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RevokeAccountSessionsResponse.SerializeToString,
+            ),
+            'ChangePassword': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangePassword,
+                    request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ChangePasswordRequest.FromString,
+                    response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ChangePasswordResponse.SerializeToString,
+            ),
+            'RequestPasswordReset': grpc.unary_unary_rpc_method_handler(
+                    servicer.RequestPasswordReset,
+                    request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RequestPasswordResetRequest.FromString,
+                    response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RequestPasswordResetResponse.SerializeToString,
+            ),
+            'SendPasswordReset': grpc.unary_unary_rpc_method_handler(
+                    servicer.SendPasswordReset,
+                    request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.SendPasswordResetRequest.FromString,
+                    response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.SendPasswordResetResponse.SerializeToString,
+            ),
+            'ResetPassword': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResetPassword,
+                    request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ResetPasswordRequest.FromString,
+                    response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ResetPasswordResponse.SerializeToString,
+            ),
+            'EnrollTotp': grpc.unary_unary_rpc_method_handler(
+                    servicer.EnrollTotp,
+                    request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.EnrollTotpRequest.FromString,
+                    response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.EnrollTotpResponse.SerializeToString,
+            ),
+            'ConfirmTotp': grpc.unary_unary_rpc_method_handler(
+                    servicer.ConfirmTotp,
+                    request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ConfirmTotpRequest.FromString,
+                    response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ConfirmTotpResponse.SerializeToString,
+            ),
+            'DisableTotp': grpc.unary_unary_rpc_method_handler(
+                    servicer.DisableTotp,
+                    request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.DisableTotpRequest.FromString,
+                    response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.DisableTotpResponse.SerializeToString,
+            ),
+            'GetSecurityPolicy': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSecurityPolicy,
+                    request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.GetSecurityPolicyRequest.FromString,
+                    response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.GetSecurityPolicyResponse.SerializeToString,
+            ),
+            'UpdateSecurityPolicy': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateSecurityPolicy,
+                    request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.UpdateSecurityPolicyRequest.FromString,
+                    response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.UpdateSecurityPolicyResponse.SerializeToString,
+            ),
+            'ListApiKeys': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListApiKeys,
+                    request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ListApiKeysRequest.FromString,
+                    response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ListApiKeysResponse.SerializeToString,
+            ),
+            'RevokeApiKey': grpc.unary_unary_rpc_method_handler(
+                    servicer.RevokeApiKey,
+                    request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RevokeApiKeyRequest.FromString,
+                    response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RevokeApiKeyResponse.SerializeToString,
+            ),
+            'CreateServiceAccount': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateServiceAccount,
+                    request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.CreateServiceAccountRequest.FromString,
+                    response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.CreateServiceAccountResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -316,6 +622,465 @@ class IdentityService:
             '/tenantry.identity.v1.IdentityService/RegisterInvitedAccount',
             tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RegisterInvitedAccountRequest.SerializeToString,
             tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RegisterInvitedAccountResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifySecondFactor(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.identity.v1.IdentityService/VerifySecondFactor',
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.VerifySecondFactorRequest.SerializeToString,
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.VerifySecondFactorResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReauthenticateSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.identity.v1.IdentityService/ReauthenticateSession',
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ReauthenticateSessionRequest.SerializeToString,
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ReauthenticateSessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSessions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.identity.v1.IdentityService/ListSessions',
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ListSessionsRequest.SerializeToString,
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ListSessionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeSession(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.identity.v1.IdentityService/RevokeSession',
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RevokeSessionRequest.SerializeToString,
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RevokeSessionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeAccountSessions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.identity.v1.IdentityService/RevokeAccountSessions',
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RevokeAccountSessionsRequest.SerializeToString,
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RevokeAccountSessionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangePassword(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.identity.v1.IdentityService/ChangePassword',
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ChangePasswordRequest.SerializeToString,
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ChangePasswordResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RequestPasswordReset(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.identity.v1.IdentityService/RequestPasswordReset',
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RequestPasswordResetRequest.SerializeToString,
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RequestPasswordResetResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SendPasswordReset(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.identity.v1.IdentityService/SendPasswordReset',
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.SendPasswordResetRequest.SerializeToString,
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.SendPasswordResetResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResetPassword(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.identity.v1.IdentityService/ResetPassword',
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ResetPasswordRequest.SerializeToString,
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ResetPasswordResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def EnrollTotp(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.identity.v1.IdentityService/EnrollTotp',
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.EnrollTotpRequest.SerializeToString,
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.EnrollTotpResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ConfirmTotp(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.identity.v1.IdentityService/ConfirmTotp',
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ConfirmTotpRequest.SerializeToString,
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ConfirmTotpResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DisableTotp(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.identity.v1.IdentityService/DisableTotp',
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.DisableTotpRequest.SerializeToString,
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.DisableTotpResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSecurityPolicy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.identity.v1.IdentityService/GetSecurityPolicy',
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.GetSecurityPolicyRequest.SerializeToString,
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.GetSecurityPolicyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateSecurityPolicy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.identity.v1.IdentityService/UpdateSecurityPolicy',
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.UpdateSecurityPolicyRequest.SerializeToString,
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.UpdateSecurityPolicyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListApiKeys(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.identity.v1.IdentityService/ListApiKeys',
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ListApiKeysRequest.SerializeToString,
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ListApiKeysResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RevokeApiKey(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.identity.v1.IdentityService/RevokeApiKey',
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RevokeApiKeyRequest.SerializeToString,
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.RevokeApiKeyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateServiceAccount(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.identity.v1.IdentityService/CreateServiceAccount',
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.CreateServiceAccountRequest.SerializeToString,
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.CreateServiceAccountResponse.FromString,
             options,
             channel_credentials,
             insecure,

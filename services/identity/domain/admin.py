@@ -1,0 +1,168 @@
+"""An organization's security administration: its security policy, API keys and service accounts."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from services.common.clock import Clock
+from services.common.errors import Aborted, FieldViolation, InvalidArgument, NotFound, PermissionDenied
+from services.common.ids import new_id, new_secret_token
+from services.common.principal import ACTOR_SERVICE_ACCOUNT, PLATFORM_ADMIN, Principal
+from services.identity.domain.events import ApiKeyCreated, CredentialRevoked, SecurityPolicyUpdated
+from services.identity.domain.model import API_KEY_KIND, SERVICE_ACCOUNT_KIND, ApiKey
+from services.identity.domain.policies import SecurityPolicy, apply_changes
+from services.identity.domain.ports import IdentityStore
+from services.identity.domain.use_cases import API_KEY_PREFIX, SECURITY_MANAGE, clean_name, token_hash
+
+API_KEYS_MANAGE = "api_keys.manage"
+
+
+@dataclass(frozen=True)
+class NewApiKey:
+    api_key: ApiKey
+    secret: str
+
+
+class SecurityAdminUseCases:
+    def __init__(self, store: IdentityStore, clock: Clock):
+        self._store = store
+        self._clock = clock
+
+    async def get_policy(self, principal: Principal, organization_id: str) -> SecurityPolicy:
+        """Anyone acting in the organization may read its policy: the product needs privacy mode."""
+        if PLATFORM_ADMIN not in principal.permissions and (
+            not organization_id or organization_id != principal.organization_id
+        ):
+            raise NotFound("No such organization.")
+        async with self._store.read() as tx:
+            return await tx.get_policy(organization_id)
+
+    async def update_policy(
+        self,
+        principal: Principal,
+        organization_id: str,
+        changes: dict[str, object],
+        *,
+        etag: str = "",
+        request_id: str = "",
+    ) -> SecurityPolicy:
+        principal.authorize(SECURITY_MANAGE, organization_id)
+        now = self._clock.now()
+        principal.require_recent_authentication(now)
+        if not changes:
+            raise InvalidArgument("Name at least one field to change.", [FieldViolation("update_mask", "not empty")])
+        async with self._store.write() as tx:
+            if request_id:
+                stored = await tx.load_idempotent(organization_id, "UpdateSecurityPolicy", request_id)
+                if stored is not None:
+                    return await tx.get_policy(organization_id)
+            before = await tx.get_policy(organization_id)
+            if etag and etag != before.etag:
+                raise Aborted("The policy changed since you read it; reload and try again.", reason="ETAG_MISMATCH")
+            after = apply_changes(before, changes, now)
+            if not await tx.save_policy(after, before.version):
+                raise Aborted("The policy changed at the same time; try again.", reason="CONCURRENT_UPDATE")
+            await tx.record_events(SecurityPolicyUpdated(principal, now, request_id, before, after))
+            if request_id:
+                await tx.save_idempotent(
+                    organization_id, "UpdateSecurityPolicy", request_id, json.dumps({"version": after.version}).encode()
+                )
+        return after
+
+    async def create_api_key(
+        self,
+        principal: Principal,
+        *,
+        name: str,
+        permissions: list[str],
+        expires_at: datetime | None = None,
+        request_id: str = "",
+        kind: str = API_KEY_KIND,
+    ) -> NewApiKey:
+        """A credential for programs, never granting more than its creator holds; its secret is shown once."""
+        principal.authorize(API_KEYS_MANAGE, principal.organization_id)
+        now = self._clock.now()
+        principal.require_recent_authentication(now)
+        key_name = clean_name(name, "name")
+        if not key_name:
+            raise InvalidArgument("A key needs a name.", [FieldViolation("name", "must not be empty")])
+        held = {p for p in principal.permissions if not p.startswith("platform.")}
+        requested = set(permissions) or held
+        if not requested <= held or PLATFORM_ADMIN in requested:
+            raise PermissionDenied(
+                f"You can grant only permissions you hold; missing {sorted(requested - held)}.",
+                reason="CANNOT_GRANT_PERMISSION",
+            )
+        if expires_at is not None and expires_at <= now:
+            raise InvalidArgument(
+                "expire_time is in the past.", [FieldViolation("expire_time", "must be in the future")]
+            )
+        prefix = secrets.token_hex(6)
+        secret = f"{API_KEY_PREFIX}_{prefix}_{new_secret_token()}"
+        api_key = ApiKey(
+            id=new_id(),
+            organization_id=principal.organization_id,
+            name=key_name,
+            prefix=prefix,
+            secret_hash=token_hash(secret),
+            permissions=frozenset(requested),
+            created_by=principal.actor_id,
+            created_at=now,
+            expires_at=expires_at,
+            kind=kind,
+        )
+        operation = "CreateServiceAccount" if kind == SERVICE_ACCOUNT_KIND else "CreateApiKey"
+        async with self._store.write() as tx:
+            if request_id:
+                stored = await tx.load_idempotent(principal.organization_id, operation, request_id)
+                if stored is not None:
+                    existing = await tx.get_api_key(principal.organization_id, json.loads(stored)["api_key_id"])
+                    if existing is not None:
+                        return NewApiKey(existing, "")
+            await tx.insert_api_key(api_key)
+            await tx.record_events(ApiKeyCreated(principal, now, request_id, api_key))
+            if request_id:
+                await tx.save_idempotent(
+                    principal.organization_id, operation, request_id, json.dumps({"api_key_id": api_key.id}).encode()
+                )
+        return NewApiKey(api_key, secret)
+
+    async def create_service_account(
+        self,
+        principal: Principal,
+        *,
+        name: str,
+        permissions: list[str],
+        expires_at: datetime | None = None,
+        request_id: str = "",
+    ) -> NewApiKey:
+        if principal.actor_type == ACTOR_SERVICE_ACCOUNT:
+            raise PermissionDenied("A service account cannot create service accounts.", reason="NOT_ALLOWED")
+        return await self.create_api_key(
+            principal,
+            name=name,
+            permissions=permissions,
+            expires_at=expires_at,
+            request_id=request_id,
+            kind=SERVICE_ACCOUNT_KIND,
+        )
+
+    async def list_api_keys(self, principal: Principal, include_inactive: bool = False) -> list[ApiKey]:
+        principal.authorize(API_KEYS_MANAGE, principal.organization_id)
+        async with self._store.read() as tx:
+            return await tx.list_api_keys(principal.organization_id, include_inactive, self._clock.now())
+
+    async def revoke_api_key(self, principal: Principal, api_key_id: str) -> ApiKey:
+        principal.authorize(API_KEYS_MANAGE, principal.organization_id)
+        now = self._clock.now()
+        async with self._store.write() as tx:
+            api_key = await tx.get_api_key(principal.organization_id, api_key_id[:64])
+            if api_key is None:
+                raise NotFound("No such API key.")
+            if await tx.revoke_api_key(api_key.id, now):
+                api_key = ApiKey(**{**vars(api_key), "revoked_at": now})
+                await tx.record_events(CredentialRevoked(principal, now, "", api_key))
+        return api_key
