@@ -78,6 +78,7 @@ class Suite:
                 "TENANTRY_GATEWAY_PORT": str(self.ports.gateway),
                 "TENANTRY_GATEWAY_PUBLIC_URL": self.gateway_url,
                 "TENANTRY_MEMBERSHIP_PUBLIC_URL": self.gateway_url,
+                "TENANTRY_IDENTITY_PUBLIC_URL": self.gateway_url,
                 "TENANTRY_IDENTITY_MEMBERSHIP_ADDRESS": f"127.0.0.1:{self.ports.membership}",
                 "PYTHONUNBUFFERED": "1",
             }

@@ -11,8 +11,7 @@ import nats
 
 from services.common.messaging import stream_name
 from services.suite import Suite
-from tests.e2e.conftest import create_owner
-from tests.e2e.test_invite_flow import signed_in_client, wait_for
+from tests.e2e.conftest import create_owner, signed_in_client, wait_for
 
 
 def invite(client: httpx.Client, email: str, key: str) -> None:

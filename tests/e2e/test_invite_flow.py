@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -23,40 +20,7 @@ from services.common.keys import signing_key_path
 from services.common.messaging import actor_from_principal, new_envelope
 from services.common.principal import PrincipalSigner, outgoing_metadata, system_principal
 from services.suite import Suite
-from tests.e2e.conftest import Owner, SmtpInbox, create_owner
-
-
-def wait_for(check: Callable[[], Any], timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout}s; last value {value!r}")
-        time.sleep(0.05)
-
-
-def form_token(html: str) -> str:
-    """The CSRF token a portal page put in its forms."""
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "the page has no CSRF token"
-    return found.group(1)
-
-
-@contextmanager
-def signed_in_client(suite: Suite, owner: Owner) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=suite.gateway_url, headers={"Origin": suite.gateway_url}, timeout=15) as client:
-
-        def signed_in_to_the_organization() -> bool:
-            # The Owner's membership reaches identity through an event; until then a session has no organization.
-            response = client.post("/v1/sessions", json={"email": owner.email, "password": owner.password})
-            assert response.status_code in (200, 201), response.text
-            client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
-            return bool(response.json()["session"]["organization_id"])
-
-        wait_for(signed_in_to_the_organization, timeout=15)
-        yield client
+from tests.e2e.conftest import Owner, SmtpInbox, create_owner, form_token, signed_in_client, wait_for
 
 
 def test_owner_invites_a_member_and_membership_mail_billing_and_audit_reflect_it_within_a_second(

@@ -14,8 +14,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
 from services.suite import Suite
-from tests.e2e.conftest import create_owner
-from tests.e2e.test_invite_flow import signed_in_client, wait_for
+from tests.e2e.conftest import create_owner, signed_in_client, wait_for
 
 
 @pytest.fixture
