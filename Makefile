@@ -52,6 +52,7 @@ check: lint proto-lint test
 
 bench: install
 	$(BIN)/python -m bench.invite_flow
+	$(BIN)/python -m bench.sign_in
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
