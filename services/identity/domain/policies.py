@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from services.common.errors import FieldViolation, InvalidArgument, Violations
+from services.identity.domain.passwords import MAX_PASSWORD_LENGTH
 
 MFA_OFF = "off"
 MFA_ADMINS = "admins"
@@ -20,7 +21,6 @@ MFA_EVERYONE = "everyone"
 MFA_REQUIREMENTS = (MFA_OFF, MFA_ADMINS, MFA_EVERYONE)
 # The permission that consumes a seat is the only one a non-admin member holds.
 NON_ADMIN_PERMISSIONS = frozenset({"seat.use"})
-MAX_PASSWORD_LENGTH = 1024
 MAX_ALLOWED_DOMAINS = 50
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
