@@ -24,9 +24,12 @@ def build(settings: AuditSettings, clock: Clock | None = None) -> ServiceRuntime
     wiring = Wiring.from_settings(settings, messaging, clock)
     use_cases = AuditUseCases(SqlAuditStore(wiring.db), wiring.clock)
     servicer = AuditServicer(use_cases, PageTokens(settings.secret_key.get_secret_value()))
+    recorder = AuditRecorder(wiring.clock)
     return wiring.runtime(
         [(audit_service_pb2_grpc.add_AuditServiceServicer_to_server, servicer, SERVICE_NAME)],
-        [wiring.consumer(AUDIT_CONSUMER, PRODUCERS, fallback_handler=AuditRecorder(wiring.clock).record)],
+        [wiring.consumer(AUDIT_CONSUMER, PRODUCERS, fallback_handler=recorder.record)],
+        # The audit service's own refusals go straight into its log: nothing consumes its stream.
+        denial_writer=recorder.record,
     )
 
 

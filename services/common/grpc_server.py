@@ -16,6 +16,7 @@ from grpc_reflection.v1alpha import reflection
 from grpc_status import rpc_status
 from opentelemetry.instrumentation.grpc import aio_server_interceptor
 
+from services.common.denials import DenialRecorder
 from services.common.errors import (
     Aborted,
     AlreadyExists,
@@ -108,9 +109,15 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
     before the servicer runs. Use cases call `current_call().require_principal()` where they need one.
     """
 
-    def __init__(self, verifier: PrincipalVerifier | None, revoked: RevokedCredentials | None = None):
+    def __init__(
+        self,
+        verifier: PrincipalVerifier | None,
+        revoked: RevokedCredentials | None = None,
+        denials: DenialRecorder | None = None,
+    ):
         self._verifier = verifier
         self._revoked = revoked
+        self._denials = denials
 
     async def intercept_service(
         self,
@@ -124,6 +131,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         method = handler_call_details.method
         verifier = self._verifier
         revoked = self._revoked
+        denials = self._denials
 
         async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
             metadata = {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
@@ -155,6 +163,8 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                 return await inner(request, context)
             except DomainError as exc:
                 code = exc.reason
+                if denials is not None:
+                    await denials.record(principal, method, exc, call.request_id)
                 await _abort(context, exc)
             except grpc.aio.AbortError:
                 raise
@@ -190,9 +200,11 @@ class GrpcServer:
         registrations: Sequence[tuple[Callable[[Any, grpc.aio.Server], None], Any, str]],
         verifier: PrincipalVerifier | None,
         revoked: RevokedCredentials | None = None,
+        denials: DenialRecorder | None = None,
     ):
         self._host = host
         self._revoked = revoked
+        self._denials = denials
         self._requested_port = port
         self._registrations = registrations
         self._verifier = verifier
@@ -206,7 +218,7 @@ class GrpcServer:
 
     async def start(self) -> int:
         server = grpc.aio.server(
-            interceptors=[aio_server_interceptor(), CallInterceptor(self._verifier, self._revoked)],
+            interceptors=[aio_server_interceptor(), CallInterceptor(self._verifier, self._revoked, self._denials)],
             options=[
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),

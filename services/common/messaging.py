@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 import nats
+from google.protobuf import descriptor_pool, message_factory
 from google.protobuf.message import DecodeError, Message
 from google.protobuf.timestamp_pb2 import Timestamp
 from nats.aio.client import Client as NatsClient
@@ -125,6 +126,40 @@ def new_envelope(
     if target is not None:
         envelope.target.CopyFrom(envelope_pb2.Target(type=target.type, id=target.id, display=target.display))
     return envelope
+
+
+def envelope_problem(subject: str, envelope: envelope_pb2.Envelope) -> str:
+    """Why an event cannot be trusted, or "" (RELIABILITY.md T4). Its subject must be the one its type
+    publishes to, on its producer's stream (which only that service may write to), and every
+    `organization_id` in its payload must be the envelope's: a forged tenant is parked, never applied."""
+    if subject != f"{SUBJECT_PREFIX}.{envelope.type}":
+        return f"subject {subject!r} does not match the event type {envelope.type!r}"
+    if not envelope.producer or not envelope.type.startswith(f"{envelope.producer}."):
+        return f"event type {envelope.type!r} does not belong to producer {envelope.producer!r}"
+    if not envelope.HasField("payload"):
+        return ""
+    try:
+        descriptor = descriptor_pool.Default().FindMessageTypeByName(envelope.payload.TypeName())
+    except KeyError:
+        return ""  # An event type this service does not know; its handler (if any) decides.
+    payload = message_factory.GetMessageClass(descriptor)()
+    if not envelope.payload.Unpack(payload):
+        return f"payload is not a valid {descriptor.full_name}"
+    for tenant in _organization_ids(payload):
+        if tenant and tenant != envelope.organization_id:
+            return f"payload organization {tenant!r} disagrees with the envelope's {envelope.organization_id!r}"
+    return ""
+
+
+def _organization_ids(payload: Message) -> list[str]:
+    """`organization_id` of the payload and of the messages directly inside it."""
+    found = []
+    for field, value in payload.ListFields():
+        if field.name == "organization_id" and isinstance(value, str):
+            found.append(value)
+        elif field.message_type is not None and isinstance(value, Message):
+            found += [v for f, v in value.ListFields() if f.name == "organization_id" and isinstance(v, str)]
+    return found
 
 
 @dataclass(frozen=True)
@@ -510,6 +545,9 @@ class EventConsumer:
             except DecodeError:
                 decoded = []
                 break
+            if envelope_problem(message.subject, envelope):
+                decoded = []
+                break
             handler = self._handlers.get(envelope.type, self._fallback)
             if handler is not None:
                 decoded.append((message, envelope, handler))
@@ -569,6 +607,10 @@ class EventConsumer:
             envelope = envelope_pb2.Envelope.FromString(message.data)
         except DecodeError as exc:
             await self._park(message, "", f"undecodable envelope: {exc}")
+            return
+        problem = envelope_problem(message.subject, envelope)
+        if problem:
+            await self._park(message, envelope.event_id, f"untrusted event: {problem}")
             return
         handler = self._handlers.get(envelope.type, self._fallback)
         if handler is None:

@@ -23,6 +23,7 @@ from prometheus_client import start_http_server
 from services.common import migrations
 from services.common.clock import Clock, SystemClock
 from services.common.db import Database
+from services.common.denials import DenialRecorder, DenialWriter
 from services.common.grpc_server import GrpcServer
 from services.common.logs import setup_logging
 from services.common.messaging import Bus, EventConsumer, EventHandler, MessagingTables, Outbox, OutboxRelay
@@ -123,7 +124,10 @@ class Wiring:
         self,
         registrations: Sequence[tuple[Callable[[Any, grpc.aio.Server], None], Any, str]],
         consumers: Sequence[EventConsumer] = (),
+        denial_writer: DenialWriter | None = None,
     ) -> ServiceRuntime:
+        """`denial_writer` replaces the outbox as the place refused calls are written (the audit service
+        writes them straight into its log)."""
         public_key = self.settings.principal_public_key.get_secret_value()
         name = self.settings.service_name
         revoked = RevokedCredentials(REVOCATION_HORIZON, self.clock)
@@ -140,6 +144,7 @@ class Wiring:
                 registrations=registrations,
                 verifier=PrincipalVerifier(public_key, self.clock) if public_key else None,
                 revoked=revoked,
+                denials=DenialRecorder(name, self.db, denial_writer or self.outbox.record, self.clock),
             ),
             consumers=list(consumers),
             workers=[RevocationFeed(self.bus, revoked, REVOCATION_HORIZON, self.clock)],

@@ -157,10 +157,27 @@ def test_every_route_with_an_id_answers_404_for_another_tenants_resources(suite:
             assert alpha_client.get("/v1/sessions", params={"account_id": beta_ids["account_id"]}).status_code == 404
             smuggled = alpha_client.patch("/v1/security-policy", json={"organization_id": beta.organization_id})
             assert smuggled.status_code == 400
+            # Each refusal is in alpha's audit log, whichever service refused it.
+            denied_by = wait_for(
+                lambda: (
+                    services
+                    if {"identity", "membership"}
+                    <= (services := {e["target_id"].split(".")[1] for e in denied_entries(alpha_client)})
+                    else None
+                )
+            )
+            assert denied_by
+        assert not denied_entries(beta_client)
         # Nothing of beta's changed.
         assert beta_client.get("/v1/members").json()["members"][0]["role"] == beta_member["role"]
         assert beta_key["id"] in {k["id"] for k in beta_client.get("/v1/api-keys").json()["api_keys"]}
         assert beta_client.get("/v1/me").status_code == 200
+
+
+def denied_entries(client: httpx.Client) -> list[dict[str, str]]:
+    response = client.get("/v1/audit/entries", params={"action": "authz.denied", "page_size": 100})
+    assert response.status_code == 200, response.text
+    return response.json()["entries"]
 
 
 def test_a_spoofed_organization_header_is_ignored_by_services(suite: Suite, smtp_inbox: SmtpInbox) -> None:

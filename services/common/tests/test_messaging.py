@@ -9,7 +9,7 @@ import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
-from tenantry.events.v1 import envelope_pb2, identity_events_pb2
+from tenantry.events.v1 import envelope_pb2, identity_events_pb2, membership_events_pb2
 
 from services.common.db import Database
 from services.common.messaging import (
@@ -152,6 +152,63 @@ async def test_a_poison_event_is_parked_and_later_events_keep_flowing(db: Databa
 
         await eventually(parked, timeout=15)
         assert parked_count() == parked_before + 1
+    finally:
+        await consumer.stop()
+
+
+async def test_an_event_whose_tenant_or_type_disagrees_is_parked_and_never_applied(db: Database, bus: Bus) -> None:
+    """T4: an event whose payload names another organization than its envelope, or whose type is not the one
+    its subject carries, is refused at once; honest events around it are applied."""
+    applied: list[str] = []
+
+    async def record(connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
+        applied.append(envelope.event_id)
+
+    await bus.ensure_stream("membership")
+    consumer = EventConsumer(
+        name="tenant-check",
+        db=db,
+        tables=tables,
+        bus=bus,
+        producers=["membership"],
+        handlers={},
+        fallback_handler=record,
+    )
+
+    def renamed(
+        envelope_tenant: str, payload_tenant: str, event_type: str = "organization.updated"
+    ) -> envelope_pb2.Envelope:
+        return new_envelope(
+            producer="membership",
+            event_type=event_type,
+            organization_id=envelope_tenant,
+            actor=actor_from_principal(system_principal()),
+            payload=membership_events_pb2.OrganizationUpdated(organization_id=payload_tenant, display_name="X"),
+            occurred_at=datetime.now(UTC),
+        )
+
+    forged_tenant = renamed("org-a", "org-b")
+    forged_type = renamed("org-a", "org-a", "organization.deleted")
+    honest = renamed("org-a", "org-a")
+    for envelope in (forged_tenant, forged_type, honest):
+        subject = "tenantry.membership.organization.updated"
+        await bus.jetstream.publish(subject, envelope.SerializeToString(), headers={"Nats-Msg-Id": envelope.event_id})
+    consumer.start()
+    try:
+        await eventually(lambda: applied == [honest.event_id], timeout=15)
+
+        async def parked() -> list[str]:
+            async with db.read() as connection:
+                return list((await connection.execute(select(tables.parked_events.c.error))).scalars())
+
+        async def both_parked() -> list[str]:
+            errors = await parked()
+            return errors if len(errors) == 2 else []
+
+        errors = await eventually(both_parked, timeout=15)
+        assert any("disagrees" in error for error in errors)
+        assert any("does not match the event type" in error for error in errors)
+        assert applied == [honest.event_id]
     finally:
         await consumer.stop()
 

@@ -8,12 +8,13 @@ from pathlib import Path
 import grpc
 import pytest
 from pydantic import SecretStr
+from tenantry.common.v1 import common_pb2
 from tenantry.events.v1 import envelope_pb2
 from tenantry.membership.v1 import membership_service_pb2 as pb
 from tenantry.membership.v1 import membership_service_pb2_grpc as pb_grpc
 
 from services.common import migrations
-from services.common.messaging import Bus
+from services.common.messaging import Bus, unpack
 from services.common.nats_server import NatsServer, free_port
 from services.common.principal import Principal, outgoing_metadata, system_principal
 from services.common.runtime import ServiceRuntime
@@ -92,8 +93,10 @@ async def test_owner_invites_a_member_and_the_event_and_email_go_out(
     assert "accept-invitation?invitation=" in mail[0].read_text()
 
 
-async def test_another_organizations_members_are_not_found(
-    membership: tuple[ServiceRuntime, pb_grpc.MembershipServiceStub], mint: Callable[[Principal], str]
+async def test_another_organizations_members_are_not_found_and_the_refusal_is_recorded(
+    membership: tuple[ServiceRuntime, pb_grpc.MembershipServiceStub],
+    mint: Callable[[Principal], str],
+    nats_server: NatsServer,
 ) -> None:
     _, stub = membership
     created = await stub.CreateOrganization(
@@ -108,6 +111,30 @@ async def test_another_organizations_members_are_not_found(
             pb.ListMembersRequest(organization_id=created.organization.id), metadata=outgoing_metadata(mint(stranger))
         )
     assert raised.value.code() == grpc.StatusCode.NOT_FOUND
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await stub.InviteMembers(
+            pb.InviteMembersRequest(organization_id="other-org", invitees=[pb.Invitee(email="n@other.test")]),
+            metadata=outgoing_metadata(mint(stranger)),
+        )
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+    bus = Bus(nats_server.url, "test")
+    bus.start()
+    await bus.connected.wait()
+    subscription = await bus.jetstream.pull_subscribe("tenantry.membership.authz.denied", durable="denials")
+    denials: list[envelope_pb2.Envelope] = []
+    while len(denials) < 2:
+        denials += [envelope_pb2.Envelope.FromString(m.data) for m in await subscription.fetch(2, timeout=5)]
+    await bus.close()
+    # Recorded in the caller's organization, never in the one it probed.
+    assert {d.organization_id for d in denials} == {"other-org"}
+    details = [unpack(d, common_pb2.AuthorizationDenied) for d in denials]
+    assert [(d.method.rsplit("/", 1)[1], d.code) for d in details] == [
+        ("ListMembers", "NOT_FOUND"),
+        ("InviteMembers", "PERMISSION_DENIED"),
+    ]
+    assert details[1].permission == "members.invite"
+    assert denials[0].actor.id == "x"
 
 
 async def test_a_call_without_a_principal_is_refused(

@@ -25,19 +25,21 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ftenantry/common/v1/common.proto\x12\x12tenantry.common.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"y\n\x05\x41\x63tor\x12+\n\x04type\x18\x01 \x01(\x0e\x32\x1d.tenantry.common.v1.ActorType\x12\n\n\x02id\x18\x02 \x01(\t\x12\x0f\n\x07\x64isplay\x18\x03 \x01(\t\x12\x12\n\nip_address\x18\x04 \x01(\t\x12\x12\n\nuser_agent\x18\x05 \x01(\t\"\xc5\x01\n\tPrincipal\x12(\n\x05\x61\x63tor\x18\x01 \x01(\x0b\x32\x19.tenantry.common.v1.Actor\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x17\n\x0forganization_id\x18\x03 \x01(\t\x12\x13\n\x0bpermissions\x18\x04 \x03(\t\x12\x15\n\rcredential_id\x18\x05 \x01(\t\x12\x35\n\x11\x61uthenticate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"/\n\x05Money\x12\x14\n\x0c\x61mount_minor\x18\x01 \x01(\x03\x12\x10\n\x08\x63urrency\x18\x02 \x01(\t*\xa0\x01\n\tActorType\x12\x1a\n\x16\x41\x43TOR_TYPE_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x41\x43TOR_TYPE_USER\x10\x01\x12\x16\n\x12\x41\x43TOR_TYPE_API_KEY\x10\x02\x12\x13\n\x0f\x41\x43TOR_TYPE_SCIM\x10\x03\x12\x15\n\x11\x41\x43TOR_TYPE_SYSTEM\x10\x04\x12\x1e\n\x1a\x41\x43TOR_TYPE_SERVICE_ACCOUNT\x10\x05\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ftenantry/common/v1/common.proto\x12\x12tenantry.common.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"y\n\x05\x41\x63tor\x12+\n\x04type\x18\x01 \x01(\x0e\x32\x1d.tenantry.common.v1.ActorType\x12\n\n\x02id\x18\x02 \x01(\t\x12\x0f\n\x07\x64isplay\x18\x03 \x01(\t\x12\x12\n\nip_address\x18\x04 \x01(\t\x12\x12\n\nuser_agent\x18\x05 \x01(\t\"\xc5\x01\n\tPrincipal\x12(\n\x05\x61\x63tor\x18\x01 \x01(\x0b\x32\x19.tenantry.common.v1.Actor\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x17\n\x0forganization_id\x18\x03 \x01(\t\x12\x13\n\x0bpermissions\x18\x04 \x03(\t\x12\x15\n\rcredential_id\x18\x05 \x01(\t\x12\x35\n\x11\x61uthenticate_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"/\n\x05Money\x12\x14\n\x0c\x61mount_minor\x18\x01 \x01(\x03\x12\x10\n\x08\x63urrency\x18\x02 \x01(\t\"W\n\x13\x41uthorizationDenied\x12\x0e\n\x06method\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x12\n\npermission\x18\x04 \x01(\t*\xa0\x01\n\tActorType\x12\x1a\n\x16\x41\x43TOR_TYPE_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x41\x43TOR_TYPE_USER\x10\x01\x12\x16\n\x12\x41\x43TOR_TYPE_API_KEY\x10\x02\x12\x13\n\x0f\x41\x43TOR_TYPE_SCIM\x10\x03\x12\x15\n\x11\x41\x43TOR_TYPE_SYSTEM\x10\x04\x12\x1e\n\x1a\x41\x43TOR_TYPE_SERVICE_ACCOUNT\x10\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tenantry.common.v1.common_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ACTORTYPE']._serialized_start=461
-  _globals['_ACTORTYPE']._serialized_end=621
+  _globals['_ACTORTYPE']._serialized_start=550
+  _globals['_ACTORTYPE']._serialized_end=710
   _globals['_ACTOR']._serialized_start=88
   _globals['_ACTOR']._serialized_end=209
   _globals['_PRINCIPAL']._serialized_start=212
   _globals['_PRINCIPAL']._serialized_end=409
   _globals['_MONEY']._serialized_start=411
   _globals['_MONEY']._serialized_end=458
+  _globals['_AUTHORIZATIONDENIED']._serialized_start=460
+  _globals['_AUTHORIZATIONDENIED']._serialized_end=547
 # @@protoc_insertion_point(module_scope)

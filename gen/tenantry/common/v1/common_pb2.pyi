@@ -169,3 +169,41 @@ class Money(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Money: _TypeAlias = Money  # noqa: Y015
+
+@_typing.final
+class AuthorizationDenied(_message.Message):
+    """AuthorizationDenied is the payload of every service's `authz.denied` event: a call with a valid principal
+    was refused because the caller may not act (missing permission) or named something it cannot see (not
+    found, which includes another organization's resources; both are recorded alike, so the audit log does not
+    reveal whether another tenant's id exists).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    METHOD_FIELD_NUMBER: _builtins.int
+    CODE_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    PERMISSION_FIELD_NUMBER: _builtins.int
+    method: _builtins.str
+    """Full gRPC method that was refused, e.g. "/tenantry.membership.v1.MembershipService/UpdateMember"."""
+    code: _builtins.str
+    """gRPC status name of the answer: "NOT_FOUND" or "PERMISSION_DENIED"."""
+    reason: _builtins.str
+    """Machine-readable reason of the refusal, e.g. "MISSING_PERMISSION"."""
+    permission: _builtins.str
+    """Permission that was missing, when that was the reason."""
+    def __init__(
+        self,
+        *,
+        method: _builtins.str = ...,
+        code: _builtins.str = ...,
+        reason: _builtins.str = ...,
+        permission: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "method", b"method", "permission", b"permission", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AuthorizationDenied: _TypeAlias = AuthorizationDenied  # noqa: Y015
