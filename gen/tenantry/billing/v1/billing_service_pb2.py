@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)tenantry/billing/v1/billing_service.proto\x12\x13tenantry.billing.v1\"{\n\tSeatUsage\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tpurchased\x18\x02 \x01(\x03\x12\x0e\n\x06\x61\x63tive\x18\x03 \x01(\x03\x12\x0f\n\x07invited\x18\x04 \x01(\x03\x12\x0e\n\x06in_use\x18\x05 \x01(\x03\x12\x11\n\tavailable\x18\x06 \x01(\x03\".\n\x13GetSeatUsageRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"J\n\x14GetSeatUsageResponse\x12\x32\n\nseat_usage\x18\x01 \x01(\x0b\x32\x1e.tenantry.billing.v1.SeatUsage2u\n\x0e\x42illingService\x12\x63\n\x0cGetSeatUsage\x12(.tenantry.billing.v1.GetSeatUsageRequest\x1a).tenantry.billing.v1.GetSeatUsageResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)tenantry/billing/v1/billing_service.proto\x12\x13tenantry.billing.v1\"{\n\tSeatUsage\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tpurchased\x18\x02 \x01(\x03\x12\x0e\n\x06\x61\x63tive\x18\x03 \x01(\x03\x12\x0f\n\x07invited\x18\x04 \x01(\x03\x12\x0e\n\x06in_use\x18\x05 \x01(\x03\x12\x11\n\tavailable\x18\x06 \x01(\x03\".\n\x13GetSeatUsageRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"J\n\x14GetSeatUsageResponse\x12\x32\n\nseat_usage\x18\x01 \x01(\x0b\x32\x1e.tenantry.billing.v1.SeatUsage\"@\n\x12ReserveSeatRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\"I\n\x13ReserveSeatResponse\x12\x32\n\nseat_usage\x18\x01 \x01(\x0b\x32\x1e.tenantry.billing.v1.SeatUsage\"@\n\x12ReleaseSeatRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\"\x15\n\x13ReleaseSeatResponse2\xb9\x02\n\x0e\x42illingService\x12\x63\n\x0cGetSeatUsage\x12(.tenantry.billing.v1.GetSeatUsageRequest\x1a).tenantry.billing.v1.GetSeatUsageResponse\x12`\n\x0bReserveSeat\x12\'.tenantry.billing.v1.ReserveSeatRequest\x1a(.tenantry.billing.v1.ReserveSeatResponse\x12`\n\x0bReleaseSeat\x12\'.tenantry.billing.v1.ReleaseSeatRequest\x1a(.tenantry.billing.v1.ReleaseSeatResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -37,6 +37,14 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETSEATUSAGEREQUEST']._serialized_end=237
   _globals['_GETSEATUSAGERESPONSE']._serialized_start=239
   _globals['_GETSEATUSAGERESPONSE']._serialized_end=313
-  _globals['_BILLINGSERVICE']._serialized_start=315
-  _globals['_BILLINGSERVICE']._serialized_end=432
+  _globals['_RESERVESEATREQUEST']._serialized_start=315
+  _globals['_RESERVESEATREQUEST']._serialized_end=379
+  _globals['_RESERVESEATRESPONSE']._serialized_start=381
+  _globals['_RESERVESEATRESPONSE']._serialized_end=454
+  _globals['_RELEASESEATREQUEST']._serialized_start=456
+  _globals['_RELEASESEATREQUEST']._serialized_end=520
+  _globals['_RELEASESEATRESPONSE']._serialized_start=522
+  _globals['_RELEASESEATRESPONSE']._serialized_end=543
+  _globals['_BILLINGSERVICE']._serialized_start=546
+  _globals['_BILLINGSERVICE']._serialized_end=859
 # @@protoc_insertion_point(module_scope)

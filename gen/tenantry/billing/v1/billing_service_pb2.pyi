@@ -103,3 +103,96 @@ class GetSeatUsageResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___GetSeatUsageResponse: _TypeAlias = GetSeatUsageResponse  # noqa: Y015
+
+@_typing.final
+class ReserveSeatRequest(_message.Message):
+    """Request of ReserveSeat."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    MEMBER_ID_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization whose seat is held."""
+    member_id: _builtins.str
+    """Member the seat is for (membership's id, chosen before the member is written)."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        member_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["member_id", b"member_id", "organization_id", b"organization_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReserveSeatRequest: _TypeAlias = ReserveSeatRequest  # noqa: Y015
+
+@_typing.final
+class ReserveSeatResponse(_message.Message):
+    """Response of ReserveSeat."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SEAT_USAGE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def seat_usage(self) -> Global___SeatUsage:
+        """The counts after the reservation."""
+
+    def __init__(
+        self,
+        *,
+        seat_usage: Global___SeatUsage | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["seat_usage", b"seat_usage"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["seat_usage", b"seat_usage"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReserveSeatResponse: _TypeAlias = ReserveSeatResponse  # noqa: Y015
+
+@_typing.final
+class ReleaseSeatRequest(_message.Message):
+    """Request of ReleaseSeat."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    MEMBER_ID_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization whose seat was held."""
+    member_id: _builtins.str
+    """Member the seat was held for."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        member_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["member_id", b"member_id", "organization_id", b"organization_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReleaseSeatRequest: _TypeAlias = ReleaseSeatRequest  # noqa: Y015
+
+@_typing.final
+class ReleaseSeatResponse(_message.Message):
+    """Response of ReleaseSeat."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    def __init__(
+        self,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReleaseSeatResponse: _TypeAlias = ReleaseSeatResponse  # noqa: Y015

@@ -40,6 +40,16 @@ class BillingServiceStub:
                 request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.GetSeatUsageRequest.SerializeToString,
                 response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.GetSeatUsageResponse.FromString,
                 _registered_method=True)
+        self.ReserveSeat = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/ReserveSeat',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReserveSeatRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReserveSeatResponse.FromString,
+                _registered_method=True)
+        self.ReleaseSeat = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/ReleaseSeat',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReleaseSeatRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReleaseSeatResponse.FromString,
+                _registered_method=True)
 
 
 class BillingServiceServicer:
@@ -54,6 +64,27 @@ class BillingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ReserveSeat(self, request, context):
+        """Holds a seat for a member about to be invited, reactivated or given seat.use, or refuses with
+        FAILED_PRECONDITION reason "NO_SEATS_AVAILABLE" when none is free. Idempotent per member: a retry never
+        holds a second seat. Concurrent reservations never exceed the seats purchased. The hold becomes the
+        member's seat when membership's event for that member arrives, and lapses if none arrives.
+        Requires permission "members.invite" or "members.manage_roles" in that organization (called by membership
+        on behalf of the person acting).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReleaseSeat(self, request, context):
+        """Gives back a seat held by ReserveSeat when the change it was for did not happen. A seat already confirmed
+        by a membership event is left alone (membership's events release those). Idempotent.
+        Requires permission "members.invite" or "members.manage_roles" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_BillingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -61,6 +92,16 @@ def add_BillingServiceServicer_to_server(servicer, server):
                     servicer.GetSeatUsage,
                     request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.GetSeatUsageRequest.FromString,
                     response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.GetSeatUsageResponse.SerializeToString,
+            ),
+            'ReserveSeat': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReserveSeat,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReserveSeatRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReserveSeatResponse.SerializeToString,
+            ),
+            'ReleaseSeat': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReleaseSeat,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReleaseSeatRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReleaseSeatResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -91,6 +132,60 @@ class BillingService:
             '/tenantry.billing.v1.BillingService/GetSeatUsage',
             tenantry_dot_billing_dot_v1_dot_billing__service__pb2.GetSeatUsageRequest.SerializeToString,
             tenantry_dot_billing_dot_v1_dot_billing__service__pb2.GetSeatUsageResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReserveSeat(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/ReserveSeat',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReserveSeatRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReserveSeatResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReleaseSeat(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/ReleaseSeat',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReleaseSeatRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReleaseSeatResponse.FromString,
             options,
             channel_credentials,
             insecure,
