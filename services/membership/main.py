@@ -13,7 +13,7 @@ from services.common.pagination import PageTokens
 from services.common.runtime import ServiceRuntime, Wiring, run_cli
 from services.membership.api.servicer import MembershipServicer
 from services.membership.domain.use_cases import MembershipUseCases
-from services.membership.events.consume import MAILER_CONSUMER, InvitationMailer
+from services.membership.events.consume import IDENTITY_CONSUMER, MAILER_CONSUMER, IdentityProjection, InvitationMailer
 from services.membership.events.publish import PRODUCER, to_envelope
 from services.membership.settings import MembershipSettings
 from services.membership.store.sql import SqlMembershipStore
@@ -33,7 +33,10 @@ def build(settings: MembershipSettings, clock: Clock | None = None) -> ServiceRu
     invitations = InvitationMailer(mailer, settings.public_url, secret, wiring.clock)
     return wiring.runtime(
         [(membership_service_pb2_grpc.add_MembershipServiceServicer_to_server, servicer, SERVICE_NAME)],
-        [wiring.consumer(MAILER_CONSUMER, [PRODUCER], invitations.handlers())],
+        [
+            wiring.consumer(MAILER_CONSUMER, [PRODUCER], invitations.handlers()),
+            wiring.consumer(IDENTITY_CONSUMER, ["identity"], IdentityProjection(wiring.clock).handlers()),
+        ],
     )
 
 

@@ -37,6 +37,7 @@ def member_to_proto(member: Member) -> pb.Member:
         status=_STATUS.get(member.status, pb.MEMBER_STATUS_UNSPECIFIED),
         create_time=timestamp(member.created_at),
         etag=member_etag(member),
+        last_sign_in_time=timestamp(member.last_sign_in_at) if member.last_sign_in_at else None,
     )
 
 

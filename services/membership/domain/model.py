@@ -41,6 +41,7 @@ class Member:
     created_at: datetime
     updated_at: datetime
     version: int = 1
+    last_sign_in_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -62,3 +62,14 @@ def loses_ownership(target: Member, action: MemberAction, new_role: str = "") ->
     if action is MemberAction.CHANGE_ROLE:
         return new_role != roles.OWNER
     return action in (MemberAction.DEACTIVATE, MemberAction.REMOVE)
+
+
+def check_invitation_domain(email: str, allowed_domains: frozenset[str]) -> None:
+    """The organization's security policy may limit invitations to its own email domains (exact match)."""
+    domain = email.rsplit("@", 1)[-1].lower()
+    if allowed_domains and domain not in allowed_domains:
+        raise InvalidArgument(
+            f"Invitations are limited to addresses at {', '.join(sorted(allowed_domains))}.",
+            [FieldViolation("email", f"domain {domain} is not allowed by the security policy")],
+            reason="DOMAIN_NOT_ALLOWED",
+        )

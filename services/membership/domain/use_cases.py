@@ -248,9 +248,11 @@ class MembershipUseCases:
                     return await self._replay_outcomes(tx, organization_id, stored)
             outcomes: list[InviteOutcome] = []
             seen: set[str] = set()
+            allowed_domains = await tx.get_allowed_invitation_domains(organization_id)
             for invitee in invitees:
                 try:
                     email, role, display_name = self._check_invitee(principal, invitee)
+                    rules.check_invitation_domain(email, allowed_domains)
                 except (InvalidArgument, PermissionDenied) as exc:
                     outcomes.append(InviteOutcome(invitee.email, error_reason=exc.reason, error_message=exc.message))
                     continue

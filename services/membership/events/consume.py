@@ -1,13 +1,16 @@
-"""Membership's own consumers: the invitation mailer sends one email per member.invited event."""
+"""Membership's consumers: the invitation mailer sends one email per member.invited event; the identity
+projection keeps last sign-in times and allowed invitation domains."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from sqlalchemy.ext.asyncio import AsyncConnection
-from tenantry.events.v1 import envelope_pb2, membership_events_pb2
+from tenantry.events.v1 import envelope_pb2, identity_events_pb2, membership_events_pb2
 
 from services.common.clock import Clock
 from services.common.mail import Mailer
-from services.common.messaging import unpack
+from services.common.messaging import EventHandler, unpack
 from services.membership.domain.invitations import invitation_email_text, invitation_link
 from services.membership.store.sql import SqlMembershipTransaction
 
@@ -46,3 +49,35 @@ class InvitationMailer:
             message_id=f"invitation-{invitation.id}-{invitation.token_version}",
         )
         await self._mailer.send(message)
+
+
+IDENTITY_CONSUMER = "membership-identity"
+
+
+class IdentityProjection:
+    """What membership keeps from identity: members' last sign-in, and the allowed invitation domains of
+    each organization's security policy (membership enforces them when inviting)."""
+
+    def __init__(self, clock: Clock):
+        self._clock = clock
+
+    def handlers(self) -> dict[str, EventHandler]:
+        return {
+            "identity.session.started": self.on_session_started,
+            "identity.security_policy.updated": self.on_security_policy_updated,
+        }
+
+    async def on_session_started(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
+        event = unpack(envelope, identity_events_pb2.SessionStarted)
+        assert isinstance(event, identity_events_pb2.SessionStarted)
+        if envelope.organization_id and event.account_id:
+            await SqlMembershipTransaction(connection).record_sign_in(
+                envelope.organization_id, event.account_id, envelope.occurred_at.ToDatetime(tzinfo=UTC)
+            )
+
+    async def on_security_policy_updated(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
+        event = unpack(envelope, identity_events_pb2.SecurityPolicyUpdated)
+        assert isinstance(event, identity_events_pb2.SecurityPolicyUpdated)
+        await SqlMembershipTransaction(connection).put_invitation_policy(
+            envelope.organization_id, list(event.after.allowed_invitation_domains), event.version, self._clock.now()
+        )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from datetime import datetime
 
-from sqlalchemy import Row, delete, func, insert, select, update
+from sqlalchemy import Row, delete, func, insert, or_, select, update
 from tenantry.events.v1 import envelope_pb2
 
 from services.common.clock import Clock
@@ -20,7 +22,13 @@ from services.membership.domain.model import (
     MemberStatus,
     Organization,
 )
-from services.membership.store.tables import idempotency_keys, invitations, members, organizations
+from services.membership.store.tables import (
+    idempotency_keys,
+    invitation_policies,
+    invitations,
+    members,
+    organizations,
+)
 
 
 def _member(row: Row) -> Member:
@@ -35,6 +43,7 @@ def _member(row: Row) -> Member:
         created_at=row.created_at,
         updated_at=row.updated_at,
         version=row.version,
+        last_sign_in_at=row.last_sign_in_at,
     )
 
 
@@ -153,6 +162,45 @@ class SqlMembershipTransaction(OutboxTransaction):
     async def delete_member(self, member: Member) -> None:
         await self.connection.execute(delete(invitations).where(invitations.c.member_id == member.id))
         await self.connection.execute(delete(members).where(members.c.id == member.id))
+
+    async def record_sign_in(self, organization_id: str, account_id: str, signed_in_at: datetime) -> None:
+        """Keep the newest sign-in time; events may arrive out of order."""
+        await self.connection.execute(
+            update(members)
+            .where(
+                members.c.organization_id == organization_id,
+                members.c.account_id == account_id,
+                or_(members.c.last_sign_in_at.is_(None), members.c.last_sign_in_at < signed_in_at),
+            )
+            .values(last_sign_in_at=signed_in_at)
+        )
+
+    async def get_allowed_invitation_domains(self, organization_id: str) -> frozenset[str]:
+        allowed = await self.connection.scalar(
+            select(invitation_policies.c.allowed_domains).where(
+                invitation_policies.c.organization_id == organization_id
+            )
+        )
+        return frozenset(json.loads(allowed)) if allowed else frozenset()
+
+    async def put_invitation_policy(
+        self, organization_id: str, allowed_domains: list[str], policy_version: int, now: datetime
+    ) -> None:
+        """Apply identity's policy only when its version is newer than the one held."""
+        held = await self.connection.scalar(
+            select(invitation_policies.c.policy_version).where(invitation_policies.c.organization_id == organization_id)
+        )
+        values = {"allowed_domains": json.dumps(sorted(allowed_domains)), "policy_version": policy_version}
+        if held is None:
+            await self.connection.execute(
+                insert(invitation_policies).values(organization_id=organization_id, updated_at=now, **values)
+            )
+        elif held < policy_version:
+            await self.connection.execute(
+                update(invitation_policies)
+                .where(invitation_policies.c.organization_id == organization_id)
+                .values(updated_at=now, **values)
+            )
 
     async def lock_organization(self, organization_id: str) -> bool:
         """Hold the organization's row until commit (SQLite's BEGIN IMMEDIATE already serialises writers)."""

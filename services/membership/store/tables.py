@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 from services.common.db import UTCDateTime
 from services.common.idempotency import idempotency_table
@@ -32,11 +32,24 @@ members = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False, default=1),
+    # From identity's session.started events; not a change of the member (no new version).
+    Column("last_sign_in_at", UTCDateTime, nullable=True),
     # One member per person and organization, also under concurrent invitations.
     UniqueConstraint("organization_id", "email", name="uq_members_organization_email"),
     UniqueConstraint("organization_id", "account_id", name="uq_members_organization_account"),
     Index("ix_members_organization_status_id", "organization_id", "status", "id"),
     Index("ix_members_organization_role_id", "organization_id", "role", "id"),
+)
+
+# Projection of identity's security policy: the part membership enforces (who may be invited).
+invitation_policies = Table(
+    "invitation_policies",
+    metadata,
+    Column("organization_id", String(36), primary_key=True),
+    # JSON list of lower-case domains; empty allows every domain.
+    Column("allowed_domains", Text, nullable=False),
+    Column("policy_version", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
 )
 
 invitations = Table(

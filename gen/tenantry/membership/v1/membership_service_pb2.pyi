@@ -112,6 +112,7 @@ class Member(_message.Message):
     STATUS_FIELD_NUMBER: _builtins.int
     CREATE_TIME_FIELD_NUMBER: _builtins.int
     ETAG_FIELD_NUMBER: _builtins.int
+    LAST_SIGN_IN_TIME_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """Id of the member."""
     organization_id: _builtins.str
@@ -132,6 +133,10 @@ class Member(_message.Message):
     def create_time(self) -> _timestamp_pb2.Timestamp:
         """When the member was added or invited, UTC."""
 
+    @_builtins.property
+    def last_sign_in_time(self) -> _timestamp_pb2.Timestamp:
+        """When the person last signed in to this organization, UTC; unset if never."""
+
     def __init__(
         self,
         *,
@@ -144,10 +149,11 @@ class Member(_message.Message):
         status: Global___MemberStatus.ValueType = ...,
         create_time: _timestamp_pb2.Timestamp | None = ...,
         etag: _builtins.str = ...,
+        last_sign_in_time: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "last_sign_in_time", b"last_sign_in_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_id", b"account_id", "create_time", b"create_time", "display_name", b"display_name", "email", b"email", "etag", b"etag", "id", b"id", "organization_id", b"organization_id", "role", b"role", "status", b"status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_id", b"account_id", "create_time", b"create_time", "display_name", b"display_name", "email", b"email", "etag", b"etag", "id", b"id", "last_sign_in_time", b"last_sign_in_time", "organization_id", b"organization_id", "role", b"role", "status", b"status"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
