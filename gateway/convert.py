@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from google.protobuf import json_format
 from google.protobuf.timestamp_pb2 import Timestamp
 from tenantry.audit.v1 import audit_service_pb2 as audit_pb
 from tenantry.billing.v1 import billing_service_pb2 as billing_pb
@@ -85,6 +86,7 @@ def audit_entry(value: audit_pb.AuditEntry) -> dict[str, Any]:
         "request_id": value.request_id,
         "sequence": value.sequence,
         "hash": value.hash,
+        "details": json_format.MessageToDict(value.details) if value.HasField("details") else None,
     }
 
 

@@ -136,19 +136,31 @@ def envelope_problem(subject: str, envelope: envelope_pb2.Envelope) -> str:
         return f"subject {subject!r} does not match the event type {envelope.type!r}"
     if not envelope.producer or not envelope.type.startswith(f"{envelope.producer}."):
         return f"event type {envelope.type!r} does not belong to producer {envelope.producer!r}"
-    if not envelope.HasField("payload"):
-        return ""
     try:
-        descriptor = descriptor_pool.Default().FindMessageTypeByName(envelope.payload.TypeName())
-    except KeyError:
+        payload = unpack_known(envelope)
+    except DecodeError:
+        return f"payload is not a valid {envelope.payload.TypeName()}"
+    if payload is None:
         return ""  # An event type this service does not know; its handler (if any) decides.
-    payload = message_factory.GetMessageClass(descriptor)()
-    if not envelope.payload.Unpack(payload):
-        return f"payload is not a valid {descriptor.full_name}"
     for tenant in _organization_ids(payload):
         if tenant and tenant != envelope.organization_id:
             return f"payload organization {tenant!r} disagrees with the envelope's {envelope.organization_id!r}"
     return ""
+
+
+def unpack_known(envelope: envelope_pb2.Envelope) -> Message | None:
+    """The payload as its own message type when that type is known to this process, else None;
+    DecodeError when the bytes do not parse as that type."""
+    if not envelope.HasField("payload"):
+        return None
+    try:
+        descriptor = descriptor_pool.Default().FindMessageTypeByName(envelope.payload.TypeName())
+    except KeyError:
+        return None
+    payload = message_factory.GetMessageClass(descriptor)()
+    if not envelope.payload.Unpack(payload):
+        raise DecodeError(f"payload is not a valid {descriptor.full_name}")
+    return payload
 
 
 def _organization_ids(payload: Message) -> list[str]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import grpc
+from google.protobuf import struct_pb2
 from tenantry.audit.v1 import audit_service_pb2 as pb
 from tenantry.audit.v1 import audit_service_pb2_grpc as pb_grpc
 from tenantry.common.v1 import common_pb2
@@ -35,7 +38,16 @@ def entry_to_proto(entry: AuditEntry) -> pb.AuditEntry:
         request_id=record.request_id,
         sequence=entry.sequence,
         hash=entry.hash,
+        details=_struct(record.details),
     )
+
+
+def _struct(details: str) -> struct_pb2.Struct | None:
+    if not details:
+        return None
+    value = struct_pb2.Struct()
+    value.update(json.loads(details))
+    return value
 
 
 class AuditServicer(pb_grpc.AuditServiceServicer):

@@ -35,6 +35,8 @@ class AuditRecord:
     target_display: str
     occurred_at: datetime
     request_id: str
+    # What the event said (its payload as canonical JSON, e.g. a policy before and after); "" when unknown.
+    details: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ def entry_hash(record: AuditRecord, sequence: int, prev_hash: str) -> str:
     fields = asdict(record)
     fields["occurred_at"] = record.occurred_at.isoformat()
     fields["sequence"] = sequence
+    if not record.details:
+        del fields["details"]  # entries written before details existed keep verifying
     canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
 

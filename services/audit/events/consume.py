@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC
 
+from google.protobuf import json_format
+from google.protobuf.message import DecodeError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from tenantry.common.v1 import common_pb2
-from tenantry.events.v1 import envelope_pb2
+from tenantry.events.v1 import envelope_pb2, identity_events_pb2, membership_events_pb2
 
 from services.audit.domain.model import AuditRecord, action_of, capped
 from services.audit.domain.use_cases import append_record
 from services.audit.store.sql import SqlAuditTransaction
 from services.common.clock import Clock
+from services.common.messaging import unpack_known
 
 AUDIT_CONSUMER = "audit-log"
 PRODUCERS = ["identity", "membership", "billing"]
+MAX_DETAILS = 64 * 1024
+# Loaded so that the payload types of every producer are known when an entry's details are read.
+KNOWN_PAYLOADS = (common_pb2, identity_events_pb2, membership_events_pb2)
 
 
 def actor_type_name(value: int) -> str:
@@ -38,7 +45,21 @@ def record_of(envelope: envelope_pb2.Envelope) -> AuditRecord:
         target_display=capped(envelope.target.display),
         occurred_at=envelope.occurred_at.ToDatetime(tzinfo=UTC),
         request_id=capped(envelope.request_id),
+        details=details_of(envelope),
     )
+
+
+def details_of(envelope: envelope_pb2.Envelope) -> str:
+    """The payload as canonical JSON, when its type is known here and it is not too large."""
+    try:
+        payload = unpack_known(envelope)
+    except DecodeError:
+        return ""
+    if payload is None:
+        return ""
+    as_dict = json_format.MessageToDict(payload, preserving_proto_field_name=True)
+    text = json.dumps(as_dict, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text if len(text) <= MAX_DETAILS else json.dumps({"omitted": f"over {MAX_DETAILS} characters"})
 
 
 class AuditRecorder:

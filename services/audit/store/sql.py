@@ -31,6 +31,7 @@ def _entry(row: Row) -> AuditEntry:
         target_display=row.target_display,
         occurred_at=row.occurred_at,
         request_id=row.request_id,
+        details=row.details,
     )
     return AuditEntry(record, row.sequence, row.prev_hash, row.hash, row.recorded_at)
 
@@ -68,6 +69,7 @@ class SqlAuditTransaction:
                 occurred_at=record.occurred_at,
                 recorded_at=entry.recorded_at,
                 request_id=record.request_id,
+                details=record.details,
                 prev_hash=entry.prev_hash,
                 hash=entry.hash,
             )

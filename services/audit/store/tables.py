@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 from services.common.db import UTCDateTime
 from services.common.messaging import messaging_tables
@@ -28,6 +28,7 @@ audit_entries = Table(
     Column("occurred_at", UTCDateTime, nullable=False),
     Column("recorded_at", UTCDateTime, nullable=False),
     Column("request_id", String(1024), nullable=False),
+    Column("details", Text, nullable=False, server_default="", comment="the event payload as canonical JSON"),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
     UniqueConstraint("organization_id", "sequence", name="uq_audit_entries_organization_sequence"),

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import delete, update
 from tenantry.common.v1 import common_pb2
-from tenantry.events.v1 import envelope_pb2, membership_events_pb2
+from tenantry.events.v1 import envelope_pb2, identity_events_pb2, membership_events_pb2
+from tenantry.identity.v1 import identity_service_pb2
 
+from services.audit.domain.model import GENESIS_HASH, AuditEntry, entry_hash
 from services.audit.domain.use_cases import AuditUseCases, EntryQuery
 from services.audit.events.consume import AUDIT_CONSUMER, AuditRecorder
 from services.audit.main import MIGRATIONS_DIR
@@ -123,3 +126,60 @@ async def test_tampering_with_entries_in_the_database_is_detected_by_the_verifie
             await connection.execute(delete(table).where(table.c.sequence.in_([2, 3])))
     expected = {"edit": 3, "delete": 3, "reorder": 2, "truncate-middle": 2}[tampering]
     assert await audit.use_cases.verify(ORG) == expected
+
+
+def policy_updated(before_domains: list[str], after_domains: list[str]) -> envelope_pb2.Envelope:
+    policy = identity_service_pb2.SecurityPolicy
+    return new_envelope(
+        producer="identity",
+        event_type="security_policy.updated",
+        organization_id=ORG,
+        actor=common_pb2.Actor(type=common_pb2.ACTOR_TYPE_USER, id="acc-1"),
+        payload=identity_events_pb2.SecurityPolicyUpdated(
+            before=policy(organization_id=ORG, allowed_invitation_domains=before_domains),
+            after=policy(organization_id=ORG, allowed_invitation_domains=after_domains),
+            version=2,
+        ),
+        occurred_at=datetime(2026, 3, 1, 12, tzinfo=UTC),
+        target=EventTarget("security_policy", ORG),
+    )
+
+
+async def test_a_policy_change_is_recorded_with_before_and_after_and_an_edit_of_them_is_detected(
+    audit: Audit,
+) -> None:
+    await record(audit, policy_updated([], ["acme.test"]))
+    entry = (await audit.use_cases.list_entries(AUDITOR, EntryQuery(ORG, limit=1)))[0]
+    details = json.loads(entry.record.details)
+    assert details["before"].get("allowed_invitation_domains", []) == []
+    assert details["after"]["allowed_invitation_domains"] == ["acme.test"]
+    assert await audit.use_cases.verify(ORG) is None
+    async with audit.db.write() as connection:
+        forged = entry.record.details.replace("acme.test", "evil.test")
+        await connection.execute(update(audit_entries).where(audit_entries.c.sequence == 1).values(details=forged))
+    assert await audit.use_cases.verify(ORG) == 1
+
+
+async def test_entries_recorded_before_details_existed_still_verify(audit: Audit) -> None:
+    await record(audit, invited("a@acme.test"), invited("b@acme.test"))
+    async with audit.db.write() as connection:
+        await connection.execute(update(audit_entries).values(details=""))
+    # Their hashes were computed when entries had no details: recompute the chain as an old version would have.
+    entries = [e async for e in _entries(audit)]
+    previous = GENESIS_HASH
+    async with audit.db.write() as connection:
+        for entry in entries:
+            old_hash = entry_hash(replace(entry.record, details=""), entry.sequence, previous)
+            await connection.execute(
+                update(audit_entries)
+                .where(audit_entries.c.sequence == entry.sequence)
+                .values(prev_hash=previous, hash=old_hash)
+            )
+            previous = old_hash
+    assert await audit.use_cases.verify(ORG) is None
+
+
+async def _entries(audit: Audit) -> AsyncIterator[AuditEntry]:
+    async with SqlAuditStore(audit.db).read() as tx:
+        async for entry in tx.entries_in_order(ORG):
+            yield entry

@@ -6,6 +6,7 @@ Audit: the tamper-evident log of every admin action."""
 from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
+from google.protobuf import struct_pb2 as _struct_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from tenantry.common.v1 import common_pb2 as _common_pb2
@@ -37,6 +38,7 @@ class AuditEntry(_message.Message):
     REQUEST_ID_FIELD_NUMBER: _builtins.int
     SEQUENCE_FIELD_NUMBER: _builtins.int
     HASH_FIELD_NUMBER: _builtins.int
+    DETAILS_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """Id of the entry (the id of the event it records)."""
     organization_id: _builtins.str
@@ -63,6 +65,12 @@ class AuditEntry(_message.Message):
     def occur_time(self) -> _timestamp_pb2.Timestamp:
         """When the action happened, UTC."""
 
+    @_builtins.property
+    def details(self) -> _struct_pb2.Struct:
+        """What the recorded event said, as JSON (e.g. a security policy before and after, a member's new state);
+        covered by the hash. Empty for entries recorded before details were kept.
+        """
+
     def __init__(
         self,
         *,
@@ -77,10 +85,11 @@ class AuditEntry(_message.Message):
         request_id: _builtins.str = ...,
         sequence: _builtins.int = ...,
         hash: _builtins.str = ...,
+        details: _struct_pb2.Struct | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "occur_time", b"occur_time"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["actor", b"actor", "details", b"details", "occur_time", b"occur_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["action", b"action", "actor", b"actor", "hash", b"hash", "id", b"id", "occur_time", b"occur_time", "organization_id", b"organization_id", "request_id", b"request_id", "sequence", b"sequence", "target_display", b"target_display", "target_id", b"target_id", "target_type", b"target_type"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["action", b"action", "actor", b"actor", "details", b"details", "hash", b"hash", "id", b"id", "occur_time", b"occur_time", "organization_id", b"organization_id", "request_id", b"request_id", "sequence", b"sequence", "target_display", b"target_display", "target_id", b"target_id", "target_type", b"target_type"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
