@@ -32,21 +32,24 @@ async def get_organization(context: Context) -> Response:
     return JSONResponse({"organization": convert.organization(reply.organization)})
 
 
+ORGANIZATION_FIELDS = ("display_name", "logo_url", "brand_color", "group_creation_policy")
+
+
 async def update_organization(context: Context) -> Response:
-    fields = {"display_name"}
-    unknown = set(context.body) - fields
+    unknown = set(context.body) - set(ORGANIZATION_FIELDS)
     if not context.body or unknown:
         raise BadRequest(
-            "Only these fields can be changed: display_name.",
+            f"Only these fields can be changed: {', '.join(ORGANIZATION_FIELDS)}.",
             [{"field": name, "description": "cannot be changed here"} for name in sorted(unknown)],
         )
-    if not all(isinstance(value, str) for value in context.body.values()):
-        raise BadRequest("Values must be strings.", [{"field": "display_name", "description": "string"}])
+    mistyped = sorted(name for name, value in context.body.items() if not isinstance(value, str))
+    if mistyped:
+        raise BadRequest("Values must be strings.", [{"field": name, "description": "string"} for name in mistyped])
     request = membership_pb.UpdateOrganizationRequest(
         organization=membership_pb.Organization(
             id=context.organization_id,
-            display_name=context.body.get("display_name", "")[:400],
             etag=context.request.headers.get("if-match", "")[:64],
+            **{name: context.body.get(name, "")[:4096] for name in ORGANIZATION_FIELDS},
         ),
         request_id=context.idempotency_key(),
     )
@@ -213,7 +216,12 @@ ROUTES: tuple[ApiRoute, ...] = (
         request_schema={
             "type": "object",
             "additionalProperties": False,
-            "properties": {"display_name": {"type": "string", "maxLength": 200}},
+            "properties": {
+                "display_name": {"type": "string", "maxLength": 200},
+                "logo_url": {"type": "string", "format": "uri", "maxLength": 2048, "description": "https only"},
+                "brand_color": {"type": "string", "pattern": "^(#[0-9a-fA-F]{6})?$"},
+                "group_creation_policy": {"type": "string", "enum": ["owners", "admins", "everyone"]},
+            },
         },
     ),
     ApiRoute(

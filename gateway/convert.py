@@ -58,6 +58,9 @@ def organization(value: membership_pb.Organization) -> dict[str, Any]:
             "invited": value.invited_member_count,
             "deactivated": value.deactivated_member_count,
         },
+        "logo_url": value.logo_url,
+        "brand_color": value.brand_color,
+        "group_creation_policy": value.group_creation_policy,
         "etag": value.etag,
     }
 

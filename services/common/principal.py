@@ -64,16 +64,22 @@ class Principal:
     def authorize(self, permission: str, organization_id: str) -> None:
         """Allow the call or raise. Another organization's resources are answered as not found,
         so a caller cannot learn that they exist."""
+        self.require_organization(organization_id)
         if PLATFORM_ADMIN in self.permissions:
             return
-        if not self.organization_id or organization_id != self.organization_id:
-            raise NotFound("No such organization.")
         if permission not in self.permissions:
             raise PermissionDenied(
                 f"This action needs the permission {permission!r}.",
                 reason="MISSING_PERMISSION",
                 metadata={"permission": permission},
             )
+
+    def require_organization(self, organization_id: str) -> None:
+        """The caller acts in this organization (whatever its permissions); another one is answered as not found."""
+        if PLATFORM_ADMIN in self.permissions:
+            return
+        if not self.organization_id or organization_id != self.organization_id:
+            raise NotFound("No such organization.")
 
     def require_recent_authentication(self, now: datetime, window: timedelta = PRIVILEGED_WINDOW) -> None:
         """Sensitive actions by a person need a sign-in or re-authentication within the privileged window.

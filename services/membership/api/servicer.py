@@ -51,6 +51,9 @@ def organization_to_proto(overview: OrganizationOverview) -> pb.Organization:
         invited_member_count=overview.counts.invited,
         deactivated_member_count=overview.counts.deactivated,
         etag=organization_etag(organization),
+        logo_url=organization.logo_url,
+        brand_color=organization.brand_color,
+        group_creation_policy=organization.group_creation_policy.value,
     )
 
 
@@ -85,7 +88,13 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         self, request: pb.UpdateOrganizationRequest, context: grpc.aio.ServicerContext
     ) -> pb.UpdateOrganizationResponse:
         call = current_call()
-        values = {"display_name": request.organization.display_name}
+        sent = request.organization
+        values = {
+            "display_name": sent.display_name,
+            "logo_url": sent.logo_url,
+            "brand_color": sent.brand_color,
+            "group_creation_policy": sent.group_creation_policy,
+        }
         overview = await self._use_cases.update_organization(
             call.require_principal(),
             request.organization.id,

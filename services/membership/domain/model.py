@@ -14,12 +14,23 @@ class MemberStatus(StrEnum):
     REMOVED = "removed"
 
 
+class GroupCreationPolicy(StrEnum):
+    """Who may create groups in an organization."""
+
+    OWNERS = "owners"
+    ADMINS = "admins"
+    EVERYONE = "everyone"
+
+
 @dataclass(frozen=True)
 class Organization:
     id: str
     display_name: str
     created_at: datetime
     version: int = 1
+    logo_url: str = ""
+    brand_color: str = ""
+    group_creation_policy: GroupCreationPolicy = GroupCreationPolicy.ADMINS
 
 
 @dataclass(frozen=True)
@@ -75,3 +86,54 @@ class MemberQuery:
     status: str | None = None
     email: str | None = None
     role: str | None = None
+
+
+class GroupKind(StrEnum):
+    TEAM = "team"
+    WORKSPACE = "workspace"
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    organization_id: str
+    name: str
+    description: str
+    kind: GroupKind
+    category: str
+    is_default: bool
+    locked: bool
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+    member_count: int = 0
+
+
+@dataclass(frozen=True)
+class GroupMember:
+    group_id: str
+    member_id: str
+    email: str
+    display_name: str
+    is_admin: bool
+    added_at: datetime
+
+
+@dataclass(frozen=True)
+class GroupMemberOutcome:
+    """The result of one member in one group: done, or why not."""
+
+    member_id: str
+    group_id: str
+    error_reason: str = ""
+    error_message: str = ""
+
+
+@dataclass(frozen=True)
+class GroupQuery:
+    organization_id: str
+    limit: int
+    # Keyset position: groups sort by (lower-case name, id).
+    after: tuple[str, str] | None = None
+    kind: str | None = None
+    category: str | None = None

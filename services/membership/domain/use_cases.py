@@ -42,12 +42,11 @@ from services.membership.domain.model import (
     Organization,
 )
 from services.membership.domain.ports import MembershipStore, MembershipTransaction
+from services.membership.domain.profile import MAX_DISPLAY_NAME, apply_profile_changes
 from services.membership.domain.rules import MemberAction
 
-MAX_DISPLAY_NAME = 200
 MAX_INVITEES_PER_CALL = 100
 DEFAULT_INVITATION_TTL = timedelta(days=7)
-UPDATABLE_ORGANIZATION_FIELDS = frozenset({"display_name"})
 
 
 def normalize_email(raw: str) -> str:
@@ -178,17 +177,8 @@ class MembershipUseCases:
         etag: str = "",
         request_id: str = "",
     ) -> OrganizationOverview:
-        """Apply the masked fields of an organization's profile."""
+        """Apply the masked fields of an organization's profile and settings."""
         principal.authorize(roles.ORG_MANAGE, organization_id)
-        unknown = set(changes) - UPDATABLE_ORGANIZATION_FIELDS
-        if not changes or unknown:
-            raise InvalidArgument(
-                "update_mask must name fields that can be changed.",
-                [FieldViolation("update_mask", f"one or more of {sorted(UPDATABLE_ORGANIZATION_FIELDS)}")],
-            )
-        name = _display_name(changes["display_name"], "display_name")
-        if not name:
-            raise InvalidArgument("display_name must not be empty.", [FieldViolation("display_name", "required")])
         now = self._clock.now()
         async with self._store.write() as tx:
             if request_id:
@@ -203,7 +193,7 @@ class MembershipUseCases:
                 raise NotFound("No such organization.")
             if etag and etag != organization_etag(before):
                 raise Aborted("The organization changed since you read it; read it again.", reason="ETAG_MISMATCH")
-            after = replace(before, display_name=name, version=before.version + 1)
+            after = apply_profile_changes(before, changes)
             if not await tx.update_organization(after, expected_version=before.version):
                 raise Aborted("The organization changed concurrently; retry.", reason="CONCURRENT_CHANGE")
             await tx.record_events(OrganizationUpdated(principal, now, request_id, after, before))

@@ -15,6 +15,7 @@ from services.common.messaging import Outbox
 from services.common.store import OutboxStore, OutboxTransaction
 from services.membership.domain.events import DomainEvent
 from services.membership.domain.model import (
+    GroupCreationPolicy,
     Invitation,
     Member,
     MemberCounts,
@@ -70,7 +71,15 @@ class SqlMembershipTransaction(OutboxTransaction):
         ).first()
         if row is None:
             return None
-        return Organization(row.id, row.display_name, row.created_at, row.version)
+        return Organization(
+            row.id,
+            row.display_name,
+            row.created_at,
+            row.version,
+            logo_url=row.logo_url,
+            brand_color=row.brand_color,
+            group_creation_policy=GroupCreationPolicy(row.group_creation_policy),
+        )
 
     async def insert_organization(self, organization: Organization) -> None:
         await self.connection.execute(
@@ -79,6 +88,9 @@ class SqlMembershipTransaction(OutboxTransaction):
                 display_name=organization.display_name,
                 created_at=organization.created_at,
                 version=organization.version,
+                logo_url=organization.logo_url,
+                brand_color=organization.brand_color,
+                group_creation_policy=organization.group_creation_policy.value,
             )
         )
 
@@ -86,7 +98,13 @@ class SqlMembershipTransaction(OutboxTransaction):
         result = await self.connection.execute(
             update(organizations)
             .where(organizations.c.id == organization.id, organizations.c.version == expected_version)
-            .values(display_name=organization.display_name, version=organization.version)
+            .values(
+                display_name=organization.display_name,
+                logo_url=organization.logo_url,
+                brand_color=organization.brand_color,
+                group_creation_policy=organization.group_creation_policy.value,
+                version=organization.version,
+            )
         )
         return bool(result.rowcount)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 from services.common.db import UTCDateTime
 from services.common.idempotency import idempotency_table
@@ -17,6 +17,9 @@ organizations = Table(
     Column("display_name", String(200), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False, default=1),
+    Column("logo_url", String(2048), nullable=False, server_default=""),
+    Column("brand_color", String(7), nullable=False, server_default=""),
+    Column("group_creation_policy", String(16), nullable=False, server_default="admins"),
 )
 
 members = Table(
@@ -39,6 +42,36 @@ members = Table(
     UniqueConstraint("organization_id", "account_id", name="uq_members_organization_account"),
     Index("ix_members_organization_status_id", "organization_id", "status", "id"),
     Index("ix_members_organization_role_id", "organization_id", "role", "id"),
+)
+
+groups = Table(
+    "groups",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("organization_id", String(36), ForeignKey("organizations.id"), nullable=False),
+    Column("name", String(100), nullable=False),
+    # Lower-case name: unique per organization and the sort key of lists.
+    Column("name_key", String(100), nullable=False),
+    Column("description", String(1000), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("category", String(100), nullable=False),
+    Column("is_default", Boolean, nullable=False),
+    Column("locked", Boolean, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("organization_id", "name_key", name="uq_groups_organization_name"),
+)
+
+group_members = Table(
+    "group_members",
+    metadata,
+    Column("group_id", String(36), ForeignKey("groups.id"), primary_key=True),
+    Column("member_id", String(36), ForeignKey("members.id"), primary_key=True),
+    Column("organization_id", String(36), nullable=False),
+    Column("is_admin", Boolean, nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+    Index("ix_group_members_member", "member_id"),
 )
 
 # Projection of identity's security policy: the part membership enforces (who may be invited).

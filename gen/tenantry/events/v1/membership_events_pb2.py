@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*tenantry/events/v1/membership_events.proto\x12\x12tenantry.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"^\n\x13OrganizationCreated\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x18\n\x10owner_account_id\x18\x03 \x01(\t\"t\n\x13OrganizationUpdated\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x1d\n\x15previous_display_name\x18\x03 \x01(\t\x12\x0f\n\x07version\x18\x04 \x01(\x03\"\xb7\x01\n\rMemberChanged\x12\x11\n\tmember_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x04 \x01(\t\x12\x0c\n\x04role\x18\x05 \x01(\t\x12\x13\n\x0bpermissions\x18\x06 \x03(\t\x12\x0e\n\x06status\x18\x07 \x01(\t\x12\x16\n\x0eseat_consuming\x18\x08 \x01(\x08\x12\x0f\n\x07version\x18\t \x01(\x03\"\x89\x01\n\rMemberInvited\x12\x31\n\x06member\x18\x01 \x01(\x0b\x32!.tenantry.events.v1.MemberChanged\x12\x15\n\rinvitation_id\x18\x02 \x01(\t\x12.\n\nexpires_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*tenantry/events/v1/membership_events.proto\x12\x12tenantry.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"^\n\x13OrganizationCreated\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x18\n\x10owner_account_id\x18\x03 \x01(\t\"t\n\x13OrganizationUpdated\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x1d\n\x15previous_display_name\x18\x03 \x01(\t\x12\x0f\n\x07version\x18\x04 \x01(\x03\"\xb7\x01\n\rMemberChanged\x12\x11\n\tmember_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x04 \x01(\t\x12\x0c\n\x04role\x18\x05 \x01(\t\x12\x13\n\x0bpermissions\x18\x06 \x03(\t\x12\x0e\n\x06status\x18\x07 \x01(\t\x12\x16\n\x0eseat_consuming\x18\x08 \x01(\x08\x12\x0f\n\x07version\x18\t \x01(\x03\"\x89\x01\n\rMemberInvited\x12\x31\n\x06member\x18\x01 \x01(\x0b\x32!.tenantry.events.v1.MemberChanged\x12\x15\n\rinvitation_id\x18\x02 \x01(\t\x12.\n\nexpires_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x9a\x01\n\x0cGroupChanged\x12\x10\n\x08group_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x04 \x01(\t\x12\x12\n\nis_default\x18\x05 \x01(\x08\x12\x0e\n\x06locked\x18\x06 \x01(\x08\x12\x0f\n\x07version\x18\x07 \x01(\x03\x12\x15\n\rprevious_name\x18\x08 \x01(\t\"b\n\x13GroupMembersChanged\x12\x10\n\x08group_id\x18\x01 \x01(\t\x12\x12\n\ngroup_name\x18\x02 \x01(\t\x12\x12\n\nmember_ids\x18\x03 \x03(\t\x12\x11\n\tas_admins\x18\x04 \x01(\x08\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,4 +40,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_MEMBERCHANGED']._serialized_end=497
   _globals['_MEMBERINVITED']._serialized_start=500
   _globals['_MEMBERINVITED']._serialized_end=637
+  _globals['_GROUPCHANGED']._serialized_start=640
+  _globals['_GROUPCHANGED']._serialized_end=794
+  _globals['_GROUPMEMBERSCHANGED']._serialized_start=796
+  _globals['_GROUPMEMBERSCHANGED']._serialized_end=894
 # @@protoc_insertion_point(module_scope)

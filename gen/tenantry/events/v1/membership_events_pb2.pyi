@@ -175,3 +175,91 @@ class MemberInvited(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___MemberInvited: _TypeAlias = MemberInvited  # noqa: Y015
+
+@_typing.final
+class GroupChanged(_message.Message):
+    """GroupChanged is published on tenantry.membership.group.created, .updated and .deleted with the group's state
+    (for .deleted, its last state).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    GROUP_ID_FIELD_NUMBER: _builtins.int
+    NAME_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    CATEGORY_FIELD_NUMBER: _builtins.int
+    IS_DEFAULT_FIELD_NUMBER: _builtins.int
+    LOCKED_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    PREVIOUS_NAME_FIELD_NUMBER: _builtins.int
+    group_id: _builtins.str
+    """Id of the group."""
+    name: _builtins.str
+    """Name of the group."""
+    kind: _builtins.str
+    """"team" or "workspace"."""
+    category: _builtins.str
+    """Category (theme) of the group; empty for none."""
+    is_default: _builtins.bool
+    """New members join default groups automatically."""
+    locked: _builtins.bool
+    """Only admins change a locked group's members."""
+    version: _builtins.int
+    """Monotonic version of the group."""
+    previous_name: _builtins.str
+    """Name before the change, for .updated."""
+    def __init__(
+        self,
+        *,
+        group_id: _builtins.str = ...,
+        name: _builtins.str = ...,
+        kind: _builtins.str = ...,
+        category: _builtins.str = ...,
+        is_default: _builtins.bool = ...,
+        locked: _builtins.bool = ...,
+        version: _builtins.int = ...,
+        previous_name: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["category", b"category", "group_id", b"group_id", "is_default", b"is_default", "kind", b"kind", "locked", b"locked", "name", b"name", "previous_name", b"previous_name", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GroupChanged: _TypeAlias = GroupChanged  # noqa: Y015
+
+@_typing.final
+class GroupMembersChanged(_message.Message):
+    """GroupMembersChanged is published on tenantry.membership.group.members_added and .members_removed."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    GROUP_ID_FIELD_NUMBER: _builtins.int
+    GROUP_NAME_FIELD_NUMBER: _builtins.int
+    MEMBER_IDS_FIELD_NUMBER: _builtins.int
+    AS_ADMINS_FIELD_NUMBER: _builtins.int
+    group_id: _builtins.str
+    """Id of the group."""
+    group_name: _builtins.str
+    """Name of the group."""
+    as_admins: _builtins.bool
+    """True when the members were added as admins of the group."""
+    @_builtins.property
+    def member_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Members added or removed (only those for which the change happened)."""
+
+    def __init__(
+        self,
+        *,
+        group_id: _builtins.str = ...,
+        group_name: _builtins.str = ...,
+        member_ids: _abc.Iterable[_builtins.str] | None = ...,
+        as_admins: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["as_admins", b"as_admins", "group_id", b"group_id", "group_name", b"group_name", "member_ids", b"member_ids"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GroupMembersChanged: _TypeAlias = GroupMembersChanged  # noqa: Y015

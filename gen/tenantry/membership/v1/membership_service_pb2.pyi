@@ -62,6 +62,9 @@ class Organization(_message.Message):
     INVITED_MEMBER_COUNT_FIELD_NUMBER: _builtins.int
     DEACTIVATED_MEMBER_COUNT_FIELD_NUMBER: _builtins.int
     ETAG_FIELD_NUMBER: _builtins.int
+    LOGO_URL_FIELD_NUMBER: _builtins.int
+    BRAND_COLOR_FIELD_NUMBER: _builtins.int
+    GROUP_CREATION_POLICY_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """Time-ordered id of the organization."""
     display_name: _builtins.str
@@ -74,6 +77,12 @@ class Organization(_message.Message):
     """Number of deactivated members."""
     etag: _builtins.str
     """Version tag for optimistic concurrency on updates."""
+    logo_url: _builtins.str
+    """URL of the organization's logo (https), shown in the portal; empty for none."""
+    brand_color: _builtins.str
+    """Brand color as #RRGGBB; empty for the default."""
+    group_creation_policy: _builtins.str
+    """Who may create groups: "owners", "admins" (permission "groups.create", the default) or "everyone"."""
     @_builtins.property
     def create_time(self) -> _timestamp_pb2.Timestamp:
         """When the organization was created, UTC."""
@@ -88,10 +97,13 @@ class Organization(_message.Message):
         invited_member_count: _builtins.int = ...,
         deactivated_member_count: _builtins.int = ...,
         etag: _builtins.str = ...,
+        logo_url: _builtins.str = ...,
+        brand_color: _builtins.str = ...,
+        group_creation_policy: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_member_count", b"active_member_count", "create_time", b"create_time", "deactivated_member_count", b"deactivated_member_count", "display_name", b"display_name", "etag", b"etag", "id", b"id", "invited_member_count", b"invited_member_count"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_member_count", b"active_member_count", "brand_color", b"brand_color", "create_time", b"create_time", "deactivated_member_count", b"deactivated_member_count", "display_name", b"display_name", "etag", b"etag", "group_creation_policy", b"group_creation_policy", "id", b"id", "invited_member_count", b"invited_member_count", "logo_url", b"logo_url"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -691,7 +703,9 @@ class UpdateOrganizationRequest(_message.Message):
 
     @_builtins.property
     def update_mask(self) -> _field_mask_pb2.FieldMask:
-        """Fields to change; any other field of `organization` is ignored. Supported: "display_name"."""
+        """Fields to change; any other field of `organization` is ignored. Supported: "display_name", "logo_url",
+        "brand_color", "group_creation_policy".
+        """
 
     def __init__(
         self,

@@ -113,7 +113,7 @@ class MembershipServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def UpdateOrganization(self, request, context):
-        """Changes an organization's profile; only the fields named in update_mask ("display_name").
+        """Changes an organization's profile and settings; only the fields named in update_mask.
         Requires permission "org.manage" in that organization.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

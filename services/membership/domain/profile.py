@@ -1,0 +1,49 @@
+"""The organization's profile and settings: which fields an admin may change, and what makes them valid."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from urllib.parse import urlsplit
+
+from services.common.errors import Violations
+from services.membership.domain.model import GroupCreationPolicy, Organization
+
+UPDATABLE_ORGANIZATION_FIELDS = frozenset({"display_name", "logo_url", "brand_color", "group_creation_policy"})
+MAX_DISPLAY_NAME = 200
+MAX_LOGO_URL = 2048
+_BRAND_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def apply_profile_changes(before: Organization, changes: dict[str, str]) -> Organization:
+    """The organization with the masked fields changed; InvalidArgument listing every bad field."""
+    problems = Violations()
+    unknown = set(changes) - UPDATABLE_ORGANIZATION_FIELDS
+    if not changes or unknown:
+        problems.add("update_mask", f"one or more of {sorted(UPDATABLE_ORGANIZATION_FIELDS)}")
+    values: dict[str, object] = {}
+    if "display_name" in changes:
+        name = changes["display_name"].strip()
+        if not name or len(name) > MAX_DISPLAY_NAME or any(ord(ch) < 32 for ch in name):
+            problems.add("display_name", f"1 to {MAX_DISPLAY_NAME} printable characters")
+        values["display_name"] = name
+    if "logo_url" in changes:
+        url = changes["logo_url"].strip()
+        # Only https: the portal shows it as an image, and a javascript: or http: URL would be unsafe there.
+        parts = urlsplit(url) if len(url) <= MAX_LOGO_URL else None
+        if url and (parts is None or parts.scheme != "https" or not parts.hostname or any(c.isspace() for c in url)):
+            problems.add("logo_url", f"an https URL of at most {MAX_LOGO_URL} characters, or empty")
+        values["logo_url"] = url
+    if "brand_color" in changes:
+        color = changes["brand_color"].strip()
+        if color and not _BRAND_COLOR.match(color):
+            problems.add("brand_color", "#RRGGBB, or empty")
+        values["brand_color"] = color.lower()
+    if "group_creation_policy" in changes:
+        policy = changes["group_creation_policy"]
+        if policy not in {p.value for p in GroupCreationPolicy}:
+            problems.add("group_creation_policy", f"one of {[p.value for p in GroupCreationPolicy]}")
+        else:
+            values["group_creation_policy"] = GroupCreationPolicy(policy)
+    problems.raise_if_any()
+    return replace(before, **values, version=before.version + 1)  # type: ignore[arg-type]
