@@ -5,13 +5,20 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from tenantry.membership.v1 import membership_service_pb2, membership_service_pb2_grpc
+from tenantry.membership.v1 import (
+    group_service_pb2,
+    group_service_pb2_grpc,
+    membership_service_pb2,
+    membership_service_pb2_grpc,
+)
 
 from services.common.clock import Clock
 from services.common.mail import mailer_from_settings
 from services.common.pagination import PageTokens
 from services.common.runtime import ServiceRuntime, Wiring, run_cli
+from services.membership.api.groups import GroupServicer
 from services.membership.api.servicer import MembershipServicer
+from services.membership.domain.groups import GroupUseCases
 from services.membership.domain.use_cases import MembershipUseCases
 from services.membership.events.consume import IDENTITY_CONSUMER, MAILER_CONSUMER, IdentityProjection, InvitationMailer
 from services.membership.events.publish import PRODUCER, to_envelope
@@ -21,6 +28,7 @@ from services.membership.store.tables import messaging
 
 MIGRATIONS_DIR = Path(__file__).parent / "store" / "migrations"
 SERVICE_NAME = membership_service_pb2.DESCRIPTOR.services_by_name["MembershipService"].full_name
+GROUP_SERVICE_NAME = group_service_pb2.DESCRIPTOR.services_by_name["GroupService"].full_name
 
 
 def build(settings: MembershipSettings, clock: Clock | None = None) -> ServiceRuntime:
@@ -29,10 +37,14 @@ def build(settings: MembershipSettings, clock: Clock | None = None) -> ServiceRu
     secret = settings.secret_key.get_secret_value()
     use_cases = MembershipUseCases(store, wiring.clock, timedelta(days=settings.invitation_ttl_days), secret)
     servicer = MembershipServicer(use_cases, PageTokens(secret))
+    groups = GroupServicer(GroupUseCases(store, wiring.clock), PageTokens(secret))
     mailer = mailer_from_settings(settings, settings.data_dir)
     invitations = InvitationMailer(mailer, settings.public_url, secret, wiring.clock)
     return wiring.runtime(
-        [(membership_service_pb2_grpc.add_MembershipServiceServicer_to_server, servicer, SERVICE_NAME)],
+        [
+            (membership_service_pb2_grpc.add_MembershipServiceServicer_to_server, servicer, SERVICE_NAME),
+            (group_service_pb2_grpc.add_GroupServiceServicer_to_server, groups, GROUP_SERVICE_NAME),
+        ],
         [
             wiring.consumer(MAILER_CONSUMER, [PRODUCER], invitations.handlers()),
             wiring.consumer(IDENTITY_CONSUMER, ["identity"], IdentityProjection(wiring.clock).handlers()),

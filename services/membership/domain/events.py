@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.common.domain import DomainEvent
-from services.membership.domain.model import Invitation, Member, Organization
+from services.membership.domain.model import Group, Invitation, Member, Organization
 
 
 @dataclass(frozen=True)
@@ -43,3 +43,22 @@ class MemberRemoved(DomainEvent):
 class OrganizationUpdated(DomainEvent):
     organization: Organization
     before: Organization
+
+
+@dataclass(frozen=True)
+class GroupChanged(DomainEvent):
+    """A group was created, updated or deleted (`change`); `before` is its state before the change."""
+
+    group: Group
+    change: str
+    before: Group
+
+
+@dataclass(frozen=True)
+class GroupMembersChanged(DomainEvent):
+    """Members were `added` to or `removed` from a group (`change`)."""
+
+    group: Group
+    member_ids: tuple[str, ...]
+    change: str
+    as_admins: bool

@@ -31,6 +31,7 @@ from services.membership.domain.events import (
     OrganizationCreated,
     OrganizationUpdated,
 )
+from services.membership.domain.groups import join_default_groups
 from services.membership.domain.invitations import token_matches
 from services.membership.domain.model import (
     Invitation,
@@ -281,6 +282,7 @@ class MembershipUseCases:
                 await tx.insert_invitation(invitation)
                 await tx.record_events(MemberInvited(principal, now, request_id, member, invitation))
                 outcomes.append(InviteOutcome(email, member=member))
+            await join_default_groups(tx, principal, [o.member for o in outcomes if o.member], now)
             if request_id:
                 await tx.save_idempotent(organization_id, "InviteMembers", request_id, _encode_outcomes(outcomes))
         return outcomes

@@ -8,6 +8,8 @@ from services.common.messaging import EventTarget, actor_from_principal, new_env
 from services.membership.domain import roles
 from services.membership.domain.events import (
     DomainEvent,
+    GroupChanged,
+    GroupMembersChanged,
     MemberAdded,
     MemberChanged,
     MemberInvited,
@@ -15,7 +17,7 @@ from services.membership.domain.events import (
     OrganizationCreated,
     OrganizationUpdated,
 )
-from services.membership.domain.model import Member, MemberStatus
+from services.membership.domain.model import Group, Member, MemberStatus
 
 PRODUCER = "membership"
 
@@ -115,4 +117,35 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                 target=_member_target(member),
                 **common,
             )
+        case GroupChanged(group=group, change=change, before=before):
+            return new_envelope(
+                event_type=f"group.{change}",
+                organization_id=group.organization_id,
+                payload=membership_events_pb2.GroupChanged(
+                    group_id=group.id,
+                    name=group.name,
+                    kind=group.kind.value,
+                    category=group.category,
+                    is_default=group.is_default,
+                    locked=group.locked,
+                    version=group.version,
+                    previous_name=before.name if change == "updated" else "",
+                ),
+                target=_group_target(group),
+                **common,
+            )
+        case GroupMembersChanged(group=group, member_ids=member_ids, change=change, as_admins=as_admins):
+            return new_envelope(
+                event_type=f"group.members_{change}",
+                organization_id=group.organization_id,
+                payload=membership_events_pb2.GroupMembersChanged(
+                    group_id=group.id, group_name=group.name, member_ids=list(member_ids), as_admins=as_admins
+                ),
+                target=_group_target(group),
+                **common,
+            )
     raise TypeError(f"no envelope for {type(event).__name__}")
+
+
+def _group_target(group: Group) -> EventTarget:
+    return EventTarget("group", group.id, group.name)

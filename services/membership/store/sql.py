@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Row, delete, func, insert, or_, select, update
@@ -23,6 +23,7 @@ from services.membership.domain.model import (
     MemberStatus,
     Organization,
 )
+from services.membership.store.groups import GroupQueries
 from services.membership.store.tables import (
     idempotency_keys,
     invitation_policies,
@@ -62,7 +63,7 @@ def _invitation(row: Row) -> Invitation:
     )
 
 
-class SqlMembershipTransaction(OutboxTransaction):
+class SqlMembershipTransaction(GroupQueries, OutboxTransaction):
     idempotency_keys = idempotency_keys
 
     async def get_organization(self, organization_id: str) -> Organization | None:
@@ -177,7 +178,14 @@ class SqlMembershipTransaction(OutboxTransaction):
         )
         return bool(result.rowcount)
 
+    async def members_by_ids(self, organization_id: str, member_ids: Sequence[str]) -> dict[str, Member]:
+        rows = await self.connection.execute(
+            select(members).where(members.c.organization_id == organization_id, members.c.id.in_(list(member_ids)))
+        )
+        return {row.id: _member(row) for row in rows}
+
     async def delete_member(self, member: Member) -> None:
+        await self.remove_member_from_groups(member.id)
         await self.connection.execute(delete(invitations).where(invitations.c.member_id == member.id))
         await self.connection.execute(delete(members).where(members.c.id == member.id))
 

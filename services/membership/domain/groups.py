@@ -1,0 +1,378 @@
+"""Groups: teams and workspaces of an organization's members, and every rule about who may change them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from services.common.clock import Clock
+from services.common.errors import (
+    Aborted,
+    AlreadyExists,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    Violations,
+)
+from services.common.ids import new_id
+from services.common.principal import Principal
+from services.membership.domain import roles
+from services.membership.domain.events import GroupChanged, GroupMembersChanged
+from services.membership.domain.model import (
+    Group,
+    GroupCreationPolicy,
+    GroupKind,
+    GroupMember,
+    GroupMemberOutcome,
+    GroupQuery,
+    Member,
+    MemberStatus,
+    Organization,
+)
+from services.membership.domain.ports import MembershipStore, MembershipTransaction
+
+MAX_GROUP_NAME = 100
+MAX_GROUP_DESCRIPTION = 1000
+MAX_CATEGORY = 100
+MAX_MEMBERS_PER_CALL = 1000
+MAX_GROUPS_PER_CALL = 100
+# A member is added to at most this many workspaces in one operation (each workspace gives product access).
+MAX_WORKSPACES_PER_CALL = 10
+UPDATABLE_GROUP_FIELDS = frozenset({"name", "description", "category", "is_default", "locked"})
+
+
+@dataclass(frozen=True)
+class GroupFields:
+    """What a caller sends to create or change a group."""
+
+    name: str = ""
+    description: str = ""
+    kind: str = ""
+    category: str = ""
+    is_default: bool = False
+    locked: bool = False
+
+
+def group_etag(group: Group) -> str:
+    return f'W/"{group.version}"'
+
+
+def _printable(value: str, field_name: str, limit: int, problems: Violations, required: bool = False) -> str:
+    text = value.strip()
+    if (required and not text) or len(text) > limit or any(ord(ch) < 32 for ch in text):
+        problems.add(field_name, f"{'1' if required else '0'} to {limit} printable characters")
+    return text
+
+
+def checked_new_group(fields: GroupFields) -> GroupFields:
+    problems = Violations()
+    name = _printable(fields.name, "name", MAX_GROUP_NAME, problems, required=True)
+    description = _printable(fields.description, "description", MAX_GROUP_DESCRIPTION, problems)
+    category = _printable(fields.category, "category", MAX_CATEGORY, problems)
+    kind = fields.kind or GroupKind.TEAM.value
+    if kind not in {k.value for k in GroupKind}:
+        problems.add("kind", f"one of {[k.value for k in GroupKind]}")
+    problems.raise_if_any()
+    return replace(fields, name=name, description=description, category=category, kind=kind)
+
+
+def check_may_create_group(principal: Principal, organization: Organization) -> None:
+    """The organization's group creation policy decides; Owners are those who may delete the organization."""
+    policy = organization.group_creation_policy
+    allowed = (
+        principal.has(roles.ORG_DELETE)
+        if policy is GroupCreationPolicy.OWNERS
+        else principal.has(roles.GROUPS_CREATE)
+        if policy is GroupCreationPolicy.ADMINS
+        else True
+    )
+    if not allowed:
+        raise PermissionDenied(
+            f"Your organization lets {policy.value} create groups.",
+            reason="GROUP_CREATION_NOT_ALLOWED",
+            metadata={"group_creation_policy": policy.value},
+        )
+
+
+def may_manage(principal: Principal, caller_is_group_admin: bool) -> bool:
+    return principal.has(roles.GROUPS_MANAGE) or caller_is_group_admin
+
+
+def membership_change_refusal(
+    principal: Principal, group: Group, caller: Member | None, target_id: str, caller_is_group_admin: bool
+) -> str:
+    """Why the caller may not add or remove this member, or "" when they may: admins change any group;
+    anyone may add or remove themselves in an unlocked group."""
+    if may_manage(principal, caller_is_group_admin):
+        return ""
+    if caller is not None and caller.id == target_id and not group.locked:
+        return ""
+    return "GROUP_LOCKED" if group.locked else "MISSING_PERMISSION"
+
+
+def check_workspace_limit(groups: Sequence[Group]) -> None:
+    workspaces = sum(1 for g in groups if g.kind is GroupKind.WORKSPACE)
+    if workspaces > MAX_WORKSPACES_PER_CALL:
+        raise InvalidArgument(
+            f"A member can be added to at most {MAX_WORKSPACES_PER_CALL} workspaces at once ({workspaces} asked).",
+            [FieldViolation("group_ids", f"at most {MAX_WORKSPACES_PER_CALL} workspaces")],
+            reason="TOO_MANY_WORKSPACES",
+        )
+
+
+def _check_count(values: Sequence[str], field_name: str, limit: int) -> None:
+    if not 1 <= len(values) <= limit:
+        raise InvalidArgument(f"Send 1 to {limit} {field_name}.", [FieldViolation(field_name, f"1 to {limit} entries")])
+
+
+async def join_default_groups(
+    tx: MembershipTransaction, principal: Principal, members: Sequence[Member], now: datetime
+) -> None:
+    """New members join the organization's default groups, in the transaction that adds them."""
+    if not members:
+        return
+    for group in await tx.default_groups(members[0].organization_id):
+        member_ids = [m.id for m in members]
+        await tx.add_group_members(group, member_ids, False, now)
+        await tx.record_events(GroupMembersChanged(principal, now, "", group, tuple(member_ids), "added", False))
+
+
+class GroupUseCases:
+    def __init__(self, store: MembershipStore, clock: Clock):
+        self._store = store
+        self._clock = clock
+
+    async def create_group(
+        self, principal: Principal, organization_id: str, fields: GroupFields, request_id: str = ""
+    ) -> Group:
+        principal.require_organization(organization_id)
+        checked = checked_new_group(fields)
+        now = self._clock.now()
+        async with self._store.write() as tx:
+            organization = await tx.get_organization(organization_id)
+            if organization is None:
+                raise NotFound("No such organization.")
+            check_may_create_group(principal, organization)
+            if request_id:
+                stored = await tx.load_idempotent(organization_id, "CreateGroup", request_id)
+                if stored is not None:
+                    group = await tx.get_group(organization_id, stored.decode())
+                    if group is None:
+                        raise NotFound("The group created by this request no longer exists.")
+                    return group
+            if await tx.find_group_by_name(organization_id, checked.name) is not None:
+                raise AlreadyExists(f"A group named {checked.name!r} exists.", reason="GROUP_NAME_TAKEN")
+            group = Group(
+                id=new_id(),
+                organization_id=organization_id,
+                name=checked.name,
+                description=checked.description,
+                kind=GroupKind(checked.kind),
+                category=checked.category,
+                is_default=checked.is_default and principal.has(roles.GROUPS_MANAGE),
+                locked=checked.locked,
+                created_at=now,
+                updated_at=now,
+            )
+            await tx.insert_group(group)
+            await tx.record_events(GroupChanged(principal, now, request_id, group, "created", group))
+            caller = await self._caller(tx, principal, organization_id)
+            if caller is not None:
+                # Whoever creates a group administers it (a member allowed to create groups can then fill it).
+                await tx.add_group_members(group, [caller.id], True, now)
+                group = replace(group, member_count=1)
+                await tx.record_events(
+                    GroupMembersChanged(principal, now, request_id, group, (caller.id,), "added", True)
+                )
+            if request_id:
+                await tx.save_idempotent(organization_id, "CreateGroup", request_id, group.id.encode())
+            return group
+
+    async def get_group(self, principal: Principal, organization_id: str, group_id: str) -> Group:
+        principal.authorize(roles.MEMBERS_READ, organization_id)
+        async with self._store.read() as tx:
+            return await self._group(tx, organization_id, group_id)
+
+    async def list_groups(self, principal: Principal, query: GroupQuery) -> list[Group]:
+        principal.authorize(roles.MEMBERS_READ, query.organization_id)
+        if query.kind is not None and query.kind not in {k.value for k in GroupKind}:
+            raise InvalidArgument(f"Unknown kind {query.kind!r}.", [FieldViolation("filter", "unknown kind")])
+        async with self._store.read() as tx:
+            return await tx.list_groups(query)
+
+    async def update_group(
+        self,
+        principal: Principal,
+        organization_id: str,
+        group_id: str,
+        changes: dict[str, object],
+        etag: str = "",
+    ) -> Group:
+        principal.require_organization(organization_id)
+        unknown = set(changes) - UPDATABLE_GROUP_FIELDS
+        if not changes or unknown:
+            raise InvalidArgument(
+                "update_mask must name fields that can be changed.",
+                [FieldViolation("update_mask", f"one or more of {sorted(UPDATABLE_GROUP_FIELDS)}")],
+            )
+        now = self._clock.now()
+        async with self._store.write() as tx:
+            before = await self._group(tx, organization_id, group_id)
+            caller = await self._caller(tx, principal, organization_id)
+            is_admin = caller is not None and await tx.is_group_admin(group_id, caller.id)
+            if not may_manage(principal, is_admin):
+                raise PermissionDenied("Only admins of this group change it.", reason="MISSING_PERMISSION")
+            if "is_default" in changes and not principal.has(roles.GROUPS_MANAGE):
+                raise PermissionDenied(
+                    "Only those who manage all groups choose default groups.", reason="MISSING_PERMISSION"
+                )
+            if etag and etag != group_etag(before):
+                raise Aborted("The group changed since you read it; read it again.", reason="ETAG_MISMATCH")
+            merged = GroupFields(
+                name=str(changes.get("name", before.name)),
+                description=str(changes.get("description", before.description)),
+                kind=before.kind.value,
+                category=str(changes.get("category", before.category)),
+            )
+            checked = checked_new_group(merged)
+            if checked.name.lower() != before.name.lower() and await tx.find_group_by_name(
+                organization_id, checked.name
+            ):
+                raise AlreadyExists(f"A group named {checked.name!r} exists.", reason="GROUP_NAME_TAKEN")
+            after = replace(
+                before,
+                name=checked.name,
+                description=checked.description,
+                category=checked.category,
+                is_default=bool(changes.get("is_default", before.is_default)),
+                locked=bool(changes.get("locked", before.locked)),
+                updated_at=now,
+                version=before.version + 1,
+            )
+            if not await tx.update_group(after, expected_version=before.version):
+                raise Aborted("The group changed concurrently; retry.", reason="CONCURRENT_CHANGE")
+            await tx.record_events(GroupChanged(principal, now, "", after, "updated", before))
+            return after
+
+    async def delete_group(self, principal: Principal, organization_id: str, group_id: str) -> None:
+        principal.authorize(roles.GROUPS_MANAGE, organization_id)
+        now = self._clock.now()
+        async with self._store.write() as tx:
+            group = await self._group(tx, organization_id, group_id)
+            await tx.delete_group(group)
+            await tx.record_events(GroupChanged(principal, now, "", group, "deleted", group))
+
+    async def add_group_members(
+        self, principal: Principal, organization_id: str, group_id: str, member_ids: Sequence[str], as_admins: bool
+    ) -> list[GroupMemberOutcome]:
+        principal.require_organization(organization_id)
+        _check_count(member_ids, "member_ids", MAX_MEMBERS_PER_CALL)
+        if as_admins and not principal.has(roles.GROUPS_MANAGE):
+            raise PermissionDenied("Only those who manage all groups name group admins.", reason="MISSING_PERMISSION")
+        async with self._store.write() as tx:
+            group = await self._group(tx, organization_id, group_id)
+            return await self._add(tx, principal, group, list(member_ids), as_admins)
+
+    async def remove_group_members(
+        self, principal: Principal, organization_id: str, group_id: str, member_ids: Sequence[str]
+    ) -> list[GroupMemberOutcome]:
+        principal.require_organization(organization_id)
+        _check_count(member_ids, "member_ids", MAX_MEMBERS_PER_CALL)
+        now = self._clock.now()
+        async with self._store.write() as tx:
+            group = await self._group(tx, organization_id, group_id)
+            caller = await self._caller(tx, principal, organization_id)
+            caller_is_admin = caller is not None and await tx.is_group_admin(group.id, caller.id)
+            present = await tx.group_member_ids(group.id, member_ids)
+            outcomes, removed = [], []
+            for member_id in member_ids:
+                refusal = membership_change_refusal(principal, group, caller, member_id, caller_is_admin)
+                if refusal:
+                    outcomes.append(_refused(member_id, group.id, refusal))
+                elif member_id not in present or member_id in removed:
+                    outcomes.append(
+                        GroupMemberOutcome(member_id, group.id, "NOT_IN_GROUP", "This member is not in the group.")
+                    )
+                else:
+                    removed.append(member_id)
+                    outcomes.append(GroupMemberOutcome(member_id, group.id))
+            if removed:
+                await tx.remove_group_members(group, removed)
+                await tx.record_events(GroupMembersChanged(principal, now, "", group, tuple(removed), "removed", False))
+            return outcomes
+
+    async def list_group_members(
+        self, principal: Principal, organization_id: str, group_id: str, limit: int, after_member_id: str | None
+    ) -> list[GroupMember]:
+        principal.authorize(roles.MEMBERS_READ, organization_id)
+        async with self._store.read() as tx:
+            group = await self._group(tx, organization_id, group_id)
+            return await tx.list_group_members(group.id, limit, after_member_id)
+
+    async def add_member_to_groups(
+        self, principal: Principal, organization_id: str, member_id: str, group_ids: Sequence[str]
+    ) -> list[GroupMemberOutcome]:
+        principal.require_organization(organization_id)
+        _check_count(group_ids, "group_ids", MAX_GROUPS_PER_CALL)
+        async with self._store.write() as tx:
+            found = {g_id: await tx.get_group(organization_id, g_id) for g_id in dict.fromkeys(group_ids)}
+            check_workspace_limit([g for g in found.values() if g is not None])
+            outcomes = []
+            for group_id in group_ids:
+                group = found.get(group_id)
+                if group is None:
+                    outcomes.append(GroupMemberOutcome(member_id, group_id, "NOT_FOUND", "No such group."))
+                    continue
+                outcomes += await self._add(tx, principal, group, [member_id], False)
+            return outcomes
+
+    async def _add(
+        self, tx: MembershipTransaction, principal: Principal, group: Group, member_ids: list[str], as_admins: bool
+    ) -> list[GroupMemberOutcome]:
+        now = self._clock.now()
+        caller = await self._caller(tx, principal, group.organization_id)
+        caller_is_admin = caller is not None and await tx.is_group_admin(group.id, caller.id)
+        members = await tx.members_by_ids(group.organization_id, member_ids)
+        present = await tx.group_member_ids(group.id, member_ids)
+        outcomes, added = [], []
+        for member_id in member_ids:
+            member = members.get(member_id)
+            refusal = membership_change_refusal(principal, group, caller, member_id, caller_is_admin)
+            if refusal:
+                outcomes.append(_refused(member_id, group.id, refusal))
+            elif member is None or member.status is MemberStatus.REMOVED:
+                outcomes.append(GroupMemberOutcome(member_id, group.id, "NOT_FOUND", "No such member."))
+            elif member_id in present or member_id in added:
+                outcomes.append(
+                    GroupMemberOutcome(member_id, group.id, "ALREADY_IN_GROUP", "This member is in the group.")
+                )
+            else:
+                added.append(member_id)
+                outcomes.append(GroupMemberOutcome(member_id, group.id))
+        if added:
+            await tx.add_group_members(group, added, as_admins, now)
+            await tx.record_events(GroupMembersChanged(principal, now, "", group, tuple(added), "added", as_admins))
+        return outcomes
+
+    async def _group(self, tx: MembershipTransaction, organization_id: str, group_id: str) -> Group:
+        group = await tx.get_group(organization_id, group_id[:36])
+        if group is None:
+            raise NotFound("No such group.")
+        return group
+
+    async def _caller(self, tx: MembershipTransaction, principal: Principal, organization_id: str) -> Member | None:
+        if not principal.account_id:
+            return None
+        caller = await tx.find_member_by_account(organization_id, principal.account_id)
+        return caller if caller is not None and caller.status is MemberStatus.ACTIVE else None
+
+
+def _refused(member_id: str, group_id: str, reason: str) -> GroupMemberOutcome:
+    message = (
+        "This group is locked: only its admins change its members."
+        if reason == "GROUP_LOCKED"
+        else "Only admins of this group add or remove other members."
+    )
+    return GroupMemberOutcome(member_id, group_id, reason, message)

@@ -1,0 +1,183 @@
+"""Groups' queries, part of membership's transaction (SqlMembershipTransaction mixes them in)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.membership.domain.model import Group, GroupKind, GroupMember, GroupQuery
+from services.membership.store.tables import group_members, groups, members
+
+_member_count = (
+    select(func.count())
+    .select_from(group_members)
+    .where(group_members.c.group_id == groups.c.id)
+    .correlate(groups)
+    .scalar_subquery()
+    .label("member_count")
+)
+
+
+def _group(row: Row) -> Group:
+    return Group(
+        id=row.id,
+        organization_id=row.organization_id,
+        name=row.name,
+        description=row.description,
+        kind=GroupKind(row.kind),
+        category=row.category,
+        is_default=row.is_default,
+        locked=row.locked,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        version=row.version,
+        member_count=row.member_count,
+    )
+
+
+class GroupQueries:
+    connection: AsyncConnection
+
+    async def get_group(self, organization_id: str, group_id: str) -> Group | None:
+        row = (
+            await self.connection.execute(
+                select(groups, _member_count).where(
+                    groups.c.organization_id == organization_id, groups.c.id == group_id
+                )
+            )
+        ).first()
+        return _group(row) if row else None
+
+    async def find_group_by_name(self, organization_id: str, name: str) -> Group | None:
+        row = (
+            await self.connection.execute(
+                select(groups, _member_count).where(
+                    groups.c.organization_id == organization_id, groups.c.name_key == name.lower()
+                )
+            )
+        ).first()
+        return _group(row) if row else None
+
+    async def insert_group(self, group: Group) -> None:
+        await self.connection.execute(
+            insert(groups).values(
+                id=group.id,
+                organization_id=group.organization_id,
+                name=group.name,
+                name_key=group.name.lower(),
+                description=group.description,
+                kind=group.kind.value,
+                category=group.category,
+                is_default=group.is_default,
+                locked=group.locked,
+                created_at=group.created_at,
+                updated_at=group.updated_at,
+                version=group.version,
+            )
+        )
+
+    async def update_group(self, group: Group, expected_version: int) -> bool:
+        result = await self.connection.execute(
+            update(groups)
+            .where(groups.c.id == group.id, groups.c.version == expected_version)
+            .values(
+                name=group.name,
+                name_key=group.name.lower(),
+                description=group.description,
+                category=group.category,
+                is_default=group.is_default,
+                locked=group.locked,
+                updated_at=group.updated_at,
+                version=group.version,
+            )
+        )
+        return bool(result.rowcount)
+
+    async def delete_group(self, group: Group) -> None:
+        await self.connection.execute(delete(group_members).where(group_members.c.group_id == group.id))
+        await self.connection.execute(delete(groups).where(groups.c.id == group.id))
+
+    async def list_groups(self, query: GroupQuery) -> list[Group]:
+        statement = select(groups, _member_count).where(groups.c.organization_id == query.organization_id)
+        if query.kind:
+            statement = statement.where(groups.c.kind == query.kind)
+        if query.category is not None:
+            statement = statement.where(groups.c.category == query.category)
+        if query.after:
+            name_key, group_id = query.after
+            statement = statement.where(
+                or_(groups.c.name_key > name_key, and_(groups.c.name_key == name_key, groups.c.id > group_id))
+            )
+        statement = statement.order_by(groups.c.name_key, groups.c.id).limit(query.limit)
+        return [_group(row) for row in await self.connection.execute(statement)]
+
+    async def group_member_ids(self, group_id: str, member_ids: Sequence[str]) -> set[str]:
+        rows = await self.connection.execute(
+            select(group_members.c.member_id).where(
+                group_members.c.group_id == group_id, group_members.c.member_id.in_(list(member_ids))
+            )
+        )
+        return set(rows.scalars())
+
+    async def is_group_admin(self, group_id: str, member_id: str) -> bool:
+        admin = await self.connection.scalar(
+            select(group_members.c.is_admin).where(
+                group_members.c.group_id == group_id, group_members.c.member_id == member_id
+            )
+        )
+        return bool(admin)
+
+    async def add_group_members(self, group: Group, member_ids: Sequence[str], as_admins: bool, now: datetime) -> None:
+        await self.connection.execute(
+            insert(group_members),
+            [
+                {
+                    "group_id": group.id,
+                    "member_id": member_id,
+                    "organization_id": group.organization_id,
+                    "is_admin": as_admins,
+                    "added_at": now,
+                }
+                for member_id in member_ids
+            ],
+        )
+
+    async def remove_group_members(self, group: Group, member_ids: Sequence[str]) -> None:
+        await self.connection.execute(
+            delete(group_members).where(
+                group_members.c.group_id == group.id, group_members.c.member_id.in_(list(member_ids))
+            )
+        )
+
+    async def remove_member_from_groups(self, member_id: str) -> None:
+        await self.connection.execute(delete(group_members).where(group_members.c.member_id == member_id))
+
+    async def list_group_members(self, group_id: str, limit: int, after_member_id: str | None) -> list[GroupMember]:
+        statement = (
+            select(
+                group_members.c.group_id,
+                group_members.c.member_id,
+                group_members.c.is_admin,
+                group_members.c.added_at,
+                members.c.email,
+                members.c.display_name,
+            )
+            .join(members, members.c.id == group_members.c.member_id)
+            .where(group_members.c.group_id == group_id)
+        )
+        if after_member_id:
+            statement = statement.where(group_members.c.member_id < after_member_id)
+        statement = statement.order_by(group_members.c.member_id.desc()).limit(limit)
+        return [
+            GroupMember(row.group_id, row.member_id, row.email, row.display_name, row.is_admin, row.added_at)
+            for row in await self.connection.execute(statement)
+        ]
+
+    async def default_groups(self, organization_id: str) -> list[Group]:
+        rows = await self.connection.execute(
+            select(groups, _member_count).where(groups.c.organization_id == organization_id, groups.c.is_default)
+        )
+        return [_group(row) for row in rows]
