@@ -17,6 +17,7 @@ from tenantry.membership.v1 import membership_service_pb2 as membership_pb
 
 from gateway import convert
 from gateway.auth import UNSAFE_METHODS, AuthError, csrf_token_valid, same_origin
+from gateway.groups_api import GROUP_ROUTES
 from gateway.problems import from_grpc_error, problem
 from gateway.routing import ApiRoute, BadRequest, Context, equality_filter, page_size_of
 from gateway.security_api import SECURITY_ROUTES, rotated_cookie_expiry, set_session_cookie
@@ -205,6 +206,7 @@ _OBJECT = {"type": "object"}
 
 ROUTES: tuple[ApiRoute, ...] = (
     *SECURITY_ROUTES,
+    *GROUP_ROUTES,
     ApiRoute(
         "GET", "/v1/organization", get_organization, "The caller's organization with member counts (members.read)."
     ),

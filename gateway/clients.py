@@ -10,7 +10,7 @@ from opentelemetry.instrumentation.grpc import aio_client_interceptors
 from tenantry.audit.v1 import audit_service_pb2_grpc
 from tenantry.billing.v1 import billing_service_pb2_grpc
 from tenantry.identity.v1 import identity_service_pb2_grpc
-from tenantry.membership.v1 import membership_service_pb2_grpc
+from tenantry.membership.v1 import group_service_pb2_grpc, membership_service_pb2_grpc
 
 from gateway.settings import GatewaySettings
 
@@ -30,6 +30,7 @@ class ServiceClients:
         }
         self.identity = identity_service_pb2_grpc.IdentityServiceStub(self._channels["identity"])
         self.membership = membership_service_pb2_grpc.MembershipServiceStub(self._channels["membership"])
+        self.groups = group_service_pb2_grpc.GroupServiceStub(self._channels["membership"])
         self.billing = billing_service_pb2_grpc.BillingServiceStub(self._channels["billing"])
         self.audit = audit_service_pb2_grpc.AuditServiceStub(self._channels["audit"])
 
