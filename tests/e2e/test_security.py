@@ -140,17 +140,28 @@ def test_every_route_with_an_id_answers_404_for_another_tenants_resources(suite:
         beta_member = beta_client.get("/v1/members").json()["members"][0]
         beta_key = beta_client.post("/v1/api-keys", json={"name": "beta key"}).json()["api_key"]
         beta_session = beta_client.get("/v1/sessions").json()["sessions"][0]
+        beta_group = beta_client.post("/v1/groups", json={"name": "Beta only"}).json()["group"]
         beta_ids = {
             "member_id": beta_member["id"],
             "account_id": beta_member["account_id"],
             "api_key_id": beta_key["id"],
             "session_id": beta_session["id"],
+            "group_id": beta_group["id"],
         }
         with signed_in_client(suite, alpha) as alpha_client:
+            alpha_member = alpha_client.get("/v1/members").json()["members"][0]
+            # A well-formed body for each route, so the answer is about the id and not about the body.
+            bodies = {
+                "/v1/groups/{group_id}": {"name": "Taken over"},
+                "/v1/groups/{group_id}/members": {"member_ids": [alpha_member["id"]]},
+                "/v1/groups/{group_id}/members/remove": {"member_ids": [beta_member["id"]]},
+                "/v1/members/{member_id}/groups": {"group_ids": [beta_group["id"]]},
+            }
             routes_with_ids = [r for r in ROUTES if "{" in r.path]
             assert routes_with_ids
             for route in routes_with_ids:
-                response = alpha_client.request(route.method, path_with(route.path, beta_ids), json={"role": "owner"})
+                body = bodies.get(route.path, {"role": "owner"})
+                response = alpha_client.request(route.method, path_with(route.path, beta_ids), json=body)
                 assert response.status_code == 404, (route.method, route.path, response.status_code, response.text)
             assert beta_key["id"] not in {k["id"] for k in alpha_client.get("/v1/api-keys").json()["api_keys"]}
             assert beta_member["email"] not in {m["email"] for m in alpha_client.get("/v1/members").json()["members"]}
@@ -171,6 +182,7 @@ def test_every_route_with_an_id_answers_404_for_another_tenants_resources(suite:
         # Nothing of beta's changed.
         assert beta_client.get("/v1/members").json()["members"][0]["role"] == beta_member["role"]
         assert beta_key["id"] in {k["id"] for k in beta_client.get("/v1/api-keys").json()["api_keys"]}
+        assert beta_client.get(f"/v1/groups/{beta_group['id']}").json()["group"]["name"] == "Beta only"
         assert beta_client.get("/v1/me").status_code == 200
 
 

@@ -317,6 +317,9 @@ class GroupUseCases:
         principal.require_organization(organization_id)
         _check_count(group_ids, "group_ids", MAX_GROUPS_PER_CALL)
         async with self._store.write() as tx:
+            member = await tx.get_member(organization_id, member_id)
+            if member is None:
+                raise NotFound("No such member.")
             found = {g_id: await tx.get_group(organization_id, g_id) for g_id in dict.fromkeys(group_ids)}
             check_workspace_limit([g for g in found.values() if g is not None])
             outcomes = []

@@ -200,6 +200,8 @@ async def test_another_organizations_group_is_not_found(groups: Groups) -> None:
         await groups.use_cases.get_group(stranger, "org-2", team.id)
     with pytest.raises(NotFound):
         await groups.use_cases.add_group_members(stranger, "org-2", team.id, ["m-bob"], False)
+    with pytest.raises(NotFound):
+        await groups.use_cases.add_member_to_groups(stranger, "org-2", "m-bob", [team.id])
 
 
 async def test_removing_a_member_takes_them_out_of_groups_and_deleting_a_group_keeps_its_members(
