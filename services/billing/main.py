@@ -9,6 +9,7 @@ from tenantry.billing.v1 import billing_service_pb2, billing_service_pb2_grpc
 from services.billing.api.servicer import BillingServicer
 from services.billing.domain.use_cases import BillingUseCases
 from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
+from services.billing.events.publish import to_envelope
 from services.billing.settings import BillingSettings
 from services.billing.store.sql import SqlBillingStore
 from services.billing.store.tables import messaging
@@ -21,7 +22,8 @@ SERVICE_NAME = billing_service_pb2.DESCRIPTOR.services_by_name["BillingService"]
 
 def build(settings: BillingSettings, clock: Clock | None = None) -> ServiceRuntime:
     wiring = Wiring.from_settings(settings, messaging, clock)
-    servicer = BillingServicer(BillingUseCases(SqlBillingStore(wiring.db)))
+    store = SqlBillingStore(wiring.db, wiring.outbox, wiring.clock, to_envelope)
+    servicer = BillingServicer(BillingUseCases(store, wiring.clock))
     seats = SeatProjection(settings.default_seats, wiring.clock)
     return wiring.runtime(
         [(billing_service_pb2_grpc.add_BillingServiceServicer_to_server, servicer, SERVICE_NAME)],

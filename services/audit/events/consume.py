@@ -9,7 +9,7 @@ from google.protobuf import json_format
 from google.protobuf.message import DecodeError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from tenantry.common.v1 import common_pb2
-from tenantry.events.v1 import envelope_pb2, identity_events_pb2, membership_events_pb2
+from tenantry.events.v1 import billing_events_pb2, envelope_pb2, identity_events_pb2, membership_events_pb2
 
 from services.audit.domain.model import AuditRecord, action_of, capped
 from services.audit.domain.use_cases import append_record
@@ -21,7 +21,7 @@ AUDIT_CONSUMER = "audit-log"
 PRODUCERS = ["identity", "membership", "billing"]
 MAX_DETAILS = 64 * 1024
 # Loaded so that the payload types of every producer are known when an entry's details are read.
-KNOWN_PAYLOADS = (common_pb2, identity_events_pb2, membership_events_pb2)
+KNOWN_PAYLOADS = (common_pb2, identity_events_pb2, membership_events_pb2, billing_events_pb2)
 
 
 def actor_type_name(value: int) -> str:

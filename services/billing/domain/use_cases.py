@@ -6,27 +6,79 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Protocol
 
-from services.billing.domain.model import SeatHolder, SeatUsage, Subscription
-from services.common.errors import NotFound
+from services.billing.domain.events import SeatReleased, SeatReserved
+from services.billing.domain.model import (
+    HOLD_VERSION,
+    SEAT_ACTIVE,
+    SEAT_INVITED,
+    SEAT_RELEASED,
+    SEAT_RESERVED,
+    SeatHolder,
+    SeatUsage,
+    StoredSeatHolder,
+    Subscription,
+    hold_cutoff,
+)
+from services.common.clock import Clock
+from services.common.domain import DomainEvent
+from services.common.errors import FailedPrecondition, NotFound, PreconditionViolation, Violations
 from services.common.principal import Principal
 
 BILLING_READ = "billing.read"
+MEMBERS_INVITE = "members.invite"
+MEMBERS_MANAGE_ROLES = "members.manage_roles"
+SEAT_HOLDING_PERMISSIONS = (MEMBERS_INVITE, MEMBERS_MANAGE_ROLES)
+MAX_MEMBER_ID_LENGTH = 36
 
 
 class BillingTransaction(Protocol):
     async def get_subscription(self, organization_id: str) -> Subscription | None: ...
+    async def lock_subscription(self, organization_id: str) -> Subscription | None: ...
     async def ensure_subscription(self, subscription: Subscription) -> None: ...
-    async def seat_counts(self, organization_id: str) -> dict[str, int]: ...
+    async def seat_counts(self, organization_id: str, hold_cutoff: datetime) -> dict[str, int]: ...
+    async def get_seat_holder(self, organization_id: str, member_id: str) -> StoredSeatHolder | None: ...
+    async def save_seat_holder(self, holder: SeatHolder, updated_at: datetime, *, exists: bool) -> None: ...
+    async def delete_seat_holder(self, organization_id: str, member_id: str) -> None: ...
     async def upsert_seat_holder(self, holder: SeatHolder, updated_at: datetime) -> bool: ...
+    async def record_events(self, *events: DomainEvent) -> None: ...
 
 
 class BillingStore(Protocol):
     def read(self) -> AbstractAsyncContextManager[BillingTransaction]: ...
+    def write(self) -> AbstractAsyncContextManager[BillingTransaction]: ...
+
+
+def authorize_any(principal: Principal, permissions: tuple[str, ...], organization_id: str) -> None:
+    """Allow the call when the principal holds one of the permissions in that organization, else raise as
+    Principal.authorize does (not found for another organization, permission denied naming the first)."""
+    principal.require_organization(organization_id)
+    if not any(principal.has(permission) for permission in permissions):
+        principal.authorize(permissions[0], organization_id)
+
+
+def validate_member_id(member_id: str) -> None:
+    violations = Violations()
+    if not member_id.strip():
+        violations.add("member_id", "A member id is required.")
+    elif len(member_id) > MAX_MEMBER_ID_LENGTH:
+        violations.add("member_id", f"A member id has at most {MAX_MEMBER_ID_LENGTH} characters.")
+    violations.raise_if_any()
+
+
+def usage_from_counts(subscription: Subscription, counts: dict[str, int]) -> SeatUsage:
+    """Seat usage; holds not yet confirmed by membership count as invited."""
+    return SeatUsage(
+        organization_id=subscription.organization_id,
+        purchased=subscription.seats_purchased,
+        active=counts.get(SEAT_ACTIVE, 0),
+        invited=counts.get(SEAT_INVITED, 0) + counts.get(SEAT_RESERVED, 0),
+    )
 
 
 class BillingUseCases:
-    def __init__(self, store: BillingStore):
+    def __init__(self, store: BillingStore, clock: Clock):
         self._store = store
+        self._clock = clock
 
     async def seat_usage(self, principal: Principal, organization_id: str) -> SeatUsage:
         principal.authorize(BILLING_READ, organization_id)
@@ -34,10 +86,88 @@ class BillingUseCases:
             subscription = await tx.get_subscription(organization_id)
             if subscription is None:
                 raise NotFound("No subscription for this organization.")
-            counts = await tx.seat_counts(organization_id)
-        return SeatUsage(
-            organization_id=organization_id,
-            purchased=subscription.seats_purchased,
-            active=counts.get("active", 0),
-            invited=counts.get("invited", 0),
-        )
+            counts = await tx.seat_counts(organization_id, hold_cutoff(self._clock.now()))
+        return usage_from_counts(subscription, counts)
+
+    async def reserve_seat(
+        self, principal: Principal, organization_id: str, member_id: str, request_id: str = ""
+    ) -> SeatUsage:
+        """Hold a seat for a member about to use one; a member who already holds one (confirmed or held) keeps
+        it and no second seat is taken. Refuses with NO_SEATS_AVAILABLE when every seat is in use."""
+        authorize_any(principal, SEAT_HOLDING_PERMISSIONS, organization_id)
+        validate_member_id(member_id)
+        now = self._clock.now()
+        cutoff = hold_cutoff(now)
+        async with self._store.write() as tx:
+            subscription = await tx.lock_subscription(organization_id)
+            if subscription is None:
+                raise NotFound("No subscription for this organization.")
+            existing = await tx.get_seat_holder(organization_id, member_id)
+            usage = usage_from_counts(subscription, await tx.seat_counts(organization_id, cutoff))
+            if existing is not None and existing.holds_seat(cutoff):
+                if existing.holder.status == SEAT_RESERVED:
+                    # A retry while the change is still under way: the hold lives on from now.
+                    await tx.save_seat_holder(existing.holder, now, exists=True)
+                return usage
+            if usage.in_use >= usage.purchased:
+                raise FailedPrecondition(
+                    "Every seat is in use; buy more seats or free one first.",
+                    [
+                        PreconditionViolation(
+                            type="SEATS",
+                            subject=f"organizations/{organization_id}",
+                            description=f"{usage.in_use} of {usage.purchased} seats are in use.",
+                        )
+                    ],
+                    reason="NO_SEATS_AVAILABLE",
+                    metadata={"purchased": str(usage.purchased), "in_use": str(usage.in_use)},
+                )
+            # A member already known (say, removed, or active without seat.use) keeps its version, so
+            # membership's next event for it, with a higher version, replaces the hold.
+            version = existing.holder.version if existing is not None else HOLD_VERSION
+            hold = SeatHolder(organization_id, member_id, SEAT_RESERVED, version)
+            await tx.save_seat_holder(hold, now, exists=existing is not None)
+            usage = usage_from_counts(
+                subscription,
+                {SEAT_ACTIVE: usage.active, SEAT_INVITED: usage.invited + 1},
+            )
+            await tx.record_events(
+                SeatReserved(
+                    actor=principal,
+                    occurred_at=now,
+                    request_id=request_id,
+                    organization_id=organization_id,
+                    member_id=member_id,
+                    seats_in_use=usage.in_use,
+                    seats_purchased=usage.purchased,
+                )
+            )
+        return usage
+
+    async def release_seat(
+        self, principal: Principal, organization_id: str, member_id: str, request_id: str = ""
+    ) -> None:
+        """Give back a hold no membership event has confirmed; anything else is left as it is."""
+        authorize_any(principal, SEAT_HOLDING_PERMISSIONS, organization_id)
+        validate_member_id(member_id)
+        now = self._clock.now()
+        async with self._store.write() as tx:
+            if await tx.lock_subscription(organization_id) is None:
+                raise NotFound("No subscription for this organization.")
+            existing = await tx.get_seat_holder(organization_id, member_id)
+            if existing is None or existing.holder.status != SEAT_RESERVED:
+                return
+            if existing.holder.version == HOLD_VERSION:
+                await tx.delete_seat_holder(organization_id, member_id)
+            else:
+                released = SeatHolder(organization_id, member_id, SEAT_RELEASED, existing.holder.version)
+                await tx.save_seat_holder(released, now, exists=True)
+            await tx.record_events(
+                SeatReleased(
+                    actor=principal,
+                    occurred_at=now,
+                    request_id=request_id,
+                    organization_id=organization_id,
+                    member_id=member_id,
+                )
+            )

@@ -32,7 +32,11 @@ class SeatProjection:
             status=seat_status(member.status, member.seat_consuming),
             version=member.version,
         )
-        await SqlBillingTransaction(connection).upsert_seat_holder(holder, self._clock.now())
+        transaction = SqlBillingTransaction(connection)
+        # Taken in the same order as ReserveSeat (subscription first), so a member's event and a hold for
+        # that member never interleave.
+        await transaction.lock_subscription(envelope.organization_id)
+        await transaction.upsert_seat_holder(holder, self._clock.now())
 
     def handlers(self) -> dict[str, EventHandler]:
         return {

@@ -1,0 +1,111 @@
+"""What billing's tests share: a migrated real database, the seat projection fed directly (no bus), the use
+cases over the real store and outbox, and builders of membership's events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from google.protobuf.message import Message
+from sqlalchemy import select
+from tenantry.events.v1 import envelope_pb2, membership_events_pb2
+
+from services.billing.domain.use_cases import BillingUseCases
+from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
+from services.billing.events.publish import to_envelope
+from services.billing.main import MIGRATIONS_DIR
+from services.billing.store.sql import SqlBillingStore
+from services.billing.store.tables import messaging
+from services.common import migrations
+from services.common.clock import FrozenClock
+from services.common.db import Database
+from services.common.messaging import EventConsumer, Outbox, actor_from_principal, new_envelope
+from services.common.principal import Principal, system_principal
+
+ORG = "org-1"
+OTHER_ORG = "org-2"
+START = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def principal(*permissions: str, organization_id: str = ORG, actor_id: str = "admin") -> Principal:
+    return Principal(
+        actor_type="user", actor_id=actor_id, organization_id=organization_id, permissions=frozenset(permissions)
+    )
+
+
+BILLING_READER = principal("billing.read")
+INVITER = principal("members.invite", "billing.read")
+
+
+@dataclass
+class BillingHarness:
+    database_url: str
+    db: Database
+    clock: FrozenClock
+    consumer: EventConsumer
+    use_cases: BillingUseCases
+
+    def use_cases_on(self, db: Database) -> BillingUseCases:
+        """The use cases over another engine on the same database, as a second replica would run them."""
+        return BillingUseCases(SqlBillingStore(db, Outbox(messaging, self.clock), self.clock, to_envelope), self.clock)
+
+    async def deliver(self, envelope: envelope_pb2.Envelope) -> None:
+        await self.consumer.apply(envelope, self.consumer._handlers[envelope.type])
+
+    async def open_organization(self, organization_id: str = ORG) -> None:
+        await self.deliver(
+            membership_event(
+                "organization.created",
+                membership_events_pb2.OrganizationCreated(organization_id=organization_id),
+                organization_id,
+            )
+        )
+
+    async def member_event(
+        self, event_type: str, member_id: str, status: str, version: int, seat_consuming: bool = True
+    ) -> None:
+        state = member(member_id, status, version, seat_consuming)
+        payload: Message = (
+            membership_events_pb2.MemberInvited(member=state) if event_type == "member.invited" else state
+        )
+        await self.deliver(membership_event(event_type, payload))
+
+    async def published_subjects(self) -> list[str]:
+        async with self.db.read() as connection:
+            return list(await connection.scalars(select(messaging.outbox.c.subject)))
+
+
+async def open_harness(database_url: str, default_seats: int = 10) -> BillingHarness:
+    migrations.upgrade(MIGRATIONS_DIR, database_url)
+    db = Database(database_url)
+    clock = FrozenClock(START)
+    projection = SeatProjection(default_seats=default_seats, clock=clock)
+    consumer = EventConsumer(
+        name=SEATS_CONSUMER,
+        db=db,
+        tables=messaging,
+        bus=None,
+        producers=[],
+        handlers=projection.handlers(),  # type: ignore[arg-type]
+    )
+    use_cases = BillingUseCases(SqlBillingStore(db, Outbox(messaging, clock), clock, to_envelope), clock)
+    return BillingHarness(database_url, db, clock, consumer, use_cases)
+
+
+def membership_event(event_type: str, payload: Message, organization_id: str = ORG) -> envelope_pb2.Envelope:
+    return new_envelope(
+        producer="membership",
+        event_type=event_type,
+        organization_id=organization_id,
+        actor=actor_from_principal(system_principal()),
+        payload=payload,
+        occurred_at=START,
+    )
+
+
+def member(
+    member_id: str, status: str, version: int, seat_consuming: bool = True
+) -> membership_events_pb2.MemberChanged:
+    return membership_events_pb2.MemberChanged(
+        member_id=member_id, status=status, version=version, seat_consuming=seat_consuming, role="member"
+    )

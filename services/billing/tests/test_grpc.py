@@ -1,0 +1,72 @@
+"""BillingService over real gRPC: the principal travels in metadata and refusals carry a stable reason."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import grpc
+import pytest
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
+from pydantic import SecretStr
+from tenantry.billing.v1 import billing_service_pb2 as pb
+from tenantry.billing.v1 import billing_service_pb2_grpc as pb_grpc
+
+from services.billing.main import build
+from services.billing.settings import BillingSettings
+from services.billing.tests.harness import INVITER, ORG, open_harness
+from services.common.nats_server import NatsServer, free_port
+from services.common.principal import PRINCIPAL_METADATA_KEY, Principal
+
+
+@pytest.fixture
+async def billing_stub(
+    tmp_path: Path, nats_server: NatsServer, principal_keys: tuple[str, str]
+) -> AsyncIterator[pb_grpc.BillingServiceStub]:
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'billing.db'}"
+    harness = await open_harness(database_url, default_seats=2)
+    await harness.open_organization()
+    await harness.db.dispose()
+    settings = BillingSettings(
+        data_dir=tmp_path,
+        database_url=database_url,
+        nats_url=nats_server.url,
+        principal_public_key=SecretStr(principal_keys[1]),
+        grpc_port=free_port(),
+        shutdown_grace_seconds=1,
+    )
+    runtime = build(settings)
+    port = await runtime.start()
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+        yield pb_grpc.BillingServiceStub(channel)
+    await runtime.stop()
+
+
+def reason_of(error: grpc.aio.AioRpcError) -> str:
+    status = rpc_status.from_call(error)  # type: ignore[arg-type]
+    assert status is not None
+    for detail in status.details:
+        info = error_details_pb2.ErrorInfo()
+        if detail.Unpack(info):
+            return info.reason
+    return ""
+
+
+async def test_seats_are_held_released_and_refused_over_grpc(
+    billing_stub: pb_grpc.BillingServiceStub, mint: Callable[[Principal], str]
+) -> None:
+    metadata = ((PRINCIPAL_METADATA_KEY, mint(INVITER)),)
+    first = await billing_stub.ReserveSeat(pb.ReserveSeatRequest(organization_id=ORG, member_id="a"), metadata=metadata)
+    assert (first.seat_usage.invited, first.seat_usage.available) == (1, 1)
+    await billing_stub.ReserveSeat(pb.ReserveSeatRequest(organization_id=ORG, member_id="b"), metadata=metadata)
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await billing_stub.ReserveSeat(pb.ReserveSeatRequest(organization_id=ORG, member_id="c"), metadata=metadata)
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert reason_of(refused.value) == "NO_SEATS_AVAILABLE"
+    await billing_stub.ReleaseSeat(pb.ReleaseSeatRequest(organization_id=ORG, member_id="b"), metadata=metadata)
+    usage = await billing_stub.GetSeatUsage(pb.GetSeatUsageRequest(organization_id=ORG), metadata=metadata)
+    assert (usage.seat_usage.in_use, usage.seat_usage.available) == (1, 1)
+    with pytest.raises(grpc.aio.AioRpcError) as unauthenticated:
+        await billing_stub.ReserveSeat(pb.ReserveSeatRequest(organization_id=ORG, member_id="c"))
+    assert unauthenticated.value.code() == grpc.StatusCode.UNAUTHENTICATED
