@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,6 +17,8 @@ from typing import Any
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
 
 from services.cli import create_organization
 from services.common.nats_server import free_port
@@ -44,7 +47,7 @@ def smtp_inbox() -> Iterator[SmtpInbox]:
 
 
 def start_suite(data_dir: Path, smtp_port: int | None = None) -> Suite:
-    extra = {}
+    extra: dict[str, str] = {}
     for service in ("MEMBERSHIP", "IDENTITY") if smtp_port else ():
         extra |= {f"TENANTRY_{service}_SMTP_HOST": "127.0.0.1", f"TENANTRY_{service}_SMTP_PORT": str(smtp_port)}
     suite = Suite(data_dir=data_dir, ports=SuitePorts.free(), extra_env=extra)
@@ -116,3 +119,30 @@ def signed_in_client(suite: Suite, owner: Owner) -> Iterator[httpx.Client]:
 
         wait_for(signed_in_to_the_organization, timeout=15)
         yield client
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not driver:
+        pytest.fail(
+            "Chromium and chromedriver are needed: `make test` installs them (Debian: chromium chromium-driver)"
+        )
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'chromium'}",
+        "--window-size=1280,900",
+    ):
+        options.add_argument(flag)
+    session = webdriver.Chrome(options=options, service=Service(executable_path=driver))
+    yield session
+    session.quit()
