@@ -7,6 +7,7 @@ from pathlib import Path
 from tenantry.billing.v1 import billing_service_pb2, billing_service_pb2_grpc
 
 from services.billing.api.servicer import BillingServicer
+from services.billing.domain.catalogue import load_catalogue
 from services.billing.domain.use_cases import BillingUseCases
 from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
 from services.billing.events.publish import to_envelope
@@ -21,6 +22,7 @@ SERVICE_NAME = billing_service_pb2.DESCRIPTOR.services_by_name["BillingService"]
 
 
 def build(settings: BillingSettings, clock: Clock | None = None) -> ServiceRuntime:
+    load_catalogue(settings.catalogue_path)  # a broken catalogue stops billing before it serves anything
     wiring = Wiring.from_settings(settings, messaging, clock)
     store = SqlBillingStore(wiring.db, wiring.outbox, wiring.clock, to_envelope)
     servicer = BillingServicer(BillingUseCases(store, wiring.clock))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from pydantic_settings import SettingsConfigDict
 
+from services.billing.domain.catalogue import DEFAULT_CATALOGUE_PATH
 from services.common.settings import ServiceSettings
 
 
@@ -16,3 +18,5 @@ class BillingSettings(ServiceSettings):
 
     # Seats a new organization has until plans and subscriptions are managed here.
     default_seats: int = 10
+    # The plan catalogue (TOML), loaded and validated when billing starts.
+    catalogue_path: Path = DEFAULT_CATALOGUE_PATH
