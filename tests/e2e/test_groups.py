@@ -21,6 +21,10 @@ def test_an_owner_organises_teams_and_workspaces_and_the_audit_log_names_who_joi
         invited = client.post("/v1/invitations", json={"invitees": [{"email": "ann@acme.test"}]}).json()
         ann = invited["results"][0]["member"]
 
+        found = client.get("/v1/members", params={"search": "ANN", "order_by": "email"}).json()["members"]
+        assert [m["email"] for m in found] == ["ann@acme.test"]
+        in_group = client.get("/v1/members", params={"group_id": everyone.json()["group"]["id"]}).json()["members"]
+        assert [m["email"] for m in in_group] == ["ann@acme.test", owner.email]
         default_members = client.get(f"/v1/groups/{everyone.json()['group']['id']}/members").json()["members"]
         assert ann["id"] in {m["member_id"] for m in default_members}
 

@@ -16,6 +16,8 @@ from services.membership.domain.use_cases import (
     MembershipUseCases,
     OrganizationOverview,
     member_etag,
+    member_order,
+    member_sort_key,
     organization_etag,
 )
 
@@ -108,8 +110,10 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         self, request: pb.ListMembersRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListMembersResponse:
         principal = current_call().require_principal()
-        filters = parse_equality_filter(request.filter, {"status", "email", "role"})
-        scope = f"members:{request.organization_id}:{request.filter}"
+        filters = parse_equality_filter(request.filter, {"status", "email", "role", "group_id"})
+        order = member_order(request.order_by)
+        search = request.search.strip().lower() or None
+        scope = f"members:{request.organization_id}:{request.filter}:{search}:{order.value}"
         position = self._page_tokens.decode(scope, request.page_token)
         limit = page_size(request.page_size)
         members = await self._use_cases.list_members(
@@ -118,12 +122,18 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
                 organization_id=request.organization_id,
                 limit=limit + 1,
                 after_id=position["id"] if position else None,
+                after_key=position.get("key") if position else None,
                 status=filters.get("status"),
                 email=filters.get("email"),
                 role=filters.get("role"),
+                group_id=filters.get("group_id"),
+                search=search,
+                order=order,
             ),
         )
-        page, next_token = split_page(members, limit, self._page_tokens, scope, lambda m: {"id": m.id})
+        page, next_token = split_page(
+            members, limit, self._page_tokens, scope, lambda m: {"id": m.id, "key": member_sort_key(m, order)}
+        )
         return pb.ListMembersResponse(members=[member_to_proto(m) for m in page], next_page_token=next_token)
 
     async def InviteMembers(

@@ -78,6 +78,14 @@ class InviteOutcome:
     error_message: str = ""
 
 
+class MemberOrder(StrEnum):
+    """How member lists are sorted; each order has a matching index and keyset."""
+
+    NEWEST = "create_time desc"
+    NAME = "name"
+    EMAIL = "email"
+
+
 @dataclass(frozen=True)
 class MemberQuery:
     organization_id: str
@@ -86,6 +94,12 @@ class MemberQuery:
     status: str | None = None
     email: str | None = None
     role: str | None = None
+    group_id: str | None = None
+    # Lower-case prefix of the email or of the name.
+    search: str | None = None
+    order: MemberOrder = MemberOrder.NEWEST
+    # Sort value of the last row of the previous page, for orders other than NEWEST (with after_id).
+    after_key: str | None = None
 
 
 class GroupKind(StrEnum):

@@ -38,6 +38,7 @@ from services.membership.domain.model import (
     InviteOutcome,
     Member,
     MemberCounts,
+    MemberOrder,
     MemberQuery,
     MemberStatus,
     Organization,
@@ -47,6 +48,7 @@ from services.membership.domain.profile import MAX_DISPLAY_NAME, apply_profile_c
 from services.membership.domain.rules import MemberAction
 
 MAX_INVITEES_PER_CALL = 100
+MAX_SEARCH = 100
 DEFAULT_INVITATION_TTL = timedelta(days=7)
 
 
@@ -68,6 +70,22 @@ def _display_name(raw: str, field_name: str) -> str:
             [FieldViolation(field_name, f"at most {MAX_DISPLAY_NAME} printable characters")],
         )
     return name
+
+
+def member_order(text: str) -> MemberOrder:
+    """The order named by a request's order_by ("" is newest first); InvalidArgument for anything else."""
+    normalized = " ".join(text.lower().split()) or MemberOrder.NEWEST.value
+    try:
+        return MemberOrder(normalized)
+    except ValueError:
+        raise InvalidArgument(
+            f"Unknown order {text!r}.", [FieldViolation("order_by", f"one of {[o.value for o in MemberOrder]}")]
+        ) from None
+
+
+def member_sort_key(member: Member, order: MemberOrder) -> str | None:
+    """The value a member sorts by in `order` (what the store compares in keyset pagination)."""
+    return {MemberOrder.NAME: member.display_name.lower(), MemberOrder.EMAIL: member.email}.get(order)
 
 
 @dataclass(frozen=True)
@@ -208,6 +226,12 @@ class MembershipUseCases:
             raise InvalidArgument(f"Unknown role {query.role!r}.", [FieldViolation("filter", "unknown role")])
         if query.status is not None and query.status not in {s.value for s in MemberStatus}:
             raise InvalidArgument(f"Unknown status {query.status!r}.", [FieldViolation("filter", "unknown status")])
+        if query.search is not None and (
+            not 1 <= len(query.search) <= MAX_SEARCH or any(ord(ch) < 32 for ch in query.search)
+        ):
+            raise InvalidArgument(
+                "search is 1 to 100 printable characters.", [FieldViolation("search", f"1 to {MAX_SEARCH} characters")]
+            )
         async with self._store.read() as tx:
             return await tx.list_members(query)
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Row, delete, func, insert, or_, select, update
+from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
 from tenantry.events.v1 import envelope_pb2
 
 from services.common.clock import Clock
@@ -19,12 +19,14 @@ from services.membership.domain.model import (
     Invitation,
     Member,
     MemberCounts,
+    MemberOrder,
     MemberQuery,
     MemberStatus,
     Organization,
 )
 from services.membership.store.groups import GroupQueries
 from services.membership.store.tables import (
+    group_members,
     idempotency_keys,
     invitation_policies,
     invitations,
@@ -154,6 +156,7 @@ class SqlMembershipTransaction(GroupQueries, OutboxTransaction):
                 account_id=member.account_id,
                 email=member.email,
                 display_name=member.display_name,
+                display_name_key=member.display_name.lower(),
                 role=member.role,
                 status=member.status.value,
                 created_at=member.created_at,
@@ -172,6 +175,7 @@ class SqlMembershipTransaction(GroupQueries, OutboxTransaction):
                 role=member.role,
                 status=member.status.value,
                 display_name=member.display_name,
+                display_name_key=member.display_name.lower(),
                 updated_at=member.updated_at,
                 version=member.version,
             )
@@ -277,10 +281,34 @@ class SqlMembershipTransaction(GroupQueries, OutboxTransaction):
             statement = statement.where(members.c.email == query.email.lower())
         if query.role:
             statement = statement.where(members.c.role == query.role)
-        if query.after_id:
-            statement = statement.where(members.c.id < query.after_id)
-        statement = statement.order_by(members.c.id.desc()).limit(query.limit)
-        return [_member(row) for row in await self.connection.execute(statement)]
+        if query.group_id:
+            statement = statement.where(
+                members.c.id.in_(select(group_members.c.member_id).where(group_members.c.group_id == query.group_id))
+            )
+        if query.search:
+            # A prefix as a range ["ann", "ano") rather than LIKE, so both databases can use their indexes.
+            upper_bound = query.search[:-1] + chr(ord(query.search[-1]) + 1)
+            statement = statement.where(
+                or_(
+                    and_(members.c.email >= query.search, members.c.email < upper_bound),
+                    and_(members.c.display_name_key >= query.search, members.c.display_name_key < upper_bound),
+                )
+            )
+        key = _SORT_COLUMNS.get(query.order)
+        if key is None:
+            if query.after_id:
+                statement = statement.where(members.c.id < query.after_id)
+            statement = statement.order_by(members.c.id.desc())
+        else:
+            if query.after_id is not None and query.after_key is not None:
+                statement = statement.where(
+                    or_(key > query.after_key, and_(key == query.after_key, members.c.id > query.after_id))
+                )
+            statement = statement.order_by(key, members.c.id)
+        return [_member(row) for row in await self.connection.execute(statement.limit(query.limit))]
+
+
+_SORT_COLUMNS = {MemberOrder.NAME: members.c.display_name_key, MemberOrder.EMAIL: members.c.email}
 
 
 class SqlMembershipStore(OutboxStore[SqlMembershipTransaction]):

@@ -30,6 +30,8 @@ members = Table(
     Column("account_id", String(36), nullable=True),
     Column("email", String(320), nullable=False),
     Column("display_name", String(200), nullable=False, default=""),
+    # Lower-case display name: the sort and search key of member lists.
+    Column("display_name_key", String(200), nullable=False, server_default=""),
     Column("role", String(64), nullable=False),
     Column("status", String(16), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
@@ -42,6 +44,7 @@ members = Table(
     UniqueConstraint("organization_id", "account_id", name="uq_members_organization_account"),
     Index("ix_members_organization_status_id", "organization_id", "status", "id"),
     Index("ix_members_organization_role_id", "organization_id", "role", "id"),
+    Index("ix_members_organization_name_id", "organization_id", "display_name_key", "id"),
 )
 
 groups = Table(

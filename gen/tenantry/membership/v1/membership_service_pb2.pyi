@@ -295,6 +295,8 @@ class ListMembersRequest(_message.Message):
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
     PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     FILTER_FIELD_NUMBER: _builtins.int
+    SEARCH_FIELD_NUMBER: _builtins.int
+    ORDER_BY_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization whose members to list."""
     page_size: _builtins.int
@@ -302,7 +304,13 @@ class ListMembersRequest(_message.Message):
     page_token: _builtins.str
     """Opaque cursor from a previous response's next_page_token."""
     filter: _builtins.str
-    """Filter such as `status = "invited"` or `email = "a@b.c"`; clauses joined with AND."""
+    """Filter such as `status = "invited"`, `email = "a@b.c"`, `role = "member"` or `group_id = "..."`;
+    clauses joined with AND.
+    """
+    search: _builtins.str
+    """Case-insensitive prefix of the email or of the name (1 to 100 characters); empty lists everyone."""
+    order_by: _builtins.str
+    """Order: "create_time desc" (default, newest first), "name" or "email" (A to Z)."""
     def __init__(
         self,
         *,
@@ -310,10 +318,12 @@ class ListMembersRequest(_message.Message):
         page_size: _builtins.int = ...,
         page_token: _builtins.str = ...,
         filter: _builtins.str = ...,
+        search: _builtins.str = ...,
+        order_by: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter", "organization_id", b"organization_id", "page_size", b"page_size", "page_token", b"page_token"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter", "order_by", b"order_by", "organization_id", b"organization_id", "page_size", b"page_size", "page_token", b"page_token", "search", b"search"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
