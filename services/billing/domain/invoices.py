@@ -1,0 +1,121 @@
+"""Invoices, pure: line items, subtotal, tax and total, by the rounding rules of money.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from services.billing.domain.catalogue import Plan
+from services.billing.domain.money import Money, prorate, tax_on
+from services.billing.domain.periods import seconds_between
+from services.billing.domain.subscription import BillingProfile, SubscriptionTerms
+
+INVOICE_OPEN = "open"
+INVOICE_PAID = "paid"
+INVOICE_VOID = "void"
+
+REASON_RENEWAL = "renewal"
+REASON_SEATS_ADDED = "seats_added"
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    description: str
+    quantity: int
+    unit_amount: Money
+    amount: Money
+    period_start: datetime
+    period_end: datetime
+
+
+@dataclass(frozen=True)
+class InvoiceDraft:
+    """An invoice before it has a number: its lines and the sums derived from them."""
+
+    organization_id: str
+    reason: str
+    currency: str
+    lines: tuple[InvoiceLine, ...]
+    tax_rate_basis_points: int
+    profile: BillingProfile
+    period_start: datetime
+    period_end: datetime
+
+    @property
+    def subtotal(self) -> Money:
+        total = Money.zero(self.currency)
+        for line in self.lines:
+            total = total + line.amount
+        return total
+
+    @property
+    def tax(self) -> Money:
+        return tax_on(self.subtotal, self.tax_rate_basis_points)
+
+    @property
+    def total(self) -> Money:
+        return self.subtotal + self.tax
+
+
+@dataclass(frozen=True)
+class Invoice:
+    id: str
+    number: str
+    status: str
+    issued_at: datetime
+    draft: InvoiceDraft
+    paid_at: datetime | None = None
+
+    @property
+    def total(self) -> Money:
+        return self.draft.total
+
+
+def renewal_invoice(terms: SubscriptionTerms, plan: Plan) -> InvoiceDraft:
+    """The invoice of the terms' current period: every seat at the plan's price."""
+    line = InvoiceLine(
+        description=f"{plan.name}: {terms.seats_purchased} seats, {plan.interval}ly",
+        quantity=terms.seats_purchased,
+        unit_amount=plan.price_per_seat,
+        amount=plan.price_per_seat.times(terms.seats_purchased),
+        period_start=terms.current_period_start,
+        period_end=terms.current_period_end,
+    )
+    return _draft(terms, REASON_RENEWAL, (line,), terms.current_period_start, terms.current_period_end)
+
+
+def seats_added_invoice(terms: SubscriptionTerms, plan: Plan, added_seats: int, now: datetime) -> InvoiceDraft:
+    """The prorated charge for seats added now, until the end of the current period (rule 3, once per line)."""
+    full = plan.price_per_seat.times(added_seats)
+    remaining = seconds_between(now, terms.current_period_end)
+    period = seconds_between(terms.current_period_start, terms.current_period_end)
+    amount = prorate(full, remaining, period)
+    line = InvoiceLine(
+        description=f"{plan.name}: {added_seats} seats added, prorated for the rest of the period",
+        quantity=added_seats,
+        unit_amount=plan.price_per_seat,
+        amount=amount,
+        period_start=now,
+        period_end=terms.current_period_end,
+    )
+    return _draft(terms, REASON_SEATS_ADDED, (line,), now, terms.current_period_end)
+
+
+def _draft(
+    terms: SubscriptionTerms, reason: str, lines: tuple[InvoiceLine, ...], start: datetime, end: datetime
+) -> InvoiceDraft:
+    return InvoiceDraft(
+        organization_id=terms.organization_id,
+        reason=reason,
+        currency=lines[0].unit_amount.currency,
+        lines=lines,
+        tax_rate_basis_points=terms.profile.tax_rate_basis_points,
+        profile=terms.profile,
+        period_start=start,
+        period_end=end,
+    )
+
+
+def invoice_number(organization_id: str, sequence: int) -> str:
+    """Invoice numbers run without gaps per organization: ORG8-000042."""
+    return f"{organization_id.replace('-', '')[:8].upper()}-{sequence:06d}"

@@ -1,0 +1,193 @@
+"""A subscription's life, pure: statuses and their transitions, seat changes, cancellation, renewal and dunning.
+
+trialing -> active | past_due | canceled
+active   -> past_due | canceled
+past_due -> active | unpaid | canceled
+unpaid   -> active | canceled
+canceled is final.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from services.billing.domain.catalogue import Plan
+from services.billing.domain.periods import period_end
+from services.common.errors import FailedPrecondition, InvalidArgument, PreconditionViolation, Violations
+
+TRIALING = "trialing"
+ACTIVE = "active"
+PAST_DUE = "past_due"
+UNPAID = "unpaid"
+CANCELED = "canceled"
+STATUSES = (TRIALING, ACTIVE, PAST_DUE, UNPAID, CANCELED)
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    TRIALING: frozenset({ACTIVE, PAST_DUE, CANCELED}),
+    ACTIVE: frozenset({PAST_DUE, CANCELED}),
+    PAST_DUE: frozenset({ACTIVE, UNPAID, CANCELED}),
+    UNPAID: frozenset({ACTIVE, CANCELED}),
+    CANCELED: frozenset(),
+}
+
+# After a failed collection, retry after these delays; when the last retry fails too, the subscription is unpaid.
+DUNNING_RETRY_DELAYS = (timedelta(days=1), timedelta(days=3), timedelta(days=5))
+
+
+@dataclass(frozen=True)
+class BillingProfile:
+    """Who is invoiced: printed on every invoice issued after a change."""
+
+    legal_name: str = ""
+    address: str = ""
+    country: str = ""
+    vat_id: str = ""
+    tax_rate_basis_points: int = 0
+    billing_email: str = ""
+
+
+@dataclass(frozen=True)
+class SubscriptionTerms:
+    """What an organization has bought and where it is in its life."""
+
+    organization_id: str
+    plan_id: str
+    status: str
+    seats_purchased: int
+    period_anchor: datetime
+    periods_elapsed: int
+    current_period_start: datetime
+    current_period_end: datetime
+    cancel_at_period_end: bool = False
+    seats_at_renewal: int | None = None
+    failed_payment_attempts: int = 0
+    next_payment_attempt_at: datetime | None = None
+    canceled_at: datetime | None = None
+    profile: BillingProfile = BillingProfile()
+    version: int = 1
+
+    @property
+    def renewal_seats(self) -> int:
+        return self.seats_at_renewal if self.seats_at_renewal is not None else self.seats_purchased
+
+
+def move(terms: SubscriptionTerms, status: str) -> SubscriptionTerms:
+    """The subscription in a new status, if that transition is allowed; staying put is always allowed."""
+    if status == terms.status:
+        return terms
+    if status not in TRANSITIONS[terms.status]:
+        raise FailedPrecondition(
+            f"A {terms.status} subscription cannot become {status}.",
+            [PreconditionViolation("STATUS", f"organizations/{terms.organization_id}/subscription", terms.status)],
+            reason="INVALID_SUBSCRIPTION_STATUS",
+        )
+    return replace(terms, status=status)
+
+
+def open_subscription(organization_id: str, plan: Plan, seats: int, now: datetime) -> SubscriptionTerms:
+    """A new organization's subscription: a trial when the plan has one, else an active first period."""
+    seats = min(max(seats, plan.minimum_seats), plan.maximum_seats)
+    if plan.trial_days > 0:
+        return SubscriptionTerms(
+            organization_id, plan.id, TRIALING, seats, now + timedelta(days=plan.trial_days), 0, now,
+            now + timedelta(days=plan.trial_days),
+        )  # fmt: skip
+    return SubscriptionTerms(organization_id, plan.id, ACTIVE, seats, now, 1, now, period_end(now, 1, plan.interval))
+
+
+def _refuse_unless_in_good_standing(terms: SubscriptionTerms) -> None:
+    if terms.status in (CANCELED, UNPAID, PAST_DUE):
+        raise FailedPrecondition(
+            f"The subscription is {terms.status}; settle or renew it first.",
+            [PreconditionViolation("STATUS", f"organizations/{terms.organization_id}/subscription", terms.status)],
+            reason="SUBSCRIPTION_NOT_IN_GOOD_STANDING",
+            metadata={"status": terms.status},
+        )
+
+
+def validate_seat_count(plan: Plan, seats: int) -> None:
+    violations = Violations()
+    if not plan.minimum_seats <= seats <= plan.maximum_seats:
+        violations.add("seats", f"The {plan.name} plan has {plan.minimum_seats} to {plan.maximum_seats} seats.")
+    violations.raise_if_any()
+
+
+def add_seats(terms: SubscriptionTerms, plan: Plan, seats: int) -> SubscriptionTerms:
+    """More seats now (the caller invoices the prorated difference); a scheduled reduction is dropped."""
+    _refuse_unless_in_good_standing(terms)
+    validate_seat_count(plan, seats)
+    if seats <= terms.seats_purchased:
+        raise InvalidArgument("Adding seats needs more than the seats purchased.")
+    return replace(terms, seats_purchased=seats, seats_at_renewal=None)
+
+
+def schedule_seat_reduction(terms: SubscriptionTerms, plan: Plan, seats: int, seats_in_use: int) -> SubscriptionTerms:
+    """Fewer seats from the next period on, never fewer than the seats in use now."""
+    if terms.status == CANCELED:
+        _refuse_unless_in_good_standing(terms)
+    validate_seat_count(plan, seats)
+    if seats < seats_in_use:
+        raise FailedPrecondition(
+            f"{seats_in_use} seats are in use; free some before reducing to {seats}.",
+            [
+                PreconditionViolation(
+                    "SEATS", f"organizations/{terms.organization_id}/subscription", f"{seats_in_use} seats in use"
+                )
+            ],
+            reason="SEATS_IN_USE",
+            metadata={"in_use": str(seats_in_use)},
+        )
+    return replace(terms, seats_at_renewal=None if seats == terms.seats_purchased else seats)
+
+
+def cancel_at_period_end(terms: SubscriptionTerms) -> SubscriptionTerms:
+    if terms.status == CANCELED:
+        raise FailedPrecondition("The subscription is already canceled.", reason="SUBSCRIPTION_CANCELED")
+    return replace(terms, cancel_at_period_end=True)
+
+
+def resume(terms: SubscriptionTerms) -> SubscriptionTerms:
+    if terms.status == CANCELED:
+        raise FailedPrecondition("A canceled subscription cannot resume.", reason="SUBSCRIPTION_CANCELED")
+    return replace(terms, cancel_at_period_end=False)
+
+
+def is_due_for_renewal(terms: SubscriptionTerms, now: datetime) -> bool:
+    return terms.status != CANCELED and now >= terms.current_period_end
+
+
+def renew(terms: SubscriptionTerms, plan: Plan, seats_in_use: int) -> SubscriptionTerms:
+    """The next period (the caller invoices it and collects), or the end of a subscription canceled at period end.
+    A scheduled reduction takes effect, though never below the seats in use at the renewal."""
+    if terms.cancel_at_period_end:
+        return replace(move(terms, CANCELED), canceled_at=terms.current_period_end)
+    seats = max(terms.renewal_seats, seats_in_use, plan.minimum_seats)
+    periods = terms.periods_elapsed + 1
+    return replace(
+        terms,
+        seats_purchased=seats,
+        seats_at_renewal=None,
+        periods_elapsed=periods,
+        current_period_start=terms.current_period_end,
+        current_period_end=period_end(terms.period_anchor, periods, plan.interval),
+    )
+
+
+def payment_succeeded(terms: SubscriptionTerms) -> SubscriptionTerms:
+    paid = terms if terms.status == CANCELED else move(terms, ACTIVE)
+    return replace(paid, failed_payment_attempts=0, next_payment_attempt_at=None)
+
+
+def payment_failed(terms: SubscriptionTerms, now: datetime) -> SubscriptionTerms:
+    """Dunning: past_due with a retry scheduled, then unpaid once every retry has failed."""
+    if terms.status == CANCELED:
+        return terms
+    attempts = terms.failed_payment_attempts + 1
+    if attempts > len(DUNNING_RETRY_DELAYS):
+        return replace(move(terms, UNPAID), failed_payment_attempts=attempts, next_payment_attempt_at=None)
+    return replace(
+        move(terms, PAST_DUE),
+        failed_payment_attempts=attempts,
+        next_payment_attempt_at=now + DUNNING_RETRY_DELAYS[attempts - 1],
+    )

@@ -1,0 +1,149 @@
+"""The subscription's life and its invoices, pure: statuses, seat changes, proration, renewals and dunning."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.billing.domain.catalogue import load_catalogue
+from services.billing.domain.invoices import renewal_invoice, seats_added_invoice
+from services.billing.domain.money import Money
+from services.billing.domain.periods import add_months
+from services.billing.domain.subscription import (
+    ACTIVE,
+    CANCELED,
+    DUNNING_RETRY_DELAYS,
+    PAST_DUE,
+    STATUSES,
+    TRANSITIONS,
+    TRIALING,
+    UNPAID,
+    BillingProfile,
+    SubscriptionTerms,
+    add_seats,
+    cancel_at_period_end,
+    move,
+    open_subscription,
+    payment_failed,
+    payment_succeeded,
+    renew,
+    schedule_seat_reduction,
+)
+from services.common.errors import FailedPrecondition, InvalidArgument
+
+CATALOGUE = load_catalogue()
+MONTHLY = CATALOGUE.plan("team-monthly")
+YEARLY = CATALOGUE.plan("team-yearly")
+assert MONTHLY is not None and YEARLY is not None
+NOW = datetime(2026, 1, 31, 12, tzinfo=UTC)
+
+
+def active_monthly(seats: int = 10, tax: int = 0) -> SubscriptionTerms:
+    terms = open_subscription("org-1", replace(MONTHLY, trial_days=0), seats, NOW)
+    return replace(terms, profile=BillingProfile(tax_rate_basis_points=tax))
+
+
+def test_a_plan_with_a_trial_opens_trialing_and_one_without_active() -> None:
+    trial = open_subscription("org-1", MONTHLY, 10, NOW)
+    assert (trial.status, trial.current_period_end) == (TRIALING, NOW + timedelta(days=14))
+    paid = active_monthly()
+    assert (paid.status, paid.current_period_end) == (ACTIVE, datetime(2026, 2, 28, 12, tzinfo=UTC))
+
+
+def test_monthly_periods_keep_their_anchor_day() -> None:
+    terms = active_monthly()
+    ends = []
+    for _ in range(3):
+        terms = renew(terms, MONTHLY, 0)
+        ends.append(terms.current_period_end.date().isoformat())
+    assert ends == ["2026-03-31", "2026-04-30", "2026-05-31"]
+    assert add_months(datetime(2024, 2, 29, tzinfo=UTC), 12) == datetime(2025, 2, 28, tzinfo=UTC)
+
+
+@given(st.sampled_from(STATUSES), st.sampled_from(STATUSES))
+def test_only_the_listed_transitions_are_allowed(start: str, target: str) -> None:
+    terms = replace(active_monthly(), status=start)
+    if target == start or target in TRANSITIONS[start]:
+        assert move(terms, target).status == target
+    else:
+        with pytest.raises(FailedPrecondition):
+            move(terms, target)
+
+
+def test_seats_added_mid_period_are_prorated_to_the_cent() -> None:
+    terms = active_monthly(seats=10, tax=2000)
+    # 28 days in the period from 31 Jan to 28 Feb; 7 days left.
+    now = terms.current_period_end - timedelta(days=7)
+    invoice = seats_added_invoice(terms, MONTHLY, 3, now)
+    assert invoice.lines[0].amount == Money(900, "EUR")  # 3 x 12.00 x 7/28
+    assert (invoice.subtotal, invoice.tax, invoice.total) == (Money(900, "EUR"), Money(180, "EUR"), Money(1080, "EUR"))
+
+
+@given(st.integers(min_value=0, max_value=28 * 24 * 3600), st.integers(min_value=1, max_value=490))
+def test_a_proration_never_costs_more_than_the_full_period(seconds_left: int, added: int) -> None:
+    terms = active_monthly(seats=10, tax=1900)
+    now = terms.current_period_end - timedelta(seconds=seconds_left)
+    prorated = seats_added_invoice(terms, MONTHLY, added, now)
+    full = renewal_invoice(replace(terms, seats_purchased=added), MONTHLY)
+    assert 0 <= prorated.subtotal.amount <= full.subtotal.amount
+    assert prorated.total.amount <= full.total.amount
+    assert prorated.total == prorated.subtotal + prorated.tax
+
+
+def test_adding_seats_needs_more_seats_within_the_plan_and_good_standing() -> None:
+    terms = active_monthly(seats=10)
+    assert add_seats(terms, MONTHLY, 12).seats_purchased == 12
+    with pytest.raises(InvalidArgument):
+        add_seats(terms, MONTHLY, 10)
+    with pytest.raises(InvalidArgument) as too_many:
+        add_seats(terms, MONTHLY, 501)
+    assert too_many.value.violations[0].field == "seats"
+    with pytest.raises(FailedPrecondition):
+        add_seats(replace(terms, status=PAST_DUE), MONTHLY, 12)
+
+
+def test_a_reduction_waits_for_the_renewal_and_never_goes_below_seats_in_use() -> None:
+    terms = active_monthly(seats=10)
+    with pytest.raises(FailedPrecondition) as refused:
+        schedule_seat_reduction(terms, MONTHLY, 4, seats_in_use=5)
+    assert refused.value.reason == "SEATS_IN_USE"
+    reduced = schedule_seat_reduction(terms, MONTHLY, 5, seats_in_use=5)
+    assert (reduced.seats_purchased, reduced.seats_at_renewal) == (10, 5)
+    assert renew(reduced, MONTHLY, seats_in_use=5).seats_purchased == 5
+    # More members joined before the renewal: they keep their seats.
+    assert renew(reduced, MONTHLY, seats_in_use=7).seats_purchased == 7
+
+
+def test_cancel_at_period_end_ends_the_subscription_at_renewal() -> None:
+    terms = cancel_at_period_end(active_monthly())
+    ended = renew(terms, MONTHLY, 3)
+    assert (ended.status, ended.canceled_at) == (CANCELED, terms.current_period_end)
+    with pytest.raises(FailedPrecondition):
+        cancel_at_period_end(ended)
+
+
+def test_dunning_retries_then_leaves_the_subscription_unpaid_until_it_is_paid() -> None:
+    terms = active_monthly()
+    now = terms.current_period_end
+    for attempt, delay in enumerate(DUNNING_RETRY_DELAYS, start=1):
+        terms = payment_failed(terms, now)
+        assert (terms.status, terms.failed_payment_attempts) == (PAST_DUE, attempt)
+        assert terms.next_payment_attempt_at == now + delay
+    terms = payment_failed(terms, now)
+    assert (terms.status, terms.next_payment_attempt_at) == (UNPAID, None)
+    paid = payment_succeeded(terms)
+    assert (paid.status, paid.failed_payment_attempts) == (ACTIVE, 0)
+
+
+def test_a_renewal_invoice_bills_every_seat_for_the_period_with_tax() -> None:
+    terms = renew(active_monthly(seats=7, tax=2100), MONTHLY, 0)
+    invoice = renewal_invoice(terms, MONTHLY)
+    assert (invoice.subtotal, invoice.tax, invoice.total) == (
+        Money(8400, "EUR"),
+        Money(1764, "EUR"),
+        Money(10164, "EUR"),
+    )
