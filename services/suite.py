@@ -80,6 +80,7 @@ class Suite:
                 "TENANTRY_MEMBERSHIP_PUBLIC_URL": self.gateway_url,
                 "TENANTRY_IDENTITY_PUBLIC_URL": self.gateway_url,
                 "TENANTRY_IDENTITY_MEMBERSHIP_ADDRESS": f"127.0.0.1:{self.ports.membership}",
+                "TENANTRY_MEMBERSHIP_BILLING_ADDRESS": f"127.0.0.1:{self.ports.billing}",
                 "PYTHONUNBUFFERED": "1",
             }
         )

@@ -76,6 +76,12 @@ class Aborted(DomainError):
     reason = "ABORTED"
 
 
+class Unavailable(DomainError):
+    """Another service this call depends on could not be reached; nothing was changed, retry later."""
+
+    reason = "UNAVAILABLE"
+
+
 class ResourceExhausted(DomainError):
     reason = "RESOURCE_EXHAUSTED"
 

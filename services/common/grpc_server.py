@@ -27,6 +27,7 @@ from services.common.errors import (
     PermissionDenied,
     ResourceExhausted,
     Unauthenticated,
+    Unavailable,
 )
 from services.common.metrics import GRPC_LATENCY, GRPC_REQUESTS
 from services.common.principal import (
@@ -55,6 +56,7 @@ _CODES: list[tuple[type[DomainError], int]] = [
     (Unauthenticated, code_pb2.UNAUTHENTICATED),
     (Aborted, code_pb2.ABORTED),
     (ResourceExhausted, code_pb2.RESOURCE_EXHAUSTED),
+    (Unavailable, code_pb2.UNAVAILABLE),
 ]
 
 
@@ -182,6 +184,16 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
+
+
+def error_reason(error: grpc.aio.AioRpcError) -> str:
+    """The google.rpc.ErrorInfo reason another service put on its answer, or ""."""
+    rich = rpc_status.from_call(error)
+    for packed in rich.details if rich else []:
+        info = error_details_pb2.ErrorInfo()
+        if packed.Unpack(info):
+            return info.reason
+    return ""
 
 
 async def _abort(context: grpc.aio.ServicerContext, error: DomainError) -> None:

@@ -197,6 +197,17 @@ class CallContext:
             raise Unauthenticated("This call needs an authenticated principal.")
         return self.principal
 
+    def forwarded_metadata(self) -> tuple[tuple[str, str], ...]:
+        """Metadata that carries this call's caller on to another service, which then acts for the
+        originating person (and checks their permissions), never for the calling service."""
+        principal = self.principal
+        return outgoing_metadata(
+            self.principal_token,
+            self.request_id,
+            principal.ip_address if principal else "",
+            principal.user_agent if principal else "",
+        )
+
 
 _current_call: contextvars.ContextVar[CallContext] = contextvars.ContextVar(
     "tenantry_call",

@@ -18,6 +18,7 @@ from services.common.pagination import PageTokens
 from services.common.runtime import ServiceRuntime, Wiring, run_cli
 from services.membership.api.groups import GroupServicer
 from services.membership.api.servicer import MembershipServicer
+from services.membership.clients import BillingSeats
 from services.membership.domain.groups import GroupUseCases
 from services.membership.domain.use_cases import MembershipUseCases
 from services.membership.events.consume import IDENTITY_CONSUMER, MAILER_CONSUMER, IdentityProjection, InvitationMailer
@@ -35,7 +36,13 @@ def build(settings: MembershipSettings, clock: Clock | None = None) -> ServiceRu
     wiring = Wiring.from_settings(settings, messaging, clock)
     store = SqlMembershipStore(wiring.db, wiring.outbox, wiring.clock, to_envelope)
     secret = settings.secret_key.get_secret_value()
-    use_cases = MembershipUseCases(store, wiring.clock, timedelta(days=settings.invitation_ttl_days), secret)
+    use_cases = MembershipUseCases(
+        store,
+        wiring.clock,
+        timedelta(days=settings.invitation_ttl_days),
+        secret,
+        seats=BillingSeats(settings.billing_address),
+    )
     servicer = MembershipServicer(use_cases, PageTokens(secret))
     groups = GroupServicer(GroupUseCases(store, wiring.clock), PageTokens(secret))
     mailer = mailer_from_settings(settings, settings.data_dir)

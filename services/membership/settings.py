@@ -15,3 +15,5 @@ class MembershipSettings(ServiceSettings, MailSettings):
     default_grpc_port: ClassVar[int] = 50052
 
     invitation_ttl_days: int = 7
+    # Billing's gRPC address: seat-consuming invitations, reactivations and role changes reserve a seat there.
+    billing_address: str = "127.0.0.1:50053"

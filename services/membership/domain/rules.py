@@ -7,7 +7,7 @@ from enum import StrEnum
 from services.common.errors import FailedPrecondition, FieldViolation, InvalidArgument, PermissionDenied
 from services.common.principal import PLATFORM_ADMIN, Principal
 from services.membership.domain import roles
-from services.membership.domain.model import Member
+from services.membership.domain.model import Member, MemberStatus
 
 
 class MemberAction(StrEnum):
@@ -73,3 +73,11 @@ def check_invitation_domain(email: str, allowed_domains: frozenset[str]) -> None
             [FieldViolation("email", f"domain {domain} is not allowed by the security policy")],
             reason="DOMAIN_NOT_ALLOWED",
         )
+
+
+def holds_seat(member: Member) -> bool:
+    """A pending or active member whose role has seat.use occupies a licence seat."""
+    return roles.is_seat_consuming(roles.permissions_of(member.role)) and member.status in (
+        MemberStatus.INVITED,
+        MemberStatus.ACTIVE,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,6 +19,7 @@ from services.common.errors import (
     InvalidArgument,
     NotFound,
     PermissionDenied,
+    Unavailable,
     Violations,
 )
 from services.common.ids import new_id
@@ -43,9 +45,11 @@ from services.membership.domain.model import (
     MemberStatus,
     Organization,
 )
-from services.membership.domain.ports import MembershipStore, MembershipTransaction
+from services.membership.domain.ports import MembershipStore, MembershipTransaction, SeatReservations
 from services.membership.domain.profile import MAX_DISPLAY_NAME, apply_profile_changes
 from services.membership.domain.rules import MemberAction
+
+log = logging.getLogger(__name__)
 
 MAX_INVITEES_PER_CALL = 100
 MAX_SEARCH = 100
@@ -115,12 +119,15 @@ class MembershipUseCases:
         clock: Clock,
         invitation_ttl: timedelta = DEFAULT_INVITATION_TTL,
         invitation_secret: str = "",
+        seats: SeatReservations | None = None,
     ):
         self._store = store
         self._clock = clock
         self._invitation_ttl = invitation_ttl
         # Verifies invitation links (an HMAC of the invitation id and version); see domain/invitations.py.
         self._invitation_secret = invitation_secret
+        # Billing's seats; None where seats are not limited (tests of other rules).
+        self._seats = seats
 
     async def create_organization(
         self,
@@ -247,69 +254,98 @@ class MembershipUseCases:
     async def invite_members(
         self, principal: Principal, organization_id: str, invitees: list[Invitee], request_id: str = ""
     ) -> list[InviteOutcome]:
+        """Each invitee succeeds or fails on its own, in its own transaction. A seat-consuming invitation first
+        holds a seat in billing (outside any transaction: billing is another service), and gives it back if the
+        invitation is then not written."""
         principal.authorize(roles.MEMBERS_INVITE, organization_id)
         if not 1 <= len(invitees) <= MAX_INVITEES_PER_CALL:
             raise InvalidArgument(
                 f"Invite between 1 and {MAX_INVITEES_PER_CALL} people per call.",
                 [FieldViolation("invitees", f"1 to {MAX_INVITEES_PER_CALL} entries")],
             )
-        now = self._clock.now()
-        async with self._store.write() as tx:
+        async with self._store.read() as tx:
             if await tx.get_organization(organization_id) is None:
                 raise NotFound("No such organization.")
             if request_id:
                 stored = await tx.load_idempotent(organization_id, "InviteMembers", request_id)
                 if stored is not None:
                     return await self._replay_outcomes(tx, organization_id, stored)
-            outcomes: list[InviteOutcome] = []
-            seen: set[str] = set()
             allowed_domains = await tx.get_allowed_invitation_domains(organization_id)
-            for invitee in invitees:
-                try:
-                    email, role, display_name = self._check_invitee(principal, invitee)
-                    rules.check_invitation_domain(email, allowed_domains)
-                except (InvalidArgument, PermissionDenied) as exc:
-                    outcomes.append(InviteOutcome(invitee.email, error_reason=exc.reason, error_message=exc.message))
-                    continue
-                if email in seen or await tx.find_member_by_email(organization_id, email) is not None:
-                    outcomes.append(
-                        InviteOutcome(
-                            email,
-                            error_reason="ALREADY_MEMBER",
-                            error_message=f"{email} is already invited or a member.",
-                        )
-                    )
-                    continue
-                seen.add(email)
-                member = Member(
-                    id=new_id(),
-                    organization_id=organization_id,
-                    account_id=None,
-                    email=email,
-                    display_name=display_name,
-                    role=role,
-                    status=MemberStatus.INVITED,
-                    created_at=now,
-                    updated_at=now,
-                )
-                invitation = Invitation(
-                    id=new_id(),
-                    organization_id=organization_id,
-                    member_id=member.id,
-                    email=email,
-                    role=role,
-                    invited_by=principal.actor_id,
-                    created_at=now,
-                    expires_at=now + self._invitation_ttl,
-                )
+        outcomes: list[InviteOutcome] = []
+        seen: set[str] = set()
+        for invitee in invitees:
+            try:
+                email, role, display_name = self._check_invitee(principal, invitee)
+                rules.check_invitation_domain(email, allowed_domains)
+            except (InvalidArgument, PermissionDenied) as exc:
+                outcomes.append(InviteOutcome(invitee.email, error_reason=exc.reason, error_message=exc.message))
+                continue
+            if email in seen:
+                outcomes.append(_already_member(email))
+                continue
+            seen.add(email)
+            outcomes.append(await self._invite_one(principal, organization_id, email, role, display_name, request_id))
+        if request_id:
+            async with self._store.write() as tx:
+                await tx.save_idempotent(organization_id, "InviteMembers", request_id, _encode_outcomes(outcomes))
+        return outcomes
+
+    async def _invite_one(
+        self, principal: Principal, organization_id: str, email: str, role: str, display_name: str, request_id: str
+    ) -> InviteOutcome:
+        now = self._clock.now()
+        async with self._store.read() as tx:
+            if await tx.find_member_by_email(organization_id, email) is not None:
+                return _already_member(email)
+        member = Member(
+            id=new_id(),
+            organization_id=organization_id,
+            account_id=None,
+            email=email,
+            display_name=display_name,
+            role=role,
+            status=MemberStatus.INVITED,
+            created_at=now,
+            updated_at=now,
+        )
+        holds_seat = self._seats is not None and roles.is_seat_consuming(roles.permissions_of(role))
+        if holds_seat:
+            try:
+                await self._seats.reserve(organization_id, member.id)  # type: ignore[union-attr]
+            except (FailedPrecondition, Unavailable) as exc:
+                return InviteOutcome(email, error_reason=exc.reason, error_message=exc.message)
+        invitation = Invitation(
+            id=new_id(),
+            organization_id=organization_id,
+            member_id=member.id,
+            email=email,
+            role=role,
+            invited_by=principal.actor_id,
+            created_at=now,
+            expires_at=now + self._invitation_ttl,
+        )
+        try:
+            async with self._store.write() as tx:
+                if await tx.find_member_by_email(organization_id, email) is not None:
+                    raise AlreadyExists(f"{email} is already invited or a member.", reason="ALREADY_MEMBER")
                 await tx.insert_member(member)
                 await tx.insert_invitation(invitation)
                 await tx.record_events(MemberInvited(principal, now, request_id, member, invitation))
-                outcomes.append(InviteOutcome(email, member=member))
-            await join_default_groups(tx, principal, [o.member for o in outcomes if o.member], now)
-            if request_id:
-                await tx.save_idempotent(organization_id, "InviteMembers", request_id, _encode_outcomes(outcomes))
-        return outcomes
+                await join_default_groups(tx, principal, [member], now)
+        except BaseException as exc:
+            if holds_seat:
+                await self._give_back_seat(organization_id, member.id)
+            if isinstance(exc, AlreadyExists):
+                return _already_member(email)
+            raise
+        return InviteOutcome(email, member=member)
+
+    async def _give_back_seat(self, organization_id: str, member_id: str) -> None:
+        """Best effort: a hold that is not given back lapses in billing on its own."""
+        try:
+            await self._seats.release(organization_id, member_id)  # type: ignore[union-attr]
+        except Exception:
+            log.warning("could not give back a seat hold", extra={"member_id": member_id}, exc_info=True)
 
     async def change_role(
         self,
@@ -361,37 +397,47 @@ class MembershipUseCases:
         principal.authorize(rules.REQUIRED_PERMISSION[action], organization_id)
         now = self._clock.now()
         operation = f"member.{action.value}"
-        async with self._store.write() as tx:
-            # Serialises changes to one organization's members (the last-Owner rule needs a stable count).
-            if not await tx.lock_organization(organization_id):
-                raise NotFound("No such organization.")
-            if request_id:
-                stored = await tx.load_idempotent(organization_id, operation, request_id)
-                if stored is not None:
-                    return _member_from_json(json.loads(stored))
-            target = await tx.get_member(organization_id, member_id)
-            if target is None:
-                raise NotFound("No such member.")
-            if etag and etag != member_etag(target):
-                raise Aborted("The member changed since you read it; read it again.", reason="ETAG_MISMATCH")
-            rules.check_member_action(principal, target, action, new_role)
-            if (
-                rules.loses_ownership(target, action, new_role)
-                and await tx.count_active_owners(organization_id, excluding=target.id) == 0
-            ):
-                raise FailedPrecondition("The organization must keep at least one Owner.", reason="LAST_OWNER")
-            changed = _apply(target, action, new_role, now)
-            if action is MemberAction.REMOVE:
-                await tx.delete_member(target)
-                await tx.record_events(MemberRemoved(principal, now, request_id, changed))
-            else:
-                if not await tx.update_member(changed, expected_version=target.version):
-                    raise Aborted("The member changed concurrently; retry.", reason="CONCURRENT_CHANGE")
-                await tx.record_events(MemberChanged(principal, now, request_id, changed, action.value, target))
-            if request_id:
-                await tx.save_idempotent(
-                    organization_id, operation, request_id, json.dumps(_member_to_json(changed)).encode()
-                )
+        reserved = False
+        try:
+            async with self._store.write() as tx:
+                # Serialises changes to one organization's members (the last-Owner rule needs a stable count).
+                if not await tx.lock_organization(organization_id):
+                    raise NotFound("No such organization.")
+                if request_id:
+                    stored = await tx.load_idempotent(organization_id, operation, request_id)
+                    if stored is not None:
+                        return _member_from_json(json.loads(stored))
+                target = await tx.get_member(organization_id, member_id)
+                if target is None:
+                    raise NotFound("No such member.")
+                if etag and etag != member_etag(target):
+                    raise Aborted("The member changed since you read it; read it again.", reason="ETAG_MISMATCH")
+                rules.check_member_action(principal, target, action, new_role)
+                if (
+                    rules.loses_ownership(target, action, new_role)
+                    and await tx.count_active_owners(organization_id, excluding=target.id) == 0
+                ):
+                    raise FailedPrecondition("The organization must keep at least one Owner.", reason="LAST_OWNER")
+                changed = _apply(target, action, new_role, now)
+                if self._seats is not None and rules.holds_seat(changed) and not rules.holds_seat(target):
+                    # Reactivation or a role with seat.use: billing holds the seat before the change commits.
+                    await self._seats.reserve(organization_id, target.id)
+                    reserved = True
+                if action is MemberAction.REMOVE:
+                    await tx.delete_member(target)
+                    await tx.record_events(MemberRemoved(principal, now, request_id, changed))
+                else:
+                    if not await tx.update_member(changed, expected_version=target.version):
+                        raise Aborted("The member changed concurrently; retry.", reason="CONCURRENT_CHANGE")
+                    await tx.record_events(MemberChanged(principal, now, request_id, changed, action.value, target))
+                if request_id:
+                    await tx.save_idempotent(
+                        organization_id, operation, request_id, json.dumps(_member_to_json(changed)).encode()
+                    )
+        except BaseException:
+            if reserved:
+                await self._give_back_seat(organization_id, member_id)
+            raise
         return changed
 
     async def invitation_view(self, invitation_id: str, token: str) -> InvitationView:
@@ -450,6 +496,10 @@ class MembershipUseCases:
             member = await tx.get_member(organization_id, item["member_id"]) if item["member_id"] else None
             outcomes.append(InviteOutcome(item["email"], member, item["error_reason"], item["error_message"]))
         return outcomes
+
+
+def _already_member(email: str) -> InviteOutcome:
+    return InviteOutcome(email, error_reason="ALREADY_MEMBER", error_message=f"{email} is already invited or a member.")
 
 
 def _encode_outcomes(outcomes: list[InviteOutcome]) -> bytes:

@@ -17,7 +17,8 @@ from services.membership.domain.events import (
     OrganizationCreated,
     OrganizationUpdated,
 )
-from services.membership.domain.model import Group, Member, MemberStatus
+from services.membership.domain.model import Group, Member
+from services.membership.domain.rules import holds_seat
 
 PRODUCER = "membership"
 
@@ -32,8 +33,7 @@ def member_changed(member: Member) -> membership_events_pb2.MemberChanged:
         role=member.role,
         permissions=sorted(permissions),
         status=member.status.value,
-        seat_consuming=roles.is_seat_consuming(permissions)
-        and member.status in (MemberStatus.ACTIVE, MemberStatus.INVITED),
+        seat_consuming=holds_seat(member),
         version=member.version,
     )
 

@@ -7,10 +7,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from tenantry.events.v1 import envelope_pb2
 
 from services.common.clock import Clock
 from services.common.db import Database
+from services.common.errors import AlreadyExists
 from services.common.messaging import Outbox
 from services.common.store import OutboxStore, OutboxTransaction
 from services.membership.domain.events import DomainEvent
@@ -149,6 +151,14 @@ class SqlMembershipTransaction(GroupQueries, OutboxTransaction):
         return _member(row) if row else None
 
     async def insert_member(self, member: Member) -> None:
+        """AlreadyExists when the email or account is a member already (also under a concurrent insert)."""
+        try:
+            async with self.connection.begin_nested():
+                await self._insert_member(member)
+        except IntegrityError as exc:
+            raise AlreadyExists(f"{member.email} is already invited or a member.", reason="ALREADY_MEMBER") from exc
+
+    async def _insert_member(self, member: Member) -> None:
         await self.connection.execute(
             insert(members).values(
                 id=member.id,

@@ -13,6 +13,9 @@ from tenantry.events.v1 import envelope_pb2
 from tenantry.membership.v1 import membership_service_pb2 as pb
 from tenantry.membership.v1 import membership_service_pb2_grpc as pb_grpc
 
+from services.billing.main import MIGRATIONS_DIR as BILLING_MIGRATIONS_DIR
+from services.billing.main import build as build_billing
+from services.billing.settings import BillingSettings
 from services.common import migrations
 from services.common.messaging import Bus, unpack
 from services.common.nats_server import NatsServer, free_port
@@ -27,6 +30,19 @@ from services.membership.settings import MembershipSettings
 async def membership(
     tmp_path: Path, database_url: str, nats_server: NatsServer, principal_keys: tuple[str, str]
 ) -> AsyncIterator[tuple[ServiceRuntime, pb_grpc.MembershipServiceStub]]:
+    """Membership with the billing it reserves seats from, both in process, each with its own database."""
+    billing_settings = BillingSettings(
+        data_dir=tmp_path / "billing",
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'billing.db'}",
+        grpc_port=free_port(),
+        nats_url=nats_server.url,
+        principal_public_key=SecretStr(principal_keys[1]),
+        secret_key=SecretStr("b" * 48),
+        shutdown_grace_seconds=1,
+    )
+    migrations.upgrade(BILLING_MIGRATIONS_DIR, billing_settings.database_url)
+    billing = build_billing(billing_settings)
+    billing_port = await billing.start()
     settings = MembershipSettings(
         data_dir=tmp_path,
         database_url=database_url,
@@ -35,6 +51,7 @@ async def membership(
         principal_public_key=SecretStr(principal_keys[1]),
         secret_key=SecretStr("s" * 48),
         shutdown_grace_seconds=1,
+        billing_address=f"127.0.0.1:{billing_port}",
     )
     migrations.upgrade(MIGRATIONS_DIR, settings.database_url)
     runtime = build(settings)
@@ -43,6 +60,7 @@ async def membership(
     yield runtime, pb_grpc.MembershipServiceStub(channel)
     await channel.close()
     await runtime.stop()
+    await billing.stop()
 
 
 async def test_owner_invites_a_member_and_the_event_and_email_go_out(
