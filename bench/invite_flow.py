@@ -165,7 +165,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tenantry-bench-") as tmp:
         workdir = Path(tmp)
         base = asyncio.run(baseline(args.requests, args.concurrency, workdir))
-        suite = Suite(data_dir=workdir / "suite", ports=SuitePorts.free())
+        # Enough seats for every invitation the benchmark sends (seats are reserved in billing).
+        seats = {"TENANTRY_BILLING_DEFAULT_SEATS": str(args.requests + args.samples + 10)}
+        suite = Suite(data_dir=workdir / "suite", ports=SuitePorts.free(), extra_env=seats)
         suite.start()
         try:
             measured = asyncio.run(flow(suite, args.requests, args.concurrency, args.samples))

@@ -46,8 +46,8 @@ def smtp_inbox() -> Iterator[SmtpInbox]:
     controller.stop()
 
 
-def start_suite(data_dir: Path, smtp_port: int | None = None) -> Suite:
-    extra: dict[str, str] = {}
+def start_suite(data_dir: Path, smtp_port: int | None = None, extra_env: dict[str, str] | None = None) -> Suite:
+    extra: dict[str, str] = dict(extra_env or {})
     for service in ("MEMBERSHIP", "IDENTITY") if smtp_port else ():
         extra |= {f"TENANTRY_{service}_SMTP_HOST": "127.0.0.1", f"TENANTRY_{service}_SMTP_PORT": str(smtp_port)}
     suite = Suite(data_dir=data_dir, ports=SuitePorts.free(), extra_env=extra)

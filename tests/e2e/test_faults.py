@@ -5,13 +5,24 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import nats
+import pytest
 
 from services.common.messaging import stream_name
 from services.suite import Suite
-from tests.e2e.conftest import create_owner, signed_in_client, wait_for
+from tests.e2e.conftest import SmtpInbox, create_owner, signed_in_client, start_suite, wait_for
+
+
+@pytest.fixture
+def suite(tmp_path: Path, smtp_inbox: SmtpInbox) -> Iterator[Suite]:
+    """Seats for every invitation these tests send (each reserves one in billing)."""
+    running = start_suite(tmp_path / "data", smtp_inbox.port, {"TENANTRY_BILLING_DEFAULT_SEATS": "200"})
+    yield running
+    running.stop()
 
 
 def invite(client: httpx.Client, email: str, key: str) -> None:
