@@ -43,19 +43,21 @@ async def in_process_suite(tmp_path: Path, nats_server: NatsServer) -> AsyncIter
         "principal_public_key": public_key,
         "shutdown_grace_seconds": 1,
     }
+    billing_port = free_port()  # membership reserves seats there
     builders = {
         "identity": (
             build_identity,
             IdentitySettings(**common, principal_signing_key=SecretStr(signing_key_path(tmp_path).read_text())),
         ),
-        "membership": (build_membership, MembershipSettings(**common)),
-        "billing": (build_billing, BillingSettings(**common)),
+        "membership": (build_membership, MembershipSettings(**common, billing_address=f"127.0.0.1:{billing_port}")),
+        "billing": (build_billing, BillingSettings(**common, grpc_port=billing_port)),
         "audit": (build_audit, AuditSettings(**common)),
     }
     runtimes: list[ServiceRuntime] = []
     ports: dict[str, int] = {}
     for name, (build, settings) in builders.items():
-        settings.grpc_port = free_port()
+        if name != "billing":
+            settings.grpc_port = free_port()
         module = __import__(f"services.{name}.main", fromlist=["MIGRATIONS_DIR"])
         migrations.upgrade(module.MIGRATIONS_DIR, settings.database_url)
         runtime = build(settings)  # type: ignore[operator]
