@@ -8,9 +8,12 @@ from tenantry.billing.v1 import billing_service_pb2, billing_service_pb2_grpc
 
 from services.billing.api.servicer import BillingServicer
 from services.billing.domain.catalogue import load_catalogue
+from services.billing.domain.subscription_use_cases import SubscriptionUseCases
 from services.billing.domain.use_cases import BillingUseCases
 from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
 from services.billing.events.publish import to_envelope
+from services.billing.payment_processors import payment_processor
+from services.billing.renewals import RenewalWorker
 from services.billing.settings import BillingSettings
 from services.billing.store.sql import SqlBillingStore
 from services.billing.store.tables import messaging
@@ -22,15 +25,19 @@ SERVICE_NAME = billing_service_pb2.DESCRIPTOR.services_by_name["BillingService"]
 
 
 def build(settings: BillingSettings, clock: Clock | None = None) -> ServiceRuntime:
-    load_catalogue(settings.catalogue_path)  # a broken catalogue stops billing before it serves anything
+    catalogue = load_catalogue(settings.catalogue_path)  # a broken catalogue stops billing before it serves
+    processor = payment_processor(settings.payment_processor)
     wiring = Wiring.from_settings(settings, messaging, clock)
     store = SqlBillingStore(wiring.db, wiring.outbox, wiring.clock, to_envelope)
-    servicer = BillingServicer(BillingUseCases(store, wiring.clock))
-    seats = SeatProjection(settings.default_seats, wiring.clock)
-    return wiring.runtime(
+    subscriptions = SubscriptionUseCases(store, wiring.clock, catalogue, processor)
+    servicer = BillingServicer(BillingUseCases(store, wiring.clock), subscriptions)
+    seats = SeatProjection(store, catalogue, settings.default_seats, wiring.clock)
+    runtime = wiring.runtime(
         [(billing_service_pb2_grpc.add_BillingServiceServicer_to_server, servicer, SERVICE_NAME)],
         [wiring.consumer(SEATS_CONSUMER, ["membership"], seats.handlers())],
     )
+    runtime.workers.append(RenewalWorker(subscriptions, settings.renewal_interval_seconds))
+    return runtime
 
 
 def main() -> int:

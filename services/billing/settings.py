@@ -20,3 +20,7 @@ class BillingSettings(ServiceSettings):
     default_seats: int = 10
     # The plan catalogue (TOML), loaded and validated when billing starts.
     catalogue_path: Path = DEFAULT_CATALOGUE_PATH
+    # Who collects invoices: "local" (cards accepted unless their label ends in 0002; bank transfers recorded by hand).
+    payment_processor: str = "local"
+    # Seconds between passes of the renewal worker (renewals at period end, dunning retries).
+    renewal_interval_seconds: float = 60.0

@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import grpc
+from google.protobuf.timestamp_pb2 import Timestamp
 from tenantry.billing.v1 import billing_service_pb2 as pb
 from tenantry.billing.v1 import billing_service_pb2_grpc as pb_grpc
+from tenantry.common.v1 import common_pb2
 
+from services.billing.api.invoice_pdf import render_invoice_pdf
+from services.billing.domain.catalogue import Plan
+from services.billing.domain.invoices import Invoice, InvoiceDraft
 from services.billing.domain.model import SeatUsage
+from services.billing.domain.money import Money
+from services.billing.domain.payments import Payment, PaymentMethod
+from services.billing.domain.subscription import BillingProfile, Subscription
+from services.billing.domain.subscription_use_cases import SubscriptionUseCases
 from services.billing.domain.use_cases import BillingUseCases
+from services.common.messaging import timestamp
 from services.common.principal import current_call
+
+INVOICE_PREVIEW = "preview"
+
+
+def optional_timestamp(moment: datetime | None) -> Timestamp | None:
+    return timestamp(moment) if moment is not None else None
+
+
+def money_to_proto(money: Money) -> common_pb2.Money:
+    return common_pb2.Money(amount_minor=money.amount, currency=money.currency)
 
 
 def seat_usage_to_proto(usage: SeatUsage) -> pb.SeatUsage:
@@ -22,9 +44,113 @@ def seat_usage_to_proto(usage: SeatUsage) -> pb.SeatUsage:
     )
 
 
+def plan_to_proto(plan: Plan) -> pb.Plan:
+    return pb.Plan(
+        id=plan.id,
+        name=plan.name,
+        price_per_seat=money_to_proto(plan.price_per_seat),
+        interval=plan.interval,
+        minimum_seats=plan.minimum_seats,
+        maximum_seats=plan.maximum_seats,
+        trial_days=plan.trial_days,
+        entitlements=list(plan.entitlements),
+    )
+
+
+def profile_to_proto(profile: BillingProfile) -> pb.BillingProfile:
+    return pb.BillingProfile(
+        legal_name=profile.legal_name,
+        address=profile.address,
+        country=profile.country,
+        vat_id=profile.vat_id,
+        tax_rate_basis_points=profile.tax_rate_basis_points,
+        billing_email=profile.billing_email,
+    )
+
+
+def profile_from_proto(profile: pb.BillingProfile) -> BillingProfile:
+    return BillingProfile(
+        legal_name=profile.legal_name,
+        address=profile.address,
+        country=profile.country,
+        vat_id=profile.vat_id,
+        tax_rate_basis_points=profile.tax_rate_basis_points,
+        billing_email=profile.billing_email,
+    )
+
+
+def subscription_to_proto(subscription: Subscription) -> pb.Subscription:
+    return pb.Subscription(
+        organization_id=subscription.organization_id,
+        plan_id=subscription.plan_id,
+        status=subscription.status,
+        seats_purchased=subscription.seats_purchased,
+        seats_at_renewal=subscription.seats_at_renewal or 0,
+        current_period_start=timestamp(subscription.current_period_start),
+        current_period_end=timestamp(subscription.current_period_end),
+        cancel_at_period_end=subscription.cancel_at_period_end,
+        cancel_time=optional_timestamp(subscription.canceled_at),
+        failed_payment_attempts=subscription.failed_payment_attempts,
+        next_payment_attempt_time=optional_timestamp(subscription.next_payment_attempt_at),
+        billing_profile=profile_to_proto(subscription.profile),
+        payment_method=pb.PaymentMethod(kind=subscription.payment_method.kind, label=subscription.payment_method.label),
+        version=subscription.version,
+    )
+
+
+def draft_to_proto(draft: InvoiceDraft, issue_time: datetime) -> pb.Invoice:
+    return pb.Invoice(
+        status=INVOICE_PREVIEW,
+        reason=draft.reason,
+        lines=[
+            pb.InvoiceLine(
+                description=line.description,
+                quantity=line.quantity,
+                unit_amount=money_to_proto(line.unit_amount),
+                amount=money_to_proto(line.amount),
+                period_start=timestamp(line.period_start),
+                period_end=timestamp(line.period_end),
+            )
+            for line in draft.lines
+        ],
+        subtotal=money_to_proto(draft.subtotal),
+        tax=money_to_proto(draft.tax),
+        total=money_to_proto(draft.total),
+        tax_rate_basis_points=draft.tax_rate_basis_points,
+        period_start=timestamp(draft.period_start),
+        period_end=timestamp(draft.period_end),
+        issue_time=timestamp(issue_time),
+        billing_profile=profile_to_proto(draft.profile),
+    )
+
+
+def invoice_to_proto(invoice: Invoice) -> pb.Invoice:
+    message = draft_to_proto(invoice.draft, invoice.issued_at)
+    message.id = invoice.id
+    message.number = invoice.number
+    message.status = invoice.status
+    if invoice.paid_at is not None:
+        message.paid_time.CopyFrom(timestamp(invoice.paid_at))
+    return message
+
+
+def payment_to_proto(payment: Payment) -> pb.Payment:
+    return pb.Payment(
+        id=payment.id,
+        invoice_id=payment.invoice_id,
+        amount=money_to_proto(payment.amount),
+        status=payment.status,
+        method=payment.method,
+        reference=payment.reference,
+        failure_reason=payment.failure_reason,
+        attempt_time=timestamp(payment.attempted_at),
+    )
+
+
 class BillingServicer(pb_grpc.BillingServiceServicer):
-    def __init__(self, use_cases: BillingUseCases):
+    def __init__(self, use_cases: BillingUseCases, subscriptions: SubscriptionUseCases):
         self._use_cases = use_cases
+        self._subscriptions = subscriptions
 
     async def GetSeatUsage(
         self, request: pb.GetSeatUsageRequest, context: grpc.aio.ServicerContext
@@ -49,3 +175,111 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
             call.require_principal(), request.organization_id, request.member_id, call.request_id
         )
         return pb.ReleaseSeatResponse()
+
+    async def ListPlans(self, request: pb.ListPlansRequest, context: grpc.aio.ServicerContext) -> pb.ListPlansResponse:
+        plans = await self._subscriptions.list_plans(current_call().require_principal(), request.organization_id)
+        return pb.ListPlansResponse(plans=[plan_to_proto(plan) for plan in plans])
+
+    async def GetSubscription(
+        self, request: pb.GetSubscriptionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetSubscriptionResponse:
+        dashboard = await self._subscriptions.dashboard(current_call().require_principal(), request.organization_id)
+        response = pb.GetSubscriptionResponse(
+            subscription=subscription_to_proto(dashboard.subscription),
+            plan=plan_to_proto(dashboard.plan),
+            seat_usage=seat_usage_to_proto(dashboard.seat_usage),
+        )
+        if dashboard.upcoming_invoice is not None:
+            response.upcoming_invoice.CopyFrom(
+                draft_to_proto(dashboard.upcoming_invoice, dashboard.subscription.current_period_end)
+            )
+        return response
+
+    async def ChangeSeats(
+        self, request: pb.ChangeSeatsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ChangeSeatsResponse:
+        call = current_call()
+        change = await self._subscriptions.change_seats(
+            call.require_principal(), request.organization_id, request.seats, call.request_id
+        )
+        response = pb.ChangeSeatsResponse(subscription=subscription_to_proto(change.subscription))
+        if change.invoice is not None:
+            response.invoice.CopyFrom(invoice_to_proto(change.invoice))
+        if change.payment is not None:
+            response.payment.CopyFrom(payment_to_proto(change.payment))
+        return response
+
+    async def UpdateBillingProfile(
+        self, request: pb.UpdateBillingProfileRequest, context: grpc.aio.ServicerContext
+    ) -> pb.UpdateBillingProfileResponse:
+        call = current_call()
+        subscription = await self._subscriptions.update_profile(
+            call.require_principal(),
+            request.organization_id,
+            profile_from_proto(request.billing_profile),
+            call.request_id,
+        )
+        return pb.UpdateBillingProfileResponse(subscription=subscription_to_proto(subscription))
+
+    async def UpdatePaymentMethod(
+        self, request: pb.UpdatePaymentMethodRequest, context: grpc.aio.ServicerContext
+    ) -> pb.UpdatePaymentMethodResponse:
+        call = current_call()
+        method = PaymentMethod(request.payment_method.kind, request.payment_method.label)
+        subscription = await self._subscriptions.update_payment_method(
+            call.require_principal(), request.organization_id, method, call.request_id
+        )
+        return pb.UpdatePaymentMethodResponse(subscription=subscription_to_proto(subscription))
+
+    async def CancelSubscription(
+        self, request: pb.CancelSubscriptionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CancelSubscriptionResponse:
+        call = current_call()
+        subscription = await self._subscriptions.cancel(
+            call.require_principal(), request.organization_id, call.request_id
+        )
+        return pb.CancelSubscriptionResponse(subscription=subscription_to_proto(subscription))
+
+    async def ResumeSubscription(
+        self, request: pb.ResumeSubscriptionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ResumeSubscriptionResponse:
+        call = current_call()
+        subscription = await self._subscriptions.resume(
+            call.require_principal(), request.organization_id, call.request_id
+        )
+        return pb.ResumeSubscriptionResponse(subscription=subscription_to_proto(subscription))
+
+    async def ListInvoices(
+        self, request: pb.ListInvoicesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListInvoicesResponse:
+        invoices = await self._subscriptions.list_invoices(
+            current_call().require_principal(), request.organization_id, request.page_size
+        )
+        return pb.ListInvoicesResponse(invoices=[invoice_to_proto(invoice) for invoice in invoices])
+
+    async def GetInvoicePdf(
+        self, request: pb.GetInvoicePdfRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetInvoicePdfResponse:
+        invoice = await self._subscriptions.get_invoice(
+            current_call().require_principal(), request.organization_id, request.invoice_id
+        )
+        return pb.GetInvoicePdfResponse(pdf=render_invoice_pdf(invoice), file_name=f"invoice-{invoice.number}.pdf")
+
+    async def ListPayments(
+        self, request: pb.ListPaymentsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListPaymentsResponse:
+        payments = await self._subscriptions.list_payments(
+            current_call().require_principal(), request.organization_id, request.page_size
+        )
+        return pb.ListPaymentsResponse(payments=[payment_to_proto(payment) for payment in payments])
+
+    async def RecordPayment(
+        self, request: pb.RecordPaymentRequest, context: grpc.aio.ServicerContext
+    ) -> pb.RecordPaymentResponse:
+        call = current_call()
+        recorded = await self._subscriptions.record_payment(
+            call.require_principal(), request.organization_id, request.invoice_id, request.reference, call.request_id
+        )
+        return pb.RecordPaymentResponse(
+            payment=payment_to_proto(recorded.payment), subscription=subscription_to_proto(recorded.subscription)
+        )

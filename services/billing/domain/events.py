@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.billing.domain.invoices import Invoice
+from services.billing.domain.payments import Payment
+from services.billing.domain.subscription import Subscription
 from services.common.domain import DomainEvent
 
 
@@ -19,3 +22,26 @@ class SeatReserved(DomainEvent):
 class SeatReleased(DomainEvent):
     organization_id: str
     member_id: str
+
+
+@dataclass(frozen=True)
+class SubscriptionChanged(DomainEvent):
+    """`change` names what happened (seats_added, renewed, canceled, past_due, ...)."""
+
+    change: str
+    subscription: Subscription
+    previous: Subscription
+
+
+@dataclass(frozen=True)
+class InvoiceIssued(DomainEvent):
+    invoice: Invoice
+
+
+@dataclass(frozen=True)
+class PaymentAttempted(DomainEvent):
+    """`outcome` is succeeded, failed or recorded (paid by hand)."""
+
+    outcome: str
+    payment: Payment
+    failed_attempts: int

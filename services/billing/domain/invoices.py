@@ -8,7 +8,7 @@ from datetime import datetime
 from services.billing.domain.catalogue import Plan
 from services.billing.domain.money import Money, prorate, tax_on
 from services.billing.domain.periods import seconds_between
-from services.billing.domain.subscription import BillingProfile, SubscriptionTerms
+from services.billing.domain.subscription import BillingProfile, Subscription
 
 INVOICE_OPEN = "open"
 INVOICE_PAID = "paid"
@@ -71,7 +71,7 @@ class Invoice:
         return self.draft.total
 
 
-def renewal_invoice(terms: SubscriptionTerms, plan: Plan) -> InvoiceDraft:
+def renewal_invoice(terms: Subscription, plan: Plan) -> InvoiceDraft:
     """The invoice of the terms' current period: every seat at the plan's price."""
     line = InvoiceLine(
         description=f"{plan.name}: {terms.seats_purchased} seats, {plan.interval}ly",
@@ -84,7 +84,7 @@ def renewal_invoice(terms: SubscriptionTerms, plan: Plan) -> InvoiceDraft:
     return _draft(terms, REASON_RENEWAL, (line,), terms.current_period_start, terms.current_period_end)
 
 
-def seats_added_invoice(terms: SubscriptionTerms, plan: Plan, added_seats: int, now: datetime) -> InvoiceDraft:
+def seats_added_invoice(terms: Subscription, plan: Plan, added_seats: int, now: datetime) -> InvoiceDraft:
     """The prorated charge for seats added now, until the end of the current period (rule 3, once per line)."""
     full = plan.price_per_seat.times(added_seats)
     remaining = seconds_between(now, terms.current_period_end)
@@ -102,7 +102,7 @@ def seats_added_invoice(terms: SubscriptionTerms, plan: Plan, added_seats: int, 
 
 
 def _draft(
-    terms: SubscriptionTerms, reason: str, lines: tuple[InvoiceLine, ...], start: datetime, end: datetime
+    terms: Subscription, reason: str, lines: tuple[InvoiceLine, ...], start: datetime, end: datetime
 ) -> InvoiceDraft:
     return InvoiceDraft(
         organization_id=terms.organization_id,

@@ -17,13 +17,6 @@ SEAT_HOLD_LIFETIME = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
-class Subscription:
-    organization_id: str
-    seats_purchased: int
-    created_at: datetime
-
-
-@dataclass(frozen=True)
 class SeatHolder:
     organization_id: str
     member_id: str

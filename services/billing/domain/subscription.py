@@ -9,10 +9,11 @@ canceled is final.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from services.billing.domain.catalogue import Plan
+from services.billing.domain.payments import PaymentMethod
 from services.billing.domain.periods import period_end
 from services.common.errors import FailedPrecondition, InvalidArgument, PreconditionViolation, Violations
 
@@ -48,7 +49,7 @@ class BillingProfile:
 
 
 @dataclass(frozen=True)
-class SubscriptionTerms:
+class Subscription:
     """What an organization has bought and where it is in its life."""
 
     organization_id: str
@@ -64,7 +65,9 @@ class SubscriptionTerms:
     failed_payment_attempts: int = 0
     next_payment_attempt_at: datetime | None = None
     canceled_at: datetime | None = None
-    profile: BillingProfile = BillingProfile()
+    profile: BillingProfile = field(default_factory=BillingProfile)
+    payment_method: PaymentMethod = field(default_factory=PaymentMethod)
+    invoices_issued: int = 0
     version: int = 1
 
     @property
@@ -72,7 +75,7 @@ class SubscriptionTerms:
         return self.seats_at_renewal if self.seats_at_renewal is not None else self.seats_purchased
 
 
-def move(terms: SubscriptionTerms, status: str) -> SubscriptionTerms:
+def move(terms: Subscription, status: str) -> Subscription:
     """The subscription in a new status, if that transition is allowed; staying put is always allowed."""
     if status == terms.status:
         return terms
@@ -85,18 +88,18 @@ def move(terms: SubscriptionTerms, status: str) -> SubscriptionTerms:
     return replace(terms, status=status)
 
 
-def open_subscription(organization_id: str, plan: Plan, seats: int, now: datetime) -> SubscriptionTerms:
+def open_subscription(organization_id: str, plan: Plan, seats: int, now: datetime) -> Subscription:
     """A new organization's subscription: a trial when the plan has one, else an active first period."""
     seats = min(max(seats, plan.minimum_seats), plan.maximum_seats)
     if plan.trial_days > 0:
-        return SubscriptionTerms(
+        return Subscription(
             organization_id, plan.id, TRIALING, seats, now + timedelta(days=plan.trial_days), 0, now,
             now + timedelta(days=plan.trial_days),
         )  # fmt: skip
-    return SubscriptionTerms(organization_id, plan.id, ACTIVE, seats, now, 1, now, period_end(now, 1, plan.interval))
+    return Subscription(organization_id, plan.id, ACTIVE, seats, now, 1, now, period_end(now, 1, plan.interval))
 
 
-def _refuse_unless_in_good_standing(terms: SubscriptionTerms) -> None:
+def _refuse_unless_in_good_standing(terms: Subscription) -> None:
     if terms.status in (CANCELED, UNPAID, PAST_DUE):
         raise FailedPrecondition(
             f"The subscription is {terms.status}; settle or renew it first.",
@@ -113,7 +116,7 @@ def validate_seat_count(plan: Plan, seats: int) -> None:
     violations.raise_if_any()
 
 
-def add_seats(terms: SubscriptionTerms, plan: Plan, seats: int) -> SubscriptionTerms:
+def add_seats(terms: Subscription, plan: Plan, seats: int) -> Subscription:
     """More seats now (the caller invoices the prorated difference); a scheduled reduction is dropped."""
     _refuse_unless_in_good_standing(terms)
     validate_seat_count(plan, seats)
@@ -122,7 +125,7 @@ def add_seats(terms: SubscriptionTerms, plan: Plan, seats: int) -> SubscriptionT
     return replace(terms, seats_purchased=seats, seats_at_renewal=None)
 
 
-def schedule_seat_reduction(terms: SubscriptionTerms, plan: Plan, seats: int, seats_in_use: int) -> SubscriptionTerms:
+def schedule_seat_reduction(terms: Subscription, plan: Plan, seats: int, seats_in_use: int) -> Subscription:
     """Fewer seats from the next period on, never fewer than the seats in use now."""
     if terms.status == CANCELED:
         _refuse_unless_in_good_standing(terms)
@@ -141,23 +144,23 @@ def schedule_seat_reduction(terms: SubscriptionTerms, plan: Plan, seats: int, se
     return replace(terms, seats_at_renewal=None if seats == terms.seats_purchased else seats)
 
 
-def cancel_at_period_end(terms: SubscriptionTerms) -> SubscriptionTerms:
+def cancel_at_period_end(terms: Subscription) -> Subscription:
     if terms.status == CANCELED:
         raise FailedPrecondition("The subscription is already canceled.", reason="SUBSCRIPTION_CANCELED")
     return replace(terms, cancel_at_period_end=True)
 
 
-def resume(terms: SubscriptionTerms) -> SubscriptionTerms:
+def resume(terms: Subscription) -> Subscription:
     if terms.status == CANCELED:
         raise FailedPrecondition("A canceled subscription cannot resume.", reason="SUBSCRIPTION_CANCELED")
     return replace(terms, cancel_at_period_end=False)
 
 
-def is_due_for_renewal(terms: SubscriptionTerms, now: datetime) -> bool:
+def is_due_for_renewal(terms: Subscription, now: datetime) -> bool:
     return terms.status != CANCELED and now >= terms.current_period_end
 
 
-def renew(terms: SubscriptionTerms, plan: Plan, seats_in_use: int) -> SubscriptionTerms:
+def renew(terms: Subscription, plan: Plan, seats_in_use: int) -> Subscription:
     """The next period (the caller invoices it and collects), or the end of a subscription canceled at period end.
     A scheduled reduction takes effect, though never below the seats in use at the renewal."""
     if terms.cancel_at_period_end:
@@ -174,12 +177,12 @@ def renew(terms: SubscriptionTerms, plan: Plan, seats_in_use: int) -> Subscripti
     )
 
 
-def payment_succeeded(terms: SubscriptionTerms) -> SubscriptionTerms:
+def payment_succeeded(terms: Subscription) -> Subscription:
     paid = terms if terms.status == CANCELED else move(terms, ACTIVE)
     return replace(paid, failed_payment_attempts=0, next_payment_attempt_at=None)
 
 
-def payment_failed(terms: SubscriptionTerms, now: datetime) -> SubscriptionTerms:
+def payment_failed(terms: Subscription, now: datetime) -> Subscription:
     """Dunning: past_due with a retry scheduled, then unpaid once every retry has failed."""
     if terms.status == CANCELED:
         return terms

@@ -16,9 +16,9 @@ from services.billing.domain.model import (
     SeatHolder,
     SeatUsage,
     StoredSeatHolder,
-    Subscription,
     hold_cutoff,
 )
+from services.billing.domain.subscription import CANCELED, Subscription
 from services.common.clock import Clock
 from services.common.domain import DomainEvent
 from services.common.errors import FailedPrecondition, NotFound, PreconditionViolation, Violations
@@ -34,7 +34,7 @@ MAX_MEMBER_ID_LENGTH = 36
 class BillingTransaction(Protocol):
     async def get_subscription(self, organization_id: str) -> Subscription | None: ...
     async def lock_subscription(self, organization_id: str) -> Subscription | None: ...
-    async def ensure_subscription(self, subscription: Subscription) -> None: ...
+    async def insert_subscription_if_absent(self, subscription: Subscription, now: datetime) -> bool: ...
     async def seat_counts(self, organization_id: str, hold_cutoff: datetime) -> dict[str, int]: ...
     async def get_seat_holder(self, organization_id: str, member_id: str) -> StoredSeatHolder | None: ...
     async def save_seat_holder(self, holder: SeatHolder, updated_at: datetime, *, exists: bool) -> None: ...
@@ -109,6 +109,10 @@ class BillingUseCases:
                     # A retry while the change is still under way: the hold lives on from now.
                     await tx.save_seat_holder(existing.holder, now, exists=True)
                 return usage
+            if subscription.status == CANCELED:
+                raise FailedPrecondition(
+                    "The subscription is canceled; it has no seats to give.", reason="SUBSCRIPTION_CANCELED"
+                )
             if usage.in_use >= usage.purchased:
                 raise FailedPrecondition(
                     "Every seat is in use; buy more seats or free one first.",

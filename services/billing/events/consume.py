@@ -5,24 +5,38 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncConnection
 from tenantry.events.v1 import envelope_pb2
 
-from services.billing.domain.model import SeatHolder, Subscription, seat_status
-from services.billing.store.sql import SqlBillingTransaction
+from services.billing.domain.catalogue import Catalogue
+from services.billing.domain.events import SubscriptionChanged
+from services.billing.domain.model import SeatHolder, seat_status
+from services.billing.domain.subscription import open_subscription
+from services.billing.store.sql import SqlBillingStore, SqlBillingTransaction
 from services.common.clock import Clock
 from services.common.member_events import MEMBER_EVENT_TYPES, member_state
 from services.common.messaging import EventHandler
+from services.common.principal import system_principal
 
 SEATS_CONSUMER = "billing-seats"
+PROJECTION_ACTOR = system_principal("billing-seats")
 
 
 class SeatProjection:
-    def __init__(self, default_seats: int, clock: Clock):
+    def __init__(self, store: SqlBillingStore, catalogue: Catalogue, default_seats: int, clock: Clock):
+        self._store = store
+        self._catalogue = catalogue
         self._default_seats = default_seats
         self._clock = clock
 
     async def on_organization_created(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
-        await SqlBillingTransaction(connection).ensure_subscription(
-            Subscription(envelope.organization_id, self._default_seats, self._clock.now())
+        """A new organization subscribes to the default plan (a trial when the plan has one)."""
+        now = self._clock.now()
+        subscription = open_subscription(
+            envelope.organization_id, self._catalogue.default_plan, self._default_seats, now
         )
+        transaction = self._store.bind(connection)
+        if await transaction.insert_subscription_if_absent(subscription, now):
+            await transaction.record_events(
+                SubscriptionChanged(PROJECTION_ACTOR, now, envelope.request_id, "opened", subscription, subscription)
+            )
 
     async def on_member_changed(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
         member = member_state(envelope)

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from tenantry.events.v1 import billing_events_pb2, envelope_pb2
 
-from services.billing.domain.events import SeatReleased, SeatReserved
+from services.billing.domain.events import (
+    InvoiceIssued,
+    PaymentAttempted,
+    SeatReleased,
+    SeatReserved,
+    SubscriptionChanged,
+)
 from services.common.domain import DomainEvent
-from services.common.messaging import EventTarget, actor_from_principal, new_envelope
+from services.common.messaging import EventTarget, actor_from_principal, new_envelope, timestamp
 
 PRODUCER = "billing"
 
@@ -40,6 +46,61 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     organization_id=event.organization_id, member_id=event.member_id
                 ),
                 target=EventTarget("member", event.member_id),
+                **common,
+            )
+        case SubscriptionChanged(change=change, subscription=subscription, previous=previous):
+            return new_envelope(
+                event_type=f"subscription.{change}",
+                organization_id=subscription.organization_id,
+                payload=billing_events_pb2.SubscriptionChanged(
+                    organization_id=subscription.organization_id,
+                    plan_id=subscription.plan_id,
+                    status=subscription.status,
+                    seats_purchased=subscription.seats_purchased,
+                    seats_at_renewal=subscription.seats_at_renewal or 0,
+                    current_period_start=timestamp(subscription.current_period_start),
+                    current_period_end=timestamp(subscription.current_period_end),
+                    cancel_at_period_end=subscription.cancel_at_period_end,
+                    previous_seats_purchased=previous.seats_purchased,
+                    previous_status=previous.status,
+                    version=subscription.version,
+                ),
+                target=EventTarget("subscription", subscription.organization_id, subscription.plan_id),
+                **common,
+            )
+        case InvoiceIssued(invoice=invoice):
+            draft = invoice.draft
+            return new_envelope(
+                event_type="invoice.issued",
+                organization_id=draft.organization_id,
+                payload=billing_events_pb2.InvoiceIssued(
+                    organization_id=draft.organization_id,
+                    invoice_id=invoice.id,
+                    number=invoice.number,
+                    reason=draft.reason,
+                    currency=draft.currency,
+                    subtotal=draft.subtotal.amount,
+                    tax=draft.tax.amount,
+                    total=draft.total.amount,
+                ),
+                target=EventTarget("invoice", invoice.id, invoice.number),
+                **common,
+            )
+        case PaymentAttempted(outcome=outcome, payment=payment, failed_attempts=failed_attempts):
+            return new_envelope(
+                event_type=f"payment.{outcome}",
+                organization_id=payment.organization_id,
+                payload=billing_events_pb2.PaymentAttempted(
+                    organization_id=payment.organization_id,
+                    payment_id=payment.id,
+                    invoice_id=payment.invoice_id,
+                    amount=payment.amount.amount,
+                    currency=payment.amount.currency,
+                    status=payment.status,
+                    failure_reason=payment.failure_reason,
+                    failed_attempts=failed_attempts,
+                ),
+                target=EventTarget("payment", payment.id, payment.method),
                 **common,
             )
     raise TypeError(f"billing has no envelope for {type(event).__name__}")

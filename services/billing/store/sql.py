@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.engine import Row
 from tenantry.events.v1 import envelope_pb2
 
+from services.billing.domain.invoices import INVOICE_OPEN, Invoice, InvoiceDraft, InvoiceLine
 from services.billing.domain.model import (
     SEAT_ACTIVE,
     SEAT_INVITED,
     SEAT_RESERVED,
     SeatHolder,
     StoredSeatHolder,
-    Subscription,
 )
-from services.billing.store.tables import idempotency_keys, seat_holders, subscriptions
+from services.billing.domain.money import Money
+from services.billing.domain.payments import Payment, PaymentMethod
+from services.billing.domain.subscription import CANCELED, BillingProfile, Subscription
+from services.billing.store.tables import (
+    idempotency_keys,
+    invoice_lines,
+    invoices,
+    payments,
+    seat_holders,
+    subscriptions,
+)
 from services.common.clock import Clock
 from services.common.db import Database
 from services.common.domain import DomainEvent
@@ -34,7 +48,7 @@ class SqlBillingTransaction(OutboxTransaction):
                 select(subscriptions).where(subscriptions.c.organization_id == organization_id)
             )
         ).first()
-        return Subscription(row.organization_id, row.seats_purchased, row.created_at) if row else None
+        return subscription_of(row) if row else None
 
     async def lock_subscription(self, organization_id: str) -> Subscription | None:
         """The subscription, locked until this transaction ends (FOR UPDATE on PostgreSQL; a SQLite write
@@ -44,19 +58,169 @@ class SqlBillingTransaction(OutboxTransaction):
                 select(subscriptions).where(subscriptions.c.organization_id == organization_id).with_for_update()
             )
         ).first()
-        return Subscription(row.organization_id, row.seats_purchased, row.created_at) if row else None
+        return subscription_of(row) if row else None
 
-    async def ensure_subscription(self, subscription: Subscription) -> None:
-        if await self.get_subscription(subscription.organization_id) is None:
+    async def insert_subscription_if_absent(self, subscription: Subscription, now: datetime) -> bool:
+        """Open the subscription unless the organization has one; True if it was opened."""
+        if await self.get_subscription(subscription.organization_id) is not None:
+            return False
+        await self.connection.execute(
+            insert(subscriptions).values(
+                organization_id=subscription.organization_id, created_at=now, **subscription_values(subscription, now)
+            )
+        )
+        return True
+
+    async def save_subscription(self, subscription: Subscription, now: datetime) -> None:
+        """Write the subscription as given (the caller locked it and bumped its version)."""
+        await self.connection.execute(
+            update(subscriptions)
+            .where(subscriptions.c.organization_id == subscription.organization_id)
+            .values(**subscription_values(subscription, now))
+        )
+
+    async def organizations_due(self, now: datetime, limit: int) -> list[str]:
+        """Organizations whose period has ended or whose failed collection is due for a retry."""
+        rows = await self.connection.scalars(
+            select(subscriptions.c.organization_id)
+            .where(
+                subscriptions.c.status != CANCELED,
+                or_(subscriptions.c.current_period_end <= now, subscriptions.c.next_payment_attempt_at <= now),
+            )
+            .order_by(subscriptions.c.current_period_end)
+            .limit(limit)
+        )
+        return list(rows)
+
+    async def insert_invoice(self, invoice: Invoice) -> None:
+        draft = invoice.draft
+        await self.connection.execute(
+            insert(invoices).values(
+                id=invoice.id,
+                organization_id=draft.organization_id,
+                number=invoice.number,
+                status=invoice.status,
+                reason=draft.reason,
+                currency=draft.currency,
+                subtotal=draft.subtotal.amount,
+                tax=draft.tax.amount,
+                total=draft.total.amount,
+                tax_rate_basis_points=draft.tax_rate_basis_points,
+                period_start=draft.period_start,
+                period_end=draft.period_end,
+                profile=json.dumps(asdict(draft.profile), sort_keys=True),
+                issued_at=invoice.issued_at,
+                paid_at=invoice.paid_at,
+            )
+        )
+        await self.connection.execute(
+            insert(invoice_lines),
+            [
+                {
+                    "invoice_id": invoice.id,
+                    "position": position,
+                    "description": line.description,
+                    "quantity": line.quantity,
+                    "unit_amount": line.unit_amount.amount,
+                    "amount": line.amount.amount,
+                    "period_start": line.period_start,
+                    "period_end": line.period_end,
+                }
+                for position, line in enumerate(draft.lines)
+            ],
+        )
+
+    async def mark_invoice_paid(self, invoice_id: str, paid_at: datetime) -> None:
+        await self.connection.execute(
+            update(invoices).where(invoices.c.id == invoice_id).values(status="paid", paid_at=paid_at)
+        )
+
+    async def list_invoices(self, organization_id: str, limit: int, status: str | None = None) -> list[Invoice]:
+        query = select(invoices).where(invoices.c.organization_id == organization_id)
+        if status is not None:
+            query = query.where(invoices.c.status == status)
+        rows = (
             await self.connection.execute(
-                insert(subscriptions).values(
-                    organization_id=subscription.organization_id,
-                    seats_purchased=subscription.seats_purchased,
-                    created_at=subscription.created_at,
-                    updated_at=subscription.created_at,
-                    version=1,
+                query.order_by(invoices.c.issued_at.desc(), invoices.c.number.desc()).limit(limit)
+            )
+        ).all()
+        return await self._with_lines(rows)
+
+    async def get_invoice(self, organization_id: str, invoice_id: str) -> Invoice | None:
+        rows = (
+            await self.connection.execute(
+                select(invoices).where(invoices.c.organization_id == organization_id, invoices.c.id == invoice_id)
+            )
+        ).all()
+        found = await self._with_lines(rows)
+        return found[0] if found else None
+
+    async def open_invoices(self, organization_id: str) -> list[Invoice]:
+        """Unpaid invoices, oldest first (the order they are collected in)."""
+        return list(reversed(await self.list_invoices(organization_id, 1000, INVOICE_OPEN)))
+
+    async def _with_lines(self, rows: list[Row[Any]]) -> list[Invoice]:
+        if not rows:
+            return []
+        line_rows = (
+            await self.connection.execute(
+                select(invoice_lines)
+                .where(invoice_lines.c.invoice_id.in_([row.id for row in rows]))
+                .order_by(invoice_lines.c.invoice_id, invoice_lines.c.position)
+            )
+        ).all()
+        lines: dict[str, list[InvoiceLine]] = {}
+        for line in line_rows:
+            currency = next(row.currency for row in rows if row.id == line.invoice_id)
+            lines.setdefault(line.invoice_id, []).append(
+                InvoiceLine(
+                    description=line.description,
+                    quantity=line.quantity,
+                    unit_amount=Money(line.unit_amount, currency),
+                    amount=Money(line.amount, currency),
+                    period_start=line.period_start,
+                    period_end=line.period_end,
                 )
             )
+        return [invoice_of(row, tuple(lines.get(row.id, []))) for row in rows]
+
+    async def insert_payment(self, payment: Payment) -> None:
+        await self.connection.execute(
+            insert(payments).values(
+                id=payment.id,
+                organization_id=payment.organization_id,
+                invoice_id=payment.invoice_id,
+                amount=payment.amount.amount,
+                currency=payment.amount.currency,
+                status=payment.status,
+                method=payment.method,
+                reference=payment.reference,
+                failure_reason=payment.failure_reason,
+                attempted_at=payment.attempted_at,
+            )
+        )
+
+    async def list_payments(self, organization_id: str, limit: int) -> list[Payment]:
+        rows = await self.connection.execute(
+            select(payments)
+            .where(payments.c.organization_id == organization_id)
+            .order_by(payments.c.attempted_at.desc(), payments.c.id.desc())
+            .limit(limit)
+        )
+        return [
+            Payment(
+                id=row.id,
+                organization_id=row.organization_id,
+                invoice_id=row.invoice_id,
+                amount=Money(row.amount, row.currency),
+                status=row.status,
+                method=row.method,
+                reference=row.reference,
+                failure_reason=row.failure_reason,
+                attempted_at=row.attempted_at,
+            )
+            for row in rows
+        ]
 
     async def seat_counts(self, organization_id: str, hold_cutoff: datetime) -> dict[str, int]:
         """Seats in use by status: confirmed invited and active members, and holds taken after the cutoff."""
@@ -122,6 +286,84 @@ class SqlBillingTransaction(OutboxTransaction):
             {"status": holder.status, "updated_at": updated_at},
             holder.version,
         )
+
+
+def subscription_values(subscription: Subscription, now: datetime) -> dict[str, Any]:
+    profile = subscription.profile
+    return {
+        "plan_id": subscription.plan_id,
+        "status": subscription.status,
+        "seats_purchased": subscription.seats_purchased,
+        "period_anchor": subscription.period_anchor,
+        "periods_elapsed": subscription.periods_elapsed,
+        "current_period_start": subscription.current_period_start,
+        "current_period_end": subscription.current_period_end,
+        "cancel_at_period_end": subscription.cancel_at_period_end,
+        "seats_at_renewal": subscription.seats_at_renewal,
+        "failed_payment_attempts": subscription.failed_payment_attempts,
+        "next_payment_attempt_at": subscription.next_payment_attempt_at,
+        "canceled_at": subscription.canceled_at,
+        "legal_name": profile.legal_name,
+        "address": profile.address,
+        "country": profile.country,
+        "vat_id": profile.vat_id,
+        "tax_rate_basis_points": profile.tax_rate_basis_points,
+        "billing_email": profile.billing_email,
+        "payment_method_kind": subscription.payment_method.kind,
+        "payment_method_label": subscription.payment_method.label,
+        "invoices_issued": subscription.invoices_issued,
+        "version": subscription.version,
+        "updated_at": now,
+    }
+
+
+def subscription_of(row: Row[Any]) -> Subscription:
+    return Subscription(
+        organization_id=row.organization_id,
+        plan_id=row.plan_id,
+        status=row.status,
+        seats_purchased=row.seats_purchased,
+        period_anchor=row.period_anchor,
+        periods_elapsed=row.periods_elapsed,
+        current_period_start=row.current_period_start,
+        current_period_end=row.current_period_end,
+        cancel_at_period_end=bool(row.cancel_at_period_end),
+        seats_at_renewal=row.seats_at_renewal,
+        failed_payment_attempts=row.failed_payment_attempts,
+        next_payment_attempt_at=row.next_payment_attempt_at,
+        canceled_at=row.canceled_at,
+        profile=BillingProfile(
+            legal_name=row.legal_name,
+            address=row.address,
+            country=row.country,
+            vat_id=row.vat_id,
+            tax_rate_basis_points=row.tax_rate_basis_points,
+            billing_email=row.billing_email,
+        ),
+        payment_method=PaymentMethod(row.payment_method_kind, row.payment_method_label),
+        invoices_issued=row.invoices_issued,
+        version=row.version,
+    )
+
+
+def invoice_of(row: Row[Any], lines: tuple[InvoiceLine, ...]) -> Invoice:
+    return Invoice(
+        id=row.id,
+        number=row.number,
+        status=row.status,
+        issued_at=row.issued_at,
+        paid_at=row.paid_at,
+        draft=InvoiceDraft(
+            organization_id=row.organization_id,
+            reason=row.reason,
+            currency=row.currency,
+            lines=lines,
+            tax_rate_basis_points=row.tax_rate_basis_points,
+            profile=BillingProfile(**json.loads(row.profile)),
+            period_start=row.period_start,
+            period_end=row.period_end,
+        ),
+    )
 
 
 class SqlBillingStore(OutboxStore[SqlBillingTransaction]):

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 from services.common.db import UTCDateTime
 from services.common.idempotency import idempotency_table
@@ -10,6 +22,7 @@ from services.common.messaging import messaging_tables
 
 metadata = MetaData()
 
+# One subscription per organization: plan, status, current period, billing profile and payment method.
 subscriptions = Table(
     "subscriptions",
     metadata,
@@ -18,6 +31,27 @@ subscriptions = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("version", Integer, nullable=False, default=1),
+    Column("plan_id", String(64), nullable=False, server_default=""),
+    Column("status", String(16), nullable=False, server_default="active"),
+    Column("period_anchor", UTCDateTime, nullable=True),
+    Column("periods_elapsed", Integer, nullable=False, server_default="1"),
+    Column("current_period_start", UTCDateTime, nullable=True),
+    Column("current_period_end", UTCDateTime, nullable=True),
+    Column("cancel_at_period_end", Boolean, nullable=False, server_default="0"),
+    Column("seats_at_renewal", Integer, nullable=True),
+    Column("failed_payment_attempts", Integer, nullable=False, server_default="0"),
+    Column("next_payment_attempt_at", UTCDateTime, nullable=True),
+    Column("canceled_at", UTCDateTime, nullable=True),
+    Column("legal_name", String(200), nullable=False, server_default=""),
+    Column("address", Text, nullable=False, server_default=""),
+    Column("country", String(2), nullable=False, server_default=""),
+    Column("vat_id", String(32), nullable=False, server_default=""),
+    Column("tax_rate_basis_points", Integer, nullable=False, server_default="0"),
+    Column("billing_email", String(254), nullable=False, server_default=""),
+    Column("payment_method_kind", String(16), nullable=False, server_default="none"),
+    Column("payment_method_label", String(64), nullable=False, server_default=""),
+    Column("invoices_issued", Integer, nullable=False, server_default="0"),
+    Index("ix_subscriptions_current_period_end", "current_period_end"),
 )
 
 # One row per member who ever held a seat, with membership's version of that member.
@@ -30,6 +64,59 @@ seat_holders = Table(
     Column("version", Integer, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_seat_holders_organization_status", "organization_id", "status"),
+)
+
+# Invoices as issued: amounts in minor units, the billing profile as it was then (JSON).
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("organization_id", String(36), nullable=False),
+    Column("number", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("subtotal", BigInteger, nullable=False),
+    Column("tax", BigInteger, nullable=False),
+    Column("total", BigInteger, nullable=False),
+    Column("tax_rate_basis_points", Integer, nullable=False),
+    Column("period_start", UTCDateTime, nullable=False),
+    Column("period_end", UTCDateTime, nullable=False),
+    Column("profile", Text, nullable=False),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("paid_at", UTCDateTime, nullable=True),
+    UniqueConstraint("organization_id", "number", name="uq_invoices_organization_number"),
+    Index("ix_invoices_organization_issued", "organization_id", "issued_at"),
+)
+
+invoice_lines = Table(
+    "invoice_lines",
+    metadata,
+    Column("invoice_id", String(36), ForeignKey("invoices.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("description", String(255), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_amount", BigInteger, nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("period_start", UTCDateTime, nullable=False),
+    Column("period_end", UTCDateTime, nullable=False),
+)
+
+# Every attempt to collect an invoice, successful or not, and payments recorded by hand (bank transfers).
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("organization_id", String(36), nullable=False),
+    Column("invoice_id", String(36), ForeignKey("invoices.id"), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("method", String(64), nullable=False),
+    Column("reference", String(128), nullable=False),
+    Column("failure_reason", String(255), nullable=False),
+    Column("attempted_at", UTCDateTime, nullable=False),
+    Index("ix_payments_organization_attempted", "organization_id", "attempted_at"),
 )
 
 idempotency_keys = idempotency_table(metadata)

@@ -10,10 +10,13 @@ from google.protobuf.message import Message
 from sqlalchemy import select
 from tenantry.events.v1 import envelope_pb2, membership_events_pb2
 
+from services.billing.domain.catalogue import Catalogue, load_catalogue
+from services.billing.domain.subscription_use_cases import SubscriptionUseCases
 from services.billing.domain.use_cases import BillingUseCases
 from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
 from services.billing.events.publish import to_envelope
 from services.billing.main import MIGRATIONS_DIR
+from services.billing.payment_processors import LocalPaymentProcessor
 from services.billing.store.sql import SqlBillingStore
 from services.billing.store.tables import messaging
 from services.common import migrations
@@ -44,6 +47,8 @@ class BillingHarness:
     clock: FrozenClock
     consumer: EventConsumer
     use_cases: BillingUseCases
+    subscriptions: SubscriptionUseCases
+    store: SqlBillingStore
 
     def use_cases_on(self, db: Database) -> BillingUseCases:
         """The use cases over another engine on the same database, as a second replica would run them."""
@@ -70,16 +75,24 @@ class BillingHarness:
         )
         await self.deliver(membership_event(event_type, payload))
 
-    async def published_subjects(self) -> list[str]:
+    async def published_subjects(self, prefix: str = "tenantry.billing.") -> list[str]:
+        """Subjects of the events in the outbox that start with the prefix, oldest first."""
         async with self.db.read() as connection:
-            return list(await connection.scalars(select(messaging.outbox.c.subject)))
+            subjects = await connection.scalars(
+                select(messaging.outbox.c.subject).order_by(messaging.outbox.c.created_at, messaging.outbox.c.id)
+            )
+            return [subject for subject in subjects if subject.startswith(prefix)]
 
 
-async def open_harness(database_url: str, default_seats: int = 10) -> BillingHarness:
+async def open_harness(
+    database_url: str, default_seats: int = 10, catalogue: Catalogue | None = None
+) -> BillingHarness:
     migrations.upgrade(MIGRATIONS_DIR, database_url)
     db = Database(database_url)
     clock = FrozenClock(START)
-    projection = SeatProjection(default_seats=default_seats, clock=clock)
+    catalogue = catalogue or load_catalogue()
+    store = SqlBillingStore(db, Outbox(messaging, clock), clock, to_envelope)
+    projection = SeatProjection(store, catalogue, default_seats, clock)
     consumer = EventConsumer(
         name=SEATS_CONSUMER,
         db=db,
@@ -88,8 +101,8 @@ async def open_harness(database_url: str, default_seats: int = 10) -> BillingHar
         producers=[],
         handlers=projection.handlers(),  # type: ignore[arg-type]
     )
-    use_cases = BillingUseCases(SqlBillingStore(db, Outbox(messaging, clock), clock, to_envelope), clock)
-    return BillingHarness(database_url, db, clock, consumer, use_cases)
+    subscriptions = SubscriptionUseCases(store, clock, catalogue, LocalPaymentProcessor())
+    return BillingHarness(database_url, db, clock, consumer, BillingUseCases(store, clock), subscriptions, store)
 
 
 def membership_event(event_type: str, payload: Message, organization_id: str = ORG) -> envelope_pb2.Envelope:

@@ -70,3 +70,39 @@ async def test_seats_are_held_released_and_refused_over_grpc(
     with pytest.raises(grpc.aio.AioRpcError) as unauthenticated:
         await billing_stub.ReserveSeat(pb.ReserveSeatRequest(organization_id=ORG, member_id="c"))
     assert unauthenticated.value.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+async def test_the_dashboard_seat_changes_and_invoice_pdfs_over_grpc(
+    billing_stub: pb_grpc.BillingServiceStub, mint: Callable[[Principal], str]
+) -> None:
+    admin = Principal(
+        actor_type="user",
+        actor_id="admin",
+        organization_id=ORG,
+        permissions=frozenset({"billing.read", "billing.manage"}),
+    )
+    metadata = ((PRINCIPAL_METADATA_KEY, mint(admin)),)
+    dashboard = await billing_stub.GetSubscription(pb.GetSubscriptionRequest(organization_id=ORG), metadata=metadata)
+    assert (dashboard.subscription.status, dashboard.plan.id, dashboard.seat_usage.purchased) == (
+        "trialing",
+        "team-monthly",
+        2,
+    )
+    assert (dashboard.upcoming_invoice.total.amount_minor, dashboard.upcoming_invoice.total.currency) == (2400, "EUR")
+    plans = await billing_stub.ListPlans(pb.ListPlansRequest(organization_id=ORG), metadata=metadata)
+    assert "team-yearly" in [plan.id for plan in plans.plans]
+    changed = await billing_stub.ChangeSeats(pb.ChangeSeatsRequest(organization_id=ORG, seats=5), metadata=metadata)
+    assert changed.subscription.seats_purchased == 5 and not changed.HasField("invoice")  # free in the trial
+    with pytest.raises(grpc.aio.AioRpcError) as invalid:
+        await billing_stub.UpdateBillingProfile(
+            pb.UpdateBillingProfileRequest(
+                organization_id=ORG, billing_profile=pb.BillingProfile(tax_rate_basis_points=20_000)
+            ),
+            metadata=metadata,
+        )
+    assert invalid.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    with pytest.raises(grpc.aio.AioRpcError) as missing:
+        await billing_stub.GetInvoicePdf(
+            pb.GetInvoicePdfRequest(organization_id=ORG, invoice_id="none"), metadata=metadata
+        )
+    assert missing.value.code() == grpc.StatusCode.NOT_FOUND

@@ -24,6 +24,7 @@ from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 
 RESERVED_SUBJECT = "tenantry.billing.seat.reserved"
 RELEASED_SUBJECT = "tenantry.billing.seat.released"
+SEAT_EVENTS = "tenantry.billing.seat."
 
 
 async def usage_tuple(billing: BillingHarness) -> tuple[int, int, int, int]:
@@ -40,7 +41,7 @@ async def test_a_hold_counts_as_invited_until_the_member_event_replaces_it(billi
     assert await usage_tuple(billing) == (1, 1, 2, 8)
     await billing.member_event("member.activated", "new", "active", 2)
     assert await usage_tuple(billing) == (2, 0, 2, 8)
-    assert await billing.published_subjects() == [RESERVED_SUBJECT]
+    assert await billing.published_subjects(SEAT_EVENTS) == [RESERVED_SUBJECT]
 
 
 async def test_a_retried_reservation_holds_one_seat_and_publishes_once(billing: BillingHarness) -> None:
@@ -50,7 +51,7 @@ async def test_a_retried_reservation_holds_one_seat_and_publishes_once(billing: 
         assert usage.invited == 1
     await billing.member_event("member.invited", "new", "invited", 1)
     assert (await billing.use_cases.reserve_seat(INVITER, ORG, "new")).invited == 1
-    assert await billing.published_subjects() == [RESERVED_SUBJECT]
+    assert await billing.published_subjects(SEAT_EVENTS) == [RESERVED_SUBJECT]
 
 
 async def test_a_full_organization_refuses_with_no_seats_available(billing: BillingHarness) -> None:
@@ -75,7 +76,7 @@ async def test_release_frees_an_unconfirmed_hold_only(billing: BillingHarness) -
     await billing.use_cases.release_seat(INVITER, ORG, "confirmed")
     await billing.use_cases.release_seat(INVITER, ORG, "never-held")
     assert await usage_tuple(billing) == (0, 1, 1, 9)
-    assert await billing.published_subjects() == [RESERVED_SUBJECT, RESERVED_SUBJECT, RELEASED_SUBJECT]
+    assert await billing.published_subjects(SEAT_EVENTS) == [RESERVED_SUBJECT, RESERVED_SUBJECT, RELEASED_SUBJECT]
 
 
 async def test_a_member_event_arriving_after_a_release_still_counts(billing: BillingHarness) -> None:
@@ -148,7 +149,7 @@ async def test_bad_member_ids_and_unknown_organizations_are_refused(billing: Bil
     no_subscription = principal("members.invite", organization_id="org-without-subscription")
     with pytest.raises(NotFound):
         await billing.use_cases.reserve_seat(no_subscription, "org-without-subscription", "m")
-    assert await billing.published_subjects() == []
+    assert await billing.published_subjects(SEAT_EVENTS) == []
 
 
 async def fill_with_members(billing: BillingHarness, members: int) -> None:
@@ -176,7 +177,7 @@ async def test_200_concurrent_reservations_for_50_free_seats_hold_exactly_50(dat
         results = await asyncio.gather(*(outcome(replicas[index % 2], f"invitee-{index}") for index in range(200)))
         assert sum(held for _, held in results) == 50
         assert await usage_tuple(billing) == (10, 50, 60, 0)
-        assert (await billing.published_subjects()).count(RESERVED_SUBJECT) == 50
+        assert (await billing.published_subjects(SEAT_EVENTS)).count(RESERVED_SUBJECT) == 50
     finally:
         await replica.dispose()
         await billing.db.dispose()
@@ -198,7 +199,7 @@ async def test_concurrent_retries_of_the_same_members_never_hold_twice(database_
         assert all(len(answer) == 1 for answer in answers.values()), "a member was both refused and given a seat"
         assert sum(answer == {True} for answer in answers.values()) == 10
         assert await usage_tuple(billing) == (10, 10, 20, 0)
-        assert (await billing.published_subjects()).count(RESERVED_SUBJECT) == 10
+        assert (await billing.published_subjects(SEAT_EVENTS)).count(RESERVED_SUBJECT) == 10
     finally:
         await replica.dispose()
         await billing.db.dispose()

@@ -23,7 +23,7 @@ from services.billing.domain.subscription import (
     TRIALING,
     UNPAID,
     BillingProfile,
-    SubscriptionTerms,
+    Subscription,
     add_seats,
     cancel_at_period_end,
     move,
@@ -42,7 +42,7 @@ assert MONTHLY is not None and YEARLY is not None
 NOW = datetime(2026, 1, 31, 12, tzinfo=UTC)
 
 
-def active_monthly(seats: int = 10, tax: int = 0) -> SubscriptionTerms:
+def active_monthly(seats: int = 10, tax: int = 0) -> Subscription:
     terms = open_subscription("org-1", replace(MONTHLY, trial_days=0), seats, NOW)
     return replace(terms, profile=BillingProfile(tax_rate_basis_points=tax))
 

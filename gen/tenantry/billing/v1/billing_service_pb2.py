@@ -22,29 +22,89 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
+from tenantry.common.v1 import common_pb2 as tenantry_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)tenantry/billing/v1/billing_service.proto\x12\x13tenantry.billing.v1\"{\n\tSeatUsage\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tpurchased\x18\x02 \x01(\x03\x12\x0e\n\x06\x61\x63tive\x18\x03 \x01(\x03\x12\x0f\n\x07invited\x18\x04 \x01(\x03\x12\x0e\n\x06in_use\x18\x05 \x01(\x03\x12\x11\n\tavailable\x18\x06 \x01(\x03\".\n\x13GetSeatUsageRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"J\n\x14GetSeatUsageResponse\x12\x32\n\nseat_usage\x18\x01 \x01(\x0b\x32\x1e.tenantry.billing.v1.SeatUsage\"@\n\x12ReserveSeatRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\"I\n\x13ReserveSeatResponse\x12\x32\n\nseat_usage\x18\x01 \x01(\x0b\x32\x1e.tenantry.billing.v1.SeatUsage\"@\n\x12ReleaseSeatRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\"\x15\n\x13ReleaseSeatResponse2\xb9\x02\n\x0e\x42illingService\x12\x63\n\x0cGetSeatUsage\x12(.tenantry.billing.v1.GetSeatUsageRequest\x1a).tenantry.billing.v1.GetSeatUsageResponse\x12`\n\x0bReserveSeat\x12\'.tenantry.billing.v1.ReserveSeatRequest\x1a(.tenantry.billing.v1.ReserveSeatResponse\x12`\n\x0bReleaseSeat\x12\'.tenantry.billing.v1.ReleaseSeatRequest\x1a(.tenantry.billing.v1.ReleaseSeatResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n)tenantry/billing/v1/billing_service.proto\x12\x13tenantry.billing.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ftenantry/common/v1/common.proto\"{\n\tSeatUsage\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tpurchased\x18\x02 \x01(\x03\x12\x0e\n\x06\x61\x63tive\x18\x03 \x01(\x03\x12\x0f\n\x07invited\x18\x04 \x01(\x03\x12\x0e\n\x06in_use\x18\x05 \x01(\x03\x12\x11\n\tavailable\x18\x06 \x01(\x03\".\n\x13GetSeatUsageRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"J\n\x14GetSeatUsageResponse\x12\x32\n\nseat_usage\x18\x01 \x01(\x0b\x32\x1e.tenantry.billing.v1.SeatUsage\"@\n\x12ReserveSeatRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\"I\n\x13ReserveSeatResponse\x12\x32\n\nseat_usage\x18\x01 \x01(\x0b\x32\x1e.tenantry.billing.v1.SeatUsage\"@\n\x12ReleaseSeatRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\"\x15\n\x13ReleaseSeatResponse\"\xbd\x01\n\x04Plan\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x31\n\x0eprice_per_seat\x18\x03 \x01(\x0b\x32\x19.tenantry.common.v1.Money\x12\x10\n\x08interval\x18\x04 \x01(\t\x12\x15\n\rminimum_seats\x18\x05 \x01(\x03\x12\x15\n\rmaximum_seats\x18\x06 \x01(\x03\x12\x12\n\ntrial_days\x18\x07 \x01(\x03\x12\x14\n\x0c\x65ntitlements\x18\x08 \x03(\t\"\x8c\x01\n\x0e\x42illingProfile\x12\x12\n\nlegal_name\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x03 \x01(\t\x12\x0e\n\x06vat_id\x18\x04 \x01(\t\x12\x1d\n\x15tax_rate_basis_points\x18\x05 \x01(\x03\x12\x15\n\rbilling_email\x18\x06 \x01(\t\",\n\rPaymentMethod\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\"\xa7\x04\n\x0cSubscription\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x0f\n\x07plan_id\x18\x02 \x01(\t\x12\x0e\n\x06status\x18\x03 \x01(\t\x12\x17\n\x0fseats_purchased\x18\x04 \x01(\x03\x12\x18\n\x10seats_at_renewal\x18\x05 \x01(\x03\x12\x38\n\x14\x63urrent_period_start\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x36\n\x12\x63urrent_period_end\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1c\n\x14\x63\x61ncel_at_period_end\x18\x08 \x01(\x08\x12/\n\x0b\x63\x61ncel_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1f\n\x17\x66\x61iled_payment_attempts\x18\n \x01(\x03\x12=\n\x19next_payment_attempt_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12<\n\x0f\x62illing_profile\x18\x0c \x01(\x0b\x32#.tenantry.billing.v1.BillingProfile\x12:\n\x0epayment_method\x18\r \x01(\x0b\x32\".tenantry.billing.v1.PaymentMethod\x12\x0f\n\x07version\x18\x0e \x01(\x03\"\xf1\x01\n\x0bInvoiceLine\x12\x13\n\x0b\x64\x65scription\x18\x01 \x01(\t\x12\x10\n\x08quantity\x18\x02 \x01(\x03\x12.\n\x0bunit_amount\x18\x03 \x01(\x0b\x32\x19.tenantry.common.v1.Money\x12)\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x19.tenantry.common.v1.Money\x12\x30\n\x0cperiod_start\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nperiod_end\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x93\x04\n\x07Invoice\x12\n\n\x02id\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x0e\n\x06status\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12/\n\x05lines\x18\x05 \x03(\x0b\x32 .tenantry.billing.v1.InvoiceLine\x12+\n\x08subtotal\x18\x06 \x01(\x0b\x32\x19.tenantry.common.v1.Money\x12&\n\x03tax\x18\x07 \x01(\x0b\x32\x19.tenantry.common.v1.Money\x12(\n\x05total\x18\x08 \x01(\x0b\x32\x19.tenantry.common.v1.Money\x12\x1d\n\x15tax_rate_basis_points\x18\t \x01(\x03\x12\x30\n\x0cperiod_start\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nperiod_end\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nissue_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12-\n\tpaid_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12<\n\x0f\x62illing_profile\x18\x0e \x01(\x0b\x32#.tenantry.billing.v1.BillingProfile\"\xd1\x01\n\x07Payment\x12\n\n\x02id\x18\x01 \x01(\t\x12\x12\n\ninvoice_id\x18\x02 \x01(\t\x12)\n\x06\x61mount\x18\x03 \x01(\x0b\x32\x19.tenantry.common.v1.Money\x12\x0e\n\x06status\x18\x04 \x01(\t\x12\x0e\n\x06method\x18\x05 \x01(\t\x12\x11\n\treference\x18\x06 \x01(\t\x12\x16\n\x0e\x66\x61ilure_reason\x18\x07 \x01(\t\x12\x30\n\x0c\x61ttempt_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"+\n\x10ListPlansRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"=\n\x11ListPlansResponse\x12(\n\x05plans\x18\x01 \x03(\x0b\x32\x19.tenantry.billing.v1.Plan\"1\n\x16GetSubscriptionRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"\xe7\x01\n\x17GetSubscriptionResponse\x12\x37\n\x0csubscription\x18\x01 \x01(\x0b\x32!.tenantry.billing.v1.Subscription\x12\'\n\x04plan\x18\x02 \x01(\x0b\x32\x19.tenantry.billing.v1.Plan\x12\x32\n\nseat_usage\x18\x03 \x01(\x0b\x32\x1e.tenantry.billing.v1.SeatUsage\x12\x36\n\x10upcoming_invoice\x18\x04 \x01(\x0b\x32\x1c.tenantry.billing.v1.Invoice\"<\n\x12\x43hangeSeatsRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\r\n\x05seats\x18\x02 \x01(\x03\"\xac\x01\n\x13\x43hangeSeatsResponse\x12\x37\n\x0csubscription\x18\x01 \x01(\x0b\x32!.tenantry.billing.v1.Subscription\x12-\n\x07invoice\x18\x02 \x01(\x0b\x32\x1c.tenantry.billing.v1.Invoice\x12-\n\x07payment\x18\x03 \x01(\x0b\x32\x1c.tenantry.billing.v1.Payment\"t\n\x1bUpdateBillingProfileRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12<\n\x0f\x62illing_profile\x18\x02 \x01(\x0b\x32#.tenantry.billing.v1.BillingProfile\"W\n\x1cUpdateBillingProfileResponse\x12\x37\n\x0csubscription\x18\x01 \x01(\x0b\x32!.tenantry.billing.v1.Subscription\"q\n\x1aUpdatePaymentMethodRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12:\n\x0epayment_method\x18\x02 \x01(\x0b\x32\".tenantry.billing.v1.PaymentMethod\"V\n\x1bUpdatePaymentMethodResponse\x12\x37\n\x0csubscription\x18\x01 \x01(\x0b\x32!.tenantry.billing.v1.Subscription\"4\n\x19\x43\x61ncelSubscriptionRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"U\n\x1a\x43\x61ncelSubscriptionResponse\x12\x37\n\x0csubscription\x18\x01 \x01(\x0b\x32!.tenantry.billing.v1.Subscription\"4\n\x19ResumeSubscriptionRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"U\n\x1aResumeSubscriptionResponse\x12\x37\n\x0csubscription\x18\x01 \x01(\x0b\x32!.tenantry.billing.v1.Subscription\"A\n\x13ListInvoicesRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\"F\n\x14ListInvoicesResponse\x12.\n\x08invoices\x18\x01 \x03(\x0b\x32\x1c.tenantry.billing.v1.Invoice\"C\n\x14GetInvoicePdfRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x12\n\ninvoice_id\x18\x02 \x01(\t\"7\n\x15GetInvoicePdfResponse\x12\x0b\n\x03pdf\x18\x01 \x01(\x0c\x12\x11\n\tfile_name\x18\x02 \x01(\t\"A\n\x13ListPaymentsRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\"F\n\x14ListPaymentsResponse\x12.\n\x08payments\x18\x01 \x03(\x0b\x32\x1c.tenantry.billing.v1.Payment\"V\n\x14RecordPaymentRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x12\n\ninvoice_id\x18\x02 \x01(\t\x12\x11\n\treference\x18\x03 \x01(\t\"\x7f\n\x15RecordPaymentResponse\x12-\n\x07payment\x18\x01 \x01(\x0b\x32\x1c.tenantry.billing.v1.Payment\x12\x37\n\x0csubscription\x18\x02 \x01(\x0b\x32!.tenantry.billing.v1.Subscription2\xe4\x0b\n\x0e\x42illingService\x12\x63\n\x0cGetSeatUsage\x12(.tenantry.billing.v1.GetSeatUsageRequest\x1a).tenantry.billing.v1.GetSeatUsageResponse\x12`\n\x0bReserveSeat\x12\'.tenantry.billing.v1.ReserveSeatRequest\x1a(.tenantry.billing.v1.ReserveSeatResponse\x12`\n\x0bReleaseSeat\x12\'.tenantry.billing.v1.ReleaseSeatRequest\x1a(.tenantry.billing.v1.ReleaseSeatResponse\x12Z\n\tListPlans\x12%.tenantry.billing.v1.ListPlansRequest\x1a&.tenantry.billing.v1.ListPlansResponse\x12l\n\x0fGetSubscription\x12+.tenantry.billing.v1.GetSubscriptionRequest\x1a,.tenantry.billing.v1.GetSubscriptionResponse\x12`\n\x0b\x43hangeSeats\x12\'.tenantry.billing.v1.ChangeSeatsRequest\x1a(.tenantry.billing.v1.ChangeSeatsResponse\x12{\n\x14UpdateBillingProfile\x12\x30.tenantry.billing.v1.UpdateBillingProfileRequest\x1a\x31.tenantry.billing.v1.UpdateBillingProfileResponse\x12x\n\x13UpdatePaymentMethod\x12/.tenantry.billing.v1.UpdatePaymentMethodRequest\x1a\x30.tenantry.billing.v1.UpdatePaymentMethodResponse\x12u\n\x12\x43\x61ncelSubscription\x12..tenantry.billing.v1.CancelSubscriptionRequest\x1a/.tenantry.billing.v1.CancelSubscriptionResponse\x12u\n\x12ResumeSubscription\x12..tenantry.billing.v1.ResumeSubscriptionRequest\x1a/.tenantry.billing.v1.ResumeSubscriptionResponse\x12\x63\n\x0cListInvoices\x12(.tenantry.billing.v1.ListInvoicesRequest\x1a).tenantry.billing.v1.ListInvoicesResponse\x12\x66\n\rGetInvoicePdf\x12).tenantry.billing.v1.GetInvoicePdfRequest\x1a*.tenantry.billing.v1.GetInvoicePdfResponse\x12\x63\n\x0cListPayments\x12(.tenantry.billing.v1.ListPaymentsRequest\x1a).tenantry.billing.v1.ListPaymentsResponse\x12\x66\n\rRecordPayment\x12).tenantry.billing.v1.RecordPaymentRequest\x1a*.tenantry.billing.v1.RecordPaymentResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tenantry.billing.v1.billing_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SEATUSAGE']._serialized_start=66
-  _globals['_SEATUSAGE']._serialized_end=189
-  _globals['_GETSEATUSAGEREQUEST']._serialized_start=191
-  _globals['_GETSEATUSAGEREQUEST']._serialized_end=237
-  _globals['_GETSEATUSAGERESPONSE']._serialized_start=239
-  _globals['_GETSEATUSAGERESPONSE']._serialized_end=313
-  _globals['_RESERVESEATREQUEST']._serialized_start=315
-  _globals['_RESERVESEATREQUEST']._serialized_end=379
-  _globals['_RESERVESEATRESPONSE']._serialized_start=381
-  _globals['_RESERVESEATRESPONSE']._serialized_end=454
-  _globals['_RELEASESEATREQUEST']._serialized_start=456
-  _globals['_RELEASESEATREQUEST']._serialized_end=520
-  _globals['_RELEASESEATRESPONSE']._serialized_start=522
-  _globals['_RELEASESEATRESPONSE']._serialized_end=543
-  _globals['_BILLINGSERVICE']._serialized_start=546
-  _globals['_BILLINGSERVICE']._serialized_end=859
+  _globals['_SEATUSAGE']._serialized_start=132
+  _globals['_SEATUSAGE']._serialized_end=255
+  _globals['_GETSEATUSAGEREQUEST']._serialized_start=257
+  _globals['_GETSEATUSAGEREQUEST']._serialized_end=303
+  _globals['_GETSEATUSAGERESPONSE']._serialized_start=305
+  _globals['_GETSEATUSAGERESPONSE']._serialized_end=379
+  _globals['_RESERVESEATREQUEST']._serialized_start=381
+  _globals['_RESERVESEATREQUEST']._serialized_end=445
+  _globals['_RESERVESEATRESPONSE']._serialized_start=447
+  _globals['_RESERVESEATRESPONSE']._serialized_end=520
+  _globals['_RELEASESEATREQUEST']._serialized_start=522
+  _globals['_RELEASESEATREQUEST']._serialized_end=586
+  _globals['_RELEASESEATRESPONSE']._serialized_start=588
+  _globals['_RELEASESEATRESPONSE']._serialized_end=609
+  _globals['_PLAN']._serialized_start=612
+  _globals['_PLAN']._serialized_end=801
+  _globals['_BILLINGPROFILE']._serialized_start=804
+  _globals['_BILLINGPROFILE']._serialized_end=944
+  _globals['_PAYMENTMETHOD']._serialized_start=946
+  _globals['_PAYMENTMETHOD']._serialized_end=990
+  _globals['_SUBSCRIPTION']._serialized_start=993
+  _globals['_SUBSCRIPTION']._serialized_end=1544
+  _globals['_INVOICELINE']._serialized_start=1547
+  _globals['_INVOICELINE']._serialized_end=1788
+  _globals['_INVOICE']._serialized_start=1791
+  _globals['_INVOICE']._serialized_end=2322
+  _globals['_PAYMENT']._serialized_start=2325
+  _globals['_PAYMENT']._serialized_end=2534
+  _globals['_LISTPLANSREQUEST']._serialized_start=2536
+  _globals['_LISTPLANSREQUEST']._serialized_end=2579
+  _globals['_LISTPLANSRESPONSE']._serialized_start=2581
+  _globals['_LISTPLANSRESPONSE']._serialized_end=2642
+  _globals['_GETSUBSCRIPTIONREQUEST']._serialized_start=2644
+  _globals['_GETSUBSCRIPTIONREQUEST']._serialized_end=2693
+  _globals['_GETSUBSCRIPTIONRESPONSE']._serialized_start=2696
+  _globals['_GETSUBSCRIPTIONRESPONSE']._serialized_end=2927
+  _globals['_CHANGESEATSREQUEST']._serialized_start=2929
+  _globals['_CHANGESEATSREQUEST']._serialized_end=2989
+  _globals['_CHANGESEATSRESPONSE']._serialized_start=2992
+  _globals['_CHANGESEATSRESPONSE']._serialized_end=3164
+  _globals['_UPDATEBILLINGPROFILEREQUEST']._serialized_start=3166
+  _globals['_UPDATEBILLINGPROFILEREQUEST']._serialized_end=3282
+  _globals['_UPDATEBILLINGPROFILERESPONSE']._serialized_start=3284
+  _globals['_UPDATEBILLINGPROFILERESPONSE']._serialized_end=3371
+  _globals['_UPDATEPAYMENTMETHODREQUEST']._serialized_start=3373
+  _globals['_UPDATEPAYMENTMETHODREQUEST']._serialized_end=3486
+  _globals['_UPDATEPAYMENTMETHODRESPONSE']._serialized_start=3488
+  _globals['_UPDATEPAYMENTMETHODRESPONSE']._serialized_end=3574
+  _globals['_CANCELSUBSCRIPTIONREQUEST']._serialized_start=3576
+  _globals['_CANCELSUBSCRIPTIONREQUEST']._serialized_end=3628
+  _globals['_CANCELSUBSCRIPTIONRESPONSE']._serialized_start=3630
+  _globals['_CANCELSUBSCRIPTIONRESPONSE']._serialized_end=3715
+  _globals['_RESUMESUBSCRIPTIONREQUEST']._serialized_start=3717
+  _globals['_RESUMESUBSCRIPTIONREQUEST']._serialized_end=3769
+  _globals['_RESUMESUBSCRIPTIONRESPONSE']._serialized_start=3771
+  _globals['_RESUMESUBSCRIPTIONRESPONSE']._serialized_end=3856
+  _globals['_LISTINVOICESREQUEST']._serialized_start=3858
+  _globals['_LISTINVOICESREQUEST']._serialized_end=3923
+  _globals['_LISTINVOICESRESPONSE']._serialized_start=3925
+  _globals['_LISTINVOICESRESPONSE']._serialized_end=3995
+  _globals['_GETINVOICEPDFREQUEST']._serialized_start=3997
+  _globals['_GETINVOICEPDFREQUEST']._serialized_end=4064
+  _globals['_GETINVOICEPDFRESPONSE']._serialized_start=4066
+  _globals['_GETINVOICEPDFRESPONSE']._serialized_end=4121
+  _globals['_LISTPAYMENTSREQUEST']._serialized_start=4123
+  _globals['_LISTPAYMENTSREQUEST']._serialized_end=4188
+  _globals['_LISTPAYMENTSRESPONSE']._serialized_start=4190
+  _globals['_LISTPAYMENTSRESPONSE']._serialized_end=4260
+  _globals['_RECORDPAYMENTREQUEST']._serialized_start=4262
+  _globals['_RECORDPAYMENTREQUEST']._serialized_end=4348
+  _globals['_RECORDPAYMENTRESPONSE']._serialized_start=4350
+  _globals['_RECORDPAYMENTRESPONSE']._serialized_end=4477
+  _globals['_BILLINGSERVICE']._serialized_start=4480
+  _globals['_BILLINGSERVICE']._serialized_end=5988
 # @@protoc_insertion_point(module_scope)

@@ -50,6 +50,61 @@ class BillingServiceStub:
                 request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReleaseSeatRequest.SerializeToString,
                 response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReleaseSeatResponse.FromString,
                 _registered_method=True)
+        self.ListPlans = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/ListPlans',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListPlansRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListPlansResponse.FromString,
+                _registered_method=True)
+        self.GetSubscription = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/GetSubscription',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.GetSubscriptionRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.GetSubscriptionResponse.FromString,
+                _registered_method=True)
+        self.ChangeSeats = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/ChangeSeats',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangeSeatsRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangeSeatsResponse.FromString,
+                _registered_method=True)
+        self.UpdateBillingProfile = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/UpdateBillingProfile',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.UpdateBillingProfileRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.UpdateBillingProfileResponse.FromString,
+                _registered_method=True)
+        self.UpdatePaymentMethod = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/UpdatePaymentMethod',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.UpdatePaymentMethodRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.UpdatePaymentMethodResponse.FromString,
+                _registered_method=True)
+        self.CancelSubscription = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/CancelSubscription',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.CancelSubscriptionRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.CancelSubscriptionResponse.FromString,
+                _registered_method=True)
+        self.ResumeSubscription = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/ResumeSubscription',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ResumeSubscriptionRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ResumeSubscriptionResponse.FromString,
+                _registered_method=True)
+        self.ListInvoices = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/ListInvoices',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListInvoicesRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListInvoicesResponse.FromString,
+                _registered_method=True)
+        self.GetInvoicePdf = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/GetInvoicePdf',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.GetInvoicePdfRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.GetInvoicePdfResponse.FromString,
+                _registered_method=True)
+        self.ListPayments = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/ListPayments',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListPaymentsRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListPaymentsResponse.FromString,
+                _registered_method=True)
+        self.RecordPayment = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/RecordPayment',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.RecordPaymentRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.RecordPaymentResponse.FromString,
+                _registered_method=True)
 
 
 class BillingServiceServicer:
@@ -85,6 +140,95 @@ class BillingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListPlans(self, request, context):
+        """Lists the plans of the catalogue.
+        Requires permission "billing.read" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSubscription(self, request, context):
+        """Returns the subscription with the dashboard's figures: plan, seat usage and the upcoming invoice.
+        Requires permission "billing.read" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChangeSeats(self, request, context):
+        """Buys seats now (invoiced prorated to the end of the period and collected at once) or schedules fewer seats
+        from the next period on, never fewer than the seats in use (FAILED_PRECONDITION reason "SEATS_IN_USE").
+        Requires permission "billing.manage" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateBillingProfile(self, request, context):
+        """Replaces the billing profile printed on invoices issued from now on (legal name, address, VAT id, tax rate).
+        Requires permission "billing.manage" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdatePaymentMethod(self, request, context):
+        """Replaces the payment method invoices are collected from.
+        Requires permission "billing.manage" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelSubscription(self, request, context):
+        """Ends the subscription at the end of the current period.
+        Requires permission "subscription.cancel" in that organization (Owners only by default).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResumeSubscription(self, request, context):
+        """Takes back a cancellation at period end before the period ends.
+        Requires permission "subscription.cancel" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListInvoices(self, request, context):
+        """Lists issued invoices, newest first.
+        Requires permission "billing.read" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetInvoicePdf(self, request, context):
+        """Returns one invoice as a PDF document.
+        Requires permission "billing.read" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListPayments(self, request, context):
+        """Lists payment attempts, newest first.
+        Requires permission "billing.read" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordPayment(self, request, context):
+        """Records that an open invoice was paid outside the processor (a bank transfer), ending any dunning.
+        Requires permission "billing.manage" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_BillingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -102,6 +246,61 @@ def add_BillingServiceServicer_to_server(servicer, server):
                     servicer.ReleaseSeat,
                     request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReleaseSeatRequest.FromString,
                     response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReleaseSeatResponse.SerializeToString,
+            ),
+            'ListPlans': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPlans,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListPlansRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListPlansResponse.SerializeToString,
+            ),
+            'GetSubscription': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSubscription,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.GetSubscriptionRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.GetSubscriptionResponse.SerializeToString,
+            ),
+            'ChangeSeats': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangeSeats,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangeSeatsRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangeSeatsResponse.SerializeToString,
+            ),
+            'UpdateBillingProfile': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateBillingProfile,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.UpdateBillingProfileRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.UpdateBillingProfileResponse.SerializeToString,
+            ),
+            'UpdatePaymentMethod': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdatePaymentMethod,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.UpdatePaymentMethodRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.UpdatePaymentMethodResponse.SerializeToString,
+            ),
+            'CancelSubscription': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelSubscription,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.CancelSubscriptionRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.CancelSubscriptionResponse.SerializeToString,
+            ),
+            'ResumeSubscription': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResumeSubscription,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ResumeSubscriptionRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ResumeSubscriptionResponse.SerializeToString,
+            ),
+            'ListInvoices': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListInvoices,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListInvoicesRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListInvoicesResponse.SerializeToString,
+            ),
+            'GetInvoicePdf': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetInvoicePdf,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.GetInvoicePdfRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.GetInvoicePdfResponse.SerializeToString,
+            ),
+            'ListPayments': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListPayments,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListPaymentsRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListPaymentsResponse.SerializeToString,
+            ),
+            'RecordPayment': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordPayment,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.RecordPaymentRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.RecordPaymentResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -186,6 +385,303 @@ class BillingService:
             '/tenantry.billing.v1.BillingService/ReleaseSeat',
             tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReleaseSeatRequest.SerializeToString,
             tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReleaseSeatResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPlans(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/ListPlans',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListPlansRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListPlansResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSubscription(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/GetSubscription',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.GetSubscriptionRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.GetSubscriptionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangeSeats(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/ChangeSeats',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangeSeatsRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangeSeatsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateBillingProfile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/UpdateBillingProfile',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.UpdateBillingProfileRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.UpdateBillingProfileResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdatePaymentMethod(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/UpdatePaymentMethod',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.UpdatePaymentMethodRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.UpdatePaymentMethodResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelSubscription(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/CancelSubscription',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.CancelSubscriptionRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.CancelSubscriptionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResumeSubscription(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/ResumeSubscription',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ResumeSubscriptionRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ResumeSubscriptionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListInvoices(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/ListInvoices',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListInvoicesRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListInvoicesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetInvoicePdf(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/GetInvoicePdf',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.GetInvoicePdfRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.GetInvoicePdfResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListPayments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/ListPayments',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListPaymentsRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListPaymentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordPayment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/RecordPayment',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.RecordPaymentRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.RecordPaymentResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -22,17 +22,24 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'tenantry/events/v1/billing_events.proto\x12\x12tenantry.events.v1\"i\n\x0cSeatReserved\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x14\n\x0cseats_in_use\x18\x03 \x01(\x03\x12\x17\n\x0fseats_purchased\x18\x04 \x01(\x03\":\n\x0cSeatReleased\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\'tenantry/events/v1/billing_events.proto\x12\x12tenantry.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"i\n\x0cSeatReserved\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x14\n\x0cseats_in_use\x18\x03 \x01(\x03\x12\x17\n\x0fseats_purchased\x18\x04 \x01(\x03\":\n\x0cSeatReleased\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\"\xde\x02\n\x13SubscriptionChanged\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x0f\n\x07plan_id\x18\x02 \x01(\t\x12\x0e\n\x06status\x18\x03 \x01(\t\x12\x17\n\x0fseats_purchased\x18\x04 \x01(\x03\x12\x18\n\x10seats_at_renewal\x18\x05 \x01(\x03\x12\x38\n\x14\x63urrent_period_start\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x36\n\x12\x63urrent_period_end\x18\x07 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1c\n\x14\x63\x61ncel_at_period_end\x18\x08 \x01(\x08\x12 \n\x18previous_seats_purchased\x18\t \x01(\x03\x12\x17\n\x0fprevious_status\x18\n \x01(\t\x12\x0f\n\x07version\x18\x0b \x01(\x03\"\x9c\x01\n\rInvoiceIssued\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x12\n\ninvoice_id\x18\x02 \x01(\t\x12\x0e\n\x06number\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x10\n\x08\x63urrency\x18\x05 \x01(\t\x12\x10\n\x08subtotal\x18\x06 \x01(\x03\x12\x0b\n\x03tax\x18\x07 \x01(\x03\x12\r\n\x05total\x18\x08 \x01(\x03\"\xb6\x01\n\x10PaymentAttempted\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x12\n\npayment_id\x18\x02 \x01(\t\x12\x12\n\ninvoice_id\x18\x03 \x01(\t\x12\x0e\n\x06\x61mount\x18\x04 \x01(\x03\x12\x10\n\x08\x63urrency\x18\x05 \x01(\t\x12\x0e\n\x06status\x18\x06 \x01(\t\x12\x16\n\x0e\x66\x61ilure_reason\x18\x07 \x01(\t\x12\x17\n\x0f\x66\x61iled_attempts\x18\x08 \x01(\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tenantry.events.v1.billing_events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SEATRESERVED']._serialized_start=63
-  _globals['_SEATRESERVED']._serialized_end=168
-  _globals['_SEATRELEASED']._serialized_start=170
-  _globals['_SEATRELEASED']._serialized_end=228
+  _globals['_SEATRESERVED']._serialized_start=96
+  _globals['_SEATRESERVED']._serialized_end=201
+  _globals['_SEATRELEASED']._serialized_start=203
+  _globals['_SEATRELEASED']._serialized_end=261
+  _globals['_SUBSCRIPTIONCHANGED']._serialized_start=264
+  _globals['_SUBSCRIPTIONCHANGED']._serialized_end=614
+  _globals['_INVOICEISSUED']._serialized_start=617
+  _globals['_INVOICEISSUED']._serialized_end=773
+  _globals['_PAYMENTATTEMPTED']._serialized_start=776
+  _globals['_PAYMENTATTEMPTED']._serialized_end=958
 # @@protoc_insertion_point(module_scope)

@@ -5,6 +5,7 @@ Events published by the billing service on tenantry.billing.>."""
 
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -75,3 +76,172 @@ class SeatReleased(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___SeatReleased: _TypeAlias = SeatReleased  # noqa: Y015
+
+@_typing.final
+class SubscriptionChanged(_message.Message):
+    """SubscriptionChanged carries the subscription's full state after a change. It is published on
+    tenantry.billing.subscription.<change>: opened, seats_added, seat_reduction_scheduled, profile_updated,
+    payment_method_updated, cancel_scheduled, resumed, renewed, canceled, past_due, unpaid, reactivated.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    PLAN_ID_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    SEATS_PURCHASED_FIELD_NUMBER: _builtins.int
+    SEATS_AT_RENEWAL_FIELD_NUMBER: _builtins.int
+    CURRENT_PERIOD_START_FIELD_NUMBER: _builtins.int
+    CURRENT_PERIOD_END_FIELD_NUMBER: _builtins.int
+    CANCEL_AT_PERIOD_END_FIELD_NUMBER: _builtins.int
+    PREVIOUS_SEATS_PURCHASED_FIELD_NUMBER: _builtins.int
+    PREVIOUS_STATUS_FIELD_NUMBER: _builtins.int
+    VERSION_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization of the subscription."""
+    plan_id: _builtins.str
+    """Plan id from the catalogue."""
+    status: _builtins.str
+    """trialing, active, past_due, unpaid or canceled."""
+    seats_purchased: _builtins.int
+    """Seats purchased for the current period."""
+    seats_at_renewal: _builtins.int
+    """Seats from the next period on when a reduction is scheduled, else 0."""
+    cancel_at_period_end: _builtins.bool
+    """Whether the subscription ends at the end of the current period."""
+    previous_seats_purchased: _builtins.int
+    """Seats purchased before the change."""
+    previous_status: _builtins.str
+    """Status before the change."""
+    version: _builtins.int
+    """Monotonic version of the subscription after the change."""
+    @_builtins.property
+    def current_period_start(self) -> _timestamp_pb2.Timestamp:
+        """Start of the current period."""
+
+    @_builtins.property
+    def current_period_end(self) -> _timestamp_pb2.Timestamp:
+        """End of the current period (the next renewal)."""
+
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        plan_id: _builtins.str = ...,
+        status: _builtins.str = ...,
+        seats_purchased: _builtins.int = ...,
+        seats_at_renewal: _builtins.int = ...,
+        current_period_start: _timestamp_pb2.Timestamp | None = ...,
+        current_period_end: _timestamp_pb2.Timestamp | None = ...,
+        cancel_at_period_end: _builtins.bool = ...,
+        previous_seats_purchased: _builtins.int = ...,
+        previous_status: _builtins.str = ...,
+        version: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["current_period_end", b"current_period_end", "current_period_start", b"current_period_start"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["cancel_at_period_end", b"cancel_at_period_end", "current_period_end", b"current_period_end", "current_period_start", b"current_period_start", "organization_id", b"organization_id", "plan_id", b"plan_id", "previous_seats_purchased", b"previous_seats_purchased", "previous_status", b"previous_status", "seats_at_renewal", b"seats_at_renewal", "seats_purchased", b"seats_purchased", "status", b"status", "version", b"version"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SubscriptionChanged: _TypeAlias = SubscriptionChanged  # noqa: Y015
+
+@_typing.final
+class InvoiceIssued(_message.Message):
+    """InvoiceIssued is published on tenantry.billing.invoice.issued."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    INVOICE_ID_FIELD_NUMBER: _builtins.int
+    NUMBER_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    CURRENCY_FIELD_NUMBER: _builtins.int
+    SUBTOTAL_FIELD_NUMBER: _builtins.int
+    TAX_FIELD_NUMBER: _builtins.int
+    TOTAL_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization invoiced."""
+    invoice_id: _builtins.str
+    """Id of the invoice."""
+    number: _builtins.str
+    """Number printed on the invoice, gapless per organization."""
+    reason: _builtins.str
+    """Why it was issued: renewal or seats_added."""
+    currency: _builtins.str
+    """ISO 4217 currency of the amounts."""
+    subtotal: _builtins.int
+    """Sum of the lines, in minor units."""
+    tax: _builtins.int
+    """Tax, in minor units."""
+    total: _builtins.int
+    """subtotal + tax, in minor units."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        invoice_id: _builtins.str = ...,
+        number: _builtins.str = ...,
+        reason: _builtins.str = ...,
+        currency: _builtins.str = ...,
+        subtotal: _builtins.int = ...,
+        tax: _builtins.int = ...,
+        total: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["currency", b"currency", "invoice_id", b"invoice_id", "number", b"number", "organization_id", b"organization_id", "reason", b"reason", "subtotal", b"subtotal", "tax", b"tax", "total", b"total"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___InvoiceIssued: _TypeAlias = InvoiceIssued  # noqa: Y015
+
+@_typing.final
+class PaymentAttempted(_message.Message):
+    """PaymentAttempted is published on tenantry.billing.payment.succeeded, .failed or .recorded (paid by hand)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    PAYMENT_ID_FIELD_NUMBER: _builtins.int
+    INVOICE_ID_FIELD_NUMBER: _builtins.int
+    AMOUNT_FIELD_NUMBER: _builtins.int
+    CURRENCY_FIELD_NUMBER: _builtins.int
+    STATUS_FIELD_NUMBER: _builtins.int
+    FAILURE_REASON_FIELD_NUMBER: _builtins.int
+    FAILED_ATTEMPTS_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization paying."""
+    payment_id: _builtins.str
+    """Id of the payment."""
+    invoice_id: _builtins.str
+    """Invoice the payment is for."""
+    amount: _builtins.int
+    """Amount in minor units."""
+    currency: _builtins.str
+    """ISO 4217 currency of the amount."""
+    status: _builtins.str
+    """succeeded or failed."""
+    failure_reason: _builtins.str
+    """Why the payment failed, if it did."""
+    failed_attempts: _builtins.int
+    """Failed attempts in a row after this one (dunning)."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        payment_id: _builtins.str = ...,
+        invoice_id: _builtins.str = ...,
+        amount: _builtins.int = ...,
+        currency: _builtins.str = ...,
+        status: _builtins.str = ...,
+        failure_reason: _builtins.str = ...,
+        failed_attempts: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount", b"amount", "currency", b"currency", "failed_attempts", b"failed_attempts", "failure_reason", b"failure_reason", "invoice_id", b"invoice_id", "organization_id", b"organization_id", "payment_id", b"payment_id", "status", b"status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PaymentAttempted: _TypeAlias = PaymentAttempted  # noqa: Y015
