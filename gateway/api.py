@@ -12,11 +12,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from tenantry.audit.v1 import audit_service_pb2 as audit_pb
-from tenantry.billing.v1 import billing_service_pb2 as billing_pb
 from tenantry.membership.v1 import membership_service_pb2 as membership_pb
 
 from gateway import convert
 from gateway.auth import UNSAFE_METHODS, AuthError, csrf_token_valid, same_origin
+from gateway.billing_api import BILLING_ROUTES
 from gateway.groups_api import GROUP_ROUTES
 from gateway.problems import from_grpc_error, problem
 from gateway.routing import ApiRoute, BadRequest, Context, equality_filter, page_size_of
@@ -178,15 +178,6 @@ async def remove_member(context: Context) -> Response:
     return Response(status_code=204)
 
 
-async def seat_usage(context: Context) -> Response:
-    reply = await context.clients.billing.GetSeatUsage(
-        billing_pb.GetSeatUsageRequest(organization_id=context.organization_id),
-        metadata=context.metadata,
-        timeout=context.clients.timeout,
-    )
-    return JSONResponse(convert.seat_usage(reply.seat_usage))
-
-
 async def list_audit_entries(context: Context) -> Response:
     reply = await context.clients.audit.ListAuditEntries(
         audit_pb.ListAuditEntriesRequest(
@@ -209,6 +200,7 @@ _OBJECT = {"type": "object"}
 ROUTES: tuple[ApiRoute, ...] = (
     *SECURITY_ROUTES,
     *GROUP_ROUTES,
+    *BILLING_ROUTES,
     ApiRoute(
         "GET", "/v1/organization", get_organization, "The caller's organization with member counts (members.read)."
     ),
@@ -301,7 +293,6 @@ ROUTES: tuple[ApiRoute, ...] = (
         "Remove a member or revoke a pending invitation (members.remove).",
         success_status=204,
     ),
-    ApiRoute("GET", "/v1/billing/seats", seat_usage, "Seats purchased, in use and available (billing.read)."),
     ApiRoute(
         "GET",
         "/v1/audit/entries",

@@ -8,10 +8,11 @@ from datetime import timedelta
 
 import pytest
 
+from services.billing.domain.catalogue import load_catalogue
 from services.billing.domain.money import Money
 from services.billing.domain.payments import PaymentMethod
 from services.billing.domain.subscription import BillingProfile
-from services.billing.tests.harness import ORG, START, BillingHarness, principal
+from services.billing.tests.harness import ORG, START, BillingHarness, open_harness, principal
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.common.principal import Principal
 
@@ -237,3 +238,21 @@ async def test_invoices_and_subscriptions_are_private_to_their_organization(bill
         await billing.subscriptions.change_seats(principal("billing.read"), ORG, 20)
     with pytest.raises(InvalidArgument):
         await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG, 1000)
+
+
+async def test_a_plan_without_trial_invoices_its_first_period_at_once(database_url: str) -> None:
+    catalogue = load_catalogue()
+    no_trial = replace(catalogue, plans=tuple(replace(plan, trial_days=0) for plan in catalogue.plans))
+    billing = await open_harness(database_url, catalogue=no_trial)
+    try:
+        await billing.open_organization()
+        assert (await billing.subscriptions.dashboard(BILLING_ADMIN, ORG)).subscription.status == "active"
+        [invoice] = await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG)
+        assert (invoice.number, invoice.status, invoice.total) == ("ORG1-000001", "open", Money(12000, "EUR"))
+        await billing.subscriptions.update_payment_method(OWNER, ORG, CARD)
+        assert await billing.subscriptions.run_renewals() == 1  # the first collection is due at once
+        [paid] = await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG)
+        assert paid.status == "paid"
+        assert (await billing.subscriptions.dashboard(BILLING_ADMIN, ORG)).subscription.status == "active"
+    finally:
+        await billing.db.dispose()

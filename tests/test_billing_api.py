@@ -1,0 +1,193 @@
+"""Billing through the gateway's REST API, in process over real gRPC, NATS and SQLite: the dashboard, the
+billing profile and payment method, buying seats (prorated invoice, collected), the invoice PDF, cancellation
+by the Owner, the audit entries the changes leave, and the OpenAPI document that describes the routes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from pydantic import SecretStr
+
+from gateway.main import create_app
+from gateway.settings import GatewaySettings
+from services.audit.main import build as build_audit
+from services.audit.settings import AuditSettings
+from services.billing.domain.catalogue import DEFAULT_CATALOGUE_PATH
+from services.billing.main import build as build_billing
+from services.billing.settings import BillingSettings
+from services.cli import create_organization
+from services.common import migrations
+from services.common.keys import ensure_local_keys, public_key_path, signing_key_path
+from services.common.nats_server import NatsServer, free_port
+from services.common.runtime import ServiceRuntime
+from services.common.testing import eventually
+from services.identity.main import build as build_identity
+from services.identity.settings import IdentitySettings
+from services.membership.main import build as build_membership
+from services.membership.settings import MembershipSettings
+
+OWNER_EMAIL = "owner@acme.test"
+OWNER_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def trial_days() -> int | None:
+    """Trial days of every plan; None keeps the shipped catalogue."""
+    return None
+
+
+@pytest.fixture
+async def owner_client(
+    tmp_path: Path, nats_server: NatsServer, trial_days: int | None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The four services and the gateway in this process; a client signed in as the Owner of Acme."""
+    ensure_local_keys(tmp_path)
+    billing_settings: dict[str, object] = {"renewal_interval_seconds": 0.2}
+    if trial_days is not None:
+        catalogue = tmp_path / "catalogue.toml"
+        shipped = DEFAULT_CATALOGUE_PATH.read_text()
+        catalogue.write_text(re.sub(r"trial_days = \d+", f"trial_days = {trial_days}", shipped))
+        billing_settings["catalogue_path"] = catalogue
+    common = {
+        "data_dir": tmp_path,
+        "nats_url": nats_server.url,
+        "principal_public_key": SecretStr(public_key_path(tmp_path).read_text()),
+        "shutdown_grace_seconds": 1,
+    }
+    builders = {
+        "identity": (
+            build_identity,
+            IdentitySettings(**common, principal_signing_key=SecretStr(signing_key_path(tmp_path).read_text())),
+        ),
+        "membership": (build_membership, MembershipSettings(**common)),
+        "billing": (build_billing, BillingSettings(**common, **billing_settings)),
+        "audit": (build_audit, AuditSettings(**common)),
+    }
+    runtimes: list[ServiceRuntime] = []
+    ports: dict[str, int] = {}
+    try:
+        for name, (build, settings) in builders.items():
+            settings.grpc_port = free_port()
+            module = __import__(f"services.{name}.main", fromlist=["MIGRATIONS_DIR"])
+            migrations.upgrade(module.MIGRATIONS_DIR, settings.database_url)
+            runtime = build(settings)  # type: ignore[operator]
+            ports[name] = await runtime.start()
+            runtimes.append(runtime)
+        addresses = {f"{name}_address": f"127.0.0.1:{port}" for name, port in ports.items()}
+        await create_organization(
+            data_dir=tmp_path,
+            name="Acme",
+            owner_email=OWNER_EMAIL,
+            owner_password=OWNER_PASSWORD,
+            identity_address=addresses["identity_address"],
+            membership_address=addresses["membership_address"],
+        )
+        app = create_app(GatewaySettings(**addresses, public_url="http://testserver"))
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app),
+                base_url="http://testserver",
+                headers={"Origin": "http://testserver"},
+            ) as client,
+        ):
+            signed_in = await client.post("/v1/sessions", json={"email": OWNER_EMAIL, "password": OWNER_PASSWORD})
+            assert signed_in.status_code in (200, 201), signed_in.text
+            client.headers["X-CSRF-Token"] = signed_in.json()["csrf_token"]
+
+            async def subscribed() -> bool:
+                return (await client.get("/v1/billing/subscription")).status_code == 200
+
+            await eventually(subscribed, timeout=15)
+            yield client
+    finally:
+        for runtime in reversed(runtimes):
+            await runtime.stop()
+
+
+async def test_the_owner_runs_billing_through_the_rest_api(owner_client: httpx.AsyncClient) -> None:
+    client = owner_client
+    dashboard = (await client.get("/v1/billing/subscription")).json()
+    assert (dashboard["subscription"]["status"], dashboard["plan"]["id"]) == ("trialing", "team-monthly")
+    assert dashboard["seats"]["purchased"] == 10 and dashboard["seats"]["in_use"] == 1
+    assert dashboard["next_payment"]["amount"] == {"amount_minor": 12000, "currency": "EUR"}
+    assert dashboard["next_payment"]["time"] == dashboard["subscription"]["current_period_end"]
+
+    refused = await client.put("/v1/billing/profile", json={"country": "Germany", "tax_rate_basis_points": 1900})
+    assert refused.status_code == 400
+    assert [error["field"] for error in refused.json()["errors"]] == ["billing_profile.country"]
+    unknown = await client.put("/v1/billing/profile", json={"discount": 100})
+    assert unknown.status_code == 400
+    profile = {"legal_name": "Acme GmbH", "country": "DE", "vat_id": "DE123456789", "tax_rate_basis_points": 1900}
+    assert (await client.put("/v1/billing/profile", json=profile)).status_code == 200
+    method = await client.put("/v1/billing/payment-method", json={"kind": "card", "label": "Visa 4242"})
+    assert method.json()["subscription"]["payment_method"] == {"kind": "card", "label": "Visa 4242"}
+
+    bought = await client.post("/v1/billing/subscription/seats", json={"seats": 12})
+    assert bought.status_code == 200, bought.text
+    assert bought.json()["subscription"]["seats_purchased"] == 12
+    assert bought.json()["invoice"] is None  # seats are free while trialing
+    assert (await client.post("/v1/billing/subscription/seats", json={"seats": "many"})).status_code == 400
+    too_few = await client.post("/v1/billing/subscription/seats", json={"seats": 0})
+    assert too_few.status_code == 400
+    upcoming = (await client.get("/v1/billing/subscription")).json()["upcoming_invoice"]
+    assert (upcoming["subtotal"]["amount_minor"], upcoming["tax"]["amount_minor"]) == (14400, 2736)
+
+    assert (await client.get("/v1/billing/invoices")).json() == {"invoices": []}
+    missing = await client.get("/v1/billing/invoices/no-such-invoice/pdf")
+    assert missing.status_code == 404
+    assert len((await client.get("/v1/billing/plans")).json()["plans"]) == 3
+
+    canceled = await client.post("/v1/billing/subscription/cancel")
+    assert canceled.status_code == 200, canceled.text
+    assert canceled.json()["subscription"]["cancel_at_period_end"]
+    assert (await client.get("/v1/billing/subscription")).json()["next_payment"] is None
+    assert (await client.post("/v1/billing/subscription/resume")).json()["subscription"][
+        "cancel_at_period_end"
+    ] is False
+
+    async def audited() -> set[str]:
+        entries = (await client.get("/v1/audit/entries", params={"page_size": 100})).json()["entries"]
+        actions = {entry["action"] for entry in entries}
+        wanted = {"subscription.seats_added", "subscription.cancel_scheduled", "subscription.profile_updated"}
+        return actions if wanted <= actions else set()
+
+    await eventually(audited, timeout=15)
+
+    document = (await client.get("/openapi.json")).json()
+    for path in ("/v1/billing/seats", "/v1/billing/subscription", "/v1/billing/invoices/{invoice_id}/pdf"):
+        assert path in document["paths"]
+
+
+@pytest.mark.parametrize("trial_days", [0])
+async def test_without_a_trial_the_first_invoice_is_collected_and_downloadable_as_pdf(
+    owner_client: httpx.AsyncClient,
+) -> None:
+    client = owner_client
+
+    async def failed_for_want_of_a_card() -> bool:
+        subscription = (await client.get("/v1/billing/subscription")).json()["subscription"]
+        return subscription["status"] == "past_due"
+
+    await eventually(failed_for_want_of_a_card, timeout=15)
+    settled = await client.put("/v1/billing/payment-method", json={"kind": "card", "label": "Visa 4242"})
+    assert settled.json()["subscription"]["status"] == "active"
+    [invoice] = (await client.get("/v1/billing/invoices")).json()["invoices"]
+    assert (invoice["status"], invoice["total"]) == ("paid", {"amount_minor": 12000, "currency": "EUR"})
+    document = await client.get(f"/v1/billing/invoices/{invoice['id']}/pdf")
+    assert document.status_code == 200
+    assert document.headers["content-type"] == "application/pdf"
+    assert document.content.startswith(b"%PDF-")
+    assert invoice["number"] in document.headers["content-disposition"]
+    payments = (await client.get("/v1/billing/payments")).json()["payments"]
+    assert [payment["status"] for payment in payments] == ["succeeded", "failed"]
+
+    bought = (await client.post("/v1/billing/subscription/seats", json={"seats": 11})).json()
+    assert bought["invoice"]["status"] == "paid"
+    assert 0 < bought["invoice"]["total"]["amount_minor"] <= 1200
+    recorded = await client.post(f"/v1/billing/invoices/{invoice['id']}/payments", json={"reference": "SEPA-1"})
+    assert (recorded.status_code, recorded.json()["reason"]) == (409, "INVOICE_NOT_OPEN")
