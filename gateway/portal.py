@@ -531,11 +531,9 @@ def build_portal_routes(settings: GatewaySettings) -> list[Route]:
                 link_unusable=refusal.reason == "INVALID_RESET_LINK",
                 **link,
             )
-        # Identity ended every session of the account, this browser's included.
+        # Identity ended every session of the account; if this browser held one, it must not linger in the cache.
         request.app.state.authenticator.forget(request)
-        response = reset_page(request, done=True)
-        clear_session_cookie(response, settings)
-        return response
+        return reset_page(request, done=True)
 
     async def security_form(request: Request) -> tuple[FormData, SignedIn] | Response:
         """The posted form of a Security page and who posted it, or the answer when either is missing."""

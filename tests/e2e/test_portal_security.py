@@ -48,6 +48,13 @@ def signed_out_within_5_seconds(client: httpx.Client) -> None:
     wait_for(lambda: client.get("/v1/me").status_code == 401, timeout=5)
 
 
+def notice_reads(browser: webdriver.Chrome, expected: str) -> bool:
+    """Whether the notice a change leads to contains `expected`; waits for the page after the change."""
+    return WebDriverWait(browser, 15).until(
+        expected_conditions.text_to_be_present_in_element((By.ID, "notice"), expected)
+    )
+
+
 def error_list(browser: webdriver.Chrome, field_name: str) -> list[str]:
     return [item.text for item in shown(browser, f"{field_name}-errors").find_elements(By.TAG_NAME, "li")]
 
@@ -170,7 +177,7 @@ def test_a_person_signs_out_their_other_sessions_changes_their_password_and_turn
         assert "This session" in current.text and "Headless Chrome on Linux" in current.text
         assert "python-httpx" in other.text and "127.0.0.1" in other.text
         other.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        assert shown(browser, "notice").text == "That session has been signed out."
+        assert notice_reads(browser, "That session has been signed out.")
         assert len(session_rows(browser)) == 1
         signed_out_within_5_seconds(laptop)
 
@@ -178,7 +185,7 @@ def test_a_person_signs_out_their_other_sessions_changes_their_password_and_turn
         browser.refresh()
         assert len(session_rows(browser)) == 3
         shown(browser, "revoke-other-sessions").click()
-        assert shown(browser, "notice").text == "Every other session of yours has been signed out."
+        assert notice_reads(browser, "Every other session of yours has been signed out.")
         signed_out_within_5_seconds(phone)
         signed_out_within_5_seconds(tablet)
         assert len(session_rows(browser)) == 1
@@ -207,13 +214,13 @@ def test_a_person_signs_out_their_other_sessions_changes_their_password_and_turn
         new_password=NEW_PASSWORD,
         confirm_password=NEW_PASSWORD,
     )
-    assert shown(browser, "notice").text.startswith("Your password has been changed.")
+    assert notice_reads(browser, "Your password has been changed.")
 
     enrol_an_authenticator(browser)
     shown(browser, "recovery-codes")
     browser.get(f"{suite.gateway_url}/portal/security")
     fill_in(browser, "/portal/security/totp/disable", password=NEW_PASSWORD)
-    assert shown(browser, "notice").text.startswith("Your authenticator app is turned off.")
+    assert notice_reads(browser, "Your authenticator app is turned off.")
 
     sign_out(browser)
     sign_in(browser, suite, owner.email, NEW_PASSWORD)
