@@ -53,6 +53,7 @@ check: lint proto-lint test
 bench: install
 	$(BIN)/python -m bench.invite_flow
 	$(BIN)/python -m bench.sign_in
+	$(BIN)/python -m bench.billing
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
