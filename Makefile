@@ -53,6 +53,7 @@ check: lint proto-lint test
 bench: install
 	$(BIN)/python -m bench.invite_flow
 	$(BIN)/python -m bench.sign_in
+	$(BIN)/python -m bench.members_list
 	$(BIN)/python -m bench.billing
 
 clean:

@@ -45,6 +45,8 @@ members = Table(
     Index("ix_members_organization_status_id", "organization_id", "status", "id"),
     Index("ix_members_organization_role_id", "organization_id", "role", "id"),
     Index("ix_members_organization_name_id", "organization_id", "display_name_key", "id"),
+    # Newest-first pages of one organization without sorting it.
+    Index("ix_members_organization_id", "organization_id", "id"),
 )
 
 groups = Table(
