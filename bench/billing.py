@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import grpc
 from pydantic import SecretStr
@@ -142,7 +143,7 @@ def invoice_arithmetic_rate(seconds: float = 1.0) -> float:
     return round(count / (time.perf_counter() - started), 1)
 
 
-async def run(organizations: int, requests: int, concurrency: int) -> dict[str, object]:
+async def run(organizations: int, requests: int, concurrency: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="tenantry-billing-bench-") as tmp:
         nats = NatsServer(Path(tmp) / "nats")
         nats.start()
@@ -291,20 +292,20 @@ def main() -> None:
     race = result["seat_race"]
     print(f"billing on SQLite, {result['organizations']} organizations, {result['concurrency']} calls in flight")
     print(f"{'':40} {'per s':>9} {'p50 ms':>8} {'p99 ms':>8} {'/ baseline':>11}")
-    print(f"{'GetSeatUsage (baseline)':40} {baseline['per_second']:>9} {baseline['p50_ms']:>8} {baseline['p99_ms']:>8}")  # type: ignore[index]
+    print(f"{'GetSeatUsage (baseline)':40} {baseline['per_second']:>9} {baseline['p50_ms']:>8} {baseline['p99_ms']:>8}")
     for name, values in (("GetSubscription (invoice preview)", preview), ("GetInvoicePdf", pdfs)):
         print(
-            f"{name:40} {values['per_second']:>9} {values['p50_ms']:>8} {values['p99_ms']:>8}"  # type: ignore[index]
-            f" {values['ratio_to_baseline']:>11}"  # type: ignore[index]
+            f"{name:40} {values['per_second']:>9} {values['p50_ms']:>8} {values['p99_ms']:>8}"
+            f" {values['ratio_to_baseline']:>11}"
         )
     print(
-        f"renewals: {renewals['organizations_renewed']} organizations at {renewals['per_second']}/s "  # type: ignore[index]
-        f"(invoice, payment, events); invoice arithmetic alone {renewals['invoice_arithmetic_per_second']}/s"  # type: ignore[index]
+        f"renewals: {renewals['organizations_renewed']} organizations at {renewals['per_second']}/s "
+        f"(invoice, payment, events); invoice arithmetic alone {renewals['invoice_arithmetic_per_second']}/s"
     )
     print(
-        f"seat race: {race['calls']} ReserveSeat for {race['free_seats']} free seats -> {race['held']} held "  # type: ignore[index]
+        f"seat race: {race['calls']} ReserveSeat for {race['free_seats']} free seats -> {race['held']} held "
         f"in {race['seconds']} s"
-    )  # type: ignore[index]
+    )
     if args.json:
         print(json.dumps(result))
 

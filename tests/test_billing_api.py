@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -46,13 +47,13 @@ async def owner_client(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The four services and the gateway in this process; a client signed in as the Owner of Acme."""
     ensure_local_keys(tmp_path)
-    billing_settings: dict[str, object] = {"renewal_interval_seconds": 0.2}
+    billing_settings: dict[str, Any] = {"renewal_interval_seconds": 0.2}
     if trial_days is not None:
         catalogue = tmp_path / "catalogue.toml"
         shipped = DEFAULT_CATALOGUE_PATH.read_text()
         catalogue.write_text(re.sub(r"trial_days = \d+", f"trial_days = {trial_days}", shipped))
         billing_settings["catalogue_path"] = catalogue
-    common = {
+    common: dict[str, Any] = {
         "data_dir": tmp_path,
         "nats_url": nats_server.url,
         "principal_public_key": SecretStr(public_key_path(tmp_path).read_text()),
@@ -77,7 +78,7 @@ async def owner_client(
             runtime = build(settings)  # type: ignore[operator]
             ports[name] = await runtime.start()
             runtimes.append(runtime)
-        addresses = {f"{name}_address": f"127.0.0.1:{port}" for name, port in ports.items()}
+        addresses: dict[str, Any] = {f"{name}_address": f"127.0.0.1:{port}" for name, port in ports.items()}
         await create_organization(
             data_dir=tmp_path,
             name="Acme",

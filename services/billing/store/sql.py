@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -159,7 +159,7 @@ class SqlBillingTransaction(OutboxTransaction):
         """Unpaid invoices, oldest first (the order they are collected in)."""
         return list(reversed(await self.list_invoices(organization_id, 1000, INVOICE_OPEN)))
 
-    async def _with_lines(self, rows: list[Row[Any]]) -> list[Invoice]:
+    async def _with_lines(self, rows: Sequence[Row[Any]]) -> list[Invoice]:
         if not rows:
             return []
         line_rows = (

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.billing.domain.catalogue import load_catalogue
+from services.billing.domain.catalogue import Plan, load_catalogue
 from services.billing.domain.invoices import renewal_invoice, seats_added_invoice
 from services.billing.domain.money import Money
 from services.billing.domain.periods import add_months
@@ -36,9 +36,15 @@ from services.billing.domain.subscription import (
 from services.common.errors import FailedPrecondition, InvalidArgument
 
 CATALOGUE = load_catalogue()
-MONTHLY = CATALOGUE.plan("team-monthly")
-YEARLY = CATALOGUE.plan("team-yearly")
-assert MONTHLY is not None and YEARLY is not None
+
+
+def catalogue_plan(plan_id: str) -> Plan:
+    plan = CATALOGUE.plan(plan_id)
+    assert plan is not None
+    return plan
+
+
+MONTHLY = catalogue_plan("team-monthly")
 NOW = datetime(2026, 1, 31, 12, tzinfo=UTC)
 
 
