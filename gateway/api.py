@@ -114,6 +114,54 @@ async def invite_members(context: Context) -> Response:
     return JSONResponse({"results": results})
 
 
+BULK_ACTIONS = {
+    "change_role": membership_pb.BULK_ACTION_CHANGE_ROLE,
+    "deactivate": membership_pb.BULK_ACTION_DEACTIVATE,
+    "reactivate": membership_pb.BULK_ACTION_REACTIVATE,
+    "remove": membership_pb.BULK_ACTION_REMOVE,
+    "add_to_groups": membership_pb.BULK_ACTION_ADD_TO_GROUPS,
+    "remove_from_groups": membership_pb.BULK_ACTION_REMOVE_FROM_GROUPS,
+}
+
+
+BULK_FIELDS = ("member_ids", "action", "role", "group_ids")
+
+
+async def bulk_update_members(context: Context) -> Response:
+    body = context.body
+    errors = [{"field": name, "description": "unknown field"} for name in sorted(set(body) - {*BULK_FIELDS})]
+    if body.get("action") not in BULK_ACTIONS:
+        errors.append({"field": "action", "description": f"one of {', '.join(BULK_ACTIONS)}"})
+    for name in ("member_ids", "group_ids"):
+        values = body.get(name, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) and 0 < len(v) <= 64 for v in values):
+            errors.append({"field": name, "description": "a list of ids"})
+    if not isinstance(body.get("role", ""), str):
+        errors.append({"field": "role", "description": "string"})
+    if errors:
+        raise BadRequest("The bulk action is not valid.", errors)
+    reply = await context.clients.membership.BulkUpdateMembers(
+        membership_pb.BulkUpdateMembersRequest(
+            organization_id=context.organization_id,
+            member_ids=body.get("member_ids", [])[:1001],
+            action=BULK_ACTIONS[body["action"]],
+            role=body.get("role", "")[:64],
+            group_ids=body.get("group_ids", [])[:101],
+        ),
+        metadata=context.metadata,
+        timeout=context.clients.timeout * 6,
+    )
+    results = [
+        {
+            "member_id": r.member_id,
+            "member": convert.member(r.member) if r.HasField("member") else None,
+            "error": {"reason": r.error_reason, "message": r.error_message} if r.error_reason else None,
+        }
+        for r in reply.results
+    ]
+    return JSONResponse({"results": results})
+
+
 def member_id_of(context: Context) -> str:
     member_id = str(context.request.path_params.get("member_id", ""))
     if not member_id or len(member_id) > 64:
@@ -285,6 +333,34 @@ ROUTES: tuple[ApiRoute, ...] = (
         "/v1/members/{member_id}/reactivate",
         reactivate_member,
         "Give a deactivated member access again (members.remove).",
+    ),
+    ApiRoute(
+        "POST",
+        "/v1/members/bulk",
+        bulk_update_members,
+        "Apply one action to up to 1000 members; one result per member, each change atomic (the permission of "
+        "the single action, per member).",
+        request_schema={
+            "type": "object",
+            "required": ["member_ids", "action"],
+            "additionalProperties": False,
+            "properties": {
+                "member_ids": {"type": "array", "minItems": 1, "maxItems": 1000, "items": {"type": "string"}},
+                "action": {
+                    "type": "string",
+                    "enum": [
+                        "change_role",
+                        "deactivate",
+                        "reactivate",
+                        "remove",
+                        "add_to_groups",
+                        "remove_from_groups",
+                    ],
+                },
+                "role": {"type": "string"},
+                "group_ids": {"type": "array", "maxItems": 10, "items": {"type": "string"}},
+            },
+        },
     ),
     ApiRoute(
         "DELETE",

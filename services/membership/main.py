@@ -19,6 +19,7 @@ from services.common.runtime import ServiceRuntime, Wiring, run_cli
 from services.membership.api.groups import GroupServicer
 from services.membership.api.servicer import MembershipServicer
 from services.membership.clients import BillingSeats
+from services.membership.domain.bulk import BulkUseCases
 from services.membership.domain.groups import GroupUseCases
 from services.membership.domain.use_cases import MembershipUseCases
 from services.membership.events.consume import IDENTITY_CONSUMER, MAILER_CONSUMER, IdentityProjection, InvitationMailer
@@ -43,8 +44,9 @@ def build(settings: MembershipSettings, clock: Clock | None = None) -> ServiceRu
         secret,
         seats=BillingSeats(settings.billing_address),
     )
-    servicer = MembershipServicer(use_cases, PageTokens(secret))
-    groups = GroupServicer(GroupUseCases(store, wiring.clock), PageTokens(secret))
+    group_use_cases = GroupUseCases(store, wiring.clock)
+    servicer = MembershipServicer(use_cases, PageTokens(secret), BulkUseCases(use_cases, group_use_cases))
+    groups = GroupServicer(group_use_cases, PageTokens(secret))
     mailer = mailer_from_settings(settings, settings.data_dir)
     invitations = InvitationMailer(mailer, settings.public_url, secret, wiring.clock)
     return wiring.runtime(

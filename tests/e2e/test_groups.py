@@ -55,5 +55,19 @@ def test_an_owner_organises_teams_and_workspaces_and_the_audit_log_names_who_joi
 
         entry = wait_for(joined_entry)
         assert entry["target_type"] == "group" and entry["actor"]["display"] == owner.email
+        bulk = client.post(
+            "/v1/members/bulk",
+            json={
+                "member_ids": [ann["id"], "no-such-member"],
+                "action": "remove_from_groups",
+                "group_ids": [spaces[1]["id"]],
+            },
+        )
+        assert [r["error"] and r["error"]["reason"] for r in bulk.json()["results"]] == [None, "NOT_IN_GROUP"], bulk.text
+        bulk_role = client.post(
+            "/v1/members/bulk", json={"member_ids": [ann["id"]], "action": "change_role", "role": "user_admin"}
+        )
+        assert bulk_role.json()["results"][0]["member"]["role"] == "user_admin", bulk_role.text
+        assert client.post("/v1/members/bulk", json={"member_ids": [ann["id"]], "action": "explode"}).status_code == 400
         assert client.delete(f"/v1/groups/{spaces[10]['id']}").status_code == 204
         assert client.get(f"/v1/groups/{spaces[10]['id']}").status_code == 404

@@ -10,6 +10,7 @@ from services.common.filters import parse_equality_filter
 from services.common.messaging import timestamp
 from services.common.pagination import PageTokens, page_size, split_page
 from services.common.principal import current_call
+from services.membership.domain.bulk import BulkAction, BulkUseCases
 from services.membership.domain.model import Member, MemberCounts, MemberQuery, MemberStatus
 from services.membership.domain.use_cases import (
     Invitee,
@@ -59,10 +60,44 @@ def organization_to_proto(overview: OrganizationOverview) -> pb.Organization:
     )
 
 
+_BULK_ACTIONS = {
+    pb.BULK_ACTION_CHANGE_ROLE: BulkAction.CHANGE_ROLE,
+    pb.BULK_ACTION_DEACTIVATE: BulkAction.DEACTIVATE,
+    pb.BULK_ACTION_REACTIVATE: BulkAction.REACTIVATE,
+    pb.BULK_ACTION_REMOVE: BulkAction.REMOVE,
+    pb.BULK_ACTION_ADD_TO_GROUPS: BulkAction.ADD_TO_GROUPS,
+    pb.BULK_ACTION_REMOVE_FROM_GROUPS: BulkAction.REMOVE_FROM_GROUPS,
+}
+
+
 class MembershipServicer(pb_grpc.MembershipServiceServicer):
-    def __init__(self, use_cases: MembershipUseCases, page_tokens: PageTokens):
+    def __init__(self, use_cases: MembershipUseCases, page_tokens: PageTokens, bulk: BulkUseCases):
         self._use_cases = use_cases
         self._page_tokens = page_tokens
+        self._bulk = bulk
+
+    async def BulkUpdateMembers(
+        self, request: pb.BulkUpdateMembersRequest, context: grpc.aio.ServicerContext
+    ) -> pb.BulkUpdateMembersResponse:
+        outcomes = await self._bulk.update_members(
+            current_call().require_principal(),
+            request.organization_id,
+            [m[:36] for m in request.member_ids],
+            _BULK_ACTIONS.get(request.action, ""),
+            role=request.role,
+            group_ids=[g[:36] for g in request.group_ids],
+        )
+        return pb.BulkUpdateMembersResponse(
+            results=[
+                pb.BulkMemberResult(
+                    member_id=o.member_id,
+                    member=member_to_proto(o.member) if o.member else None,
+                    error_reason=o.error_reason,
+                    error_message=o.error_message,
+                )
+                for o in outcomes
+            ]
+        )
 
     async def CreateOrganization(
         self, request: pb.CreateOrganizationRequest, context: grpc.aio.ServicerContext

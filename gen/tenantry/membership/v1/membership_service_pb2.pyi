@@ -49,6 +49,46 @@ MEMBER_STATUS_DEACTIVATED: MemberStatus.ValueType  # 3
 """Kept with their data but unable to sign in."""
 Global___MemberStatus: _TypeAlias = MemberStatus  # noqa: Y015
 
+class _BulkAction:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _BulkActionEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_BulkAction.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    BULK_ACTION_UNSPECIFIED: _BulkAction.ValueType  # 0
+    """Not set; refused."""
+    BULK_ACTION_CHANGE_ROLE: _BulkAction.ValueType  # 1
+    """Give each member the request's role."""
+    BULK_ACTION_DEACTIVATE: _BulkAction.ValueType  # 2
+    """Deactivate each member."""
+    BULK_ACTION_REACTIVATE: _BulkAction.ValueType  # 3
+    """Reactivate each member."""
+    BULK_ACTION_REMOVE: _BulkAction.ValueType  # 4
+    """Remove each member (or revoke their pending invitation)."""
+    BULK_ACTION_ADD_TO_GROUPS: _BulkAction.ValueType  # 5
+    """Add each member to the request's groups."""
+    BULK_ACTION_REMOVE_FROM_GROUPS: _BulkAction.ValueType  # 6
+    """Remove each member from the request's groups."""
+
+class BulkAction(_BulkAction, metaclass=_BulkActionEnumTypeWrapper):
+    """BulkAction names what BulkUpdateMembers does to each selected member."""
+
+BULK_ACTION_UNSPECIFIED: BulkAction.ValueType  # 0
+"""Not set; refused."""
+BULK_ACTION_CHANGE_ROLE: BulkAction.ValueType  # 1
+"""Give each member the request's role."""
+BULK_ACTION_DEACTIVATE: BulkAction.ValueType  # 2
+"""Deactivate each member."""
+BULK_ACTION_REACTIVATE: BulkAction.ValueType  # 3
+"""Reactivate each member."""
+BULK_ACTION_REMOVE: BulkAction.ValueType  # 4
+"""Remove each member (or revoke their pending invitation)."""
+BULK_ACTION_ADD_TO_GROUPS: BulkAction.ValueType  # 5
+"""Add each member to the request's groups."""
+BULK_ACTION_REMOVE_FROM_GROUPS: BulkAction.ValueType  # 6
+"""Remove each member from the request's groups."""
+Global___BulkAction: _TypeAlias = BulkAction  # noqa: Y015
+
 @_typing.final
 class Organization(_message.Message):
     """Organization is a customer account."""
@@ -695,6 +735,108 @@ class RemoveMemberResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___RemoveMemberResponse: _TypeAlias = RemoveMemberResponse  # noqa: Y015
+
+@_typing.final
+class BulkUpdateMembersRequest(_message.Message):
+    """Request of BulkUpdateMembers."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    MEMBER_IDS_FIELD_NUMBER: _builtins.int
+    ACTION_FIELD_NUMBER: _builtins.int
+    ROLE_FIELD_NUMBER: _builtins.int
+    GROUP_IDS_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization of the members."""
+    action: Global___BulkAction.ValueType
+    """What to do to each."""
+    role: _builtins.str
+    """New role, for BULK_ACTION_CHANGE_ROLE."""
+    @_builtins.property
+    def member_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Selected members (1 to 1000)."""
+
+    @_builtins.property
+    def group_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Groups, for BULK_ACTION_ADD_TO_GROUPS and BULK_ACTION_REMOVE_FROM_GROUPS (1 to 10 workspaces, 100 groups)."""
+
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        member_ids: _abc.Iterable[_builtins.str] | None = ...,
+        action: Global___BulkAction.ValueType = ...,
+        role: _builtins.str = ...,
+        group_ids: _abc.Iterable[_builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["action", b"action", "group_ids", b"group_ids", "member_ids", b"member_ids", "organization_id", b"organization_id", "role", b"role"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___BulkUpdateMembersRequest: _TypeAlias = BulkUpdateMembersRequest  # noqa: Y015
+
+@_typing.final
+class BulkMemberResult(_message.Message):
+    """BulkMemberResult is the outcome for one selected member."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MEMBER_ID_FIELD_NUMBER: _builtins.int
+    MEMBER_FIELD_NUMBER: _builtins.int
+    ERROR_REASON_FIELD_NUMBER: _builtins.int
+    ERROR_MESSAGE_FIELD_NUMBER: _builtins.int
+    member_id: _builtins.str
+    """The member."""
+    error_reason: _builtins.str
+    """Empty on success, else a machine-readable reason such as "LAST_OWNER", "CANNOT_ACT_ON_SELF", "NOT_FOUND"."""
+    error_message: _builtins.str
+    """Human-readable explanation when error_reason is set."""
+    @_builtins.property
+    def member(self) -> Global___Member:
+        """The member after the change; unset when it failed or the member was removed."""
+
+    def __init__(
+        self,
+        *,
+        member_id: _builtins.str = ...,
+        member: Global___Member | None = ...,
+        error_reason: _builtins.str = ...,
+        error_message: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["member", b"member"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["error_message", b"error_message", "error_reason", b"error_reason", "member", b"member", "member_id", b"member_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___BulkMemberResult: _TypeAlias = BulkMemberResult  # noqa: Y015
+
+@_typing.final
+class BulkUpdateMembersResponse(_message.Message):
+    """Response of BulkUpdateMembers."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    RESULTS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def results(self) -> _containers.RepeatedCompositeFieldContainer[Global___BulkMemberResult]:
+        """One result per selected member, in order."""
+
+    def __init__(
+        self,
+        *,
+        results: _abc.Iterable[Global___BulkMemberResult] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["results", b"results"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___BulkUpdateMembersResponse: _TypeAlias = BulkUpdateMembersResponse  # noqa: Y015
 
 @_typing.final
 class UpdateOrganizationRequest(_message.Message):

@@ -80,6 +80,11 @@ class MembershipServiceStub:
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RemoveMemberRequest.SerializeToString,
                 response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RemoveMemberResponse.FromString,
                 _registered_method=True)
+        self.BulkUpdateMembers = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/BulkUpdateMembers',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersResponse.FromString,
+                _registered_method=True)
         self.GetInvitation = channel.unary_unary(
                 '/tenantry.membership.v1.MembershipService/GetInvitation',
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetInvitationRequest.SerializeToString,
@@ -168,6 +173,17 @@ class MembershipServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def BulkUpdateMembers(self, request, context):
+        """Applies one action to a selection of members (up to 1000): change role, deactivate, reactivate, remove,
+        add to or remove from groups. Each member's change is atomic and gets its own result; a refusal for one
+        member never stops the others.
+        Requires, for each member, what the single action requires (e.g. "members.remove" to deactivate,
+        "members.manage_roles" to change a role, "groups.manage" or group admin for groups).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetInvitation(self, request, context):
         """Shows what an invitation link offers, so the person can decide to accept it.
         Requires no principal: the link's token is the proof. Invalid, revoked and unknown links look alike.
@@ -231,6 +247,11 @@ def add_MembershipServiceServicer_to_server(servicer, server):
                     servicer.RemoveMember,
                     request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RemoveMemberRequest.FromString,
                     response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RemoveMemberResponse.SerializeToString,
+            ),
+            'BulkUpdateMembers': grpc.unary_unary_rpc_method_handler(
+                    servicer.BulkUpdateMembers,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersResponse.SerializeToString,
             ),
             'GetInvitation': grpc.unary_unary_rpc_method_handler(
                     servicer.GetInvitation,
@@ -487,6 +508,33 @@ class MembershipService:
             '/tenantry.membership.v1.MembershipService/RemoveMember',
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RemoveMemberRequest.SerializeToString,
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RemoveMemberResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BulkUpdateMembers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/BulkUpdateMembers',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,119 @@
+"""Bulk actions on a selection of members: the single-member rules, applied member by member."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from services.common.errors import DomainError, FieldViolation, InvalidArgument
+from services.common.principal import Principal
+from services.membership.domain.groups import GroupUseCases
+from services.membership.domain.model import Member
+from services.membership.domain.use_cases import MembershipUseCases
+
+MAX_BULK_MEMBERS = 1000
+MAX_BULK_GROUPS = 10
+
+
+class BulkAction(StrEnum):
+    CHANGE_ROLE = "change_role"
+    DEACTIVATE = "deactivate"
+    REACTIVATE = "reactivate"
+    REMOVE = "remove"
+    ADD_TO_GROUPS = "add_to_groups"
+    REMOVE_FROM_GROUPS = "remove_from_groups"
+
+
+GROUP_ACTIONS = frozenset({BulkAction.ADD_TO_GROUPS, BulkAction.REMOVE_FROM_GROUPS})
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """The result for one selected member: done (with its new state unless removed), or why not."""
+
+    member_id: str
+    member: Member | None = None
+    error_reason: str = ""
+    error_message: str = ""
+
+
+def check_bulk_request(member_ids: Sequence[str], action: str, role: str, group_ids: Sequence[str]) -> BulkAction:
+    """The action of a well-formed request; InvalidArgument listing what is wrong otherwise."""
+    problems: list[FieldViolation] = []
+    if not 1 <= len(member_ids) <= MAX_BULK_MEMBERS:
+        problems.append(FieldViolation("member_ids", f"1 to {MAX_BULK_MEMBERS} members"))
+    try:
+        chosen = BulkAction(action)
+    except ValueError:
+        problems.append(FieldViolation("action", f"one of {[a.value for a in BulkAction]}"))
+        raise InvalidArgument("The bulk action is not valid.", problems) from None
+    if chosen is BulkAction.CHANGE_ROLE and not role:
+        problems.append(FieldViolation("role", "required to change roles"))
+    if chosen in GROUP_ACTIONS and not 1 <= len(group_ids) <= MAX_BULK_GROUPS:
+        problems.append(FieldViolation("group_ids", f"1 to {MAX_BULK_GROUPS} groups"))
+    if problems:
+        raise InvalidArgument("The bulk action is not valid.", problems)
+    return chosen
+
+
+class BulkUseCases:
+    def __init__(self, members: MembershipUseCases, groups: GroupUseCases):
+        self._members = members
+        self._groups = groups
+
+    async def update_members(
+        self,
+        principal: Principal,
+        organization_id: str,
+        member_ids: Sequence[str],
+        action: str,
+        role: str = "",
+        group_ids: Sequence[str] = (),
+    ) -> list[BulkOutcome]:
+        principal.require_organization(organization_id)
+        chosen = check_bulk_request(member_ids, action, role, group_ids)
+        outcomes = []
+        for member_id in member_ids:
+            try:
+                outcomes.append(await self._apply(principal, organization_id, member_id, chosen, role, group_ids))
+            except DomainError as exc:
+                outcomes.append(BulkOutcome(member_id, error_reason=exc.reason, error_message=exc.message))
+        return outcomes
+
+    async def _apply(
+        self,
+        principal: Principal,
+        organization_id: str,
+        member_id: str,
+        action: BulkAction,
+        role: str,
+        group_ids: Sequence[str],
+    ) -> BulkOutcome:
+        if action is BulkAction.CHANGE_ROLE:
+            return BulkOutcome(member_id, await self._members.change_role(principal, organization_id, member_id, role))
+        if action is BulkAction.DEACTIVATE:
+            return BulkOutcome(member_id, await self._members.deactivate(principal, organization_id, member_id))
+        if action is BulkAction.REACTIVATE:
+            return BulkOutcome(member_id, await self._members.reactivate(principal, organization_id, member_id))
+        if action is BulkAction.REMOVE:
+            await self._members.remove(principal, organization_id, member_id)
+            return BulkOutcome(member_id)
+        if action is BulkAction.ADD_TO_GROUPS:
+            results = await self._groups.add_member_to_groups(principal, organization_id, member_id, group_ids)
+        else:
+            results = [
+                outcome
+                for group_id in group_ids
+                for outcome in await self._groups.remove_group_members(
+                    principal, organization_id, group_id, [member_id]
+                )
+            ]
+        failed = [r for r in results if r.error_reason]
+        if failed:
+            return BulkOutcome(
+                member_id,
+                error_reason=failed[0].error_reason,
+                error_message="; ".join(f"group {r.group_id}: {r.error_message}" for r in failed),
+            )
+        return BulkOutcome(member_id)

@@ -1,0 +1,127 @@
+"""Bulk actions on SQLite and PostgreSQL: every selected member gets a result, refusals never stop the others,
+and the single-member rules (self, last Owner, what a User admin may touch) hold on this path too."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+
+from services.common import migrations
+from services.common.clock import FrozenClock
+from services.common.db import Database
+from services.common.errors import InvalidArgument, NotFound
+from services.common.messaging import Outbox
+from services.common.principal import Principal
+from services.membership.domain import roles
+from services.membership.domain.bulk import BulkUseCases
+from services.membership.domain.groups import GroupFields, GroupUseCases
+from services.membership.domain.model import Member, MemberStatus, Organization
+from services.membership.domain.use_cases import MembershipUseCases
+from services.membership.events.publish import to_envelope
+from services.membership.main import MIGRATIONS_DIR
+from services.membership.store.sql import SqlMembershipStore
+from services.membership.store.tables import messaging
+
+ORG = "org-1"
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+PEOPLE = {
+    "m-owner": "owner",
+    "m-admin": "user_admin",
+    "m-billing": "billing_admin",
+    "m-ann": "member",
+    "m-bob": "member",
+}
+
+
+def acting(member_id: str, organization_id: str = ORG) -> Principal:
+    account = "acc-" + member_id.removeprefix("m-")
+    return Principal(
+        actor_type="user",
+        actor_id=account,
+        account_id=account,
+        organization_id=organization_id,
+        permissions=roles.permissions_of(PEOPLE.get(member_id, "owner")),
+    )
+
+
+@pytest.fixture
+async def bulk(database_url: str) -> AsyncIterator[tuple[BulkUseCases, GroupUseCases, MembershipUseCases]]:
+    migrations.upgrade(MIGRATIONS_DIR, database_url)
+    db = Database(database_url)
+    clock = FrozenClock(NOW)
+    store = SqlMembershipStore(db, Outbox(messaging, clock), clock, to_envelope)
+    async with store.write() as tx:
+        await tx.insert_organization(Organization(ORG, "Acme", NOW))
+        for member_id, role in PEOPLE.items():
+            account = "acc-" + member_id.removeprefix("m-")
+            await tx.insert_member(
+                Member(
+                    member_id, ORG, account, f"{member_id}@acme.test", member_id, role, MemberStatus.ACTIVE, NOW, NOW
+                )
+            )
+    members = MembershipUseCases(store, clock)
+    groups = GroupUseCases(store, clock)
+    yield BulkUseCases(members, groups), groups, members
+    await db.dispose()
+
+
+def reasons(outcomes: list) -> dict[str, str]:  # type: ignore[type-arg]
+    return {o.member_id: o.error_reason for o in outcomes}
+
+
+async def test_an_owner_deactivates_a_selection_and_each_member_gets_a_result(bulk) -> None:  # type: ignore[no-untyped-def]
+    use_cases, _, _ = bulk
+    outcomes = await use_cases.update_members(
+        acting("m-owner"), ORG, ["m-ann", "m-owner", "m-ghost", "m-bob"], "deactivate"
+    )
+    assert reasons(outcomes) == {"m-ann": "", "m-owner": "CANNOT_ACT_ON_SELF", "m-ghost": "NOT_FOUND", "m-bob": ""}
+    assert [o.member.status for o in outcomes if o.member] == [MemberStatus.DEACTIVATED, MemberStatus.DEACTIVATED]
+
+
+async def test_a_user_admin_in_bulk_touches_only_members_of_the_member_role(bulk) -> None:  # type: ignore[no-untyped-def]
+    use_cases, _, _ = bulk
+    outcomes = await use_cases.update_members(acting("m-admin"), ORG, ["m-ann", "m-billing", "m-owner"], "remove")
+    assert reasons(outcomes)["m-ann"] == ""
+    assert reasons(outcomes)["m-billing"] != "" and reasons(outcomes)["m-owner"] != ""
+
+
+async def test_a_billing_admin_changes_nothing_in_bulk(bulk) -> None:  # type: ignore[no-untyped-def]
+    use_cases, _, _ = bulk
+    outcomes = await use_cases.update_members(acting("m-billing"), ORG, ["m-ann", "m-bob"], "deactivate")
+    assert set(reasons(outcomes).values()) == {"MISSING_PERMISSION"}
+
+
+async def test_demoting_every_owner_in_bulk_keeps_the_last_one(bulk) -> None:  # type: ignore[no-untyped-def]
+    use_cases, _, members = bulk
+    await members.change_role(acting("m-owner"), ORG, "m-ann", "owner")
+    outcomes = await use_cases.update_members(acting("m-bob-owner"), ORG, ["m-owner", "m-ann"], "change_role", "member")
+    assert sorted(reasons(outcomes).values()) == ["", "LAST_OWNER"]
+
+
+async def test_members_are_added_to_and_removed_from_groups_in_bulk(bulk) -> None:  # type: ignore[no-untyped-def]
+    use_cases, groups, _ = bulk
+    team = await groups.create_group(acting("m-owner"), ORG, GroupFields(name="Team"))
+    added = await use_cases.update_members(
+        acting("m-owner"), ORG, ["m-ann", "m-bob"], "add_to_groups", group_ids=[team.id]
+    )
+    assert set(reasons(added).values()) == {""}
+    again = await use_cases.update_members(acting("m-owner"), ORG, ["m-ann"], "add_to_groups", group_ids=[team.id])
+    assert reasons(again) == {"m-ann": "ALREADY_IN_GROUP"}
+    removed = await use_cases.update_members(
+        acting("m-owner"), ORG, ["m-ann", "m-bob"], "remove_from_groups", group_ids=[team.id]
+    )
+    assert set(reasons(removed).values()) == {""}
+
+
+async def test_a_malformed_bulk_request_is_refused_whole(bulk) -> None:  # type: ignore[no-untyped-def]
+    use_cases, _, _ = bulk
+    with pytest.raises(InvalidArgument):
+        await use_cases.update_members(acting("m-owner"), ORG, ["m-ann"], "promote_everyone")
+    with pytest.raises(InvalidArgument):
+        await use_cases.update_members(acting("m-owner"), ORG, ["m-ann"], "change_role")
+    with pytest.raises(InvalidArgument):
+        await use_cases.update_members(acting("m-owner"), ORG, [f"m-{n}" for n in range(1001)], "remove")
+    with pytest.raises(NotFound):
+        await use_cases.update_members(acting("m-owner", "org-2"), ORG, ["m-ann"], "remove")
