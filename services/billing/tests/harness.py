@@ -11,6 +11,7 @@ from sqlalchemy import select
 from tenantry.events.v1 import envelope_pb2, membership_events_pb2
 
 from services.billing.domain.catalogue import Catalogue, load_catalogue
+from services.billing.domain.model import StoredSeatHolder
 from services.billing.domain.subscription_use_cases import SubscriptionUseCases
 from services.billing.domain.use_cases import BillingUseCases
 from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
@@ -74,6 +75,10 @@ class BillingHarness:
             membership_events_pb2.MemberInvited(member=state) if event_type == "member.invited" else state
         )
         await self.deliver(membership_event(event_type, payload))
+
+    async def store_holder(self, member_id: str, organization_id: str = ORG) -> StoredSeatHolder | None:
+        async with self.store.read() as transaction:
+            return await transaction.get_seat_holder(organization_id, member_id)
 
     async def published_subjects(self, prefix: str = "tenantry.billing.") -> list[str]:
         """Subjects of the events in the outbox that start with the prefix, oldest first."""
