@@ -114,6 +114,50 @@ async def invite_members(context: Context) -> Response:
     return JSONResponse({"results": results})
 
 
+async def import_invitations(context: Context) -> Response:
+    text, dry_run = context.body.get("csv"), context.body.get("dry_run", False)
+    if not isinstance(text, str) or not isinstance(dry_run, bool) or set(context.body) - {"csv", "dry_run"}:
+        raise BadRequest(
+            "Send the file as `csv` (text) and `dry_run` (true to only check it).",
+            [{"field": "csv", "description": "the CSV text"}, {"field": "dry_run", "description": "boolean"}],
+        )
+    reply = await context.clients.membership.ImportInvitations(
+        membership_pb.ImportInvitationsRequest(
+            organization_id=context.organization_id,
+            csv=text.encode(),
+            dry_run=dry_run,
+            request_id=context.idempotency_key(),
+        ),
+        metadata=context.metadata,
+        timeout=context.clients.timeout * 6,
+    )
+    rows = [
+        {
+            "row": r.row,
+            "email": r.email,
+            "member": convert.member(r.member) if r.HasField("member") else None,
+            "error": {"reason": r.error_reason, "message": r.error_message} if r.error_reason else None,
+        }
+        for r in reply.rows
+    ]
+    return JSONResponse({"rows": rows, "valid_rows": reply.valid_rows, "invalid_rows": reply.invalid_rows})
+
+
+async def export_members(context: Context) -> Response:
+    reply = await context.clients.membership.ExportMembers(
+        membership_pb.ExportMembersRequest(
+            organization_id=context.organization_id, format=context.query("format")[:8] or "csv"
+        ),
+        metadata=context.metadata,
+        timeout=context.clients.timeout * 3,
+    )
+    return Response(
+        reply.content,
+        media_type=reply.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{reply.file_name}"'},
+    )
+
+
 BULK_ACTIONS = {
     "change_role": membership_pb.BULK_ACTION_CHANGE_ROLE,
     "deactivate": membership_pb.BULK_ACTION_DEACTIVATE,
@@ -333,6 +377,26 @@ ROUTES: tuple[ApiRoute, ...] = (
         "/v1/members/{member_id}/reactivate",
         reactivate_member,
         "Give a deactivated member access again (members.remove).",
+    ),
+    ApiRoute(
+        "POST",
+        "/v1/invitations/import",
+        import_invitations,
+        "Invite from a CSV file (columns email, name, role, groups; at most 1000 rows): a dry run reports each "
+        "row, a commit invites the valid rows (members.invite). Send an Idempotency-Key when committing.",
+        request_schema={
+            "type": "object",
+            "required": ["csv"],
+            "additionalProperties": False,
+            "properties": {"csv": {"type": "string"}, "dry_run": {"type": "boolean"}},
+        },
+    ),
+    ApiRoute(
+        "GET",
+        "/v1/members/export",
+        export_members,
+        "Export members (CSV, formulas neutralised) or members and groups (JSON) (members.read).",
+        query=(("format", "string"),),
     ),
     ApiRoute(
         "POST",

@@ -61,6 +61,17 @@ class BillingSeats:
             timeout=self._timeout,
         )
 
+    async def available(self, organization_id: str) -> int | None:
+        try:
+            reply = await self._stub().GetSeatUsage(
+                billing_pb.GetSeatUsageRequest(organization_id=organization_id),
+                metadata=current_call().forwarded_metadata(),
+                timeout=self._timeout,
+            )
+        except grpc.aio.AioRpcError:
+            return None  # e.g. the caller may not read billing: the dry run then cannot count seats
+        return int(reply.seat_usage.available)
+
     async def close(self) -> None:
         if self._channel is not None:
             await self._channel.close()

@@ -21,6 +21,7 @@ from services.membership.api.servicer import MembershipServicer
 from services.membership.clients import BillingSeats
 from services.membership.domain.bulk import BulkUseCases
 from services.membership.domain.groups import GroupUseCases
+from services.membership.domain.imports import ImportUseCases
 from services.membership.domain.use_cases import MembershipUseCases
 from services.membership.events.consume import IDENTITY_CONSUMER, MAILER_CONSUMER, IdentityProjection, InvitationMailer
 from services.membership.events.publish import PRODUCER, to_envelope
@@ -37,15 +38,17 @@ def build(settings: MembershipSettings, clock: Clock | None = None) -> ServiceRu
     wiring = Wiring.from_settings(settings, messaging, clock)
     store = SqlMembershipStore(wiring.db, wiring.outbox, wiring.clock, to_envelope)
     secret = settings.secret_key.get_secret_value()
+    seats = BillingSeats(settings.billing_address)
     use_cases = MembershipUseCases(
-        store,
-        wiring.clock,
-        timedelta(days=settings.invitation_ttl_days),
-        secret,
-        seats=BillingSeats(settings.billing_address),
+        store, wiring.clock, timedelta(days=settings.invitation_ttl_days), secret, seats=seats
     )
     group_use_cases = GroupUseCases(store, wiring.clock)
-    servicer = MembershipServicer(use_cases, PageTokens(secret), BulkUseCases(use_cases, group_use_cases))
+    servicer = MembershipServicer(
+        use_cases,
+        PageTokens(secret),
+        BulkUseCases(use_cases, group_use_cases),
+        ImportUseCases(use_cases, store, seats),
+    )
     groups = GroupServicer(group_use_cases, PageTokens(secret))
     mailer = mailer_from_settings(settings, settings.data_dir)
     invitations = InvitationMailer(mailer, settings.public_url, secret, wiring.clock)

@@ -11,6 +11,7 @@ from services.common.messaging import timestamp
 from services.common.pagination import PageTokens, page_size, split_page
 from services.common.principal import current_call
 from services.membership.domain.bulk import BulkAction, BulkUseCases
+from services.membership.domain.imports import ImportUseCases
 from services.membership.domain.model import Member, MemberCounts, MemberQuery, MemberStatus
 from services.membership.domain.use_cases import (
     Invitee,
@@ -71,10 +72,49 @@ _BULK_ACTIONS = {
 
 
 class MembershipServicer(pb_grpc.MembershipServiceServicer):
-    def __init__(self, use_cases: MembershipUseCases, page_tokens: PageTokens, bulk: BulkUseCases):
+    def __init__(
+        self, use_cases: MembershipUseCases, page_tokens: PageTokens, bulk: BulkUseCases, imports: ImportUseCases
+    ):
         self._use_cases = use_cases
         self._page_tokens = page_tokens
         self._bulk = bulk
+        self._imports = imports
+
+    async def ImportInvitations(
+        self, request: pb.ImportInvitationsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ImportInvitationsResponse:
+        call = current_call()
+        rows = await self._imports.import_invitations(
+            call.require_principal(),
+            request.organization_id,
+            request.csv,
+            request.dry_run,
+            request_id=request.request_id or call.request_id,
+        )
+        return pb.ImportInvitationsResponse(
+            rows=[
+                pb.ImportRowResult(
+                    row=r.row,
+                    email=r.email[:320],
+                    error_reason=r.error_reason,
+                    error_message=r.error_message,
+                    member=member_to_proto(r.member) if r.member else None,
+                )
+                for r in rows
+            ],
+            valid_rows=sum(1 for r in rows if not r.error_reason),
+            invalid_rows=sum(1 for r in rows if r.error_reason),
+        )
+
+    async def ExportMembers(
+        self, request: pb.ExportMembersRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ExportMembersResponse:
+        export = await self._imports.export(
+            current_call().require_principal(), request.organization_id, request.format or "csv"
+        )
+        return pb.ExportMembersResponse(
+            content=export.content, content_type=export.content_type, file_name=export.file_name
+        )
 
     async def BulkUpdateMembers(
         self, request: pb.BulkUpdateMembersRequest, context: grpc.aio.ServicerContext
@@ -178,7 +218,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         outcomes = await self._use_cases.invite_members(
             call.require_principal(),
             request.organization_id,
-            [Invitee(i.email, i.role, i.display_name) for i in request.invitees],
+            [Invitee(i.email, i.role, i.display_name, tuple(i.group_ids)) for i in request.invitees],
             request_id=request.request_id or call.request_id,
         )
         return pb.InviteMembersResponse(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +27,7 @@ from services.common.ids import new_id
 from services.common.principal import Principal
 from services.membership.domain import roles, rules
 from services.membership.domain.events import (
+    GroupMembersChanged,
     MemberAdded,
     MemberChanged,
     MemberInvited,
@@ -33,9 +35,10 @@ from services.membership.domain.events import (
     OrganizationCreated,
     OrganizationUpdated,
 )
-from services.membership.domain.groups import join_default_groups
+from services.membership.domain.groups import check_workspace_limit, join_default_groups
 from services.membership.domain.invitations import token_matches
 from services.membership.domain.model import (
+    Group,
     Invitation,
     InviteOutcome,
     Member,
@@ -97,6 +100,8 @@ class Invitee:
     email: str
     role: str = roles.MEMBER
     display_name: str = ""
+    # Groups joined with the invitation, besides the default groups.
+    group_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -242,7 +247,7 @@ class MembershipUseCases:
         async with self._store.read() as tx:
             return await tx.list_members(query)
 
-    def _check_invitee(self, principal: Principal, invitee: Invitee) -> tuple[str, str, str]:
+    def check_invitee(self, principal: Principal, invitee: Invitee) -> tuple[str, str, str]:
         """(email, role, display name) of a valid invitee; InvalidArgument/PermissionDenied otherwise."""
         email = normalize_email(invitee.email)
         role = invitee.role or roles.MEMBER
@@ -275,24 +280,51 @@ class MembershipUseCases:
         seen: set[str] = set()
         for invitee in invitees:
             try:
-                email, role, display_name = self._check_invitee(principal, invitee)
+                email, role, display_name = self.check_invitee(principal, invitee)
                 rules.check_invitation_domain(email, allowed_domains)
-            except (InvalidArgument, PermissionDenied) as exc:
+                groups = await self.invitation_groups(principal, organization_id, invitee.group_ids)
+            except (InvalidArgument, PermissionDenied, NotFound) as exc:
                 outcomes.append(InviteOutcome(invitee.email, error_reason=exc.reason, error_message=exc.message))
                 continue
             if email in seen:
                 outcomes.append(_already_member(email))
                 continue
             seen.add(email)
-            outcomes.append(await self._invite_one(principal, organization_id, email, role, display_name, request_id))
+            outcomes.append(
+                await self.invite_one(principal, organization_id, email, role, display_name, request_id, groups)
+            )
         if request_id:
             async with self._store.write() as tx:
                 await tx.save_idempotent(organization_id, "InviteMembers", request_id, _encode_outcomes(outcomes))
         return outcomes
 
-    async def _invite_one(
-        self, principal: Principal, organization_id: str, email: str, role: str, display_name: str, request_id: str
+    async def invitation_groups(
+        self, principal: Principal, organization_id: str, group_ids: Sequence[str]
+    ) -> list[Group]:
+        """The groups an invitation adds its person to; those who manage groups choose them."""
+        if not group_ids:
+            return []
+        if not principal.has(roles.GROUPS_MANAGE):
+            raise PermissionDenied("Only those who manage groups invite into groups.", reason="MISSING_PERMISSION")
+        async with self._store.read() as tx:
+            found = [await tx.get_group(organization_id, group_id[:36]) for group_id in dict.fromkeys(group_ids)]
+        if any(group is None for group in found):
+            raise NotFound("One of the groups does not exist.", reason="UNKNOWN_GROUP")
+        groups = [group for group in found if group is not None]
+        check_workspace_limit(groups)
+        return groups
+
+    async def invite_one(
+        self,
+        principal: Principal,
+        organization_id: str,
+        email: str,
+        role: str,
+        display_name: str,
+        request_id: str,
+        groups: Sequence[Group] = (),
     ) -> InviteOutcome:
+        """Invite one person (each in its own transaction), holding a seat first when the role uses one."""
         now = self._clock.now()
         async with self._store.read() as tx:
             if await tx.find_member_by_email(organization_id, email) is not None:
@@ -332,6 +364,12 @@ class MembershipUseCases:
                 await tx.insert_invitation(invitation)
                 await tx.record_events(MemberInvited(principal, now, request_id, member, invitation))
                 await join_default_groups(tx, principal, [member], now)
+                for group in groups:
+                    if not group.is_default:
+                        await tx.add_group_members(group, [member.id], False, now)
+                        await tx.record_events(
+                            GroupMembersChanged(principal, now, request_id, group, (member.id,), "added", False)
+                        )
         except BaseException as exc:
             if holds_seat:
                 await self._give_back_seat(organization_id, member.id)

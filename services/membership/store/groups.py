@@ -176,6 +176,12 @@ class GroupQueries:
             for row in await self.connection.execute(statement)
         ]
 
+    async def all_group_member_ids(self, group_id: str) -> list[str]:
+        rows = await self.connection.execute(
+            select(group_members.c.member_id).where(group_members.c.group_id == group_id)
+        )
+        return list(rows.scalars())
+
     async def default_groups(self, organization_id: str) -> list[Group]:
         rows = await self.connection.execute(
             select(groups, _member_count).where(groups.c.organization_id == organization_id, groups.c.is_default)

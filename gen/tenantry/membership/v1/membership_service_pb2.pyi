@@ -406,22 +406,28 @@ class Invitee(_message.Message):
     EMAIL_FIELD_NUMBER: _builtins.int
     ROLE_FIELD_NUMBER: _builtins.int
     DISPLAY_NAME_FIELD_NUMBER: _builtins.int
+    GROUP_IDS_FIELD_NUMBER: _builtins.int
     email: _builtins.str
     """Email address to send the invitation to."""
     role: _builtins.str
     """Role to grant on acceptance; empty means "member"."""
     display_name: _builtins.str
     """Name to greet the person with."""
+    @_builtins.property
+    def group_ids(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Groups the person joins with the invitation (besides the default groups); at most 10 workspaces."""
+
     def __init__(
         self,
         *,
         email: _builtins.str = ...,
         role: _builtins.str = ...,
         display_name: _builtins.str = ...,
+        group_ids: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["display_name", b"display_name", "email", b"email", "role", b"role"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["display_name", b"display_name", "email", b"email", "group_ids", b"group_ids", "role", b"role"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -837,6 +843,170 @@ class BulkUpdateMembersResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___BulkUpdateMembersResponse: _TypeAlias = BulkUpdateMembersResponse  # noqa: Y015
+
+@_typing.final
+class ImportInvitationsRequest(_message.Message):
+    """Request of ImportInvitations."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    CSV_FIELD_NUMBER: _builtins.int
+    DRY_RUN_FIELD_NUMBER: _builtins.int
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization to invite into."""
+    csv: _builtins.bytes
+    """The CSV file, UTF-8 (a byte order mark is accepted), with a header row."""
+    dry_run: _builtins.bool
+    """True to check the rows without inviting anyone."""
+    request_id: _builtins.str
+    """Idempotency key for a committing import: a retry with the same id returns the first result."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        csv: _builtins.bytes = ...,
+        dry_run: _builtins.bool = ...,
+        request_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["csv", b"csv", "dry_run", b"dry_run", "organization_id", b"organization_id", "request_id", b"request_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ImportInvitationsRequest: _TypeAlias = ImportInvitationsRequest  # noqa: Y015
+
+@_typing.final
+class ImportRowResult(_message.Message):
+    """ImportRowResult is what happened (or would happen) to one row of an import."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ROW_FIELD_NUMBER: _builtins.int
+    EMAIL_FIELD_NUMBER: _builtins.int
+    ERROR_REASON_FIELD_NUMBER: _builtins.int
+    ERROR_MESSAGE_FIELD_NUMBER: _builtins.int
+    MEMBER_FIELD_NUMBER: _builtins.int
+    row: _builtins.int
+    """Row number in the file, the header being row 1."""
+    email: _builtins.str
+    """Email of the row, as written."""
+    error_reason: _builtins.str
+    """Empty when the row is (or would be) invited, else a reason such as "INVALID_EMAIL", "UNKNOWN_ROLE",
+    "UNKNOWN_GROUP", "DUPLICATE_ROW", "ALREADY_MEMBER", "NO_SEATS_AVAILABLE", "CANNOT_GRANT_PERMISSION".
+    """
+    error_message: _builtins.str
+    """Human-readable explanation when error_reason is set."""
+    @_builtins.property
+    def member(self) -> Global___Member:
+        """The invited member, when the row was invited (not in a dry run)."""
+
+    def __init__(
+        self,
+        *,
+        row: _builtins.int = ...,
+        email: _builtins.str = ...,
+        error_reason: _builtins.str = ...,
+        error_message: _builtins.str = ...,
+        member: Global___Member | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["member", b"member"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["email", b"email", "error_message", b"error_message", "error_reason", b"error_reason", "member", b"member", "row", b"row"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ImportRowResult: _TypeAlias = ImportRowResult  # noqa: Y015
+
+@_typing.final
+class ImportInvitationsResponse(_message.Message):
+    """Response of ImportInvitations."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ROWS_FIELD_NUMBER: _builtins.int
+    VALID_ROWS_FIELD_NUMBER: _builtins.int
+    INVALID_ROWS_FIELD_NUMBER: _builtins.int
+    valid_rows: _builtins.int
+    """Rows that are (or would be) invited."""
+    invalid_rows: _builtins.int
+    """Rows that are not."""
+    @_builtins.property
+    def rows(self) -> _containers.RepeatedCompositeFieldContainer[Global___ImportRowResult]:
+        """One result per data row, in file order."""
+
+    def __init__(
+        self,
+        *,
+        rows: _abc.Iterable[Global___ImportRowResult] | None = ...,
+        valid_rows: _builtins.int = ...,
+        invalid_rows: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["invalid_rows", b"invalid_rows", "rows", b"rows", "valid_rows", b"valid_rows"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ImportInvitationsResponse: _TypeAlias = ImportInvitationsResponse  # noqa: Y015
+
+@_typing.final
+class ExportMembersRequest(_message.Message):
+    """Request of ExportMembers."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    FORMAT_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization to export."""
+    format: _builtins.str
+    """"csv" (members only) or "json" (members and groups)."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        format: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["format", b"format", "organization_id", b"organization_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExportMembersRequest: _TypeAlias = ExportMembersRequest  # noqa: Y015
+
+@_typing.final
+class ExportMembersResponse(_message.Message):
+    """Response of ExportMembers."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTENT_FIELD_NUMBER: _builtins.int
+    CONTENT_TYPE_FIELD_NUMBER: _builtins.int
+    FILE_NAME_FIELD_NUMBER: _builtins.int
+    content: _builtins.bytes
+    """The file."""
+    content_type: _builtins.str
+    """Its media type, "text/csv; charset=utf-8" or "application/json"."""
+    file_name: _builtins.str
+    """A file name to save it under."""
+    def __init__(
+        self,
+        *,
+        content: _builtins.bytes = ...,
+        content_type: _builtins.str = ...,
+        file_name: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["content", b"content", "content_type", b"content_type", "file_name", b"file_name"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExportMembersResponse: _TypeAlias = ExportMembersResponse  # noqa: Y015
 
 @_typing.final
 class UpdateOrganizationRequest(_message.Message):

@@ -85,6 +85,16 @@ class MembershipServiceStub:
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersRequest.SerializeToString,
                 response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersResponse.FromString,
                 _registered_method=True)
+        self.ImportInvitations = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/ImportInvitations',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ImportInvitationsRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ImportInvitationsResponse.FromString,
+                _registered_method=True)
+        self.ExportMembers = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/ExportMembers',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ExportMembersRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ExportMembersResponse.FromString,
+                _registered_method=True)
         self.GetInvitation = channel.unary_unary(
                 '/tenantry.membership.v1.MembershipService/GetInvitation',
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetInvitationRequest.SerializeToString,
@@ -184,6 +194,26 @@ class MembershipServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ImportInvitations(self, request, context):
+        """Invites the people of a CSV file (columns email, name, role, groups; groups by name separated by ";").
+        With dry_run it only reports, per row, what would happen: invalid email, unknown role or group, a role the
+        caller cannot grant, duplicate in the file, already a member, over the seat limit. Without it, every valid
+        row is invited (each row atomic) and the others are reported. At most 1 MiB and 1000 rows.
+        Requires permission "members.invite" (and "members.manage_roles" for rows with a role other than "member").
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportMembers(self, request, context):
+        """Exports the organization's members (with their groups) and groups, as CSV or JSON. CSV cells that a
+        spreadsheet would read as a formula are neutralised with a leading apostrophe.
+        Requires permission "members.read".
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetInvitation(self, request, context):
         """Shows what an invitation link offers, so the person can decide to accept it.
         Requires no principal: the link's token is the proof. Invalid, revoked and unknown links look alike.
@@ -252,6 +282,16 @@ def add_MembershipServiceServicer_to_server(servicer, server):
                     servicer.BulkUpdateMembers,
                     request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersRequest.FromString,
                     response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersResponse.SerializeToString,
+            ),
+            'ImportInvitations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ImportInvitations,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ImportInvitationsRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ImportInvitationsResponse.SerializeToString,
+            ),
+            'ExportMembers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportMembers,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ExportMembersRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ExportMembersResponse.SerializeToString,
             ),
             'GetInvitation': grpc.unary_unary_rpc_method_handler(
                     servicer.GetInvitation,
@@ -535,6 +575,60 @@ class MembershipService:
             '/tenantry.membership.v1.MembershipService/BulkUpdateMembers',
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersRequest.SerializeToString,
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ImportInvitations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/ImportInvitations',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ImportInvitationsRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ImportInvitationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportMembers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/ExportMembers',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ExportMembersRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ExportMembersResponse.FromString,
             options,
             channel_credentials,
             insecure,

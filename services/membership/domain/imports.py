@@ -1,0 +1,272 @@
+"""CSV import of invitations (dry run, then commit) and the organization's export (CSV or JSON)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from services.common.errors import (
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+)
+from services.common.principal import Principal
+from services.membership.domain import roles
+from services.membership.domain.model import Group, GroupQuery, InviteOutcome, Member, MemberQuery
+from services.membership.domain.ports import MembershipStore, SeatReservations
+from services.membership.domain.rules import check_invitation_domain
+from services.membership.domain.use_cases import Invitee, MembershipUseCases
+
+MAX_IMPORT_BYTES = 1024 * 1024
+MAX_IMPORT_ROWS = 1000
+COLUMNS = ("email", "name", "role", "groups")
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_PAGE = 500
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    row: int
+    email: str
+    name: str
+    role: str
+    group_names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ImportRowResult:
+    row: int
+    email: str
+    error_reason: str = ""
+    error_message: str = ""
+    member: Member | None = None
+
+
+@dataclass(frozen=True)
+class Export:
+    content: bytes
+    content_type: str
+    file_name: str
+
+
+def parse_import(data: bytes) -> list[ImportRow]:
+    """The data rows of an import file; InvalidArgument when the file itself is unusable."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise InvalidArgument(
+            f"The file is over {MAX_IMPORT_BYTES // 1024} KiB.", [FieldViolation("csv", "at most 1 MiB")]
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidArgument("The file is not UTF-8 text.", [FieldViolation("csv", "UTF-8")]) from exc
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [column.strip().lower() for column in next(reader, [])]
+    if "email" not in header or set(header) - set(COLUMNS):
+        raise InvalidArgument(
+            "The first row must name the columns: email, and optionally name, role, groups.",
+            [FieldViolation("csv", f"header with email and any of {list(COLUMNS[1:])}")],
+        )
+    rows = []
+    for number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(rows) == MAX_IMPORT_ROWS:
+            raise InvalidArgument(
+                f"The file has more than {MAX_IMPORT_ROWS} rows; split it.",
+                [FieldViolation("csv", f"at most {MAX_IMPORT_ROWS} rows")],
+            )
+        values = dict(zip(header, (cell.strip() for cell in cells), strict=False))
+        groups = tuple(name.strip() for name in values.get("groups", "").split(";") if name.strip())
+        rows.append(
+            ImportRow(number, values.get("email", ""), values.get("name", ""), values.get("role", "").lower(), groups)
+        )
+    return rows
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never runs."""
+    return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
+
+
+def members_csv(members: Sequence[Member], groups_of: dict[str, list[str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["email", "name", "role", "status", "groups", "created", "last_sign_in"])
+    for member in members:
+        writer.writerow(
+            neutralise(cell)
+            for cell in (
+                member.email,
+                member.display_name,
+                member.role,
+                member.status.value,
+                ";".join(groups_of.get(member.id, [])),
+                member.created_at.isoformat(),
+                member.last_sign_in_at.isoformat() if member.last_sign_in_at else "",
+            )
+        )
+    return out.getvalue().encode()
+
+
+def organization_json(members: Sequence[Member], groups: Sequence[Group], groups_of: dict[str, list[str]]) -> bytes:
+    document = {
+        "members": [
+            {
+                "id": m.id,
+                "email": m.email,
+                "name": m.display_name,
+                "role": m.role,
+                "status": m.status.value,
+                "groups": groups_of.get(m.id, []),
+                "created": m.created_at.isoformat(),
+                "last_sign_in": m.last_sign_in_at.isoformat() if m.last_sign_in_at else None,
+            }
+            for m in members
+        ],
+        "groups": [
+            {
+                "id": g.id,
+                "name": g.name,
+                "description": g.description,
+                "kind": g.kind.value,
+                "category": g.category,
+                "is_default": g.is_default,
+                "locked": g.locked,
+                "member_count": g.member_count,
+            }
+            for g in groups
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2).encode()
+
+
+class ImportUseCases:
+    def __init__(self, members: MembershipUseCases, store: MembershipStore, seats: SeatReservations | None = None):
+        self._members = members
+        self._store = store
+        self._seats = seats
+
+    async def import_invitations(
+        self, principal: Principal, organization_id: str, data: bytes, dry_run: bool, request_id: str = ""
+    ) -> list[ImportRowResult]:
+        principal.authorize(roles.MEMBERS_INVITE, organization_id)
+        rows = parse_import(data)
+        async with self._store.read() as tx:
+            if await tx.get_organization(organization_id) is None:
+                raise NotFound("No such organization.")
+            if request_id and not dry_run:
+                stored = await tx.load_idempotent(organization_id, "ImportInvitations", request_id)
+                if stored is not None:
+                    return [ImportRowResult(**item, member=None) for item in json.loads(stored)]
+            allowed_domains = await tx.get_allowed_invitation_domains(organization_id)
+            group_by_name = {}
+            for name in {n.lower() for row in rows for n in row.group_names}:
+                group_by_name[name] = await tx.find_group_by_name(organization_id, name)
+        free_seats = await self._seats.available(organization_id) if dry_run and self._seats else None
+        results: list[ImportRowResult] = []
+        seen: set[str] = set()
+        seats_wanted = 0
+        for row in rows:
+            try:
+                email, role, name = self._members.check_invitee(
+                    principal, Invitee(row.email, row.role or roles.MEMBER, row.name)
+                )
+                check_invitation_domain(email, allowed_domains)
+            except (InvalidArgument, PermissionDenied) as exc:
+                results.append(_row_error(row, _row_reason(row, exc), exc.message))
+                continue
+            unknown = [n for n in row.group_names if group_by_name.get(n.lower()) is None]
+            if unknown:
+                results.append(_row_error(row, "UNKNOWN_GROUP", f"No group named {', '.join(unknown)}."))
+                continue
+            if email in seen:
+                results.append(_row_error(row, "DUPLICATE_ROW", f"{email} is in the file more than once."))
+                continue
+            seen.add(email)
+            groups = [g for n in row.group_names if (g := group_by_name.get(n.lower())) is not None]
+            try:
+                chosen = await self._members.invitation_groups(principal, organization_id, [g.id for g in groups])
+            except (InvalidArgument, PermissionDenied, NotFound) as exc:
+                results.append(_row_error(row, exc.reason, exc.message))
+                continue
+            if dry_run:
+                uses_seat = roles.is_seat_consuming(roles.permissions_of(role))
+                result = await self._dry_run_row(row, organization_id, email, uses_seat, free_seats, seats_wanted)
+                seats_wanted += 1 if uses_seat and not result.error_reason else 0
+                results.append(result)
+                continue
+            outcome = await self._members.invite_one(principal, organization_id, email, role, name, request_id, chosen)
+            results.append(_row_result(row, outcome))
+        if request_id and not dry_run:
+            async with self._store.write() as tx:
+                encoded = [
+                    {"row": r.row, "email": r.email, "error_reason": r.error_reason, "error_message": r.error_message}
+                    for r in results
+                ]
+                await tx.save_idempotent(organization_id, "ImportInvitations", request_id, json.dumps(encoded).encode())
+        return results
+
+    async def _dry_run_row(
+        self,
+        row: ImportRow,
+        organization_id: str,
+        email: str,
+        uses_seat: bool,
+        free_seats: int | None,
+        seats_wanted: int,
+    ) -> ImportRowResult:
+        """What committing this row would do, as far as can be told without doing it."""
+        async with self._store.read() as tx:
+            if await tx.find_member_by_email(organization_id, email) is not None:
+                return _row_error(row, "ALREADY_MEMBER", f"{email} is already invited or a member.")
+        if uses_seat and free_seats is not None and seats_wanted >= free_seats:
+            return _row_error(row, "NO_SEATS_AVAILABLE", f"Only {free_seats} seats are free for the rows above it.")
+        return ImportRowResult(row.row, row.email)
+
+    async def export(self, principal: Principal, organization_id: str, file_format: str) -> Export:
+        principal.authorize(roles.MEMBERS_READ, organization_id)
+        if file_format not in ("csv", "json"):
+            raise InvalidArgument("format is csv or json.", [FieldViolation("format", "csv or json")])
+        async with self._store.read() as tx:
+            members: list[Member] = []
+            while True:
+                after = members[-1].id if members else None
+                page = await tx.list_members(MemberQuery(organization_id, limit=EXPORT_PAGE, after_id=after))
+                members += page
+                if len(page) < EXPORT_PAGE:
+                    break
+            groups: list[Group] = []
+            while True:
+                position = (groups[-1].name.lower(), groups[-1].id) if groups else None
+                group_page = await tx.list_groups(GroupQuery(organization_id, limit=EXPORT_PAGE, after=position))
+                groups += group_page
+                if len(group_page) < EXPORT_PAGE:
+                    break
+            groups_of: dict[str, list[str]] = {}
+            for group in groups:
+                for member_id in await tx.all_group_member_ids(group.id):
+                    groups_of.setdefault(member_id, []).append(group.name)
+        if file_format == "csv":
+            return Export(members_csv(members, groups_of), "text/csv; charset=utf-8", "members.csv")
+        return Export(organization_json(members, groups, groups_of), "application/json", "organization.json")
+
+
+def _row_reason(row: ImportRow, error: InvalidArgument | PermissionDenied) -> str:
+    if row.role and row.role not in roles.BUILT_IN_ROLES:
+        return "UNKNOWN_ROLE"
+    if isinstance(error, InvalidArgument) and any(v.field == "email" for v in error.violations):
+        return "INVALID_EMAIL" if error.reason == "INVALID_ARGUMENT" else error.reason
+    return error.reason
+
+
+def _row_error(row: ImportRow, reason: str, message: str) -> ImportRowResult:
+    return ImportRowResult(row.row, row.email, reason, message)
+
+
+def _row_result(row: ImportRow, outcome: InviteOutcome) -> ImportRowResult:
+    return ImportRowResult(row.row, row.email, outcome.error_reason, outcome.error_message, outcome.member)

@@ -1,0 +1,149 @@
+"""CSV import (dry run, then commit) and export, on SQLite and PostgreSQL: per-row reports, limits, each valid
+row invited once with its groups, and exported cells that a spreadsheet cannot run."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.common import migrations
+from services.common.clock import FrozenClock
+from services.common.db import Database
+from services.common.errors import InvalidArgument
+from services.common.messaging import Outbox
+from services.common.principal import Principal
+from services.membership.domain import roles
+from services.membership.domain.groups import GroupFields, GroupUseCases
+from services.membership.domain.imports import (
+    FORMULA_PREFIXES,
+    MAX_IMPORT_ROWS,
+    ImportUseCases,
+    neutralise,
+    parse_import,
+)
+from services.membership.domain.model import Member, MemberStatus, Organization
+from services.membership.domain.use_cases import MembershipUseCases
+from services.membership.events.publish import to_envelope
+from services.membership.main import MIGRATIONS_DIR
+from services.membership.store.sql import SqlMembershipStore
+from services.membership.store.tables import messaging
+
+ORG = "org-1"
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+OWNER = Principal(
+    actor_type="user",
+    actor_id="acc-o",
+    account_id="acc-o",
+    organization_id=ORG,
+    permissions=roles.permissions_of("owner"),
+)
+USER_ADMIN = Principal(
+    actor_type="user",
+    actor_id="acc-u",
+    account_id="acc-u",
+    organization_id=ORG,
+    permissions=roles.permissions_of("user_admin"),
+)
+FILE = (
+    "\ufeffEmail,Name,Role,Groups\n"
+    "ann@acme.test,Ann,member,Design\n"
+    "not-an-email,Bad,member,\n"
+    "bob@acme.test,Bob,wizard,\n"
+    "cara@acme.test,Cara,member,Nowhere\n"
+    "ANN@acme.test,Ann again,member,\n"
+    "owner@acme.test,Olivia,member,\n"
+    "dan@acme.test,Dan,owner,\n"
+    "\n"
+    "eve@acme.test,Eve,,Design;Ops\n"
+).encode()
+
+
+@pytest.fixture
+async def imports(database_url: str) -> AsyncIterator[tuple[ImportUseCases, GroupUseCases]]:
+    migrations.upgrade(MIGRATIONS_DIR, database_url)
+    db = Database(database_url)
+    clock = FrozenClock(NOW)
+    store = SqlMembershipStore(db, Outbox(messaging, clock), clock, to_envelope)
+    async with store.write() as tx:
+        await tx.insert_organization(Organization(ORG, "Acme", NOW))
+        await tx.insert_member(
+            Member("m-o", ORG, "acc-o", "owner@acme.test", '=HYPERLINK("x")', "owner", MemberStatus.ACTIVE, NOW, NOW)
+        )
+    members = MembershipUseCases(store, clock)
+    groups = GroupUseCases(store, clock)
+    await groups.create_group(OWNER, ORG, GroupFields(name="Design"))
+    await groups.create_group(OWNER, ORG, GroupFields(name="Ops"))
+    yield ImportUseCases(members, store), groups
+    await db.dispose()
+
+
+def report(rows: list) -> dict[int, str]:  # type: ignore[type-arg]
+    return {r.row: r.error_reason for r in rows}
+
+
+EXPECTED = {
+    2: "",
+    3: "INVALID_EMAIL",
+    4: "UNKNOWN_ROLE",
+    5: "UNKNOWN_GROUP",
+    6: "DUPLICATE_ROW",
+    7: "ALREADY_MEMBER",
+    8: "CANNOT_GRANT_PERMISSION",
+    10: "",
+}
+
+
+async def test_a_dry_run_reports_every_row_and_invites_nobody(imports) -> None:  # type: ignore[no-untyped-def]
+    use_cases, _ = imports
+    rows = await use_cases.import_invitations(USER_ADMIN, ORG, FILE, dry_run=True)
+    assert report(rows) == EXPECTED
+    again = await use_cases.import_invitations(USER_ADMIN, ORG, FILE, dry_run=True)
+    assert report(again) == EXPECTED  # nothing was written
+
+
+async def test_a_commit_invites_the_valid_rows_into_their_groups_once(imports) -> None:  # type: ignore[no-untyped-def]
+    use_cases, _ = imports
+    rows = await use_cases.import_invitations(USER_ADMIN, ORG, FILE, dry_run=False, request_id="import-1")
+    assert report(rows) == EXPECTED
+    invited = {r.email: r.member for r in rows if r.member}
+    assert set(invited) == {"ann@acme.test", "eve@acme.test"}
+    replay = await use_cases.import_invitations(USER_ADMIN, ORG, FILE, dry_run=False, request_id="import-1")
+    assert report(replay) == EXPECTED
+    exported = json.loads((await use_cases.export(OWNER, ORG, "json")).content)
+    by_email = {m["email"]: m for m in exported["members"]}
+    assert sorted(by_email["eve@acme.test"]["groups"]) == ["Design", "Ops"]
+    assert by_email["ann@acme.test"]["groups"] == ["Design"]
+
+
+async def test_the_csv_export_neutralises_formulas(imports) -> None:  # type: ignore[no-untyped-def]
+    use_cases, _ = imports
+    export = await use_cases.export(OWNER, ORG, "csv")
+    assert export.content_type.startswith("text/csv")
+    cells = list(csv.reader(io.StringIO(export.content.decode())))
+    assert cells[0][:3] == ["email", "name", "role"]
+    assert cells[1][1] == '\'=HYPERLINK("x")'
+
+
+def test_files_over_the_limits_are_refused_whole() -> None:
+    with pytest.raises(InvalidArgument):
+        parse_import(b"email\n" + b"a@b.test\n" * (MAX_IMPORT_ROWS + 1))
+    with pytest.raises(InvalidArgument):
+        parse_import(b"email\n" + b"x" * (1024 * 1024))
+    with pytest.raises(InvalidArgument):
+        parse_import(b"mail,role\nann@acme.test,member\n")
+    with pytest.raises(InvalidArgument):
+        parse_import("email\nann@acme.test\n".encode("utf-16"))
+
+
+@given(st.text(max_size=40))
+def test_no_neutralised_cell_starts_like_a_formula(cell: str) -> None:
+    safe = neutralise(cell)
+    assert not safe.startswith(FORMULA_PREFIXES)
+    assert safe.endswith(cell)

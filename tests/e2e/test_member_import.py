@@ -1,0 +1,40 @@
+"""CSV import and export through the REST API and real processes, with billing's seat limit."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from services.suite import Suite
+from tests.e2e.conftest import SmtpInbox, create_owner, signed_in_client, wait_for
+
+FREE_SEATS = 9  # the suite's default 10 seats, one held by the Owner
+
+
+def test_an_import_dry_run_counts_free_seats_and_the_commit_invites_exactly_those(
+    suite: Suite, smtp_inbox: SmtpInbox
+) -> None:
+    owner = create_owner(suite)
+    people = [f"p{n}@acme.test,Person {n},member," for n in range(FREE_SEATS + 3)]
+    text = "email,name,role,groups\n" + "\n".join(["=cmd()@x,Evil,member,", *people]) + "\n"
+    with signed_in_client(suite, owner) as client:
+        wait_for(lambda: client.get("/v1/billing/seats").json().get("in_use") == 1)
+        dry = client.post("/v1/invitations/import", json={"csv": text, "dry_run": True})
+        assert dry.status_code == 200, dry.text
+        reasons = [(row["error"] or {}).get("reason") for row in dry.json()["rows"]]
+        assert reasons == ["INVALID_EMAIL", *[None] * FREE_SEATS, *["NO_SEATS_AVAILABLE"] * 3]
+        assert client.get("/v1/organization").json()["organization"]["member_counts"]["invited"] == 0
+
+        committed = client.post(
+            "/v1/invitations/import", json={"csv": text}, headers={"Idempotency-Key": "import-1"}
+        ).json()
+        assert committed["valid_rows"] == FREE_SEATS and committed["invalid_rows"] == 4
+        assert [(row["error"] or {}).get("reason") for row in committed["rows"]] == reasons
+
+        export = client.get("/v1/members/export", params={"format": "csv"})
+        assert export.headers["content-type"].startswith("text/csv")
+        assert "attachment" in export.headers["content-disposition"]
+        emails = {row["email"] for row in csv.DictReader(io.StringIO(export.text))}
+        assert emails == {owner.email, *(f"p{n}@acme.test" for n in range(FREE_SEATS))}
+        too_big = client.post("/v1/invitations/import", json={"csv": "email\n" + "a@b.test\n" * 1001, "dry_run": True})
+        assert too_big.status_code == 400
