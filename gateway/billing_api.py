@@ -64,6 +64,7 @@ def subscription_json(subscription: billing_pb.Subscription) -> dict[str, Any]:
         "billing_profile": profile_json(subscription.billing_profile),
         "payment_method": {"kind": subscription.payment_method.kind, "label": subscription.payment_method.label},
         "version": subscription.version,
+        "plan_at_renewal": subscription.plan_at_renewal or None,
     }
 
 
@@ -180,6 +181,24 @@ async def change_seats(context: Context) -> Response:
     reply = await context.clients.billing.ChangeSeats(
         billing_pb.ChangeSeatsRequest(
             organization_id=context.organization_id, seats=whole_number_field(context, "seats", required=True)
+        ),
+        metadata=context.metadata,
+        timeout=context.clients.timeout,
+    )
+    return JSONResponse(
+        {
+            "subscription": subscription_json(reply.subscription),
+            "invoice": invoice_json(reply.invoice) if reply.HasField("invoice") else None,
+            "payment": payment_json(reply.payment) if reply.HasField("payment") else None,
+        }
+    )
+
+
+async def change_plan(context: Context) -> Response:
+    refuse_unknown_fields(context, ("plan_id",))
+    reply = await context.clients.billing.ChangePlan(
+        billing_pb.ChangePlanRequest(
+            organization_id=context.organization_id, plan_id=text_field(context, "plan_id", required=True)
         ),
         metadata=context.metadata,
         timeout=context.clients.timeout,
@@ -335,6 +354,15 @@ BILLING_ROUTES: tuple[ApiRoute, ...] = (
         "Buy seats now (invoiced prorated to the period end and collected) or reduce them from the next renewal, "
         "never below the seats in use (billing.manage).",
         request_schema=_body("seats", seats={"type": "integer", "minimum": 1}),
+        response_schema=_object(subscription=_SUBSCRIPTION, invoice=_INVOICE),
+    ),
+    ApiRoute(
+        "POST",
+        "/v1/billing/subscription/plan",
+        change_plan,
+        "Move to another plan: an upgrade for the same interval applies now (prorated, the unused old plan "
+        "credited, collected at once); a cheaper plan or another interval at the next renewal (billing.manage).",
+        request_schema=_body("plan_id", plan_id=_STRING),
         response_schema=_object(subscription=_SUBSCRIPTION, invoice=_INVOICE),
     ),
     ApiRoute(

@@ -138,6 +138,13 @@ async def test_the_owner_runs_billing_through_the_rest_api(owner_client: httpx.A
     upcoming = (await client.get("/v1/billing/subscription")).json()["upcoming_invoice"]
     assert (upcoming["subtotal"]["amount_minor"], upcoming["tax"]["amount_minor"]) == (14400, 2736)
 
+    yearly = await client.post("/v1/billing/subscription/plan", json={"plan_id": "team-yearly"})
+    assert yearly.status_code == 200, yearly.text
+    assert (yearly.json()["subscription"]["plan_id"], yearly.json()["invoice"]) == ("team-yearly", None)
+    upcoming = (await client.get("/v1/billing/subscription")).json()["upcoming_invoice"]
+    assert (upcoming["subtotal"]["amount_minor"], upcoming["tax"]["amount_minor"]) == (144000, 27360)
+    unknown_plan = await client.post("/v1/billing/subscription/plan", json={"plan_id": "platinum"})
+    assert (unknown_plan.status_code, unknown_plan.json()["errors"][0]["field"]) == (400, "plan_id")
     assert (await client.get("/v1/billing/invoices")).json() == {"invoices": []}
     missing = await client.get("/v1/billing/invoices/no-such-invoice/pdf")
     assert missing.status_code == 404

@@ -95,6 +95,7 @@ def subscription_to_proto(subscription: Subscription) -> pb.Subscription:
         billing_profile=profile_to_proto(subscription.profile),
         payment_method=pb.PaymentMethod(kind=subscription.payment_method.kind, label=subscription.payment_method.label),
         version=subscription.version,
+        plan_at_renewal=subscription.plan_at_renewal or "",
     )
 
 
@@ -203,6 +204,20 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
             call.require_principal(), request.organization_id, request.seats, call.request_id
         )
         response = pb.ChangeSeatsResponse(subscription=subscription_to_proto(change.subscription))
+        if change.invoice is not None:
+            response.invoice.CopyFrom(invoice_to_proto(change.invoice))
+        if change.payment is not None:
+            response.payment.CopyFrom(payment_to_proto(change.payment))
+        return response
+
+    async def ChangePlan(
+        self, request: pb.ChangePlanRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ChangePlanResponse:
+        call = current_call()
+        change = await self._subscriptions.change_plan(
+            call.require_principal(), request.organization_id, request.plan_id, call.request_id
+        )
+        response = pb.ChangePlanResponse(subscription=subscription_to_proto(change.subscription))
         if change.invoice is not None:
             response.invoice.CopyFrom(invoice_to_proto(change.invoice))
         if change.payment is not None:

@@ -16,6 +16,7 @@ INVOICE_VOID = "void"
 
 REASON_RENEWAL = "renewal"
 REASON_SEATS_ADDED = "seats_added"
+REASON_PLAN_CHANGED = "plan_changed"
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,36 @@ def seats_added_invoice(terms: Subscription, plan: Plan, added_seats: int, now: 
         period_end=terms.current_period_end,
     )
     return _draft(terms, REASON_SEATS_ADDED, (line,), now, terms.current_period_end)
+
+
+def plan_change_invoice(
+    before: Subscription, current: Plan, after: Subscription, target: Plan, now: datetime
+) -> InvoiceDraft:
+    """An upgrade within the period: the new plan for the rest of the period, less the unused rest of the old
+    one; each line prorated by rule 3, tax on the difference."""
+    remaining = seconds_between(now, before.current_period_end)
+    period = seconds_between(before.current_period_start, before.current_period_end)
+    unused = prorate(current.price_per_seat.times(before.seats_purchased), remaining, period)
+    new = prorate(target.price_per_seat.times(after.seats_purchased), remaining, period)
+    lines = (
+        InvoiceLine(
+            description=f"{target.name}: {after.seats_purchased} seats, prorated for the rest of the period",
+            quantity=after.seats_purchased,
+            unit_amount=target.price_per_seat,
+            amount=new,
+            period_start=now,
+            period_end=before.current_period_end,
+        ),
+        InvoiceLine(
+            description=f"Unused time on {current.name}: {before.seats_purchased} seats",
+            quantity=before.seats_purchased,
+            unit_amount=current.price_per_seat,
+            amount=-unused,
+            period_start=now,
+            period_end=before.current_period_end,
+        ),
+    )
+    return _draft(after, REASON_PLAN_CHANGED, lines, now, before.current_period_end)
 
 
 def _draft(

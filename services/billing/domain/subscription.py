@@ -62,6 +62,8 @@ class Subscription:
     current_period_end: datetime
     cancel_at_period_end: bool = False
     seats_at_renewal: int | None = None
+    # A plan change scheduled for the next renewal (a cheaper plan, or another interval).
+    plan_at_renewal: str | None = None
     failed_payment_attempts: int = 0
     next_payment_attempt_at: datetime | None = None
     canceled_at: datetime | None = None
@@ -160,21 +162,55 @@ def is_due_for_renewal(terms: Subscription, now: datetime) -> bool:
     return terms.status != CANCELED and now >= terms.current_period_end
 
 
-def renew(terms: Subscription, plan: Plan, seats_in_use: int) -> Subscription:
+def renew(terms: Subscription, plan: Plan, seats_in_use: int, next_plan: Plan | None = None) -> Subscription:
     """The next period (the caller invoices it and collects), or the end of a subscription canceled at period end.
-    A scheduled reduction takes effect, though never below the seats in use at the renewal."""
+    A scheduled reduction takes effect, though never below the seats in use at the renewal; so does a scheduled
+    plan change (`next_plan`), whose periods start from this renewal when its interval differs."""
     if terms.cancel_at_period_end:
         return replace(move(terms, CANCELED), canceled_at=terms.current_period_end)
-    seats = max(terms.renewal_seats, seats_in_use, plan.minimum_seats)
-    periods = terms.periods_elapsed + 1
+    target = next_plan or plan
+    seats = min(max(terms.renewal_seats, seats_in_use, target.minimum_seats), max(target.maximum_seats, seats_in_use))
+    anchor, periods = terms.period_anchor, terms.periods_elapsed + 1
+    if target.interval != plan.interval:
+        anchor, periods = terms.current_period_end, 1
     return replace(
         terms,
+        plan_id=target.id,
+        plan_at_renewal=None,
         seats_purchased=seats,
         seats_at_renewal=None,
+        period_anchor=anchor,
         periods_elapsed=periods,
         current_period_start=terms.current_period_end,
-        current_period_end=period_end(terms.period_anchor, periods, plan.interval),
+        current_period_end=period_end(anchor, periods, target.interval),
     )
+
+
+def change_plan(terms: Subscription, current: Plan, target: Plan) -> tuple[Subscription, bool]:
+    """Another plan: at once when it costs more for the same interval (the caller invoices the prorated
+    difference) or while trialing; at the next renewal otherwise (cheaper, or another interval). Returns the
+    subscription and whether the change applies now. Choosing the current plan drops a scheduled change."""
+    _refuse_unless_in_good_standing(terms)
+    if target.id == current.id:
+        return replace(terms, plan_at_renewal=None), False
+    if target.currency != current.currency:
+        raise FailedPrecondition(
+            f"The {target.name} plan is billed in {target.currency}, this subscription in {current.currency}.",
+            reason="CURRENCY_MISMATCH",
+        )
+    seats = max(terms.seats_purchased, target.minimum_seats)
+    if seats > target.maximum_seats:
+        raise FailedPrecondition(
+            f"The {target.name} plan has at most {target.maximum_seats} seats; {terms.seats_purchased} are purchased.",
+            reason="SEATS_ABOVE_PLAN_MAXIMUM",
+            metadata={"maximum_seats": str(target.maximum_seats)},
+        )
+    costs_more = target.price_per_seat.amount * seats > current.price_per_seat.amount * terms.seats_purchased
+    if terms.status == TRIALING or (target.interval == current.interval and costs_more):
+        return replace(
+            terms, plan_id=target.id, seats_purchased=seats, seats_at_renewal=None, plan_at_renewal=None
+        ), True
+    return replace(terms, plan_at_renewal=target.id), False
 
 
 def payment_succeeded(terms: Subscription) -> Subscription:

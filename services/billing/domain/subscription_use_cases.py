@@ -22,6 +22,7 @@ from services.billing.domain.invoices import (
     Invoice,
     InvoiceDraft,
     invoice_number,
+    plan_change_invoice,
     renewal_invoice,
     seats_added_invoice,
 )
@@ -47,6 +48,7 @@ from services.billing.domain.subscription import (
     Subscription,
     add_seats,
     cancel_at_period_end,
+    change_plan,
     is_due_for_renewal,
     payment_failed,
     payment_succeeded,
@@ -176,6 +178,12 @@ class SubscriptionUseCases:
             )
         return plan
 
+    def next_plan_of(self, subscription: Subscription) -> Plan | None:
+        """The plan a scheduled change moves to at the next renewal, if one is scheduled."""
+        if subscription.plan_at_renewal is None:
+            return None
+        return self.plan_of(replace(subscription, plan_id=subscription.plan_at_renewal))
+
     async def _locked(self, tx: SubscriptionTransaction, organization_id: str) -> Subscription:
         subscription = await tx.lock_subscription(organization_id)
         if subscription is None:
@@ -204,7 +212,8 @@ class SubscriptionUseCases:
         """A preview of the invoice the next renewal issues, by the same code that will issue it."""
         if subscription.status == CANCELED or subscription.cancel_at_period_end:
             return None
-        return renewal_invoice(renew(subscription, plan, seats_in_use), plan)
+        next_plan = self.next_plan_of(subscription)
+        return renewal_invoice(renew(subscription, plan, seats_in_use, next_plan), next_plan or plan)
 
     async def change_seats(
         self, principal: Principal, organization_id: str, seats: int, request_id: str = ""
@@ -238,6 +247,41 @@ class SubscriptionUseCases:
             async with self._store.read() as tx:
                 after = await tx.get_subscription(organization_id) or after
                 invoice = await tx.get_invoice(organization_id, invoice.id) if invoice else None
+        return SeatChange(after, invoice, payment)
+
+    async def change_plan(
+        self, principal: Principal, organization_id: str, plan_id: str, request_id: str = ""
+    ) -> SeatChange:
+        """Another plan: an upgrade applies now with a prorated invoice (credit for the unused old plan) collected
+        at once; a cheaper plan or another interval waits for the renewal; while trialing it applies now, free."""
+        principal.authorize(BILLING_MANAGE, organization_id)
+        target = self._catalogue.plan(plan_id)
+        if target is None:
+            raise InvalidArgument("No such plan.", [FieldViolation("plan_id", "One of the catalogue's plan ids.")])
+        now = self._clock.now()
+        invoice: Invoice | None = None
+        async with self._store.write() as tx:
+            before = await self._locked(tx, organization_id)
+            current = self.plan_of(before)
+            after, applies_now = change_plan(before, current, target)
+            if after == before:
+                return SeatChange(before, None, None)
+            if applies_now and before.status != TRIALING:
+                draft = plan_change_invoice(before, current, after, target, now)
+                invoice, after = self._issue(after, draft, now)
+            after = replace(after, version=before.version + 1)
+            change = "plan_changed" if applies_now else "plan_change_scheduled"
+            await tx.save_subscription(after, now)
+            await tx.record_events(SubscriptionChanged(principal, now, request_id, change, after, before))
+            if invoice is not None:
+                await tx.insert_invoice(invoice)
+                await tx.record_events(InvoiceIssued(principal, now, request_id, invoice))
+        if invoice is None:
+            return SeatChange(after, None, None)
+        payment = await self.collect(organization_id, principal, request_id)
+        async with self._store.read() as tx:
+            after = await tx.get_subscription(organization_id) or after
+            invoice = await tx.get_invoice(organization_id, invoice.id) or invoice
         return SeatChange(after, invoice, payment)
 
     def _issue(self, subscription: Subscription, draft: InvoiceDraft, now: datetime) -> tuple[Invoice, Subscription]:
@@ -430,13 +474,15 @@ class SubscriptionUseCases:
         now = self._clock.now()
         async with self._store.write() as tx:
             subscription = await self._locked(tx, organization_id)
-            plan = self.plan_of(subscription)
             for _ in range(MAX_RENEWALS_PER_PASS):
                 if not is_due_for_renewal(subscription, now):
                     break
+                plan = self.plan_of(subscription)
+                next_plan = self.next_plan_of(subscription)
                 usage = await self._seat_usage(tx, subscription)
                 before = subscription
-                renewed = renew(subscription, plan, usage.in_use)
+                renewed = renew(subscription, plan, usage.in_use, next_plan)
+                plan = next_plan or plan
                 if renewed.status == CANCELED:
                     subscription = replace(renewed, version=before.version + 1)
                     await tx.save_subscription(subscription, now)

@@ -64,6 +64,8 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     previous_seats_purchased=previous.seats_purchased,
                     previous_status=previous.status,
                     version=subscription.version,
+                    plan_at_renewal=subscription.plan_at_renewal or "",
+                    previous_plan_id=previous.plan_id,
                 ),
                 target=EventTarget("subscription", subscription.organization_id, subscription.plan_id),
                 **common,

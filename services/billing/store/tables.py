@@ -39,6 +39,7 @@ subscriptions = Table(
     Column("current_period_end", UTCDateTime, nullable=True),
     Column("cancel_at_period_end", Boolean, nullable=False, server_default="0"),
     Column("seats_at_renewal", Integer, nullable=True),
+    Column("plan_at_renewal", String(64), nullable=True),
     Column("failed_payment_attempts", Integer, nullable=False, server_default="0"),
     Column("next_payment_attempt_at", UTCDateTime, nullable=True),
     Column("canceled_at", UTCDateTime, nullable=True),

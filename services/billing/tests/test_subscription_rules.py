@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.billing.domain.catalogue import Plan, load_catalogue
-from services.billing.domain.invoices import renewal_invoice, seats_added_invoice
+from services.billing.domain.invoices import plan_change_invoice, renewal_invoice, seats_added_invoice
 from services.billing.domain.money import Money
 from services.billing.domain.periods import add_months
 from services.billing.domain.subscription import (
@@ -26,6 +26,7 @@ from services.billing.domain.subscription import (
     Subscription,
     add_seats,
     cancel_at_period_end,
+    change_plan,
     move,
     open_subscription,
     payment_failed,
@@ -153,3 +154,57 @@ def test_a_renewal_invoice_bills_every_seat_for_the_period_with_tax() -> None:
         Money(1764, "EUR"),
         Money(10164, "EUR"),
     )
+
+
+PRO_MONTHLY = replace(MONTHLY, id="pro-monthly", name="Pro", price_per_seat=Money(2000, "EUR"))
+YEARLY = catalogue_plan("team-yearly")
+
+
+def test_an_upgrade_applies_now_and_is_invoiced_less_the_unused_old_plan() -> None:
+    terms = active_monthly(seats=10, tax=2000)
+    now = terms.current_period_end - timedelta(days=7)  # a quarter of the 28-day period left
+    upgraded, applies_now = change_plan(terms, MONTHLY, PRO_MONTHLY)
+    assert applies_now and upgraded.plan_id == "pro-monthly"
+    invoice = plan_change_invoice(terms, MONTHLY, upgraded, PRO_MONTHLY, now)
+    assert [line.amount for line in invoice.lines] == [Money(5000, "EUR"), Money(-3000, "EUR")]
+    assert (invoice.subtotal, invoice.tax, invoice.total) == (Money(2000, "EUR"), Money(400, "EUR"), Money(2400, "EUR"))
+
+
+@given(st.integers(min_value=0, max_value=28 * 24 * 3600), st.integers(min_value=1, max_value=500))
+def test_an_upgrade_never_costs_less_than_nothing_nor_more_than_the_new_plan(seconds_left: int, seats: int) -> None:
+    terms = active_monthly(seats=seats)
+    now = terms.current_period_end - timedelta(seconds=seconds_left)
+    upgraded, _ = change_plan(terms, MONTHLY, PRO_MONTHLY)
+    invoice = plan_change_invoice(terms, MONTHLY, upgraded, PRO_MONTHLY, now)
+    assert 0 <= invoice.subtotal.amount <= PRO_MONTHLY.price_per_seat.times(seats).amount
+
+
+def test_a_cheaper_plan_or_another_interval_waits_for_the_renewal() -> None:
+    pro = replace(active_monthly(seats=10), plan_id="pro-monthly")
+    downgraded, applies_now = change_plan(pro, PRO_MONTHLY, MONTHLY)
+    assert (applies_now, downgraded.plan_id, downgraded.plan_at_renewal) == (False, "pro-monthly", "team-monthly")
+    assert change_plan(downgraded, PRO_MONTHLY, PRO_MONTHLY)[0].plan_at_renewal is None  # taken back
+    yearly, applies_now = change_plan(active_monthly(seats=10), MONTHLY, YEARLY)
+    assert (applies_now, yearly.plan_at_renewal) == (False, "team-yearly")
+    renewed = renew(yearly, MONTHLY, 3, YEARLY)
+    assert (renewed.plan_id, renewed.plan_at_renewal) == ("team-yearly", None)
+    assert renewed.current_period_start == yearly.current_period_end
+    assert renewed.current_period_end == add_months(yearly.current_period_end, 12)
+    assert renewal_invoice(renewed, YEARLY).total == Money(120000, "EUR")
+
+
+def test_plan_changes_respect_currency_seat_limits_and_standing() -> None:
+    terms = active_monthly(seats=10)
+    with pytest.raises(FailedPrecondition) as currency:
+        change_plan(terms, MONTHLY, replace(PRO_MONTHLY, price_per_seat=Money(2000, "USD")))
+    assert currency.value.reason == "CURRENCY_MISMATCH"
+    with pytest.raises(FailedPrecondition) as too_many:
+        change_plan(terms, MONTHLY, replace(PRO_MONTHLY, maximum_seats=5))
+    assert too_many.value.reason == "SEATS_ABOVE_PLAN_MAXIMUM"
+    with pytest.raises(FailedPrecondition):
+        change_plan(replace(terms, status=UNPAID), MONTHLY, PRO_MONTHLY)
+    bigger, _ = change_plan(terms, MONTHLY, replace(PRO_MONTHLY, minimum_seats=25))
+    assert bigger.seats_purchased == 25
+    trial = open_subscription("org-1", MONTHLY, 10, NOW)
+    switched, applies_now = change_plan(trial, MONTHLY, YEARLY)
+    assert (applies_now, switched.plan_id) == (True, "team-yearly")

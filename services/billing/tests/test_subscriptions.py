@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from services.billing.domain.catalogue import load_catalogue
+from services.billing.domain.catalogue import Catalogue, load_catalogue
 from services.billing.domain.money import Money
 from services.billing.domain.payments import PaymentMethod
 from services.billing.domain.subscription import BillingProfile
@@ -254,5 +254,48 @@ async def test_a_plan_without_trial_invoices_its_first_period_at_once(database_u
         [paid] = await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG)
         assert paid.status == "paid"
         assert (await billing.subscriptions.dashboard(BILLING_ADMIN, ORG)).subscription.status == "active"
+    finally:
+        await billing.db.dispose()
+
+
+def catalogue_with_pro() -> Catalogue:
+    catalogue = load_catalogue()
+    team = catalogue.default_plan
+    pro = replace(team, id="pro-monthly", name="Pro", price_per_seat=Money(2000, "EUR"))
+    return replace(catalogue, plans=(*catalogue.plans, pro))
+
+
+async def test_an_upgrade_is_invoiced_now_and_a_downgrade_waits_for_the_renewal(database_url: str) -> None:
+    billing = await open_harness(database_url, catalogue=catalogue_with_pro())
+    try:
+        await activate(billing)
+        with pytest.raises(InvalidArgument) as unknown:
+            await billing.subscriptions.change_plan(BILLING_ADMIN, ORG, "platinum")
+        assert unknown.value.violations[0].field == "plan_id"
+        subscription = (await billing.subscriptions.dashboard(BILLING_ADMIN, ORG)).subscription
+        billing.clock.advance((subscription.current_period_end - subscription.current_period_start) / 2)
+        upgrade = await billing.subscriptions.change_plan(BILLING_ADMIN, ORG, "pro-monthly")
+        assert upgrade.subscription.plan_id == "pro-monthly"
+        assert upgrade.invoice is not None and upgrade.invoice.status == "paid"
+        assert upgrade.invoice.draft.subtotal == Money(4000, "EUR")  # (20.00 - 12.00) x 10 seats x half
+        assert upgrade.payment is not None and upgrade.payment.status == "succeeded"
+
+        downgrade = await billing.subscriptions.change_plan(BILLING_ADMIN, ORG, "team-monthly")
+        assert (downgrade.subscription.plan_id, downgrade.subscription.plan_at_renewal) == (
+            "pro-monthly",
+            "team-monthly",
+        )
+        assert downgrade.invoice is None
+        upcoming = (await billing.subscriptions.dashboard(BILLING_ADMIN, ORG)).upcoming_invoice
+        assert upcoming is not None and upcoming.total == Money(12000, "EUR")  # the next period on Team
+        billing.clock.advance(timedelta(days=31))
+        await billing.subscriptions.run_renewals()
+        renewed = (await billing.subscriptions.dashboard(BILLING_ADMIN, ORG)).subscription
+        assert (renewed.plan_id, renewed.plan_at_renewal) == ("team-monthly", None)
+        subjects = await billing.published_subjects("tenantry.billing.subscription.plan")
+        assert subjects == [
+            "tenantry.billing.subscription.plan_changed",
+            "tenantry.billing.subscription.plan_change_scheduled",
+        ]
     finally:
         await billing.db.dispose()

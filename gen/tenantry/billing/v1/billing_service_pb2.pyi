@@ -343,6 +343,7 @@ class Subscription(_message.Message):
     BILLING_PROFILE_FIELD_NUMBER: _builtins.int
     PAYMENT_METHOD_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
+    PLAN_AT_RENEWAL_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization subscribed."""
     plan_id: _builtins.str
@@ -359,6 +360,8 @@ class Subscription(_message.Message):
     """Failed collections in a row (dunning)."""
     version: _builtins.int
     """Monotonic version."""
+    plan_at_renewal: _builtins.str
+    """Plan the subscription moves to at the next renewal, if a change is scheduled."""
     @_builtins.property
     def current_period_start(self) -> _timestamp_pb2.Timestamp:
         """Start of the current period."""
@@ -400,10 +403,11 @@ class Subscription(_message.Message):
         billing_profile: Global___BillingProfile | None = ...,
         payment_method: Global___PaymentMethod | None = ...,
         version: _builtins.int = ...,
+        plan_at_renewal: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["billing_profile", b"billing_profile", "cancel_time", b"cancel_time", "current_period_end", b"current_period_end", "current_period_start", b"current_period_start", "next_payment_attempt_time", b"next_payment_attempt_time", "payment_method", b"payment_method"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["billing_profile", b"billing_profile", "cancel_at_period_end", b"cancel_at_period_end", "cancel_time", b"cancel_time", "current_period_end", b"current_period_end", "current_period_start", b"current_period_start", "failed_payment_attempts", b"failed_payment_attempts", "next_payment_attempt_time", b"next_payment_attempt_time", "organization_id", b"organization_id", "payment_method", b"payment_method", "plan_id", b"plan_id", "seats_at_renewal", b"seats_at_renewal", "seats_purchased", b"seats_purchased", "status", b"status", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["billing_profile", b"billing_profile", "cancel_at_period_end", b"cancel_at_period_end", "cancel_time", b"cancel_time", "current_period_end", b"current_period_end", "current_period_start", b"current_period_start", "failed_payment_attempts", b"failed_payment_attempts", "next_payment_attempt_time", b"next_payment_attempt_time", "organization_id", b"organization_id", "payment_method", b"payment_method", "plan_at_renewal", b"plan_at_renewal", "plan_id", b"plan_id", "seats_at_renewal", b"seats_at_renewal", "seats_purchased", b"seats_purchased", "status", b"status", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -486,7 +490,7 @@ class Invoice(_message.Message):
     status: _builtins.str
     """"open", "paid" or "preview"."""
     reason: _builtins.str
-    """"renewal" or "seats_added"."""
+    """"renewal", "seats_added" or "plan_changed"."""
     tax_rate_basis_points: _builtins.int
     """Tax rate applied, in basis points."""
     @_builtins.property
@@ -776,6 +780,68 @@ class ChangeSeatsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ChangeSeatsResponse: _TypeAlias = ChangeSeatsResponse  # noqa: Y015
+
+@_typing.final
+class ChangePlanRequest(_message.Message):
+    """Request of ChangePlan."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    PLAN_ID_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization whose plan changes."""
+    plan_id: _builtins.str
+    """Id of the plan wanted, from ListPlans."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        plan_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization_id", b"organization_id", "plan_id", b"plan_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ChangePlanRequest: _TypeAlias = ChangePlanRequest  # noqa: Y015
+
+@_typing.final
+class ChangePlanResponse(_message.Message):
+    """Response of ChangePlan."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SUBSCRIPTION_FIELD_NUMBER: _builtins.int
+    INVOICE_FIELD_NUMBER: _builtins.int
+    PAYMENT_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def subscription(self) -> Global___Subscription:
+        """The subscription after the change."""
+
+    @_builtins.property
+    def invoice(self) -> Global___Invoice:
+        """The prorated invoice issued for an upgrade applied now, if any."""
+
+    @_builtins.property
+    def payment(self) -> Global___Payment:
+        """The collection of that invoice, if one was attempted."""
+
+    def __init__(
+        self,
+        *,
+        subscription: Global___Subscription | None = ...,
+        invoice: Global___Invoice | None = ...,
+        payment: Global___Payment | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["invoice", b"invoice", "payment", b"payment", "subscription", b"subscription"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["invoice", b"invoice", "payment", b"payment", "subscription", b"subscription"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ChangePlanResponse: _TypeAlias = ChangePlanResponse  # noqa: Y015
 
 @_typing.final
 class UpdateBillingProfileRequest(_message.Message):

@@ -65,6 +65,11 @@ class BillingServiceStub:
                 request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangeSeatsRequest.SerializeToString,
                 response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangeSeatsResponse.FromString,
                 _registered_method=True)
+        self.ChangePlan = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/ChangePlan',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangePlanRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangePlanResponse.FromString,
+                _registered_method=True)
         self.UpdateBillingProfile = channel.unary_unary(
                 '/tenantry.billing.v1.BillingService/UpdateBillingProfile',
                 request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.UpdateBillingProfileRequest.SerializeToString,
@@ -159,6 +164,16 @@ class BillingServiceServicer:
     def ChangeSeats(self, request, context):
         """Buys seats now (invoiced prorated to the end of the period and collected at once) or schedules fewer seats
         from the next period on, never fewer than the seats in use (FAILED_PRECONDITION reason "SEATS_IN_USE").
+        Requires permission "billing.manage" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChangePlan(self, request, context):
+        """Moves to another plan of the catalogue: an upgrade for the same interval applies now (invoiced prorated, the
+        unused rest of the old plan credited, collected at once; free while trialing); a cheaper plan or another
+        interval applies at the next renewal. Choosing the current plan drops a scheduled change.
         Requires permission "billing.manage" in that organization.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -261,6 +276,11 @@ def add_BillingServiceServicer_to_server(servicer, server):
                     servicer.ChangeSeats,
                     request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangeSeatsRequest.FromString,
                     response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangeSeatsResponse.SerializeToString,
+            ),
+            'ChangePlan': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangePlan,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangePlanRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangePlanResponse.SerializeToString,
             ),
             'UpdateBillingProfile': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateBillingProfile,
@@ -466,6 +486,33 @@ class BillingService:
             '/tenantry.billing.v1.BillingService/ChangeSeats',
             tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangeSeatsRequest.SerializeToString,
             tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangeSeatsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangePlan(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/ChangePlan',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangePlanRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangePlanResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -80,8 +80,9 @@ Global___SeatReleased: _TypeAlias = SeatReleased  # noqa: Y015
 @_typing.final
 class SubscriptionChanged(_message.Message):
     """SubscriptionChanged carries the subscription's full state after a change. It is published on
-    tenantry.billing.subscription.<change>: opened, seats_added, seat_reduction_scheduled, profile_updated,
-    payment_method_updated, cancel_scheduled, resumed, renewed, canceled, past_due, unpaid, reactivated.
+    tenantry.billing.subscription.<change>: opened, seats_added, seat_reduction_scheduled, plan_changed,
+    plan_change_scheduled, profile_updated, payment_method_updated, cancel_scheduled, resumed, renewed, canceled,
+    past_due, unpaid, reactivated.
     """
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -97,6 +98,8 @@ class SubscriptionChanged(_message.Message):
     PREVIOUS_SEATS_PURCHASED_FIELD_NUMBER: _builtins.int
     PREVIOUS_STATUS_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
+    PLAN_AT_RENEWAL_FIELD_NUMBER: _builtins.int
+    PREVIOUS_PLAN_ID_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization of the subscription."""
     plan_id: _builtins.str
@@ -115,6 +118,10 @@ class SubscriptionChanged(_message.Message):
     """Status before the change."""
     version: _builtins.int
     """Monotonic version of the subscription after the change."""
+    plan_at_renewal: _builtins.str
+    """Plan the subscription moves to at the next renewal, if a change is scheduled."""
+    previous_plan_id: _builtins.str
+    """Plan before the change."""
     @_builtins.property
     def current_period_start(self) -> _timestamp_pb2.Timestamp:
         """Start of the current period."""
@@ -137,10 +144,12 @@ class SubscriptionChanged(_message.Message):
         previous_seats_purchased: _builtins.int = ...,
         previous_status: _builtins.str = ...,
         version: _builtins.int = ...,
+        plan_at_renewal: _builtins.str = ...,
+        previous_plan_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["current_period_end", b"current_period_end", "current_period_start", b"current_period_start"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["cancel_at_period_end", b"cancel_at_period_end", "current_period_end", b"current_period_end", "current_period_start", b"current_period_start", "organization_id", b"organization_id", "plan_id", b"plan_id", "previous_seats_purchased", b"previous_seats_purchased", "previous_status", b"previous_status", "seats_at_renewal", b"seats_at_renewal", "seats_purchased", b"seats_purchased", "status", b"status", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["cancel_at_period_end", b"cancel_at_period_end", "current_period_end", b"current_period_end", "current_period_start", b"current_period_start", "organization_id", b"organization_id", "plan_at_renewal", b"plan_at_renewal", "plan_id", b"plan_id", "previous_plan_id", b"previous_plan_id", "previous_seats_purchased", b"previous_seats_purchased", "previous_status", b"previous_status", "seats_at_renewal", b"seats_at_renewal", "seats_purchased", b"seats_purchased", "status", b"status", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -167,7 +176,7 @@ class InvoiceIssued(_message.Message):
     number: _builtins.str
     """Number printed on the invoice, gapless per organization."""
     reason: _builtins.str
-    """Why it was issued: renewal or seats_added."""
+    """Why it was issued: renewal, seats_added or plan_changed."""
     currency: _builtins.str
     """ISO 4217 currency of the amounts."""
     subtotal: _builtins.int
