@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from email_validator import EmailNotValidError, validate_email
@@ -69,6 +69,8 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 # Renewals of one organization caught up in one pass at most (a service down for months catches up over passes).
 MAX_RENEWALS_PER_PASS = 24
+# Invoices paid by bank transfer are due this long after they are issued; unpaid then, dunning starts.
+PAYMENT_TERMS = timedelta(days=14)
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 VAT_ID = re.compile(r"^[A-Z0-9]{2,32}$")
 
@@ -405,9 +407,15 @@ class SubscriptionUseCases:
             return None
         for invoice in open_invoices:
             result = await self._charge(subscription.payment_method, invoice)
-            if result.status == PAYMENT_PENDING:
-                return last
             now = self._clock.now()
+            if result.status == PAYMENT_PENDING:
+                due = invoice.issued_at + PAYMENT_TERMS
+                if now < due:
+                    await self._check_again_at(organization_id, due)
+                    return last
+                result = ChargeResult(
+                    PAYMENT_FAILED, failure_reason=f"Not paid within {PAYMENT_TERMS.days} days of the invoice."
+                )
             payment = Payment(
                 new_id(), organization_id, invoice.id, invoice.total, result.status,
                 subscription.payment_method.label or subscription.payment_method.kind, result.reference,
@@ -424,6 +432,13 @@ class SubscriptionUseCases:
             if result.status == PAYMENT_FAILED:
                 break
         return last
+
+    async def _check_again_at(self, organization_id: str, moment: datetime) -> None:
+        """Have the renewal worker look at this organization again then (an invoice paid by transfer falls due)."""
+        async with self._store.write() as tx:
+            subscription = await self._locked(tx, organization_id)
+            if subscription.next_payment_attempt_at is None or subscription.next_payment_attempt_at > moment:
+                await tx.save_subscription(replace(subscription, next_payment_attempt_at=moment), self._clock.now())
 
     async def _charge(self, method: PaymentMethod, invoice: Invoice) -> ChargeResult:
         if invoice.total.amount == 0:

@@ -12,6 +12,7 @@ from services.billing.domain.catalogue import Catalogue, load_catalogue
 from services.billing.domain.money import Money
 from services.billing.domain.payments import PaymentMethod
 from services.billing.domain.subscription import BillingProfile
+from services.billing.domain.subscription_use_cases import PAYMENT_TERMS
 from services.billing.tests.harness import ORG, START, BillingHarness, open_harness, principal
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.common.principal import Principal
@@ -299,3 +300,20 @@ async def test_an_upgrade_is_invoiced_now_and_a_downgrade_waits_for_the_renewal(
         ]
     finally:
         await billing.db.dispose()
+
+
+async def test_a_bank_transfer_not_received_within_the_terms_starts_dunning(billing: BillingHarness) -> None:
+    await activate(billing, PaymentMethod("bank_transfer"))
+    subscription = (await billing.subscriptions.dashboard(BILLING_ADMIN, ORG)).subscription
+    assert (subscription.status, subscription.next_payment_attempt_at) == ("trialing", START + TRIAL + PAYMENT_TERMS)
+    billing.clock.advance(PAYMENT_TERMS - timedelta(seconds=1))
+    assert await billing.subscriptions.run_renewals() == 0
+    billing.clock.advance(timedelta(seconds=1))
+    assert await billing.subscriptions.run_renewals() == 1
+    overdue = (await billing.subscriptions.dashboard(BILLING_ADMIN, ORG)).subscription
+    assert (overdue.status, overdue.failed_payment_attempts) == ("past_due", 1)
+    [payment] = await billing.subscriptions.list_payments(BILLING_ADMIN, ORG)
+    assert (payment.status, payment.failure_reason) == ("failed", "Not paid within 14 days of the invoice.")
+    [invoice] = await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG)
+    settled = await billing.subscriptions.record_payment(BILLING_ADMIN, ORG, invoice.id, "SEPA-7")
+    assert (settled.subscription.status, settled.subscription.next_payment_attempt_at) == ("active", None)
