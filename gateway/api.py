@@ -34,16 +34,25 @@ async def get_organization(context: Context) -> Response:
 
 
 ORGANIZATION_FIELDS = ("display_name", "logo_url", "brand_color", "group_creation_policy")
+ORGANIZATION_NUMBERS = ("invitation_ttl_days",)
 
 
 async def update_organization(context: Context) -> Response:
-    unknown = set(context.body) - set(ORGANIZATION_FIELDS)
+    unknown = set(context.body) - {*ORGANIZATION_FIELDS, *ORGANIZATION_NUMBERS}
     if not context.body or unknown:
         raise BadRequest(
-            f"Only these fields can be changed: {', '.join(ORGANIZATION_FIELDS)}.",
+            f"Only these fields can be changed: {', '.join((*ORGANIZATION_FIELDS, *ORGANIZATION_NUMBERS))}.",
             [{"field": name, "description": "cannot be changed here"} for name in sorted(unknown)],
         )
-    mistyped = sorted(name for name, value in context.body.items() if not isinstance(value, str))
+    mistyped = sorted(
+        name
+        for name, value in context.body.items()
+        if not (
+            isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10_000
+            if name in ORGANIZATION_NUMBERS
+            else isinstance(value, str)
+        )
+    )
     if mistyped:
         raise BadRequest("Values must be strings.", [{"field": name, "description": "string"} for name in mistyped])
     request = membership_pb.UpdateOrganizationRequest(
@@ -51,6 +60,7 @@ async def update_organization(context: Context) -> Response:
             id=context.organization_id,
             etag=context.request.headers.get("if-match", "")[:64],
             **{name: context.body.get(name, "")[:4096] for name in ORGANIZATION_FIELDS},
+            invitation_ttl_days=context.body.get("invitation_ttl_days", 0),
         ),
         request_id=context.idempotency_key(),
     )
@@ -112,6 +122,15 @@ async def invite_members(context: Context) -> Response:
         for r in reply.results
     ]
     return JSONResponse({"results": results})
+
+
+async def resend_invitation(context: Context) -> Response:
+    reply = await context.clients.membership.ResendInvitation(
+        membership_pb.ResendInvitationRequest(organization_id=context.organization_id, member_id=member_id_of(context)),
+        metadata=context.metadata,
+        timeout=context.clients.timeout,
+    )
+    return JSONResponse({"member": convert.member(reply.member), "expire_time": convert.time_of(reply.expire_time)})
 
 
 async def import_invitations(context: Context) -> Response:
@@ -309,6 +328,7 @@ ROUTES: tuple[ApiRoute, ...] = (
                 "logo_url": {"type": "string", "format": "uri", "maxLength": 2048, "description": "https only"},
                 "brand_color": {"type": "string", "pattern": "^(#[0-9a-fA-F]{6})?$"},
                 "group_creation_policy": {"type": "string", "enum": ["owners", "admins", "everyone"]},
+                "invitation_ttl_days": {"type": "integer", "minimum": 0, "maximum": 90, "description": "0: default"},
             },
         },
     ),
@@ -377,6 +397,12 @@ ROUTES: tuple[ApiRoute, ...] = (
         "/v1/members/{member_id}/reactivate",
         reactivate_member,
         "Give a deactivated member access again (members.remove).",
+    ),
+    ApiRoute(
+        "POST",
+        "/v1/members/{member_id}/invitation/resend",
+        resend_invitation,
+        "Send a pending invitation again with a new link and expiry; the old link stops working (members.invite).",
     ),
     ApiRoute(
         "POST",

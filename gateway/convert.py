@@ -61,6 +61,7 @@ def organization(value: membership_pb.Organization) -> dict[str, Any]:
         "logo_url": value.logo_url,
         "brand_color": value.brand_color,
         "group_creation_policy": value.group_creation_policy,
+        "invitation_ttl_days": value.invitation_ttl_days,
         "etag": value.etag,
     }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from services.suite import Suite
 from tests.e2e.conftest import SmtpInbox, create_owner, signed_in_client, wait_for
@@ -38,3 +39,33 @@ def test_an_import_dry_run_counts_free_seats_and_the_commit_invites_exactly_thos
         assert emails == {owner.email, *(f"p{n}@acme.test" for n in range(FREE_SEATS))}
         too_big = client.post("/v1/invitations/import", json={"csv": "email\n" + "a@b.test\n" * 1001, "dry_run": True})
         assert too_big.status_code == 400
+
+
+def test_a_resent_invitation_emails_a_new_link_and_the_first_one_stops_working(
+    suite: Suite, smtp_inbox: SmtpInbox
+) -> None:
+    owner = create_owner(suite)
+    with signed_in_client(suite, owner) as client:
+        assert client.patch("/v1/organization", json={"invitation_ttl_days": 3}).status_code == 200
+        invited = client.post("/v1/invitations", json={"invitees": [{"email": "ann@acme.test"}]}).json()
+        ann = invited["results"][0]["member"]
+
+        def links(count: int) -> list[str] | None:
+            found = [
+                re.search(r"http\S*accept-invitation\S*", str(m.get_payload(decode=True), "utf-8")).group(0)  # type: ignore[union-attr]
+                for m in smtp_inbox.messages
+                if m["To"] == "ann@acme.test"
+            ]
+            return found if len(found) == count else None
+
+        # Each email carries the newest link, so wait for the first before asking for a second.
+        wait_for(lambda: links(1))
+        resent = client.post(f"/v1/members/{ann['id']}/invitation/resend")
+        assert resent.status_code == 200, resent.text
+        first, second = wait_for(lambda: links(2))
+        assert first != second
+        assert client.get(first.replace(suite.gateway_url, "")).status_code == 404
+        assert client.get(second.replace(suite.gateway_url, "")).status_code == 200
+        owner_row = client.get("/v1/members", params={"email": owner.email}).json()["members"][0]
+        refused = client.post(f"/v1/members/{owner_row['id']}/invitation/resend")
+        assert refused.status_code == 409 and refused.json()["reason"] == "NOT_PENDING"

@@ -58,6 +58,7 @@ def organization_to_proto(overview: OrganizationOverview) -> pb.Organization:
         logo_url=organization.logo_url,
         brand_color=organization.brand_color,
         group_creation_policy=organization.group_creation_policy.value,
+        invitation_ttl_days=organization.invitation_ttl_days,
     )
 
 
@@ -79,6 +80,14 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         self._page_tokens = page_tokens
         self._bulk = bulk
         self._imports = imports
+
+    async def ResendInvitation(
+        self, request: pb.ResendInvitationRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ResendInvitationResponse:
+        member, invitation = await self._use_cases.resend_invitation(
+            current_call().require_principal(), request.organization_id, request.member_id[:36]
+        )
+        return pb.ResendInvitationResponse(member=member_to_proto(member), expire_time=timestamp(invitation.expires_at))
 
     async def ImportInvitations(
         self, request: pb.ImportInvitationsRequest, context: grpc.aio.ServicerContext
@@ -171,6 +180,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
             "logo_url": sent.logo_url,
             "brand_color": sent.brand_color,
             "group_creation_policy": sent.group_creation_policy,
+            "invitation_ttl_days": str(sent.invitation_ttl_days),
         }
         overview = await self._use_cases.update_organization(
             call.require_principal(),

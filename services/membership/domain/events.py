@@ -26,6 +26,14 @@ class MemberInvited(DomainEvent):
 
 
 @dataclass(frozen=True)
+class InvitationResent(DomainEvent):
+    """A pending invitation got a new link and expiry."""
+
+    member: Member
+    invitation: Invitation
+
+
+@dataclass(frozen=True)
 class MemberChanged(DomainEvent):
     """A member's role or status changed; `verb` names the change (role_changed, deactivated, activated)."""
 

@@ -31,6 +31,8 @@ class Organization:
     logo_url: str = ""
     brand_color: str = ""
     group_creation_policy: GroupCreationPolicy = GroupCreationPolicy.ADMINS
+    # Days an invitation link stays valid; 0 uses the service's default.
+    invitation_ttl_days: int = 0
 
 
 @dataclass(frozen=True)

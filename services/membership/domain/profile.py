@@ -9,7 +9,10 @@ from urllib.parse import urlsplit
 from services.common.errors import Violations
 from services.membership.domain.model import GroupCreationPolicy, Organization
 
-UPDATABLE_ORGANIZATION_FIELDS = frozenset({"display_name", "logo_url", "brand_color", "group_creation_policy"})
+UPDATABLE_ORGANIZATION_FIELDS = frozenset(
+    {"display_name", "logo_url", "brand_color", "group_creation_policy", "invitation_ttl_days"}
+)
+MAX_INVITATION_TTL_DAYS = 90
 MAX_DISPLAY_NAME = 200
 MAX_LOGO_URL = 2048
 _BRAND_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -45,5 +48,11 @@ def apply_profile_changes(before: Organization, changes: dict[str, str]) -> Orga
             problems.add("group_creation_policy", f"one of {[p.value for p in GroupCreationPolicy]}")
         else:
             values["group_creation_policy"] = GroupCreationPolicy(policy)
+    if "invitation_ttl_days" in changes:
+        days = changes["invitation_ttl_days"]
+        if not days.isdigit() or not 0 <= int(days) <= MAX_INVITATION_TTL_DAYS:
+            problems.add("invitation_ttl_days", f"0 (the default) to {MAX_INVITATION_TTL_DAYS} days")
+        else:
+            values["invitation_ttl_days"] = int(days)
     problems.raise_if_any()
     return replace(before, **values, version=before.version + 1)  # type: ignore[arg-type]

@@ -28,6 +28,7 @@ from services.common.principal import Principal
 from services.membership.domain import roles, rules
 from services.membership.domain.events import (
     GroupMembersChanged,
+    InvitationResent,
     MemberAdded,
     MemberChanged,
     MemberInvited,
@@ -329,6 +330,9 @@ class MembershipUseCases:
         async with self._store.read() as tx:
             if await tx.find_member_by_email(organization_id, email) is not None:
                 return _already_member(email)
+            organization = await tx.get_organization(organization_id)
+        if organization is None:
+            raise NotFound("No such organization.")
         member = Member(
             id=new_id(),
             organization_id=organization_id,
@@ -354,7 +358,7 @@ class MembershipUseCases:
             role=role,
             invited_by=principal.actor_id,
             created_at=now,
-            expires_at=now + self._invitation_ttl,
+            expires_at=now + self._ttl_of(organization),
         )
         try:
             async with self._store.write() as tx:
@@ -377,6 +381,32 @@ class MembershipUseCases:
                 return _already_member(email)
             raise
         return InviteOutcome(email, member=member)
+
+    def _ttl_of(self, organization: Organization) -> timedelta:
+        """How long an invitation link of this organization stays valid: its setting, or the service's."""
+        days = organization.invitation_ttl_days
+        return timedelta(days=days) if days else self._invitation_ttl
+
+    async def resend_invitation(
+        self, principal: Principal, organization_id: str, member_id: str
+    ) -> tuple[Member, Invitation]:
+        """A new link and expiry for a pending invitation; the previous link stops working."""
+        principal.authorize(roles.MEMBERS_INVITE, organization_id)
+        now = self._clock.now()
+        async with self._store.write() as tx:
+            organization = await tx.get_organization(organization_id)
+            member = await tx.get_member(organization_id, member_id)
+            if organization is None or member is None:
+                raise NotFound("No such member.")
+            invitation = await tx.find_invitation_of_member(member.id)
+            if member.status is not MemberStatus.INVITED or invitation is None:
+                raise FailedPrecondition("Only a pending invitation can be sent again.", reason="NOT_PENDING")
+            renewed = replace(
+                invitation, token_version=invitation.token_version + 1, expires_at=now + self._ttl_of(organization)
+            )
+            await tx.renew_invitation(renewed)
+            await tx.record_events(InvitationResent(principal, now, "", member, renewed))
+        return member, renewed
 
     async def _give_back_seat(self, organization_id: str, member_id: str) -> None:
         """Best effort: a hold that is not given back lapses in billing on its own."""

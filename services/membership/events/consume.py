@@ -25,7 +25,10 @@ class InvitationMailer:
         self._clock = clock
 
     def handlers(self) -> dict:
-        return {"membership.member.invited": self.on_member_invited}
+        return {
+            "membership.member.invited": self.on_member_invited,
+            "membership.member.invitation_resent": self.on_member_invited,
+        }
 
     async def on_member_invited(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
         event = unpack(envelope, membership_events_pb2.MemberInvited)

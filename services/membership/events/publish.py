@@ -10,6 +10,7 @@ from services.membership.domain.events import (
     DomainEvent,
     GroupChanged,
     GroupMembersChanged,
+    InvitationResent,
     MemberAdded,
     MemberChanged,
     MemberInvited,
@@ -83,9 +84,11 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                 target=_member_target(member),
                 **common,
             )
-        case MemberInvited(member=member, invitation=invitation):
+        case (
+            MemberInvited(member=member, invitation=invitation) | InvitationResent(member=member, invitation=invitation)
+        ):
             return new_envelope(
-                event_type="member.invited",
+                event_type="member.invited" if isinstance(event, MemberInvited) else "member.invitation_resent",
                 organization_id=member.organization_id,
                 payload=membership_events_pb2.MemberInvited(
                     member=member_changed(member),

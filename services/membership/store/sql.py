@@ -84,6 +84,7 @@ class SqlMembershipTransaction(GroupQueries, OutboxTransaction):
             logo_url=row.logo_url,
             brand_color=row.brand_color,
             group_creation_policy=GroupCreationPolicy(row.group_creation_policy),
+            invitation_ttl_days=row.invitation_ttl_days,
         )
 
     async def insert_organization(self, organization: Organization) -> None:
@@ -96,6 +97,7 @@ class SqlMembershipTransaction(GroupQueries, OutboxTransaction):
                 logo_url=organization.logo_url,
                 brand_color=organization.brand_color,
                 group_creation_policy=organization.group_creation_policy.value,
+                invitation_ttl_days=organization.invitation_ttl_days,
             )
         )
 
@@ -108,6 +110,7 @@ class SqlMembershipTransaction(GroupQueries, OutboxTransaction):
                 logo_url=organization.logo_url,
                 brand_color=organization.brand_color,
                 group_creation_policy=organization.group_creation_policy.value,
+                invitation_ttl_days=organization.invitation_ttl_days,
                 version=organization.version,
             )
         )
@@ -278,6 +281,24 @@ class SqlMembershipTransaction(GroupQueries, OutboxTransaction):
                 token_version=invitation.token_version,
             )
         )
+
+    async def renew_invitation(self, invitation: Invitation) -> None:
+        """A new link (token version) and expiry for a pending invitation."""
+        await self.connection.execute(
+            update(invitations)
+            .where(invitations.c.id == invitation.id)
+            .values(token_version=invitation.token_version, expires_at=invitation.expires_at)
+        )
+
+    async def find_invitation_of_member(self, member_id: str) -> Invitation | None:
+        row = (
+            await self.connection.execute(
+                select(invitations)
+                .where(invitations.c.member_id == member_id)
+                .order_by(invitations.c.created_at.desc())
+            )
+        ).first()
+        return _invitation(row) if row else None
 
     async def get_invitation(self, invitation_id: str) -> Invitation | None:
         row = (await self.connection.execute(select(invitations).where(invitations.c.id == invitation_id))).first()

@@ -20,6 +20,7 @@ organizations = Table(
     Column("logo_url", String(2048), nullable=False, server_default=""),
     Column("brand_color", String(7), nullable=False, server_default=""),
     Column("group_creation_policy", String(16), nullable=False, server_default="admins"),
+    Column("invitation_ttl_days", Integer, nullable=False, server_default="0"),
 )
 
 members = Table(

@@ -107,3 +107,25 @@ async def test_an_account_that_is_already_a_member_cannot_accept_twice(invited) 
     use_cases, _, invitation, token = invited
     with pytest.raises(AlreadyExists):
         await use_cases.accept_invitation(person("joiner@acme.test", account_id="owner-account"), invitation.id, token)
+
+
+async def test_a_resent_invitation_has_a_new_link_and_the_old_one_stops_working(invited) -> None:  # type: ignore[no-untyped-def]
+    use_cases, clock, invitation, old_token = invited
+    clock.advance(timedelta(days=6))
+    member, renewed = await use_cases.resend_invitation(OWNER, ORG, invitation.member_id)
+    assert renewed.expires_at == clock.now() + timedelta(days=7)
+    with pytest.raises(NotFound):
+        await use_cases.invitation_view(invitation.id, old_token)
+    view = await use_cases.invitation_view(invitation.id, invitation_token(SECRET, renewed.id, renewed.token_version))
+    assert view.member.id == member.id
+
+
+async def test_only_a_pending_invitation_is_resent_and_the_organization_sets_the_expiry(invited) -> None:  # type: ignore[no-untyped-def]
+    use_cases, clock, _, _ = invited
+    with pytest.raises(FailedPrecondition):
+        await use_cases.resend_invitation(OWNER, ORG, "m-existing")
+    await use_cases.update_organization(OWNER, ORG, {"invitation_ttl_days": "2"})
+    outcome = (await use_cases.invite_members(OWNER, ORG, [Invitee("short@acme.test")]))[0]
+    assert outcome.member is not None
+    _, renewed = await use_cases.resend_invitation(OWNER, ORG, outcome.member.id)
+    assert renewed.expires_at == clock.now() + timedelta(days=2)

@@ -105,6 +105,7 @@ class Organization(_message.Message):
     LOGO_URL_FIELD_NUMBER: _builtins.int
     BRAND_COLOR_FIELD_NUMBER: _builtins.int
     GROUP_CREATION_POLICY_FIELD_NUMBER: _builtins.int
+    INVITATION_TTL_DAYS_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """Time-ordered id of the organization."""
     display_name: _builtins.str
@@ -123,6 +124,8 @@ class Organization(_message.Message):
     """Brand color as #RRGGBB; empty for the default."""
     group_creation_policy: _builtins.str
     """Who may create groups: "owners", "admins" (permission "groups.create", the default) or "everyone"."""
+    invitation_ttl_days: _builtins.int
+    """Days an invitation link stays valid (1 to 90); 0 means the service's default (7)."""
     @_builtins.property
     def create_time(self) -> _timestamp_pb2.Timestamp:
         """When the organization was created, UTC."""
@@ -140,10 +143,11 @@ class Organization(_message.Message):
         logo_url: _builtins.str = ...,
         brand_color: _builtins.str = ...,
         group_creation_policy: _builtins.str = ...,
+        invitation_ttl_days: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_member_count", b"active_member_count", "brand_color", b"brand_color", "create_time", b"create_time", "deactivated_member_count", b"deactivated_member_count", "display_name", b"display_name", "etag", b"etag", "group_creation_policy", b"group_creation_policy", "id", b"id", "invited_member_count", b"invited_member_count", "logo_url", b"logo_url"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_member_count", b"active_member_count", "brand_color", b"brand_color", "create_time", b"create_time", "deactivated_member_count", b"deactivated_member_count", "display_name", b"display_name", "etag", b"etag", "group_creation_policy", b"group_creation_policy", "id", b"id", "invitation_ttl_days", b"invitation_ttl_days", "invited_member_count", b"invited_member_count", "logo_url", b"logo_url"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -845,6 +849,62 @@ class BulkUpdateMembersResponse(_message.Message):
 Global___BulkUpdateMembersResponse: _TypeAlias = BulkUpdateMembersResponse  # noqa: Y015
 
 @_typing.final
+class ResendInvitationRequest(_message.Message):
+    """Request of ResendInvitation."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    MEMBER_ID_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization of the invited member."""
+    member_id: _builtins.str
+    """The invited (pending) member."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        member_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["member_id", b"member_id", "organization_id", b"organization_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ResendInvitationRequest: _TypeAlias = ResendInvitationRequest  # noqa: Y015
+
+@_typing.final
+class ResendInvitationResponse(_message.Message):
+    """Response of ResendInvitation."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MEMBER_FIELD_NUMBER: _builtins.int
+    EXPIRE_TIME_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def member(self) -> Global___Member:
+        """The invited member."""
+
+    @_builtins.property
+    def expire_time(self) -> _timestamp_pb2.Timestamp:
+        """When the new link stops working, UTC."""
+
+    def __init__(
+        self,
+        *,
+        member: Global___Member | None = ...,
+        expire_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["expire_time", b"expire_time", "member", b"member"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["expire_time", b"expire_time", "member", b"member"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ResendInvitationResponse: _TypeAlias = ResendInvitationResponse  # noqa: Y015
+
+@_typing.final
 class ImportInvitationsRequest(_message.Message):
     """Request of ImportInvitations."""
 
@@ -1026,7 +1086,7 @@ class UpdateOrganizationRequest(_message.Message):
     @_builtins.property
     def update_mask(self) -> _field_mask_pb2.FieldMask:
         """Fields to change; any other field of `organization` is ignored. Supported: "display_name", "logo_url",
-        "brand_color", "group_creation_policy".
+        "brand_color", "group_creation_policy", "invitation_ttl_days".
         """
 
     def __init__(

@@ -85,6 +85,11 @@ class MembershipServiceStub:
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersRequest.SerializeToString,
                 response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersResponse.FromString,
                 _registered_method=True)
+        self.ResendInvitation = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/ResendInvitation',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ResendInvitationRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ResendInvitationResponse.FromString,
+                _registered_method=True)
         self.ImportInvitations = channel.unary_unary(
                 '/tenantry.membership.v1.MembershipService/ImportInvitations',
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ImportInvitationsRequest.SerializeToString,
@@ -194,6 +199,14 @@ class MembershipServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ResendInvitation(self, request, context):
+        """Sends a pending invitation again with a new link (the old link stops working) and a new expiry.
+        Requires permission "members.invite" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ImportInvitations(self, request, context):
         """Invites the people of a CSV file (columns email, name, role, groups; groups by name separated by ";").
         With dry_run it only reports, per row, what would happen: invalid email, unknown role or group, a role the
@@ -282,6 +295,11 @@ def add_MembershipServiceServicer_to_server(servicer, server):
                     servicer.BulkUpdateMembers,
                     request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersRequest.FromString,
                     response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersResponse.SerializeToString,
+            ),
+            'ResendInvitation': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResendInvitation,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ResendInvitationRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ResendInvitationResponse.SerializeToString,
             ),
             'ImportInvitations': grpc.unary_unary_rpc_method_handler(
                     servicer.ImportInvitations,
@@ -575,6 +593,33 @@ class MembershipService:
             '/tenantry.membership.v1.MembershipService/BulkUpdateMembers',
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersRequest.SerializeToString,
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResendInvitation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/ResendInvitation',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ResendInvitationRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ResendInvitationResponse.FromString,
             options,
             channel_credentials,
             insecure,
