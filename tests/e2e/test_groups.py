@@ -63,7 +63,8 @@ def test_an_owner_organises_teams_and_workspaces_and_the_audit_log_names_who_joi
                 "group_ids": [spaces[1]["id"]],
             },
         )
-        assert [r["error"] and r["error"]["reason"] for r in bulk.json()["results"]] == [None, "NOT_IN_GROUP"], bulk.text
+        reasons = [r["error"] and r["error"]["reason"] for r in bulk.json()["results"]]
+        assert reasons == [None, "NOT_IN_GROUP"], bulk.text
         bulk_role = client.post(
             "/v1/members/bulk", json={"member_ids": [ann["id"]], "action": "change_role", "role": "user_admin"}
         )
