@@ -37,6 +37,7 @@ from tenantry.events.v1 import membership_events_pb2
 from bench.invite_flow import percentile
 from services.billing.domain.catalogue import load_catalogue
 from services.billing.domain.invoices import renewal_invoice
+from services.billing.domain.opening import SubscriptionOpener
 from services.billing.domain.payments import PaymentMethod
 from services.billing.domain.subscription import BillingProfile, open_subscription
 from services.billing.domain.subscription_use_cases import SubscriptionUseCases
@@ -68,7 +69,7 @@ async def seed(url: str, organizations: int, clock: FrozenClock) -> Subscription
     catalogue = load_catalogue()
     db = Database(url)
     store = SqlBillingStore(db, Outbox(messaging, clock), clock, to_envelope)
-    projection = SeatProjection(store, catalogue, 60, clock)
+    projection = SeatProjection(store, SubscriptionOpener(catalogue, 60, clock), clock)
     consumer = EventConsumer(
         name=SEATS_CONSUMER,
         db=db,

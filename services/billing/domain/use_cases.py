@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from services.billing.domain.events import SeatReleased, SeatReserved
+from services.billing.domain.invoices import Invoice
 from services.billing.domain.model import (
     HOLD_VERSION,
     SEAT_ACTIVE,
@@ -18,6 +19,7 @@ from services.billing.domain.model import (
     StoredSeatHolder,
     hold_cutoff,
 )
+from services.billing.domain.opening import SubscriptionOpener
 from services.billing.domain.subscription import CANCELED, Subscription
 from services.common.clock import Clock
 from services.common.domain import DomainEvent
@@ -35,6 +37,7 @@ class BillingTransaction(Protocol):
     async def get_subscription(self, organization_id: str) -> Subscription | None: ...
     async def lock_subscription(self, organization_id: str) -> Subscription | None: ...
     async def insert_subscription_if_absent(self, subscription: Subscription, now: datetime) -> bool: ...
+    async def insert_invoice(self, invoice: Invoice) -> None: ...
     async def seat_counts(self, organization_id: str, hold_cutoff: datetime) -> dict[str, int]: ...
     async def get_seat_holder(self, organization_id: str, member_id: str) -> StoredSeatHolder | None: ...
     async def save_seat_holder(self, holder: SeatHolder, updated_at: datetime, *, exists: bool) -> None: ...
@@ -76,9 +79,10 @@ def usage_from_counts(subscription: Subscription, counts: dict[str, int]) -> Sea
 
 
 class BillingUseCases:
-    def __init__(self, store: BillingStore, clock: Clock):
+    def __init__(self, store: BillingStore, clock: Clock, opener: SubscriptionOpener):
         self._store = store
         self._clock = clock
+        self._opener = opener
 
     async def seat_usage(self, principal: Principal, organization_id: str) -> SeatUsage:
         principal.authorize(BILLING_READ, organization_id)
@@ -101,7 +105,11 @@ class BillingUseCases:
         async with self._store.write() as tx:
             subscription = await tx.lock_subscription(organization_id)
             if subscription is None:
-                raise NotFound("No subscription for this organization.")
+                # The organization's first invitation came before membership's organization.created did.
+                await self._opener.open_if_absent(tx, organization_id, principal, request_id)
+                subscription = await tx.lock_subscription(organization_id)
+                if subscription is None:
+                    raise NotFound("No subscription for this organization.")
             existing = await tx.get_seat_holder(organization_id, member_id)
             usage = usage_from_counts(subscription, await tx.seat_counts(organization_id, cutoff))
             if existing is not None and existing.holds_seat(cutoff):

@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
 from tenantry.events.v1 import envelope_pb2
 
@@ -61,15 +63,18 @@ class SqlBillingTransaction(OutboxTransaction):
         return subscription_of(row) if row else None
 
     async def insert_subscription_if_absent(self, subscription: Subscription, now: datetime) -> bool:
-        """Open the subscription unless the organization has one; True if it was opened."""
-        if await self.get_subscription(subscription.organization_id) is not None:
-            return False
-        await self.connection.execute(
-            insert(subscriptions).values(
-                organization_id=subscription.organization_id, created_at=now, **subscription_values(subscription, now)
-            )
+        """Open the subscription unless the organization has one; True if it was opened. Two transactions opening
+        the same one at once do not fail: the second waits for the first and inserts nothing."""
+        values = {"organization_id": subscription.organization_id, "created_at": now}
+        values.update(subscription_values(subscription, now))
+        dialect_insert = postgresql_insert if self.connection.dialect.name == "postgresql" else sqlite_insert
+        inserted = await self.connection.execute(
+            dialect_insert(subscriptions)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["organization_id"])
+            .returning(subscriptions.c.organization_id)
         )
-        return True
+        return inserted.first() is not None
 
     async def save_subscription(self, subscription: Subscription, now: datetime) -> None:
         """Write the subscription as given (the caller locked it and bumped its version)."""

@@ -12,6 +12,7 @@ from tenantry.events.v1 import envelope_pb2, membership_events_pb2
 
 from services.billing.domain.catalogue import Catalogue, load_catalogue
 from services.billing.domain.model import StoredSeatHolder
+from services.billing.domain.opening import SubscriptionOpener
 from services.billing.domain.subscription_use_cases import SubscriptionUseCases
 from services.billing.domain.use_cases import BillingUseCases
 from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
@@ -50,10 +51,12 @@ class BillingHarness:
     use_cases: BillingUseCases
     subscriptions: SubscriptionUseCases
     store: SqlBillingStore
+    opener: SubscriptionOpener
 
     def use_cases_on(self, db: Database) -> BillingUseCases:
         """The use cases over another engine on the same database, as a second replica would run them."""
-        return BillingUseCases(SqlBillingStore(db, Outbox(messaging, self.clock), self.clock, to_envelope), self.clock)
+        store = SqlBillingStore(db, Outbox(messaging, self.clock), self.clock, to_envelope)
+        return BillingUseCases(store, self.clock, self.opener)
 
     async def deliver(self, envelope: envelope_pb2.Envelope) -> None:
         await self.consumer.apply(envelope, self.consumer._handlers[envelope.type])
@@ -97,7 +100,8 @@ async def open_harness(
     clock = FrozenClock(START)
     catalogue = catalogue or load_catalogue()
     store = SqlBillingStore(db, Outbox(messaging, clock), clock, to_envelope)
-    projection = SeatProjection(store, catalogue, default_seats, clock)
+    opener = SubscriptionOpener(catalogue, default_seats, clock)
+    projection = SeatProjection(store, opener, clock)
     consumer = EventConsumer(
         name=SEATS_CONSUMER,
         db=db,
@@ -107,7 +111,8 @@ async def open_harness(
         handlers=projection.handlers(),  # type: ignore[arg-type]
     )
     subscriptions = SubscriptionUseCases(store, clock, catalogue, LocalPaymentProcessor())
-    return BillingHarness(database_url, db, clock, consumer, BillingUseCases(store, clock), subscriptions, store)
+    seats = BillingUseCases(store, clock, opener)
+    return BillingHarness(database_url, db, clock, consumer, seats, subscriptions, store, opener)
 
 
 def membership_event(event_type: str, payload: Message, organization_id: str = ORG) -> envelope_pb2.Envelope:

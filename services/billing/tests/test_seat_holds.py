@@ -140,16 +140,42 @@ async def test_holding_needs_invite_or_role_rights_in_that_organization(billing:
     assert await usage_tuple(billing) == (0, 1, 1, 9)
 
 
-async def test_bad_member_ids_and_unknown_organizations_are_refused(billing: BillingHarness) -> None:
+async def test_bad_member_ids_are_refused_and_nothing_is_written(billing: BillingHarness) -> None:
     await billing.open_organization()
     for bad in ("", "   ", "x" * 37):
         with pytest.raises(InvalidArgument) as invalid:
             await billing.use_cases.reserve_seat(INVITER, ORG, bad)
         assert [violation.field for violation in invalid.value.violations] == ["member_id"]
-    no_subscription = principal("members.invite", organization_id="org-without-subscription")
-    with pytest.raises(NotFound):
-        await billing.use_cases.reserve_seat(no_subscription, "org-without-subscription", "m")
     assert await billing.published_subjects(SEAT_EVENTS) == []
+
+
+async def test_a_first_invitation_before_organization_created_opens_the_subscription(billing: BillingHarness) -> None:
+    usage = await billing.use_cases.reserve_seat(INVITER, ORG, "first-invitee")
+    assert (usage.purchased, usage.invited) == (10, 1)
+    await billing.open_organization()  # membership's event, late: nothing changes
+    assert await usage_tuple(billing) == (0, 1, 1, 9)
+    assert await billing.published_subjects() == [
+        "tenantry.billing.subscription.opened",
+        RESERVED_SUBJECT,
+    ]
+    with pytest.raises(NotFound):
+        await billing.use_cases.release_seat(
+            principal("members.invite", organization_id=OTHER_ORG), OTHER_ORG, "never-held"
+        )
+
+
+async def test_concurrent_first_invitations_of_a_new_organization_open_one_subscription(database_url: str) -> None:
+    billing = await open_harness(database_url, default_seats=5)
+    replica = Database(database_url)
+    try:
+        replicas = [billing.use_cases, billing.use_cases_on(replica)]
+        results = await asyncio.gather(*(outcome(replicas[index % 2], f"invitee-{index}") for index in range(20)))
+        assert sum(held for _, held in results) == 5
+        assert await usage_tuple(billing) == (0, 5, 5, 0)
+        assert (await billing.published_subjects()).count("tenantry.billing.subscription.opened") == 1
+    finally:
+        await replica.dispose()
+        await billing.db.dispose()
 
 
 async def fill_with_members(billing: BillingHarness, members: int) -> None:

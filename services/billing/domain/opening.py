@@ -1,0 +1,53 @@
+"""Opening an organization's subscription: on the catalogue's default plan, a trial when the plan has one, else an
+active first period invoiced at once. Done when membership's organization.created arrives, or by the first
+ReserveSeat if that comes first (the order of a new organization's first invitation and that event is not
+guaranteed); whichever is second finds the subscription there and changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Protocol
+
+from services.billing.domain.catalogue import Catalogue
+from services.billing.domain.events import InvoiceIssued, SubscriptionChanged
+from services.billing.domain.invoices import INVOICE_OPEN, Invoice, invoice_number, renewal_invoice
+from services.billing.domain.subscription import ACTIVE, Subscription, open_subscription
+from services.common.clock import Clock
+from services.common.domain import DomainEvent
+from services.common.ids import new_id
+from services.common.principal import Principal
+
+
+class OpeningTransaction(Protocol):
+    async def insert_subscription_if_absent(self, subscription: Subscription, now: datetime) -> bool: ...
+    async def insert_invoice(self, invoice: Invoice) -> None: ...
+    async def record_events(self, *events: DomainEvent) -> None: ...
+
+
+class SubscriptionOpener:
+    def __init__(self, catalogue: Catalogue, default_seats: int, clock: Clock):
+        self._catalogue = catalogue
+        self._default_seats = default_seats
+        self._clock = clock
+
+    async def open_if_absent(
+        self, tx: OpeningTransaction, organization_id: str, actor: Principal, request_id: str = ""
+    ) -> bool:
+        """Open the subscription unless the organization has one; True if this call opened it."""
+        now = self._clock.now()
+        plan = self._catalogue.default_plan
+        subscription = open_subscription(organization_id, plan, self._default_seats, now)
+        first_invoice: Invoice | None = None
+        if subscription.status == ACTIVE:
+            # No trial: the first period is invoiced now and collected by the renewal worker's next pass.
+            draft = renewal_invoice(subscription, plan)
+            first_invoice = Invoice(new_id(), invoice_number(organization_id, 1), INVOICE_OPEN, now, draft)
+            subscription = replace(subscription, invoices_issued=1, next_payment_attempt_at=now)
+        if not await tx.insert_subscription_if_absent(subscription, now):
+            return False
+        await tx.record_events(SubscriptionChanged(actor, now, request_id, "opened", subscription, subscription))
+        if first_invoice is not None:
+            await tx.insert_invoice(first_invoice)
+            await tx.record_events(InvoiceIssued(actor, now, request_id, first_invoice))
+        return True
