@@ -72,24 +72,26 @@ class Invoice:
         return self.draft.total
 
 
-def renewal_invoice(terms: Subscription, plan: Plan) -> InvoiceDraft:
-    """The invoice of the terms' current period: every seat at the plan's price."""
+def renewal_invoice(subscription: Subscription, plan: Plan) -> InvoiceDraft:
+    """The invoice of the subscription' current period: every seat at the plan's price."""
     line = InvoiceLine(
-        description=f"{plan.name}: {terms.seats_purchased} seats, {plan.interval}ly",
-        quantity=terms.seats_purchased,
+        description=f"{plan.name}: {subscription.seats_purchased} seats, {plan.interval}ly",
+        quantity=subscription.seats_purchased,
         unit_amount=plan.price_per_seat,
-        amount=plan.price_per_seat.times(terms.seats_purchased),
-        period_start=terms.current_period_start,
-        period_end=terms.current_period_end,
+        amount=plan.price_per_seat.times(subscription.seats_purchased),
+        period_start=subscription.current_period_start,
+        period_end=subscription.current_period_end,
     )
-    return _draft(terms, REASON_RENEWAL, (line,), terms.current_period_start, terms.current_period_end)
+    return _draft(
+        subscription, REASON_RENEWAL, (line,), subscription.current_period_start, subscription.current_period_end
+    )
 
 
-def seats_added_invoice(terms: Subscription, plan: Plan, added_seats: int, now: datetime) -> InvoiceDraft:
+def seats_added_invoice(subscription: Subscription, plan: Plan, added_seats: int, now: datetime) -> InvoiceDraft:
     """The prorated charge for seats added now, until the end of the current period (rule 3, once per line)."""
     full = plan.price_per_seat.times(added_seats)
-    remaining = seconds_between(now, terms.current_period_end)
-    period = seconds_between(terms.current_period_start, terms.current_period_end)
+    remaining = seconds_between(now, subscription.current_period_end)
+    period = seconds_between(subscription.current_period_start, subscription.current_period_end)
     amount = prorate(full, remaining, period)
     line = InvoiceLine(
         description=f"{plan.name}: {added_seats} seats added, prorated for the rest of the period",
@@ -97,9 +99,9 @@ def seats_added_invoice(terms: Subscription, plan: Plan, added_seats: int, now: 
         unit_amount=plan.price_per_seat,
         amount=amount,
         period_start=now,
-        period_end=terms.current_period_end,
+        period_end=subscription.current_period_end,
     )
-    return _draft(terms, REASON_SEATS_ADDED, (line,), now, terms.current_period_end)
+    return _draft(subscription, REASON_SEATS_ADDED, (line,), now, subscription.current_period_end)
 
 
 def plan_change_invoice(
@@ -133,15 +135,15 @@ def plan_change_invoice(
 
 
 def _draft(
-    terms: Subscription, reason: str, lines: tuple[InvoiceLine, ...], start: datetime, end: datetime
+    subscription: Subscription, reason: str, lines: tuple[InvoiceLine, ...], start: datetime, end: datetime
 ) -> InvoiceDraft:
     return InvoiceDraft(
-        organization_id=terms.organization_id,
+        organization_id=subscription.organization_id,
         reason=reason,
         currency=lines[0].unit_amount.currency,
         lines=lines,
-        tax_rate_basis_points=terms.profile.tax_rate_basis_points,
-        profile=terms.profile,
+        tax_rate_basis_points=subscription.profile.tax_rate_basis_points,
+        profile=subscription.profile,
         period_start=start,
         period_end=end,
     )

@@ -77,17 +77,21 @@ class Subscription:
         return self.seats_at_renewal if self.seats_at_renewal is not None else self.seats_purchased
 
 
-def move(terms: Subscription, status: str) -> Subscription:
+def move(subscription: Subscription, status: str) -> Subscription:
     """The subscription in a new status, if that transition is allowed; staying put is always allowed."""
-    if status == terms.status:
-        return terms
-    if status not in TRANSITIONS[terms.status]:
+    if status == subscription.status:
+        return subscription
+    if status not in TRANSITIONS[subscription.status]:
         raise FailedPrecondition(
-            f"A {terms.status} subscription cannot become {status}.",
-            [PreconditionViolation("STATUS", f"organizations/{terms.organization_id}/subscription", terms.status)],
+            f"A {subscription.status} subscription cannot become {status}.",
+            [
+                PreconditionViolation(
+                    "STATUS", f"organizations/{subscription.organization_id}/subscription", subscription.status
+                )
+            ],
             reason="INVALID_SUBSCRIPTION_STATUS",
         )
-    return replace(terms, status=status)
+    return replace(subscription, status=status)
 
 
 def open_subscription(organization_id: str, plan: Plan, seats: int, now: datetime) -> Subscription:
@@ -101,13 +105,17 @@ def open_subscription(organization_id: str, plan: Plan, seats: int, now: datetim
     return Subscription(organization_id, plan.id, ACTIVE, seats, now, 1, now, period_end(now, 1, plan.interval))
 
 
-def _refuse_unless_in_good_standing(terms: Subscription) -> None:
-    if terms.status in (CANCELED, UNPAID, PAST_DUE):
+def _refuse_unless_in_good_standing(subscription: Subscription) -> None:
+    if subscription.status in (CANCELED, UNPAID, PAST_DUE):
         raise FailedPrecondition(
-            f"The subscription is {terms.status}; settle or renew it first.",
-            [PreconditionViolation("STATUS", f"organizations/{terms.organization_id}/subscription", terms.status)],
+            f"The subscription is {subscription.status}; settle or renew it first.",
+            [
+                PreconditionViolation(
+                    "STATUS", f"organizations/{subscription.organization_id}/subscription", subscription.status
+                )
+            ],
             reason="SUBSCRIPTION_NOT_IN_GOOD_STANDING",
-            metadata={"status": terms.status},
+            metadata={"status": subscription.status},
         )
 
 
@@ -118,115 +126,120 @@ def validate_seat_count(plan: Plan, seats: int) -> None:
     violations.raise_if_any()
 
 
-def add_seats(terms: Subscription, plan: Plan, seats: int) -> Subscription:
+def add_seats(subscription: Subscription, plan: Plan, seats: int) -> Subscription:
     """More seats now (the caller invoices the prorated difference); a scheduled reduction is dropped."""
-    _refuse_unless_in_good_standing(terms)
+    _refuse_unless_in_good_standing(subscription)
     validate_seat_count(plan, seats)
-    if seats <= terms.seats_purchased:
+    if seats <= subscription.seats_purchased:
         raise InvalidArgument("Adding seats needs more than the seats purchased.")
-    return replace(terms, seats_purchased=seats, seats_at_renewal=None)
+    return replace(subscription, seats_purchased=seats, seats_at_renewal=None)
 
 
-def schedule_seat_reduction(terms: Subscription, plan: Plan, seats: int, seats_in_use: int) -> Subscription:
+def schedule_seat_reduction(subscription: Subscription, plan: Plan, seats: int, seats_in_use: int) -> Subscription:
     """Fewer seats from the next period on, never fewer than the seats in use now."""
-    if terms.status == CANCELED:
-        _refuse_unless_in_good_standing(terms)
+    if subscription.status == CANCELED:
+        _refuse_unless_in_good_standing(subscription)
     validate_seat_count(plan, seats)
     if seats < seats_in_use:
         raise FailedPrecondition(
             f"{seats_in_use} seats are in use; free some before reducing to {seats}.",
             [
                 PreconditionViolation(
-                    "SEATS", f"organizations/{terms.organization_id}/subscription", f"{seats_in_use} seats in use"
+                    "SEATS",
+                    f"organizations/{subscription.organization_id}/subscription",
+                    f"{seats_in_use} seats in use",
                 )
             ],
             reason="SEATS_IN_USE",
             metadata={"in_use": str(seats_in_use)},
         )
-    return replace(terms, seats_at_renewal=None if seats == terms.seats_purchased else seats)
+    return replace(subscription, seats_at_renewal=None if seats == subscription.seats_purchased else seats)
 
 
-def cancel_at_period_end(terms: Subscription) -> Subscription:
-    if terms.status == CANCELED:
+def cancel_at_period_end(subscription: Subscription) -> Subscription:
+    if subscription.status == CANCELED:
         raise FailedPrecondition("The subscription is already canceled.", reason="SUBSCRIPTION_CANCELED")
-    return replace(terms, cancel_at_period_end=True)
+    return replace(subscription, cancel_at_period_end=True)
 
 
-def resume(terms: Subscription) -> Subscription:
-    if terms.status == CANCELED:
+def resume(subscription: Subscription) -> Subscription:
+    if subscription.status == CANCELED:
         raise FailedPrecondition("A canceled subscription cannot resume.", reason="SUBSCRIPTION_CANCELED")
-    return replace(terms, cancel_at_period_end=False)
+    return replace(subscription, cancel_at_period_end=False)
 
 
-def is_due_for_renewal(terms: Subscription, now: datetime) -> bool:
-    return terms.status != CANCELED and now >= terms.current_period_end
+def is_due_for_renewal(subscription: Subscription, now: datetime) -> bool:
+    return subscription.status != CANCELED and now >= subscription.current_period_end
 
 
-def renew(terms: Subscription, plan: Plan, seats_in_use: int, next_plan: Plan | None = None) -> Subscription:
+def renew(subscription: Subscription, plan: Plan, seats_in_use: int, next_plan: Plan | None = None) -> Subscription:
     """The next period (the caller invoices it and collects), or the end of a subscription canceled at period end.
     A scheduled reduction takes effect, though never below the seats in use at the renewal; so does a scheduled
     plan change (`next_plan`), whose periods start from this renewal when its interval differs."""
-    if terms.cancel_at_period_end:
-        return replace(move(terms, CANCELED), canceled_at=terms.current_period_end)
+    if subscription.cancel_at_period_end:
+        return replace(move(subscription, CANCELED), canceled_at=subscription.current_period_end)
     target = next_plan or plan
-    seats = min(max(terms.renewal_seats, seats_in_use, target.minimum_seats), max(target.maximum_seats, seats_in_use))
-    anchor, periods = terms.period_anchor, terms.periods_elapsed + 1
+    seats = min(
+        max(subscription.renewal_seats, seats_in_use, target.minimum_seats), max(target.maximum_seats, seats_in_use)
+    )
+    anchor, periods = subscription.period_anchor, subscription.periods_elapsed + 1
     if target.interval != plan.interval:
-        anchor, periods = terms.current_period_end, 1
+        anchor, periods = subscription.current_period_end, 1
     return replace(
-        terms,
+        subscription,
         plan_id=target.id,
         plan_at_renewal=None,
         seats_purchased=seats,
         seats_at_renewal=None,
         period_anchor=anchor,
         periods_elapsed=periods,
-        current_period_start=terms.current_period_end,
+        current_period_start=subscription.current_period_end,
         current_period_end=period_end(anchor, periods, target.interval),
     )
 
 
-def change_plan(terms: Subscription, current: Plan, target: Plan) -> tuple[Subscription, bool]:
+def change_plan(subscription: Subscription, current: Plan, target: Plan) -> tuple[Subscription, bool]:
     """Another plan: at once when it costs more for the same interval (the caller invoices the prorated
     difference) or while trialing; at the next renewal otherwise (cheaper, or another interval). Returns the
     subscription and whether the change applies now. Choosing the current plan drops a scheduled change."""
-    _refuse_unless_in_good_standing(terms)
+    _refuse_unless_in_good_standing(subscription)
     if target.id == current.id:
-        return replace(terms, plan_at_renewal=None), False
+        return replace(subscription, plan_at_renewal=None), False
     if target.currency != current.currency:
         raise FailedPrecondition(
             f"The {target.name} plan is billed in {target.currency}, this subscription in {current.currency}.",
             reason="CURRENCY_MISMATCH",
         )
-    seats = max(terms.seats_purchased, target.minimum_seats)
+    seats = max(subscription.seats_purchased, target.minimum_seats)
     if seats > target.maximum_seats:
         raise FailedPrecondition(
-            f"The {target.name} plan has at most {target.maximum_seats} seats; {terms.seats_purchased} are purchased.",
+            f"The {target.name} plan has at most {target.maximum_seats} seats; "
+            f"{subscription.seats_purchased} are purchased.",
             reason="SEATS_ABOVE_PLAN_MAXIMUM",
             metadata={"maximum_seats": str(target.maximum_seats)},
         )
-    costs_more = target.price_per_seat.amount * seats > current.price_per_seat.amount * terms.seats_purchased
-    if terms.status == TRIALING or (target.interval == current.interval and costs_more):
+    costs_more = target.price_per_seat.amount * seats > current.price_per_seat.amount * subscription.seats_purchased
+    if subscription.status == TRIALING or (target.interval == current.interval and costs_more):
         return replace(
-            terms, plan_id=target.id, seats_purchased=seats, seats_at_renewal=None, plan_at_renewal=None
+            subscription, plan_id=target.id, seats_purchased=seats, seats_at_renewal=None, plan_at_renewal=None
         ), True
-    return replace(terms, plan_at_renewal=target.id), False
+    return replace(subscription, plan_at_renewal=target.id), False
 
 
-def payment_succeeded(terms: Subscription) -> Subscription:
-    paid = terms if terms.status == CANCELED else move(terms, ACTIVE)
+def payment_succeeded(subscription: Subscription) -> Subscription:
+    paid = subscription if subscription.status == CANCELED else move(subscription, ACTIVE)
     return replace(paid, failed_payment_attempts=0, next_payment_attempt_at=None)
 
 
-def payment_failed(terms: Subscription, now: datetime) -> Subscription:
+def payment_failed(subscription: Subscription, now: datetime) -> Subscription:
     """Dunning: past_due with a retry scheduled, then unpaid once every retry has failed."""
-    if terms.status == CANCELED:
-        return terms
-    attempts = terms.failed_payment_attempts + 1
+    if subscription.status == CANCELED:
+        return subscription
+    attempts = subscription.failed_payment_attempts + 1
     if attempts > len(DUNNING_RETRY_DELAYS):
-        return replace(move(terms, UNPAID), failed_payment_attempts=attempts, next_payment_attempt_at=None)
+        return replace(move(subscription, UNPAID), failed_payment_attempts=attempts, next_payment_attempt_at=None)
     return replace(
-        move(terms, PAST_DUE),
+        move(subscription, PAST_DUE),
         failed_payment_attempts=attempts,
         next_payment_attempt_at=now + DUNNING_RETRY_DELAYS[attempts - 1],
     )
