@@ -6,6 +6,7 @@ second transaction under the subscription's lock, so a retry never pays an invoi
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
@@ -61,6 +62,8 @@ from services.common.clock import Clock
 from services.common.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound, Violations
 from services.common.ids import new_id
 from services.common.principal import Principal, system_principal
+
+log = logging.getLogger(__name__)
 
 BILLING_MANAGE = "billing.manage"
 SUBSCRIPTION_CANCEL = "subscription.cancel"
@@ -405,6 +408,8 @@ class SubscriptionUseCases:
             open_invoices = await tx.open_invoices(organization_id)
         if subscription is None:
             return None
+        if not open_invoices and subscription.next_payment_attempt_at is not None:
+            await self._check_again_at(organization_id, None)  # nothing left to collect
         for invoice in open_invoices:
             result = await self._charge(subscription.payment_method, invoice)
             now = self._clock.now()
@@ -433,11 +438,13 @@ class SubscriptionUseCases:
                 break
         return last
 
-    async def _check_again_at(self, organization_id: str, moment: datetime) -> None:
-        """Have the renewal worker look at this organization again then (an invoice paid by transfer falls due)."""
+    async def _check_again_at(self, organization_id: str, moment: datetime | None) -> None:
+        """Have the renewal worker look at this organization again then (an invoice paid by transfer falls due),
+        or no more (None: nothing is left to collect)."""
         async with self._store.write() as tx:
             subscription = await self._locked(tx, organization_id)
-            if subscription.next_payment_attempt_at is None or subscription.next_payment_attempt_at > moment:
+            current = subscription.next_payment_attempt_at
+            if moment is None or current is None or current > moment:
                 await tx.save_subscription(replace(subscription, next_payment_attempt_at=moment), self._clock.now())
 
     async def _charge(self, method: PaymentMethod, invoice: Invoice) -> ChargeResult:
@@ -481,9 +488,16 @@ class SubscriptionUseCases:
         now = self._clock.now()
         async with self._store.read() as tx:
             due = await tx.organizations_due(now, batch)
+        handled = 0
         for organization_id in due:
-            await self.renew_organization(organization_id)
-        return len(due)
+            try:
+                await self.renew_organization(organization_id)
+            except Exception:
+                # One organization's trouble (a plan gone from the catalogue, say) must not stop the others.
+                log.exception("renewal failed", extra={"organization_id": organization_id})
+                continue
+            handled += 1
+        return handled
 
     async def renew_organization(self, organization_id: str) -> None:
         now = self._clock.now()

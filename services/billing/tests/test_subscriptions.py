@@ -13,7 +13,7 @@ from services.billing.domain.money import Money
 from services.billing.domain.payments import PaymentMethod
 from services.billing.domain.subscription import BillingProfile
 from services.billing.domain.subscription_use_cases import PAYMENT_TERMS
-from services.billing.tests.harness import ORG, START, BillingHarness, open_harness, principal
+from services.billing.tests.harness import ORG, OTHER_ORG, START, BillingHarness, open_harness, principal
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.common.principal import Principal
 
@@ -317,3 +317,17 @@ async def test_a_bank_transfer_not_received_within_the_terms_starts_dunning(bill
     [invoice] = await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG)
     settled = await billing.subscriptions.record_payment(BILLING_ADMIN, ORG, invoice.id, "SEPA-7")
     assert (settled.subscription.status, settled.subscription.next_payment_attempt_at) == ("active", None)
+
+
+async def test_one_organizations_broken_renewal_does_not_stop_the_others(billing: BillingHarness) -> None:
+    await billing.open_organization()
+    await billing.open_organization(OTHER_ORG)
+    async with billing.store.write() as tx:
+        subscription = await tx.lock_subscription(ORG)
+        assert subscription is not None
+        await tx.save_subscription(replace(subscription, plan_id="retired-plan"), billing.clock.now())
+    billing.clock.advance(TRIAL)
+    assert await billing.subscriptions.run_renewals() == 1
+    other = principal("billing.read", organization_id=OTHER_ORG)
+    assert len(await billing.subscriptions.list_invoices(other, OTHER_ORG)) == 1
+    assert await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG) == []
