@@ -124,6 +124,94 @@ async def invite_members(context: Context) -> Response:
     return JSONResponse({"results": results})
 
 
+FIELD_TYPES = {
+    "text": membership_pb.PROFILE_FIELD_TYPE_TEXT,
+    "choice": membership_pb.PROFILE_FIELD_TYPE_CHOICE,
+    "date": membership_pb.PROFILE_FIELD_TYPE_DATE,
+}
+FIELD_TYPE_NAMES = {code: name for name, code in FIELD_TYPES.items()}
+
+
+def profile_field_json(field: membership_pb.ProfileField) -> dict[str, Any]:
+    return {
+        "key": field.key,
+        "label": field.label,
+        "type": FIELD_TYPE_NAMES.get(field.type, ""),
+        "choices": list(field.choices),
+        "shown": field.shown,
+    }
+
+
+async def list_profile_fields(context: Context) -> Response:
+    reply = await context.clients.membership.ListProfileFields(
+        membership_pb.ListProfileFieldsRequest(organization_id=context.organization_id),
+        metadata=context.metadata,
+        timeout=context.clients.timeout,
+    )
+    return JSONResponse({"fields": [profile_field_json(f) for f in reply.fields]})
+
+
+async def save_profile_field(context: Context) -> Response:
+    body = context.body
+    choices = body.get("choices", [])
+    if (
+        set(body) - {"key", "label", "type", "choices", "shown"}
+        or not all(isinstance(body.get(name, ""), str) for name in ("key", "label", "type"))
+        or not isinstance(body.get("shown", True), bool)
+        or not isinstance(choices, list)
+        or not all(isinstance(c, str) for c in choices)
+    ):
+        raise BadRequest(
+            "Send key, label, type (text, choice or date), choices (strings) and shown (boolean).",
+            [{"field": "body", "description": "key, label, type, choices, shown"}],
+        )
+    reply = await context.clients.membership.SaveProfileField(
+        membership_pb.SaveProfileFieldRequest(
+            organization_id=context.organization_id,
+            field=membership_pb.ProfileField(
+                key=body.get("key", "")[:64],
+                label=body.get("label", "")[:400],
+                type=FIELD_TYPES.get(body.get("type", ""), membership_pb.PROFILE_FIELD_TYPE_UNSPECIFIED),
+                choices=[c[:400] for c in choices[:101]],
+                shown=body.get("shown", True),
+            ),
+        ),
+        metadata=context.metadata,
+        timeout=context.clients.timeout,
+    )
+    return JSONResponse({"field": profile_field_json(reply.field)})
+
+
+async def delete_profile_field(context: Context) -> Response:
+    await context.clients.membership.DeleteProfileField(
+        membership_pb.DeleteProfileFieldRequest(
+            organization_id=context.organization_id, key=str(context.request.path_params["key"])[:64]
+        ),
+        metadata=context.metadata,
+        timeout=context.clients.timeout,
+    )
+    return Response(status_code=204)
+
+
+async def set_member_profile(context: Context) -> Response:
+    values = context.body.get("values")
+    if (
+        not isinstance(values, dict)
+        or set(context.body) - {"values"}
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in values.items())
+        or len(values) > 51
+    ):
+        raise BadRequest("Send `values`: field key to text.", [{"field": "values", "description": "object of strings"}])
+    reply = await context.clients.membership.SetMemberProfile(
+        membership_pb.SetMemberProfileRequest(
+            organization_id=context.organization_id, member_id=member_id_of(context), values=values
+        ),
+        metadata=context.metadata,
+        timeout=context.clients.timeout,
+    )
+    return JSONResponse({"member": convert.member(reply.member)})
+
+
 async def resend_invitation(context: Context) -> Response:
     reply = await context.clients.membership.ResendInvitation(
         membership_pb.ResendInvitationRequest(organization_id=context.organization_id, member_id=member_id_of(context)),
@@ -397,6 +485,43 @@ ROUTES: tuple[ApiRoute, ...] = (
         "/v1/members/{member_id}/reactivate",
         reactivate_member,
         "Give a deactivated member access again (members.remove).",
+    ),
+    ApiRoute("GET", "/v1/profile-fields", list_profile_fields, "The organization's profile fields (members.read)."),
+    ApiRoute(
+        "POST",
+        "/v1/profile-fields",
+        save_profile_field,
+        "Create or change a profile field by key: text, choice or date, shown or not (org.manage).",
+        request_schema={
+            "type": "object",
+            "required": ["key", "label", "type"],
+            "additionalProperties": False,
+            "properties": {
+                "key": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,39}$"},
+                "label": {"type": "string", "maxLength": 100},
+                "type": {"type": "string", "enum": ["text", "choice", "date"]},
+                "choices": {"type": "array", "maxItems": 100, "items": {"type": "string"}},
+                "shown": {"type": "boolean"},
+            },
+        },
+    ),
+    ApiRoute(
+        "DELETE",
+        "/v1/profile-fields/{key}",
+        delete_profile_field,
+        "Delete a profile field and every value of it (org.manage).",
+        success_status=204,
+    ),
+    ApiRoute(
+        "PATCH",
+        "/v1/members/{member_id}/profile",
+        set_member_profile,
+        "Set or clear (empty string) profile values of a member (members.invite, or the member themselves).",
+        request_schema={
+            "type": "object",
+            "required": ["values"],
+            "properties": {"values": {"type": "object", "additionalProperties": {"type": "string"}}},
+        },
     ),
     ApiRoute(
         "POST",

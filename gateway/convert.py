@@ -44,6 +44,7 @@ def member(value: membership_pb.Member) -> dict[str, Any]:
         "status": _enum_word(membership_pb.MemberStatus.Name(value.status), "MEMBER_STATUS_"),
         "create_time": time_of(value.create_time),
         "last_sign_in_time": time_of(value.last_sign_in_time),
+        "profile": dict(value.profile),
         "etag": value.etag,
     }
 

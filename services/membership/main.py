@@ -22,6 +22,7 @@ from services.membership.clients import BillingSeats
 from services.membership.domain.bulk import BulkUseCases
 from services.membership.domain.groups import GroupUseCases
 from services.membership.domain.imports import ImportUseCases
+from services.membership.domain.profile_fields import ProfileFieldUseCases
 from services.membership.domain.use_cases import MembershipUseCases
 from services.membership.events.consume import IDENTITY_CONSUMER, MAILER_CONSUMER, IdentityProjection, InvitationMailer
 from services.membership.events.publish import PRODUCER, to_envelope
@@ -48,6 +49,7 @@ def build(settings: MembershipSettings, clock: Clock | None = None) -> ServiceRu
         PageTokens(secret),
         BulkUseCases(use_cases, group_use_cases),
         ImportUseCases(use_cases, store, seats),
+        ProfileFieldUseCases(store, wiring.clock),
     )
     groups = GroupServicer(group_use_cases, PageTokens(secret))
     mailer = mailer_from_settings(settings, settings.data_dir)

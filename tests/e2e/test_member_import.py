@@ -69,3 +69,18 @@ def test_a_resent_invitation_emails_a_new_link_and_the_first_one_stops_working(
         owner_row = client.get("/v1/members", params={"email": owner.email}).json()["members"][0]
         refused = client.post(f"/v1/members/{owner_row['id']}/invitation/resend")
         assert refused.status_code == 409 and refused.json()["reason"] == "NOT_PENDING"
+
+
+def test_an_owner_defines_profile_fields_and_members_lists_show_them(suite: Suite, smtp_inbox: SmtpInbox) -> None:
+    owner = create_owner(suite)
+    with signed_in_client(suite, owner) as client:
+        department = {"key": "department", "label": "Department", "type": "choice", "choices": ["Sales", "Ops"]}
+        assert client.post("/v1/profile-fields", json=department).status_code == 200
+        me = client.get("/v1/members", params={"email": owner.email}).json()["members"][0]
+        bad = client.patch(f"/v1/members/{me['id']}/profile", json={"values": {"department": "Legal"}})
+        assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "values[department]"
+        good = client.patch(f"/v1/members/{me['id']}/profile", json={"values": {"department": "Ops"}})
+        assert good.json()["member"]["profile"] == {"department": "Ops"}, good.text
+        listed = client.get("/v1/members").json()["members"]
+        assert listed[0]["profile"] == {"department": "Ops"}
+        assert [f["key"] for f in client.get("/v1/profile-fields").json()["fields"]] == ["department"]

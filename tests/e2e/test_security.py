@@ -141,12 +141,17 @@ def test_every_route_with_an_id_answers_404_for_another_tenants_resources(suite:
         beta_key = beta_client.post("/v1/api-keys", json={"name": "beta key"}).json()["api_key"]
         beta_session = beta_client.get("/v1/sessions").json()["sessions"][0]
         beta_group = beta_client.post("/v1/groups", json={"name": "Beta only"}).json()["group"]
+        beta_field = {"key": "beta_only", "label": "Beta only", "type": "text"}
+        assert beta_client.post("/v1/profile-fields", json=beta_field).status_code == 200
         beta_ids = {
             "member_id": beta_member["id"],
             "account_id": beta_member["account_id"],
             "api_key_id": beta_key["id"],
             "session_id": beta_session["id"],
             "group_id": beta_group["id"],
+            "key": beta_field["key"],
+            # Beta has no invoice during its trial; billing's own tests cover another tenant's invoice.
+            "invoice_id": "01a20000-0000-7000-8000-000000000000",
         }
         with signed_in_client(suite, alpha) as alpha_client:
             alpha_member = alpha_client.get("/v1/members").json()["members"][0]
@@ -156,6 +161,8 @@ def test_every_route_with_an_id_answers_404_for_another_tenants_resources(suite:
                 "/v1/groups/{group_id}/members": {"member_ids": [alpha_member["id"]]},
                 "/v1/groups/{group_id}/members/remove": {"member_ids": [beta_member["id"]]},
                 "/v1/members/{member_id}/groups": {"group_ids": [beta_group["id"]]},
+                "/v1/members/{member_id}/profile": {"values": {"beta_only": "taken over"}},
+                "/v1/billing/invoices/{invoice_id}/payments": {"reference": "SEPA-1"},
             }
             routes_with_ids = [r for r in ROUTES if "{" in r.path]
             assert routes_with_ids

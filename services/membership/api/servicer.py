@@ -12,7 +12,8 @@ from services.common.pagination import PageTokens, page_size, split_page
 from services.common.principal import current_call
 from services.membership.domain.bulk import BulkAction, BulkUseCases
 from services.membership.domain.imports import ImportUseCases
-from services.membership.domain.model import Member, MemberCounts, MemberQuery, MemberStatus
+from services.membership.domain.model import FieldType, Member, MemberCounts, MemberQuery, MemberStatus, ProfileField
+from services.membership.domain.profile_fields import MAX_CHOICES, MAX_FIELDS, ProfileFieldUseCases
 from services.membership.domain.use_cases import (
     Invitee,
     MembershipUseCases,
@@ -42,6 +43,7 @@ def member_to_proto(member: Member) -> pb.Member:
         create_time=timestamp(member.created_at),
         etag=member_etag(member),
         last_sign_in_time=timestamp(member.last_sign_in_at) if member.last_sign_in_at else None,
+        profile=member.profile,
     )
 
 
@@ -62,6 +64,24 @@ def organization_to_proto(overview: OrganizationOverview) -> pb.Organization:
     )
 
 
+_FIELD_TYPES = {
+    pb.PROFILE_FIELD_TYPE_TEXT: FieldType.TEXT.value,
+    pb.PROFILE_FIELD_TYPE_CHOICE: FieldType.CHOICE.value,
+    pb.PROFILE_FIELD_TYPE_DATE: FieldType.DATE.value,
+}
+_FIELD_TYPE_CODES = {name: code for code, name in _FIELD_TYPES.items()}
+
+
+def _field_to_proto(field: ProfileField) -> pb.ProfileField:
+    return pb.ProfileField(
+        key=field.key,
+        label=field.label,
+        type=_FIELD_TYPE_CODES[field.type.value],
+        choices=list(field.choices),
+        shown=field.shown,
+    )
+
+
 _BULK_ACTIONS = {
     pb.BULK_ACTION_CHANGE_ROLE: BulkAction.CHANGE_ROLE,
     pb.BULK_ACTION_DEACTIVATE: BulkAction.DEACTIVATE,
@@ -74,12 +94,56 @@ _BULK_ACTIONS = {
 
 class MembershipServicer(pb_grpc.MembershipServiceServicer):
     def __init__(
-        self, use_cases: MembershipUseCases, page_tokens: PageTokens, bulk: BulkUseCases, imports: ImportUseCases
+        self,
+        use_cases: MembershipUseCases,
+        page_tokens: PageTokens,
+        bulk: BulkUseCases,
+        imports: ImportUseCases,
+        profiles: ProfileFieldUseCases,
     ):
         self._use_cases = use_cases
         self._page_tokens = page_tokens
         self._bulk = bulk
         self._imports = imports
+        self._profiles = profiles
+
+    async def SaveProfileField(
+        self, request: pb.SaveProfileFieldRequest, context: grpc.aio.ServicerContext
+    ) -> pb.SaveProfileFieldResponse:
+        sent = request.field
+        saved = await self._profiles.save_field(
+            current_call().require_principal(),
+            request.organization_id,
+            sent.key[:64],
+            sent.label,
+            _FIELD_TYPES.get(sent.type, ""),
+            list(sent.choices)[: MAX_CHOICES + 1],
+            sent.shown,
+        )
+        return pb.SaveProfileFieldResponse(field=_field_to_proto(saved))
+
+    async def ListProfileFields(
+        self, request: pb.ListProfileFieldsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListProfileFieldsResponse:
+        fields = await self._profiles.list_fields(current_call().require_principal(), request.organization_id)
+        return pb.ListProfileFieldsResponse(fields=[_field_to_proto(f) for f in fields])
+
+    async def DeleteProfileField(
+        self, request: pb.DeleteProfileFieldRequest, context: grpc.aio.ServicerContext
+    ) -> pb.DeleteProfileFieldResponse:
+        await self._profiles.delete_field(current_call().require_principal(), request.organization_id, request.key[:64])
+        return pb.DeleteProfileFieldResponse()
+
+    async def SetMemberProfile(
+        self, request: pb.SetMemberProfileRequest, context: grpc.aio.ServicerContext
+    ) -> pb.SetMemberProfileResponse:
+        member = await self._profiles.set_member_profile(
+            current_call().require_principal(),
+            request.organization_id,
+            request.member_id[:36],
+            {k[:64]: v[:2000] for k, v in list(request.values.items())[: MAX_FIELDS + 1]},
+        )
+        return pb.SetMemberProfileResponse(member=member_to_proto(member))
 
     async def ResendInvitation(
         self, request: pb.ResendInvitationRequest, context: grpc.aio.ServicerContext

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.common.domain import DomainEvent
-from services.membership.domain.model import Group, Invitation, Member, Organization
+from services.membership.domain.model import Group, Invitation, Member, Organization, ProfileField
 
 
 @dataclass(frozen=True)
@@ -70,3 +70,21 @@ class GroupMembersChanged(DomainEvent):
     member_ids: tuple[str, ...]
     change: str
     as_admins: bool
+
+
+@dataclass(frozen=True)
+class MemberProfileChanged(DomainEvent):
+    """Profile values of a member changed (`before` and `after` hold only the changed keys)."""
+
+    member: Member
+    before: dict[str, str]
+    after: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ProfileFieldChanged(DomainEvent):
+    """A profile field was `saved` or `deleted`."""
+
+    organization_id: str
+    field: ProfileField
+    change: str

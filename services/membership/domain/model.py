@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -55,6 +55,8 @@ class Member:
     updated_at: datetime
     version: int = 1
     last_sign_in_at: datetime | None = None
+    # Values of the organization's shown profile fields, by key (filled where lists need them).
+    profile: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -153,3 +155,19 @@ class GroupQuery:
     after: tuple[str, str] | None = None
     kind: str | None = None
     category: str | None = None
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    CHOICE = "choice"
+    DATE = "date"
+
+
+@dataclass(frozen=True)
+class ProfileField:
+    key: str
+    label: str
+    type: FieldType
+    choices: tuple[str, ...] = ()
+    shown: bool = True
+    position: int = 0

@@ -246,7 +246,12 @@ class MembershipUseCases:
                 "search is 1 to 100 printable characters.", [FieldViolation("search", f"1 to {MAX_SEARCH} characters")]
             )
         async with self._store.read() as tx:
-            return await tx.list_members(query)
+            found = await tx.list_members(query)
+            shown = {f.key for f in await tx.profile_fields(query.organization_id) if f.shown}
+            if not shown or not found:
+                return found
+            profiles = await tx.member_profiles(query.organization_id, [m.id for m in found])
+        return [replace(m, profile={k: v for k, v in profiles.get(m.id, {}).items() if k in shown}) for m in found]
 
     def check_invitee(self, principal: Principal, invitee: Invitee) -> tuple[str, str, str]:
         """(email, role, display name) of a valid invitee; InvalidArgument/PermissionDenied otherwise."""

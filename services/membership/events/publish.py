@@ -14,9 +14,11 @@ from services.membership.domain.events import (
     MemberAdded,
     MemberChanged,
     MemberInvited,
+    MemberProfileChanged,
     MemberRemoved,
     OrganizationCreated,
     OrganizationUpdated,
+    ProfileFieldChanged,
 )
 from services.membership.domain.model import Group, Member
 from services.membership.domain.rules import holds_seat
@@ -145,6 +147,28 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     group_id=group.id, group_name=group.name, member_ids=list(member_ids), as_admins=as_admins
                 ),
                 target=_group_target(group),
+                **common,
+            )
+        case MemberProfileChanged(member=member, before=before, after=after):
+            return new_envelope(
+                event_type="member.profile_changed",
+                organization_id=member.organization_id,
+                payload=membership_events_pb2.MemberProfileChanged(member_id=member.id, before=before, after=after),
+                target=_member_target(member),
+                **common,
+            )
+        case ProfileFieldChanged(organization_id=organization_id, field=field, change=change):
+            return new_envelope(
+                event_type=f"profile_field.{change}",
+                organization_id=organization_id,
+                payload=membership_events_pb2.ProfileFieldChanged(
+                    key=field.key,
+                    label=field.label,
+                    type=field.type.value,
+                    choices=list(field.choices),
+                    shown=field.shown,
+                ),
+                target=EventTarget("profile_field", field.key, field.label),
                 **common,
             )
     raise TypeError(f"no envelope for {type(event).__name__}")

@@ -26,12 +26,13 @@ from services.membership.domain.model import (
     MemberStatus,
     Organization,
 )
-from services.membership.store.groups import GroupQueries
+from services.membership.store.groups import GroupQueries, ProfileQueries
 from services.membership.store.tables import (
     group_members,
     idempotency_keys,
     invitation_policies,
     invitations,
+    member_profile_values,
     members,
     organizations,
 )
@@ -67,7 +68,7 @@ def _invitation(row: Row) -> Invitation:
     )
 
 
-class SqlMembershipTransaction(GroupQueries, OutboxTransaction):
+class SqlMembershipTransaction(GroupQueries, ProfileQueries, OutboxTransaction):
     idempotency_keys = idempotency_keys
 
     async def get_organization(self, organization_id: str) -> Organization | None:
@@ -203,6 +204,9 @@ class SqlMembershipTransaction(GroupQueries, OutboxTransaction):
 
     async def delete_member(self, member: Member) -> None:
         await self.remove_member_from_groups(member.id)
+        await self.connection.execute(
+            delete(member_profile_values).where(member_profile_values.c.member_id == member.id)
+        )
         await self.connection.execute(delete(invitations).where(invitations.c.member_id == member.id))
         await self.connection.execute(delete(members).where(members.c.id == member.id))
 

@@ -80,6 +80,30 @@ group_members = Table(
     Index("ix_group_members_member", "member_id"),
 )
 
+profile_fields = Table(
+    "profile_fields",
+    metadata,
+    Column("organization_id", String(36), ForeignKey("organizations.id"), primary_key=True),
+    Column("key", String(40), primary_key=True),
+    Column("label", String(100), nullable=False),
+    Column("type", String(16), nullable=False),
+    # JSON list of the choices of a choice field.
+    Column("choices", Text, nullable=False),
+    Column("shown", Boolean, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+member_profile_values = Table(
+    "member_profile_values",
+    metadata,
+    Column("member_id", String(36), ForeignKey("members.id"), primary_key=True),
+    Column("key", String(40), primary_key=True),
+    Column("organization_id", String(36), nullable=False),
+    Column("value", String(500), nullable=False),
+    Index("ix_member_profile_values_organization_key", "organization_id", "key"),
+)
+
 # Projection of identity's security policy: the part membership enforces (who may be invited).
 invitation_policies = Table(
     "invitation_policies",

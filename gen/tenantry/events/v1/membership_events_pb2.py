@@ -25,13 +25,17 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*tenantry/events/v1/membership_events.proto\x12\x12tenantry.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"^\n\x13OrganizationCreated\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x18\n\x10owner_account_id\x18\x03 \x01(\t\"t\n\x13OrganizationUpdated\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x1d\n\x15previous_display_name\x18\x03 \x01(\t\x12\x0f\n\x07version\x18\x04 \x01(\x03\"\xb7\x01\n\rMemberChanged\x12\x11\n\tmember_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x04 \x01(\t\x12\x0c\n\x04role\x18\x05 \x01(\t\x12\x13\n\x0bpermissions\x18\x06 \x03(\t\x12\x0e\n\x06status\x18\x07 \x01(\t\x12\x16\n\x0eseat_consuming\x18\x08 \x01(\x08\x12\x0f\n\x07version\x18\t \x01(\x03\"\x89\x01\n\rMemberInvited\x12\x31\n\x06member\x18\x01 \x01(\x0b\x32!.tenantry.events.v1.MemberChanged\x12\x15\n\rinvitation_id\x18\x02 \x01(\t\x12.\n\nexpires_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x9a\x01\n\x0cGroupChanged\x12\x10\n\x08group_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x04 \x01(\t\x12\x12\n\nis_default\x18\x05 \x01(\x08\x12\x0e\n\x06locked\x18\x06 \x01(\x08\x12\x0f\n\x07version\x18\x07 \x01(\x03\x12\x15\n\rprevious_name\x18\x08 \x01(\t\"b\n\x13GroupMembersChanged\x12\x10\n\x08group_id\x18\x01 \x01(\t\x12\x12\n\ngroup_name\x18\x02 \x01(\t\x12\x12\n\nmember_ids\x18\x03 \x03(\t\x12\x11\n\tas_admins\x18\x04 \x01(\x08\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*tenantry/events/v1/membership_events.proto\x12\x12tenantry.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"^\n\x13OrganizationCreated\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x18\n\x10owner_account_id\x18\x03 \x01(\t\"t\n\x13OrganizationUpdated\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x1d\n\x15previous_display_name\x18\x03 \x01(\t\x12\x0f\n\x07version\x18\x04 \x01(\x03\"\xb7\x01\n\rMemberChanged\x12\x11\n\tmember_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x04 \x01(\t\x12\x0c\n\x04role\x18\x05 \x01(\t\x12\x13\n\x0bpermissions\x18\x06 \x03(\t\x12\x0e\n\x06status\x18\x07 \x01(\t\x12\x16\n\x0eseat_consuming\x18\x08 \x01(\x08\x12\x0f\n\x07version\x18\t \x01(\x03\"\x89\x01\n\rMemberInvited\x12\x31\n\x06member\x18\x01 \x01(\x0b\x32!.tenantry.events.v1.MemberChanged\x12\x15\n\rinvitation_id\x18\x02 \x01(\t\x12.\n\nexpires_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x9a\x01\n\x0cGroupChanged\x12\x10\n\x08group_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x04 \x01(\t\x12\x12\n\nis_default\x18\x05 \x01(\x08\x12\x0e\n\x06locked\x18\x06 \x01(\x08\x12\x0f\n\x07version\x18\x07 \x01(\x03\x12\x15\n\rprevious_name\x18\x08 \x01(\t\"b\n\x13GroupMembersChanged\x12\x10\n\x08group_id\x18\x01 \x01(\t\x12\x12\n\ngroup_name\x18\x02 \x01(\t\x12\x12\n\nmember_ids\x18\x03 \x03(\t\x12\x11\n\tas_admins\x18\x04 \x01(\x08\"\x90\x02\n\x14MemberProfileChanged\x12\x11\n\tmember_id\x18\x01 \x01(\t\x12\x44\n\x06\x62\x65\x66ore\x18\x02 \x03(\x0b\x32\x34.tenantry.events.v1.MemberProfileChanged.BeforeEntry\x12\x42\n\x05\x61\x66ter\x18\x03 \x03(\x0b\x32\x33.tenantry.events.v1.MemberProfileChanged.AfterEntry\x1a-\n\x0b\x42\x65\x66oreEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a,\n\nAfterEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"_\n\x13ProfileFieldChanged\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12\x0f\n\x07\x63hoices\x18\x04 \x03(\t\x12\r\n\x05shown\x18\x05 \x01(\x08\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tenantry.events.v1.membership_events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_MEMBERPROFILECHANGED_BEFOREENTRY']._loaded_options = None
+  _globals['_MEMBERPROFILECHANGED_BEFOREENTRY']._serialized_options = b'8\001'
+  _globals['_MEMBERPROFILECHANGED_AFTERENTRY']._loaded_options = None
+  _globals['_MEMBERPROFILECHANGED_AFTERENTRY']._serialized_options = b'8\001'
   _globals['_ORGANIZATIONCREATED']._serialized_start=99
   _globals['_ORGANIZATIONCREATED']._serialized_end=193
   _globals['_ORGANIZATIONUPDATED']._serialized_start=195
@@ -44,4 +48,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GROUPCHANGED']._serialized_end=794
   _globals['_GROUPMEMBERSCHANGED']._serialized_start=796
   _globals['_GROUPMEMBERSCHANGED']._serialized_end=894
+  _globals['_MEMBERPROFILECHANGED']._serialized_start=897
+  _globals['_MEMBERPROFILECHANGED']._serialized_end=1169
+  _globals['_MEMBERPROFILECHANGED_BEFOREENTRY']._serialized_start=1078
+  _globals['_MEMBERPROFILECHANGED_BEFOREENTRY']._serialized_end=1123
+  _globals['_MEMBERPROFILECHANGED_AFTERENTRY']._serialized_start=1125
+  _globals['_MEMBERPROFILECHANGED_AFTERENTRY']._serialized_end=1169
+  _globals['_PROFILEFIELDCHANGED']._serialized_start=1171
+  _globals['_PROFILEFIELDCHANGED']._serialized_end=1266
 # @@protoc_insertion_point(module_scope)

@@ -49,6 +49,34 @@ MEMBER_STATUS_DEACTIVATED: MemberStatus.ValueType  # 3
 """Kept with their data but unable to sign in."""
 Global___MemberStatus: _TypeAlias = MemberStatus  # noqa: Y015
 
+class _ProfileFieldType:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _ProfileFieldTypeEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_ProfileFieldType.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    PROFILE_FIELD_TYPE_UNSPECIFIED: _ProfileFieldType.ValueType  # 0
+    """Not set; refused."""
+    PROFILE_FIELD_TYPE_TEXT: _ProfileFieldType.ValueType  # 1
+    """Free text, up to 500 characters."""
+    PROFILE_FIELD_TYPE_CHOICE: _ProfileFieldType.ValueType  # 2
+    """One of the field's choices."""
+    PROFILE_FIELD_TYPE_DATE: _ProfileFieldType.ValueType  # 3
+    """A calendar date, YYYY-MM-DD."""
+
+class ProfileFieldType(_ProfileFieldType, metaclass=_ProfileFieldTypeEnumTypeWrapper):
+    """ProfileFieldType says what values a profile field takes."""
+
+PROFILE_FIELD_TYPE_UNSPECIFIED: ProfileFieldType.ValueType  # 0
+"""Not set; refused."""
+PROFILE_FIELD_TYPE_TEXT: ProfileFieldType.ValueType  # 1
+"""Free text, up to 500 characters."""
+PROFILE_FIELD_TYPE_CHOICE: ProfileFieldType.ValueType  # 2
+"""One of the field's choices."""
+PROFILE_FIELD_TYPE_DATE: ProfileFieldType.ValueType  # 3
+"""A calendar date, YYYY-MM-DD."""
+Global___ProfileFieldType: _TypeAlias = ProfileFieldType  # noqa: Y015
+
 class _BulkAction:
     ValueType = _typing.NewType("ValueType", _builtins.int)
     V: _TypeAlias = ValueType  # noqa: Y015
@@ -159,6 +187,26 @@ class Member(_message.Message):
 
     DESCRIPTOR: _descriptor.Descriptor
 
+    @_typing.final
+    class ProfileEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
     ID_FIELD_NUMBER: _builtins.int
     ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
     ACCOUNT_ID_FIELD_NUMBER: _builtins.int
@@ -169,6 +217,7 @@ class Member(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _builtins.int
     ETAG_FIELD_NUMBER: _builtins.int
     LAST_SIGN_IN_TIME_FIELD_NUMBER: _builtins.int
+    PROFILE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """Id of the member."""
     organization_id: _builtins.str
@@ -193,6 +242,10 @@ class Member(_message.Message):
     def last_sign_in_time(self) -> _timestamp_pb2.Timestamp:
         """When the person last signed in to this organization, UTC; unset if never."""
 
+    @_builtins.property
+    def profile(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """Values of the organization's profile fields that are shown, by field key (only in lists and profile changes)."""
+
     def __init__(
         self,
         *,
@@ -206,14 +259,55 @@ class Member(_message.Message):
         create_time: _timestamp_pb2.Timestamp | None = ...,
         etag: _builtins.str = ...,
         last_sign_in_time: _timestamp_pb2.Timestamp | None = ...,
+        profile: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "last_sign_in_time", b"last_sign_in_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_id", b"account_id", "create_time", b"create_time", "display_name", b"display_name", "email", b"email", "etag", b"etag", "id", b"id", "last_sign_in_time", b"last_sign_in_time", "organization_id", b"organization_id", "role", b"role", "status", b"status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_id", b"account_id", "create_time", b"create_time", "display_name", b"display_name", "email", b"email", "etag", b"etag", "id", b"id", "last_sign_in_time", b"last_sign_in_time", "organization_id", b"organization_id", "profile", b"profile", "role", b"role", "status", b"status"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___Member: _TypeAlias = Member  # noqa: Y015
+
+@_typing.final
+class ProfileField(_message.Message):
+    """ProfileField is a piece of member information an organization defines (e.g. department, start date)."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    KEY_FIELD_NUMBER: _builtins.int
+    LABEL_FIELD_NUMBER: _builtins.int
+    TYPE_FIELD_NUMBER: _builtins.int
+    CHOICES_FIELD_NUMBER: _builtins.int
+    SHOWN_FIELD_NUMBER: _builtins.int
+    key: _builtins.str
+    """Key, unique in the organization: lower-case letters, digits and underscores, e.g. "department"."""
+    label: _builtins.str
+    """Label shown in the portal."""
+    type: Global___ProfileFieldType.ValueType
+    """What values it takes."""
+    shown: _builtins.bool
+    """True when admins chose to show it on members."""
+    @_builtins.property
+    def choices(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """The allowed values of a choice field (1 to 100)."""
+
+    def __init__(
+        self,
+        *,
+        key: _builtins.str = ...,
+        label: _builtins.str = ...,
+        type: Global___ProfileFieldType.ValueType = ...,
+        choices: _abc.Iterable[_builtins.str] | None = ...,
+        shown: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["choices", b"choices", "key", b"key", "label", b"label", "shown", b"shown", "type", b"type"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ProfileField: _TypeAlias = ProfileField  # noqa: Y015
 
 @_typing.final
 class CreateOrganizationRequest(_message.Message):
@@ -903,6 +997,223 @@ class ResendInvitationResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ResendInvitationResponse: _TypeAlias = ResendInvitationResponse  # noqa: Y015
+
+@_typing.final
+class SaveProfileFieldRequest(_message.Message):
+    """Request of SaveProfileField."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    FIELD_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization of the field."""
+    @_builtins.property
+    def field(self) -> Global___ProfileField:
+        """The field to create, or to change (found by key)."""
+
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        field: Global___ProfileField | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["field", b"field"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["field", b"field", "organization_id", b"organization_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SaveProfileFieldRequest: _TypeAlias = SaveProfileFieldRequest  # noqa: Y015
+
+@_typing.final
+class SaveProfileFieldResponse(_message.Message):
+    """Response of SaveProfileField."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FIELD_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def field(self) -> Global___ProfileField:
+        """The field after the change."""
+
+    def __init__(
+        self,
+        *,
+        field: Global___ProfileField | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["field", b"field"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["field", b"field"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SaveProfileFieldResponse: _TypeAlias = SaveProfileFieldResponse  # noqa: Y015
+
+@_typing.final
+class ListProfileFieldsRequest(_message.Message):
+    """Request of ListProfileFields."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization whose fields to list."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization_id", b"organization_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListProfileFieldsRequest: _TypeAlias = ListProfileFieldsRequest  # noqa: Y015
+
+@_typing.final
+class ListProfileFieldsResponse(_message.Message):
+    """Response of ListProfileFields."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    FIELDS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def fields(self) -> _containers.RepeatedCompositeFieldContainer[Global___ProfileField]:
+        """The fields (at most 50)."""
+
+    def __init__(
+        self,
+        *,
+        fields: _abc.Iterable[Global___ProfileField] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["fields", b"fields"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListProfileFieldsResponse: _TypeAlias = ListProfileFieldsResponse  # noqa: Y015
+
+@_typing.final
+class DeleteProfileFieldRequest(_message.Message):
+    """Request of DeleteProfileField."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    KEY_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization of the field."""
+    key: _builtins.str
+    """Key of the field."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        key: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "organization_id", b"organization_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DeleteProfileFieldRequest: _TypeAlias = DeleteProfileFieldRequest  # noqa: Y015
+
+@_typing.final
+class DeleteProfileFieldResponse(_message.Message):
+    """Response of DeleteProfileField."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    def __init__(
+        self,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___DeleteProfileFieldResponse: _TypeAlias = DeleteProfileFieldResponse  # noqa: Y015
+
+@_typing.final
+class SetMemberProfileRequest(_message.Message):
+    """Request of SetMemberProfile."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    @_typing.final
+    class ValuesEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    MEMBER_ID_FIELD_NUMBER: _builtins.int
+    VALUES_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization of the member."""
+    member_id: _builtins.str
+    """The member."""
+    @_builtins.property
+    def values(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """Values by field key; an empty value clears it."""
+
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        member_id: _builtins.str = ...,
+        values: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["member_id", b"member_id", "organization_id", b"organization_id", "values", b"values"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetMemberProfileRequest: _TypeAlias = SetMemberProfileRequest  # noqa: Y015
+
+@_typing.final
+class SetMemberProfileResponse(_message.Message):
+    """Response of SetMemberProfile."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MEMBER_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def member(self) -> Global___Member:
+        """The member with its profile values."""
+
+    def __init__(
+        self,
+        *,
+        member: Global___Member | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["member", b"member"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["member", b"member"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetMemberProfileResponse: _TypeAlias = SetMemberProfileResponse  # noqa: Y015
 
 @_typing.final
 class ImportInvitationsRequest(_message.Message):

@@ -85,6 +85,26 @@ class MembershipServiceStub:
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersRequest.SerializeToString,
                 response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersResponse.FromString,
                 _registered_method=True)
+        self.SaveProfileField = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/SaveProfileField',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SaveProfileFieldRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SaveProfileFieldResponse.FromString,
+                _registered_method=True)
+        self.ListProfileFields = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/ListProfileFields',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ListProfileFieldsRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ListProfileFieldsResponse.FromString,
+                _registered_method=True)
+        self.DeleteProfileField = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/DeleteProfileField',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.DeleteProfileFieldRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.DeleteProfileFieldResponse.FromString,
+                _registered_method=True)
+        self.SetMemberProfile = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/SetMemberProfile',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberProfileRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberProfileResponse.FromString,
+                _registered_method=True)
         self.ResendInvitation = channel.unary_unary(
                 '/tenantry.membership.v1.MembershipService/ResendInvitation',
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ResendInvitationRequest.SerializeToString,
@@ -199,6 +219,39 @@ class MembershipServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SaveProfileField(self, request, context):
+        """Creates or changes one of the organization's profile fields (by key): its label, type, choices, and
+        whether admins show it on members. Changing the type of a field that has values is refused.
+        Requires permission "org.manage" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListProfileFields(self, request, context):
+        """Lists the organization's profile fields in their order.
+        Requires permission "members.read" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteProfileField(self, request, context):
+        """Deletes a profile field and every member's value of it.
+        Requires permission "org.manage" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetMemberProfile(self, request, context):
+        """Sets or clears (empty value) profile values of a member, each checked against its field.
+        Requires permission "members.invite" in that organization, or being that member.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ResendInvitation(self, request, context):
         """Sends a pending invitation again with a new link (the old link stops working) and a new expiry.
         Requires permission "members.invite" in that organization.
@@ -295,6 +348,26 @@ def add_MembershipServiceServicer_to_server(servicer, server):
                     servicer.BulkUpdateMembers,
                     request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersRequest.FromString,
                     response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersResponse.SerializeToString,
+            ),
+            'SaveProfileField': grpc.unary_unary_rpc_method_handler(
+                    servicer.SaveProfileField,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SaveProfileFieldRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SaveProfileFieldResponse.SerializeToString,
+            ),
+            'ListProfileFields': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListProfileFields,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ListProfileFieldsRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ListProfileFieldsResponse.SerializeToString,
+            ),
+            'DeleteProfileField': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteProfileField,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.DeleteProfileFieldRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.DeleteProfileFieldResponse.SerializeToString,
+            ),
+            'SetMemberProfile': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetMemberProfile,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberProfileRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberProfileResponse.SerializeToString,
             ),
             'ResendInvitation': grpc.unary_unary_rpc_method_handler(
                     servicer.ResendInvitation,
@@ -593,6 +666,114 @@ class MembershipService:
             '/tenantry.membership.v1.MembershipService/BulkUpdateMembers',
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersRequest.SerializeToString,
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.BulkUpdateMembersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SaveProfileField(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/SaveProfileField',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SaveProfileFieldRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SaveProfileFieldResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListProfileFields(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/ListProfileFields',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ListProfileFieldsRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ListProfileFieldsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteProfileField(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/DeleteProfileField',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.DeleteProfileFieldRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.DeleteProfileFieldResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetMemberProfile(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/SetMemberProfile',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberProfileRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberProfileResponse.FromString,
             options,
             channel_credentials,
             insecure,
