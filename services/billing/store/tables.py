@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from services.common.db import UTCDateTime
@@ -88,6 +89,16 @@ invoices = Table(
     Column("paid_at", UTCDateTime, nullable=True),
     UniqueConstraint("organization_id", "number", name="uq_invoices_organization_number"),
     Index("ix_invoices_organization_issued", "organization_id", "issued_at"),
+    # One renewal invoice per organization and period, whatever the code does: a second renewal of the same
+    # period (run twice, concurrently, or after a crash) fails on this index instead of invoicing twice.
+    Index(
+        "uq_invoices_renewal_period",
+        "organization_id",
+        "period_start",
+        unique=True,
+        sqlite_where=text("reason = 'renewal'"),
+        postgresql_where=text("reason = 'renewal'"),
+    ),
 )
 
 invoice_lines = Table(
