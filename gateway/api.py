@@ -24,6 +24,16 @@ from gateway.security_api import SECURITY_ROUTES, rotated_cookie_expiry, set_ses
 from gateway.settings import GatewaySettings
 
 
+def member_outcome(result: Any, **identity: Any) -> dict[str, Any]:
+    """One per-member result of a batch (invitation, bulk action, import row): who, the member when it
+    succeeded, the error when it did not."""
+    return {
+        **identity,
+        "member": convert.member(result.member) if result.HasField("member") else None,
+        "error": {"reason": result.error_reason, "message": result.error_message} if result.error_reason else None,
+    }
+
+
 async def get_organization(context: Context) -> Response:
     reply = await context.clients.membership.GetOrganization(
         membership_pb.GetOrganizationRequest(organization_id=context.organization_id),
@@ -113,15 +123,7 @@ async def invite_members(context: Context) -> Response:
         metadata=context.metadata,
         timeout=context.clients.timeout,
     )
-    results = [
-        {
-            "email": r.email,
-            "member": convert.member(r.member) if r.HasField("member") else None,
-            "error": {"reason": r.error_reason, "message": r.error_message} if r.error_reason else None,
-        }
-        for r in reply.results
-    ]
-    return JSONResponse({"results": results})
+    return JSONResponse({"results": [member_outcome(r, email=r.email) for r in reply.results]})
 
 
 FIELD_TYPES = {
@@ -238,15 +240,7 @@ async def import_invitations(context: Context) -> Response:
         metadata=context.metadata,
         timeout=context.clients.timeout * 6,
     )
-    rows = [
-        {
-            "row": r.row,
-            "email": r.email,
-            "member": convert.member(r.member) if r.HasField("member") else None,
-            "error": {"reason": r.error_reason, "message": r.error_message} if r.error_reason else None,
-        }
-        for r in reply.rows
-    ]
+    rows = [member_outcome(r, row=r.row, email=r.email) for r in reply.rows]
     return JSONResponse({"rows": rows, "valid_rows": reply.valid_rows, "invalid_rows": reply.invalid_rows})
 
 
@@ -302,15 +296,7 @@ async def bulk_update_members(context: Context) -> Response:
         metadata=context.metadata,
         timeout=context.clients.timeout * 6,
     )
-    results = [
-        {
-            "member_id": r.member_id,
-            "member": convert.member(r.member) if r.HasField("member") else None,
-            "error": {"reason": r.error_reason, "message": r.error_message} if r.error_reason else None,
-        }
-        for r in reply.results
-    ]
-    return JSONResponse({"results": results})
+    return JSONResponse({"results": [member_outcome(r, member_id=r.member_id) for r in reply.results]})
 
 
 def member_id_of(context: Context) -> str:
