@@ -106,6 +106,9 @@ async def baseline(total: int, concurrency: int, workdir: Path) -> dict[str, dic
             process.wait(timeout=10)
 
 
+WARM_UP = 50
+
+
 async def flow(suite: Suite, total: int, concurrency: int, samples: int) -> dict[str, dict[str, float]]:
     await create_organization(
         data_dir=suite.data_dir,
@@ -127,7 +130,7 @@ async def flow(suite: Suite, total: int, concurrency: int, samples: int) -> dict
                 break
             await asyncio.sleep(0.1)
         await load(
-            client, "/v1/invitations", lambda i: {"invitees": [{"email": f"warm{i}@acme.test"}]}, 50, concurrency
+            client, "/v1/invitations", lambda i: {"invitees": [{"email": f"warm{i}@acme.test"}]}, WARM_UP, concurrency
         )
         rate, latencies = await load(
             client,
@@ -137,6 +140,9 @@ async def flow(suite: Suite, total: int, concurrency: int, samples: int) -> dict
             concurrency,
             headers_for=lambda i: {"Idempotency-Key": f"bench-{i}"},
         )
+        usage = (await client.get("/v1/billing/seats")).json()
+        if usage["invited"] < WARM_UP + total:  # every invitation must have succeeded, or the figures mislead
+            raise RuntimeError(f"only {usage['invited']} of {WARM_UP + total} invitations hold a seat: {usage}")
         propagation: list[float] = []
         for index in range(samples):
             response = await client.post("/v1/invitations", json={"invitees": [{"email": f"sample{index}@acme.test"}]})
@@ -166,7 +172,7 @@ def main() -> None:
         workdir = Path(tmp)
         base = asyncio.run(baseline(args.requests, args.concurrency, workdir))
         # Enough seats for every invitation the benchmark sends (seats are reserved in billing).
-        seats = {"TENANTRY_BILLING_DEFAULT_SEATS": str(args.requests + args.samples + 10)}
+        seats = {"TENANTRY_BILLING_DEFAULT_SEATS": str(WARM_UP + args.requests + args.samples + 1)}
         suite = Suite(data_dir=workdir / "suite", ports=SuitePorts.free(), extra_env=seats)
         suite.start()
         try:
