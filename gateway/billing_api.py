@@ -180,7 +180,9 @@ async def change_seats(context: Context) -> Response:
     refuse_unknown_fields(context, ("seats",))
     reply = await context.clients.billing.ChangeSeats(
         billing_pb.ChangeSeatsRequest(
-            organization_id=context.organization_id, seats=whole_number_field(context, "seats", required=True)
+            organization_id=context.organization_id,
+            seats=whole_number_field(context, "seats", required=True),
+            request_id=context.idempotency_key(),
         ),
         metadata=context.metadata,
         timeout=context.clients.timeout,
@@ -198,7 +200,9 @@ async def change_plan(context: Context) -> Response:
     refuse_unknown_fields(context, ("plan_id",))
     reply = await context.clients.billing.ChangePlan(
         billing_pb.ChangePlanRequest(
-            organization_id=context.organization_id, plan_id=text_field(context, "plan_id", required=True)
+            organization_id=context.organization_id,
+            plan_id=text_field(context, "plan_id", required=True),
+            request_id=context.idempotency_key(),
         ),
         metadata=context.metadata,
         timeout=context.clients.timeout,
@@ -257,6 +261,39 @@ async def resume_subscription(context: Context) -> Response:
     return JSONResponse({"subscription": subscription_json(reply.subscription)})
 
 
+async def cancel_seat_reduction(context: Context) -> Response:
+    reply = await context.clients.billing.CancelSeatReduction(
+        billing_pb.CancelSeatReductionRequest(organization_id=context.organization_id),
+        metadata=context.metadata,
+        timeout=context.clients.timeout,
+    )
+    return JSONResponse({"subscription": subscription_json(reply.subscription)})
+
+
+async def reconcile_seats(context: Context) -> Response:
+    reply = await context.clients.billing.ReconcileSeats(
+        billing_pb.ReconcileSeatsRequest(organization_id=context.organization_id),
+        metadata=context.metadata,
+        timeout=context.clients.timeout,
+    )
+    return JSONResponse(
+        {
+            "in_sync": reply.in_sync,
+            "membership_members": reply.membership_members,
+            "billing_seats": reply.billing_seats,
+            "differences": [
+                {
+                    "member_id": difference.member_id,
+                    "kind": difference.kind,
+                    "membership_status": difference.membership_status or None,
+                    "billing_status": difference.billing_status or None,
+                }
+                for difference in reply.differences
+            ],
+        }
+    )
+
+
 async def list_invoices(context: Context) -> Response:
     reply = await context.clients.billing.ListInvoices(
         billing_pb.ListInvoicesRequest(organization_id=context.organization_id, page_size=page_size_of(context)),
@@ -295,6 +332,7 @@ async def record_payment(context: Context) -> Response:
             organization_id=context.organization_id,
             invoice_id=invoice_id_of(context),
             reference=text_field(context, "reference", required=True),
+            request_id=context.idempotency_key(),
         ),
         metadata=context.metadata,
         timeout=context.clients.timeout,
@@ -325,6 +363,7 @@ _SUBSCRIPTION = _object(
     status={"type": "string", "enum": ["trialing", "active", "past_due", "unpaid", "canceled"]},
     plan_id=_STRING,
     seats_purchased=_WHOLE,
+    seats_at_renewal={"type": ["integer", "null"], "minimum": 0},
     current_period_end={"type": "string", "format": "date-time"},
     cancel_at_period_end={"type": "boolean"},
 )
@@ -352,7 +391,7 @@ BILLING_ROUTES: tuple[ApiRoute, ...] = (
         "/v1/billing/subscription/seats",
         change_seats,
         "Buy seats now (invoiced prorated to the period end and collected) or reduce them from the next renewal, "
-        "never below the seats in use (billing.manage).",
+        "never below the seats in use (billing.manage). Send an Idempotency-Key.",
         request_schema=_body("seats", seats={"type": "integer", "minimum": 1}),
         response_schema=_object(subscription=_SUBSCRIPTION, invoice=_INVOICE),
     ),
@@ -361,9 +400,26 @@ BILLING_ROUTES: tuple[ApiRoute, ...] = (
         "/v1/billing/subscription/plan",
         change_plan,
         "Move to another plan: an upgrade for the same interval applies now (prorated, the unused old plan "
-        "credited, collected at once); a cheaper plan or another interval at the next renewal (billing.manage).",
+        "credited, collected at once); a cheaper plan or another interval at the next renewal (billing.manage). "
+        "Send an Idempotency-Key.",
         request_schema=_body("plan_id", plan_id=_STRING),
         response_schema=_object(subscription=_SUBSCRIPTION, invoice=_INVOICE),
+    ),
+    ApiRoute(
+        "POST",
+        "/v1/billing/subscription/seats/cancel-reduction",
+        cancel_seat_reduction,
+        "Drop the seat reduction scheduled for the next renewal (seats_at_renewal); nothing changes when none is "
+        "scheduled (billing.manage).",
+        response_schema=_object(subscription=_SUBSCRIPTION),
+    ),
+    ApiRoute(
+        "GET",
+        "/v1/billing/seats/reconciliation",
+        reconcile_seats,
+        "Compare billing's seats with membership's invited and active members and list every member on one side "
+        "only (billing.read and members.read).",
+        response_schema=_object(in_sync={"type": "boolean"}, differences={"type": "array", "items": _object()}),
     ),
     ApiRoute(
         "PUT",
@@ -430,7 +486,8 @@ BILLING_ROUTES: tuple[ApiRoute, ...] = (
         "POST",
         "/v1/billing/invoices/{invoice_id}/payments",
         record_payment,
-        "Record that an open invoice was paid by bank transfer, with the bank's reference (billing.manage).",
+        "Record that an open invoice was paid by bank transfer, with the bank's reference (billing.manage). "
+        "Send an Idempotency-Key.",
         request_schema=_body("reference", reference=_STRING),
         success_status=201,
     ),

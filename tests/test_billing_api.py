@@ -73,6 +73,8 @@ async def owner_client(
     try:
         for name, (build, settings) in builders.items():
             settings.grpc_port = free_port()
+            if isinstance(settings, BillingSettings):
+                settings.membership_address = f"127.0.0.1:{ports['membership']}"  # ReconcileSeats asks it
             module = __import__(f"services.{name}.main", fromlist=["MIGRATIONS_DIR"])
             migrations.upgrade(module.MIGRATIONS_DIR, settings.database_url)
             runtime = build(settings)  # type: ignore[operator]
@@ -199,3 +201,36 @@ async def test_without_a_trial_the_first_invoice_is_collected_and_downloadable_a
     assert 0 < bought["invoice"]["total"]["amount_minor"] <= 1200
     recorded = await client.post(f"/v1/billing/invoices/{invoice['id']}/payments", json={"reference": "SEPA-1"})
     assert (recorded.status_code, recorded.json()["reason"]) == (409, "INVOICE_NOT_OPEN")
+
+    # A retried purchase with the same Idempotency-Key answers with the first invoice and buys nothing more.
+    key = {"Idempotency-Key": "buy-one-more"}
+    first = (await client.post("/v1/billing/subscription/seats", json={"seats": 12}, headers=key)).json()
+    retry = (await client.post("/v1/billing/subscription/seats", json={"seats": 12}, headers=key)).json()
+    assert first["invoice"]["id"] == retry["invoice"]["id"]
+    assert retry["subscription"]["seats_purchased"] == 12
+    assert len((await client.get("/v1/billing/invoices")).json()["invoices"]) == 3
+
+
+async def test_a_seat_reduction_is_cancelled_and_seats_reconcile_with_membership(
+    owner_client: httpx.AsyncClient,
+) -> None:
+    client = owner_client
+    scheduled = await client.post("/v1/billing/subscription/seats", json={"seats": 5})
+    assert scheduled.status_code == 200, scheduled.text
+    assert (await client.get("/v1/billing/subscription")).json()["subscription"]["seats_at_renewal"] == 5
+    canceled = await client.post("/v1/billing/subscription/seats/cancel-reduction")
+    assert canceled.status_code == 200, canceled.text
+    assert canceled.json()["subscription"]["seats_at_renewal"] is None
+    upcoming = (await client.get("/v1/billing/subscription")).json()["upcoming_invoice"]
+    assert upcoming["total"]["amount_minor"] == 12000  # ten seats again
+
+    async def reconciled() -> dict[str, Any] | None:
+        reply = await client.get("/v1/billing/seats/reconciliation")
+        assert reply.status_code == 200, reply.text
+        return reply.json() if reply.json()["in_sync"] else None
+
+    report = await eventually(reconciled, timeout=15)
+    assert report == {"in_sync": True, "membership_members": 1, "billing_seats": 1, "differences": []}
+    document = (await client.get("/openapi.json")).json()
+    assert "/v1/billing/seats/reconciliation" in document["paths"]
+    assert "/v1/billing/subscription/seats/cancel-reduction" in document["paths"]

@@ -7,8 +7,10 @@ from pathlib import Path
 from tenantry.billing.v1 import billing_service_pb2, billing_service_pb2_grpc
 
 from services.billing.api.servicer import BillingServicer
+from services.billing.clients import MembershipMembers
 from services.billing.domain.catalogue import load_catalogue
 from services.billing.domain.opening import SubscriptionOpener
+from services.billing.domain.reconciliation import SeatReconciliation
 from services.billing.domain.subscription_use_cases import SubscriptionUseCases
 from services.billing.domain.use_cases import BillingUseCases
 from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
@@ -32,7 +34,8 @@ def build(settings: BillingSettings, clock: Clock | None = None) -> ServiceRunti
     store = SqlBillingStore(wiring.db, wiring.outbox, wiring.clock, to_envelope)
     subscriptions = SubscriptionUseCases(store, wiring.clock, catalogue, processor)
     opener = SubscriptionOpener(catalogue, settings.default_seats, wiring.clock)
-    servicer = BillingServicer(BillingUseCases(store, wiring.clock, opener), subscriptions)
+    reconciliation = SeatReconciliation(store, MembershipMembers(settings.membership_address))
+    servicer = BillingServicer(BillingUseCases(store, wiring.clock, opener), subscriptions, reconciliation)
     seats = SeatProjection(store, opener, wiring.clock)
     runtime = wiring.runtime(
         [(billing_service_pb2_grpc.add_BillingServiceServicer_to_server, servicer, SERVICE_NAME)],

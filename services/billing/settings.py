@@ -24,3 +24,5 @@ class BillingSettings(ServiceSettings):
     payment_processor: str = "local"
     # Seconds between passes of the renewal worker (renewals at period end, dunning retries).
     renewal_interval_seconds: float = 60.0
+    # Membership's gRPC address; ReconcileSeats lists its members there.
+    membership_address: str = "127.0.0.1:50052"

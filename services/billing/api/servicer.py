@@ -16,9 +16,11 @@ from services.billing.domain.invoices import Invoice, InvoiceDraft
 from services.billing.domain.model import SeatUsage
 from services.billing.domain.money import Money
 from services.billing.domain.payments import Payment, PaymentMethod
+from services.billing.domain.reconciliation import Reconciliation, SeatReconciliation
 from services.billing.domain.subscription import BillingProfile, Subscription
 from services.billing.domain.subscription_use_cases import SubscriptionUseCases
 from services.billing.domain.use_cases import BillingUseCases
+from services.common.errors import FailedPrecondition
 from services.common.messaging import timestamp
 from services.common.principal import current_call
 
@@ -148,8 +150,31 @@ def payment_to_proto(payment: Payment) -> pb.Payment:
     )
 
 
+def reconciliation_to_proto(result: Reconciliation) -> pb.ReconcileSeatsResponse:
+    return pb.ReconcileSeatsResponse(
+        membership_members=result.membership_members,
+        billing_seats=result.billing_seats,
+        differences=[
+            pb.SeatDifference(
+                member_id=difference.member_id,
+                kind=difference.kind,
+                membership_status=difference.membership_status,
+                billing_status=difference.billing_status,
+            )
+            for difference in result.differences
+        ],
+        in_sync=result.in_sync,
+    )
+
+
 class BillingServicer(pb_grpc.BillingServiceServicer):
-    def __init__(self, use_cases: BillingUseCases, subscriptions: SubscriptionUseCases):
+    def __init__(
+        self,
+        use_cases: BillingUseCases,
+        subscriptions: SubscriptionUseCases,
+        reconciliation: SeatReconciliation | None = None,
+    ):
+        self._reconciliation = reconciliation
         self._use_cases = use_cases
         self._subscriptions = subscriptions
 
@@ -201,7 +226,7 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
     ) -> pb.ChangeSeatsResponse:
         call = current_call()
         change = await self._subscriptions.change_seats(
-            call.require_principal(), request.organization_id, request.seats, call.request_id
+            call.require_principal(), request.organization_id, request.seats, call.request_id, request.request_id
         )
         response = pb.ChangeSeatsResponse(subscription=subscription_to_proto(change.subscription))
         if change.invoice is not None:
@@ -215,7 +240,7 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
     ) -> pb.ChangePlanResponse:
         call = current_call()
         change = await self._subscriptions.change_plan(
-            call.require_principal(), request.organization_id, request.plan_id, call.request_id
+            call.require_principal(), request.organization_id, request.plan_id, call.request_id, request.request_id
         )
         response = pb.ChangePlanResponse(subscription=subscription_to_proto(change.subscription))
         if change.invoice is not None:
@@ -293,8 +318,30 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
     ) -> pb.RecordPaymentResponse:
         call = current_call()
         recorded = await self._subscriptions.record_payment(
-            call.require_principal(), request.organization_id, request.invoice_id, request.reference, call.request_id
+            call.require_principal(),
+            request.organization_id,
+            request.invoice_id,
+            request.reference,
+            call.request_id,
+            request.request_id,
         )
         return pb.RecordPaymentResponse(
             payment=payment_to_proto(recorded.payment), subscription=subscription_to_proto(recorded.subscription)
         )
+
+    async def CancelSeatReduction(
+        self, request: pb.CancelSeatReductionRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CancelSeatReductionResponse:
+        call = current_call()
+        subscription = await self._subscriptions.cancel_seat_reduction(
+            call.require_principal(), request.organization_id, call.request_id
+        )
+        return pb.CancelSeatReductionResponse(subscription=subscription_to_proto(subscription))
+
+    async def ReconcileSeats(
+        self, request: pb.ReconcileSeatsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ReconcileSeatsResponse:
+        if self._reconciliation is None:
+            raise FailedPrecondition("Reconciliation is not configured.", reason="RECONCILIATION_UNAVAILABLE")
+        result = await self._reconciliation.reconcile(current_call().require_principal(), request.organization_id)
+        return reconciliation_to_proto(result)

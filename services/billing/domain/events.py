@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from services.billing.domain.invoices import Invoice
 from services.billing.domain.payments import Payment
@@ -45,3 +46,12 @@ class PaymentAttempted(DomainEvent):
     outcome: str
     payment: Payment
     failed_attempts: int
+
+
+@dataclass(frozen=True)
+class OrganizationDeletionScheduled(DomainEvent):
+    """A canceled subscription ended: the organization's data is to be deleted on `deletion_at`."""
+
+    organization_id: str
+    subscription_ended_at: datetime
+    deletion_at: datetime

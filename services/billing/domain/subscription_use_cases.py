@@ -17,7 +17,12 @@ from typing import Protocol
 from email_validator import EmailNotValidError, validate_email
 
 from services.billing.domain.catalogue import Catalogue, Plan
-from services.billing.domain.events import InvoiceIssued, PaymentAttempted, SubscriptionChanged
+from services.billing.domain.events import (
+    InvoiceIssued,
+    OrganizationDeletionScheduled,
+    PaymentAttempted,
+    SubscriptionChanged,
+)
 from services.billing.domain.invoices import (
     INVOICE_OPEN,
     Invoice,
@@ -74,6 +79,8 @@ MAX_PAGE_SIZE = 100
 MAX_RENEWALS_PER_PASS = 24
 # Invoices paid by bank transfer are due this long after they are issued; unpaid then, dunning starts.
 PAYMENT_TERMS = timedelta(days=14)
+# When a canceled subscription ends, the organization is flagged for deletion this long after (export before).
+DELETION_DELAY = timedelta(days=90)
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 VAT_ID = re.compile(r"^[A-Z0-9]{2,32}$")
 
@@ -87,7 +94,9 @@ class SubscriptionTransaction(BillingTransaction, Protocol):
     async def get_invoice(self, organization_id: str, invoice_id: str) -> Invoice | None: ...
     async def open_invoices(self, organization_id: str) -> list[Invoice]: ...
     async def insert_payment(self, payment: Payment) -> None: ...
-    async def list_payments(self, organization_id: str, limit: int) -> list[Payment]: ...
+    async def list_payments(self, organization_id: str, limit: int, invoice_id: str | None = None) -> list[Payment]: ...
+    async def load_idempotent(self, scope: str, operation: str, request_id: str) -> bytes | None: ...
+    async def save_idempotent(self, scope: str, operation: str, request_id: str, response: bytes) -> None: ...
 
 
 class SubscriptionStore(Protocol):
@@ -221,14 +230,23 @@ class SubscriptionUseCases:
         return renewal_invoice(renew(subscription, plan, seats_in_use, next_plan), next_plan or plan)
 
     async def change_seats(
-        self, principal: Principal, organization_id: str, seats: int, request_id: str = ""
+        self,
+        principal: Principal,
+        organization_id: str,
+        seats: int,
+        request_id: str = "",
+        idempotency_key: str = "",
     ) -> SeatChange:
-        """More seats now, invoiced prorated and collected at once (free in a trial); fewer from the next period."""
+        """More seats now, invoiced prorated and collected at once (free in a trial); fewer from the next period.
+        A retry with the same idempotency key answers with the first call's invoice and changes nothing."""
         principal.authorize(BILLING_MANAGE, organization_id)
         now = self._clock.now()
         invoice: Invoice | None = None
         async with self._store.write() as tx:
             before = await self._locked(tx, organization_id)
+            stored = await self._stored(tx, organization_id, "ChangeSeats", idempotency_key)
+            if stored is not None:
+                return await self._replay(tx, before, stored)
             plan = self.plan_of(before)
             if seats > before.seats_purchased:
                 after, change = add_seats(before, plan, seats), "seats_added"
@@ -239,6 +257,7 @@ class SubscriptionUseCases:
                 usage = await self._seat_usage(tx, before)
                 after = schedule_seat_reduction(before, plan, seats, usage.in_use)
                 change = "seat_reduction_scheduled"
+            await self._remember(tx, organization_id, "ChangeSeats", idempotency_key, invoice)
             if after == before:
                 return SeatChange(before, None, None)
             after = replace(after, version=before.version + 1)
@@ -255,7 +274,12 @@ class SubscriptionUseCases:
         return SeatChange(after, invoice, payment)
 
     async def change_plan(
-        self, principal: Principal, organization_id: str, plan_id: str, request_id: str = ""
+        self,
+        principal: Principal,
+        organization_id: str,
+        plan_id: str,
+        request_id: str = "",
+        idempotency_key: str = "",
     ) -> SeatChange:
         """Another plan: an upgrade applies now with a prorated invoice (credit for the unused old plan) collected
         at once; a cheaper plan or another interval waits for the renewal; while trialing it applies now, free."""
@@ -267,13 +291,17 @@ class SubscriptionUseCases:
         invoice: Invoice | None = None
         async with self._store.write() as tx:
             before = await self._locked(tx, organization_id)
+            stored = await self._stored(tx, organization_id, "ChangePlan", idempotency_key)
+            if stored is not None:
+                return await self._replay(tx, before, stored)
             current = self.plan_of(before)
             after, applies_now = change_plan(before, current, target)
-            if after == before:
-                return SeatChange(before, None, None)
-            if applies_now and before.status != TRIALING:
+            if applies_now and after != before and before.status != TRIALING:
                 draft = plan_change_invoice(before, current, after, target, now)
                 invoice, after = self._issue(after, draft, now)
+            await self._remember(tx, organization_id, "ChangePlan", idempotency_key, invoice)
+            if after == before:
+                return SeatChange(before, None, None)
             after = replace(after, version=before.version + 1)
             change = "plan_changed" if applies_now else "plan_change_scheduled"
             await tx.save_subscription(after, now)
@@ -288,6 +316,49 @@ class SubscriptionUseCases:
             after = await tx.get_subscription(organization_id) or after
             invoice = await tx.get_invoice(organization_id, invoice.id) or invoice
         return SeatChange(after, invoice, payment)
+
+    async def _stored(
+        self, tx: SubscriptionTransaction, organization_id: str, operation: str, idempotency_key: str
+    ) -> str | None:
+        """What the first call with this idempotency key left (an invoice id, or "" for none), if there was one."""
+        if not idempotency_key:
+            return None
+        stored = await tx.load_idempotent(organization_id, operation, idempotency_key)
+        return stored.decode() if stored is not None else None
+
+    async def _remember(
+        self,
+        tx: SubscriptionTransaction,
+        organization_id: str,
+        operation: str,
+        idempotency_key: str,
+        invoice: Invoice | None,
+    ) -> None:
+        if idempotency_key:
+            await tx.save_idempotent(
+                organization_id, operation, idempotency_key, (invoice.id if invoice else "").encode()
+            )
+
+    async def _replay(self, tx: SubscriptionTransaction, subscription: Subscription, invoice_id: str) -> SeatChange:
+        """The answer to a retried call: the subscription now, the first call's invoice and its last collection."""
+        if not invoice_id:
+            return SeatChange(subscription, None, None)
+        invoice = await tx.get_invoice(subscription.organization_id, invoice_id)
+        attempts = await tx.list_payments(subscription.organization_id, 1, invoice_id)
+        return SeatChange(subscription, invoice, attempts[0] if attempts else None)
+
+    async def cancel_seat_reduction(
+        self, principal: Principal, organization_id: str, request_id: str = ""
+    ) -> Subscription:
+        """Drop a seat reduction scheduled for the next renewal; nothing changes when none is scheduled."""
+        principal.authorize(BILLING_MANAGE, organization_id)
+        return await self._change(
+            principal,
+            organization_id,
+            "seat_reduction_canceled",
+            request_id,
+            lambda subscription: replace(subscription, seats_at_renewal=None),
+        )
 
     def _issue(self, subscription: Subscription, draft: InvoiceDraft, now: datetime) -> tuple[Invoice, Subscription]:
         """A numbered invoice (gapless per organization: the counter lives on the locked subscription)."""
@@ -376,7 +447,13 @@ class SubscriptionUseCases:
             return await tx.list_payments(organization_id, limit)
 
     async def record_payment(
-        self, principal: Principal, organization_id: str, invoice_id: str, reference: str, request_id: str = ""
+        self,
+        principal: Principal,
+        organization_id: str,
+        invoice_id: str,
+        reference: str,
+        request_id: str = "",
+        idempotency_key: str = "",
     ) -> RecordedPayment:
         """An open invoice paid by bank transfer; the subscription is back in good standing once nothing is open."""
         principal.authorize(BILLING_MANAGE, organization_id)
@@ -388,6 +465,11 @@ class SubscriptionUseCases:
         now = self._clock.now()
         async with self._store.write() as tx:
             before = await self._locked(tx, organization_id)
+            stored = await self._stored(tx, organization_id, "RecordPayment", idempotency_key)
+            if stored is not None:
+                recorded = await tx.list_payments(organization_id, MAX_PAGE_SIZE, stored.split(" ")[0])
+                first = next(payment for payment in recorded if payment.id == stored.split(" ")[1])
+                return RecordedPayment(first, before)
             invoice = await tx.get_invoice(organization_id, invoice_id[:36])
             if invoice is None:
                 raise NotFound("No such invoice.")
@@ -398,6 +480,10 @@ class SubscriptionUseCases:
                 reference, "", now,
             )  # fmt: skip
             after = await self._apply_payment(tx, before, invoice, payment, "recorded", principal, request_id, now)
+            if idempotency_key:
+                await tx.save_idempotent(
+                    organization_id, "RecordPayment", idempotency_key, f"{invoice.id} {payment.id}".encode()
+                )
         return RecordedPayment(payment, after)
 
     async def collect(self, organization_id: str, actor: Principal, request_id: str = "") -> Payment | None:
@@ -515,8 +601,12 @@ class SubscriptionUseCases:
                 if renewed.status == CANCELED:
                     subscription = replace(renewed, version=before.version + 1)
                     await tx.save_subscription(subscription, now)
+                    ended = subscription.canceled_at or now
                     await tx.record_events(
-                        SubscriptionChanged(RENEWALS_ACTOR, now, "", "canceled", subscription, before)
+                        SubscriptionChanged(RENEWALS_ACTOR, now, "", "canceled", subscription, before),
+                        OrganizationDeletionScheduled(
+                            RENEWALS_ACTOR, now, "", organization_id, ended, ended + DELETION_DELAY
+                        ),
                     )
                     return
                 invoice, renewed = self._issue(renewed, renewal_invoice(renewed, plan), now)

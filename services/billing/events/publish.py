@@ -6,6 +6,7 @@ from tenantry.events.v1 import billing_events_pb2, envelope_pb2
 
 from services.billing.domain.events import (
     InvoiceIssued,
+    OrganizationDeletionScheduled,
     PaymentAttempted,
     SeatReleased,
     SeatReserved,
@@ -103,6 +104,18 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     failed_attempts=failed_attempts,
                 ),
                 target=EventTarget("payment", payment.id, payment.method),
+                **common,
+            )
+        case OrganizationDeletionScheduled():
+            return new_envelope(
+                event_type="organization.deletion_scheduled",
+                organization_id=event.organization_id,
+                payload=billing_events_pb2.OrganizationDeletionScheduled(
+                    organization_id=event.organization_id,
+                    subscription_end_time=timestamp(event.subscription_ended_at),
+                    deletion_time=timestamp(event.deletion_at),
+                ),
+                target=EventTarget("organization", event.organization_id),
                 **common,
             )
     raise TypeError(f"billing has no envelope for {type(event).__name__}")

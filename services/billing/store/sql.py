@@ -205,12 +205,13 @@ class SqlBillingTransaction(OutboxTransaction):
             )
         )
 
-    async def list_payments(self, organization_id: str, limit: int) -> list[Payment]:
+    async def list_payments(self, organization_id: str, limit: int, invoice_id: str | None = None) -> list[Payment]:
+        """Payments newest first; only those of one invoice when it is named."""
+        query = select(payments).where(payments.c.organization_id == organization_id)
+        if invoice_id is not None:
+            query = query.where(payments.c.invoice_id == invoice_id)
         rows = await self.connection.execute(
-            select(payments)
-            .where(payments.c.organization_id == organization_id)
-            .order_by(payments.c.attempted_at.desc(), payments.c.id.desc())
-            .limit(limit)
+            query.order_by(payments.c.attempted_at.desc(), payments.c.id.desc()).limit(limit)
         )
         return [
             Payment(
@@ -241,6 +242,15 @@ class SqlBillingTransaction(OutboxTransaction):
             .group_by(seat_holders.c.status)
         )
         return {status: count for status, count in rows}
+
+    async def seat_holder_statuses(self, organization_id: str) -> dict[str, str]:
+        """Every member billing knows of in the organization, with the status of their seat."""
+        rows = await self.connection.execute(
+            select(seat_holders.c.member_id, seat_holders.c.status).where(
+                seat_holders.c.organization_id == organization_id
+            )
+        )
+        return {member_id: status for member_id, status in rows}
 
     async def get_seat_holder(self, organization_id: str, member_id: str) -> StoredSeatHolder | None:
         row = (

@@ -727,19 +727,25 @@ class ChangeSeatsRequest(_message.Message):
 
     ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
     SEATS_FIELD_NUMBER: _builtins.int
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization whose seats change."""
     seats: _builtins.int
     """Seats wanted: more than purchased buys now, fewer takes effect at the next renewal."""
+    request_id: _builtins.str
+    """Idempotency key (the REST Idempotency-Key): a retry with the same key returns the first call's outcome
+    and changes nothing more.
+    """
     def __init__(
         self,
         *,
         organization_id: _builtins.str = ...,
         seats: _builtins.int = ...,
+        request_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization_id", b"organization_id", "seats", b"seats"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization_id", b"organization_id", "request_id", b"request_id", "seats", b"seats"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -789,19 +795,25 @@ class ChangePlanRequest(_message.Message):
 
     ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
     PLAN_ID_FIELD_NUMBER: _builtins.int
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization whose plan changes."""
     plan_id: _builtins.str
     """Id of the plan wanted, from ListPlans."""
+    request_id: _builtins.str
+    """Idempotency key (the REST Idempotency-Key): a retry with the same key returns the first call's outcome
+    and changes nothing more.
+    """
     def __init__(
         self,
         *,
         organization_id: _builtins.str = ...,
         plan_id: _builtins.str = ...,
+        request_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization_id", b"organization_id", "plan_id", b"plan_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization_id", b"organization_id", "plan_id", b"plan_id", "request_id", b"request_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1200,22 +1212,26 @@ class RecordPaymentRequest(_message.Message):
     ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
     INVOICE_ID_FIELD_NUMBER: _builtins.int
     REFERENCE_FIELD_NUMBER: _builtins.int
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization that paid."""
     invoice_id: _builtins.str
     """Open invoice paid."""
     reference: _builtins.str
     """Bank reference of the transfer."""
+    request_id: _builtins.str
+    """Idempotency key (the REST Idempotency-Key): a retry with the same key returns the payment first recorded."""
     def __init__(
         self,
         *,
         organization_id: _builtins.str = ...,
         invoice_id: _builtins.str = ...,
         reference: _builtins.str = ...,
+        request_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["invoice_id", b"invoice_id", "organization_id", b"organization_id", "reference", b"reference"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["invoice_id", b"invoice_id", "organization_id", b"organization_id", "reference", b"reference", "request_id", b"request_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1250,3 +1266,143 @@ class RecordPaymentResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___RecordPaymentResponse: _TypeAlias = RecordPaymentResponse  # noqa: Y015
+
+@_typing.final
+class CancelSeatReductionRequest(_message.Message):
+    """Request of CancelSeatReduction."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization whose scheduled seat reduction is dropped."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization_id", b"organization_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CancelSeatReductionRequest: _TypeAlias = CancelSeatReductionRequest  # noqa: Y015
+
+@_typing.final
+class CancelSeatReductionResponse(_message.Message):
+    """Response of CancelSeatReduction."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SUBSCRIPTION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def subscription(self) -> Global___Subscription:
+        """The subscription after the change (seats_at_renewal 0)."""
+
+    def __init__(
+        self,
+        *,
+        subscription: Global___Subscription | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["subscription", b"subscription"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["subscription", b"subscription"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CancelSeatReductionResponse: _TypeAlias = CancelSeatReductionResponse  # noqa: Y015
+
+@_typing.final
+class ReconcileSeatsRequest(_message.Message):
+    """Request of ReconcileSeats."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization whose seats are compared."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization_id", b"organization_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReconcileSeatsRequest: _TypeAlias = ReconcileSeatsRequest  # noqa: Y015
+
+@_typing.final
+class SeatDifference(_message.Message):
+    """SeatDifference is one member on one side of the comparison only."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MEMBER_ID_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    MEMBERSHIP_STATUS_FIELD_NUMBER: _builtins.int
+    BILLING_STATUS_FIELD_NUMBER: _builtins.int
+    member_id: _builtins.str
+    """Id of the member."""
+    kind: _builtins.str
+    """"missing_in_billing": membership lists the member as invited or active and billing has never heard of
+    them; "not_a_member": billing counts a seat for a member membership does not list as invited or active.
+    """
+    membership_status: _builtins.str
+    """Status on membership's side ("invited", "active", or "" when not listed)."""
+    billing_status: _builtins.str
+    """Status on billing's side ("invited", "active", "reserved", "released", "removed", or "" when unknown)."""
+    def __init__(
+        self,
+        *,
+        member_id: _builtins.str = ...,
+        kind: _builtins.str = ...,
+        membership_status: _builtins.str = ...,
+        billing_status: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["billing_status", b"billing_status", "kind", b"kind", "member_id", b"member_id", "membership_status", b"membership_status"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SeatDifference: _TypeAlias = SeatDifference  # noqa: Y015
+
+@_typing.final
+class ReconcileSeatsResponse(_message.Message):
+    """Response of ReconcileSeats."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MEMBERSHIP_MEMBERS_FIELD_NUMBER: _builtins.int
+    BILLING_SEATS_FIELD_NUMBER: _builtins.int
+    DIFFERENCES_FIELD_NUMBER: _builtins.int
+    IN_SYNC_FIELD_NUMBER: _builtins.int
+    membership_members: _builtins.int
+    """Invited and active members membership lists."""
+    billing_seats: _builtins.int
+    """Seats billing counts for confirmed members (invited and active, holds excluded)."""
+    in_sync: _builtins.bool
+    """Whether the two agree."""
+    @_builtins.property
+    def differences(self) -> _containers.RepeatedCompositeFieldContainer[Global___SeatDifference]:
+        """Every difference found; empty when the two agree."""
+
+    def __init__(
+        self,
+        *,
+        membership_members: _builtins.int = ...,
+        billing_seats: _builtins.int = ...,
+        differences: _abc.Iterable[Global___SeatDifference] | None = ...,
+        in_sync: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["billing_seats", b"billing_seats", "differences", b"differences", "in_sync", b"in_sync", "membership_members", b"membership_members"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ReconcileSeatsResponse: _TypeAlias = ReconcileSeatsResponse  # noqa: Y015

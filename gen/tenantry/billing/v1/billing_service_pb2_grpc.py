@@ -110,6 +110,16 @@ class BillingServiceStub:
                 request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.RecordPaymentRequest.SerializeToString,
                 response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.RecordPaymentResponse.FromString,
                 _registered_method=True)
+        self.CancelSeatReduction = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/CancelSeatReduction',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.CancelSeatReductionRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.CancelSeatReductionResponse.FromString,
+                _registered_method=True)
+        self.ReconcileSeats = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/ReconcileSeats',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReconcileSeatsRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReconcileSeatsResponse.FromString,
+                _registered_method=True)
 
 
 class BillingServiceServicer:
@@ -244,6 +254,24 @@ class BillingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CancelSeatReduction(self, request, context):
+        """Drops the seat reduction scheduled for the next renewal (the seats purchased stay as they are); nothing
+        changes when none is scheduled.
+        Requires permission "billing.manage" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReconcileSeats(self, request, context):
+        """Compares billing's seat holders with membership's invited and active members (membership's ListMembers,
+        asked with the caller's credentials) and reports every member on one side only.
+        Requires permission "billing.read" in that organization, and "members.read" for membership's answer.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_BillingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -321,6 +349,16 @@ def add_BillingServiceServicer_to_server(servicer, server):
                     servicer.RecordPayment,
                     request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.RecordPaymentRequest.FromString,
                     response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.RecordPaymentResponse.SerializeToString,
+            ),
+            'CancelSeatReduction': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelSeatReduction,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.CancelSeatReductionRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.CancelSeatReductionResponse.SerializeToString,
+            ),
+            'ReconcileSeats': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReconcileSeats,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReconcileSeatsRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReconcileSeatsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -729,6 +767,60 @@ class BillingService:
             '/tenantry.billing.v1.BillingService/RecordPayment',
             tenantry_dot_billing_dot_v1_dot_billing__service__pb2.RecordPaymentRequest.SerializeToString,
             tenantry_dot_billing_dot_v1_dot_billing__service__pb2.RecordPaymentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelSeatReduction(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/CancelSeatReduction',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.CancelSeatReductionRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.CancelSeatReductionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReconcileSeats(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/ReconcileSeats',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReconcileSeatsRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReconcileSeatsResponse.FromString,
             options,
             channel_credentials,
             insecure,

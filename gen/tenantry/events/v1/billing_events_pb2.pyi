@@ -80,9 +80,9 @@ Global___SeatReleased: _TypeAlias = SeatReleased  # noqa: Y015
 @_typing.final
 class SubscriptionChanged(_message.Message):
     """SubscriptionChanged carries the subscription's full state after a change. It is published on
-    tenantry.billing.subscription.<change>: opened, seats_added, seat_reduction_scheduled, plan_changed,
-    plan_change_scheduled, profile_updated, payment_method_updated, cancel_scheduled, resumed, renewed, canceled,
-    past_due, unpaid, reactivated.
+    tenantry.billing.subscription.<change>: opened, seats_added, seat_reduction_scheduled, seat_reduction_canceled,
+    plan_changed, plan_change_scheduled, profile_updated, payment_method_updated, cancel_scheduled, resumed, renewed,
+    canceled, past_due, unpaid, reactivated.
     """
 
     DESCRIPTOR: _descriptor.Descriptor
@@ -254,3 +254,40 @@ class PaymentAttempted(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___PaymentAttempted: _TypeAlias = PaymentAttempted  # noqa: Y015
+
+@_typing.final
+class OrganizationDeletionScheduled(_message.Message):
+    """OrganizationDeletionScheduled is published on tenantry.billing.organization.deletion_scheduled when a canceled
+    subscription ends: the organization's data is to be deleted on deletion_time (90 days after the end), and a
+    data export should be offered before then. Membership records it.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    SUBSCRIPTION_END_TIME_FIELD_NUMBER: _builtins.int
+    DELETION_TIME_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization to delete."""
+    @_builtins.property
+    def subscription_end_time(self) -> _timestamp_pb2.Timestamp:
+        """When the subscription ended."""
+
+    @_builtins.property
+    def deletion_time(self) -> _timestamp_pb2.Timestamp:
+        """When the organization's data is to be deleted."""
+
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        subscription_end_time: _timestamp_pb2.Timestamp | None = ...,
+        deletion_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["deletion_time", b"deletion_time", "subscription_end_time", b"subscription_end_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["deletion_time", b"deletion_time", "organization_id", b"organization_id", "subscription_end_time", b"subscription_end_time"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___OrganizationDeletionScheduled: _TypeAlias = OrganizationDeletionScheduled  # noqa: Y015
