@@ -44,7 +44,7 @@ from services.billing.domain.subscription_use_cases import SubscriptionUseCases
 from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
 from services.billing.events.publish import to_envelope
 from services.billing.main import MIGRATIONS_DIR, build
-from services.billing.payment_processors import LocalPaymentProcessor
+from services.billing.payment_processors import payment_providers
 from services.billing.settings import BillingSettings
 from services.billing.store.sql import SqlBillingStore
 from services.billing.store.tables import messaging
@@ -78,7 +78,7 @@ async def seed(url: str, organizations: int, clock: FrozenClock) -> Subscription
         producers=[],
         handlers=projection.handlers(),  # type: ignore[arg-type]
     )
-    subscriptions = SubscriptionUseCases(store, clock, catalogue, LocalPaymentProcessor())
+    subscriptions = SubscriptionUseCases(store, clock, catalogue, payment_providers())
     for index in range(organizations):
         organization = org_id(index)
         created = new_envelope(
@@ -104,7 +104,9 @@ async def seed(url: str, organizations: int, clock: FrozenClock) -> Subscription
             await consumer.apply(changed, projection.on_member_changed)
         profile = BillingProfile("Bench GmbH", "Main St 1\n10115 Berlin", "DE", "DE123456789", 1900)
         await subscriptions.update_profile(OPERATOR, organization, profile)
-        await subscriptions.update_payment_method(OPERATOR, organization, PaymentMethod("card", "Visa 4242"))
+        await subscriptions.update_payment_method(
+            OPERATOR, organization, PaymentMethod("test", "", "tok_visa", "visa", "4242", 12, 2099)
+        )
     return subscriptions
 
 

@@ -48,6 +48,19 @@ def profile_json(profile: billing_pb.BillingProfile) -> dict[str, Any]:
     }
 
 
+def payment_method_json(method: billing_pb.PaymentMethod) -> dict[str, Any]:
+    return {
+        "kind": method.kind,
+        "label": method.label,
+        "reference": method.reference,
+        "brand": method.brand,
+        "last4": method.last4,
+        "expiry_month": method.expiry_month,
+        "expiry_year": method.expiry_year,
+        "display": method.display,
+    }
+
+
 def subscription_json(subscription: billing_pb.Subscription) -> dict[str, Any]:
     return {
         "organization_id": subscription.organization_id,
@@ -62,7 +75,7 @@ def subscription_json(subscription: billing_pb.Subscription) -> dict[str, Any]:
         "failed_payment_attempts": subscription.failed_payment_attempts,
         "next_payment_attempt_time": convert.time_of(subscription.next_payment_attempt_time),
         "billing_profile": profile_json(subscription.billing_profile),
-        "payment_method": {"kind": subscription.payment_method.kind, "label": subscription.payment_method.label},
+        "payment_method": payment_method_json(subscription.payment_method),
         "version": subscription.version,
         "plan_at_renewal": subscription.plan_at_renewal or None,
     }
@@ -231,9 +244,15 @@ async def update_billing_profile(context: Context) -> Response:
 
 
 async def update_payment_method(context: Context) -> Response:
-    refuse_unknown_fields(context, ("kind", "label"))
+    refuse_unknown_fields(context, ("kind", "label", "reference", "brand", "last4", "expiry_month", "expiry_year"))
     method = billing_pb.PaymentMethod(
-        kind=text_field(context, "kind", required=True), label=text_field(context, "label")
+        kind=text_field(context, "kind", required=True),
+        label=text_field(context, "label"),
+        reference=text_field(context, "reference"),
+        brand=text_field(context, "brand"),
+        last4=text_field(context, "last4"),
+        expiry_month=whole_number_field(context, "expiry_month"),
+        expiry_year=whole_number_field(context, "expiry_year"),
     )
     reply = await context.clients.billing.UpdatePaymentMethod(
         billing_pb.UpdatePaymentMethodRequest(organization_id=context.organization_id, payment_method=method),
@@ -441,9 +460,20 @@ BILLING_ROUTES: tuple[ApiRoute, ...] = (
         "PUT",
         "/v1/billing/payment-method",
         update_payment_method,
-        "Replace the payment method (card with a label, bank_transfer or none); failed collections are retried "
+        "Replace the payment method, as provider references only: invoice (bank transfer or purchase order, "
+        "label = PO number), test (a card token, brand, last4, expiry; tokens ending in _fail are declined) or "
+        "none. Card numbers are refused. Failed collections are retried "
         "with it at once (billing.manage).",
-        request_schema=_body("kind", kind={"type": "string", "enum": ["card", "bank_transfer", "none"]}, label=_STRING),
+        request_schema=_body(
+            "kind",
+            kind={"type": "string", "enum": ["invoice", "test", "none"]},
+            label=_STRING,
+            reference={"type": "string", "pattern": "^tok_[A-Za-z0-9_]{1,60}$"},
+            brand=_STRING,
+            last4={"type": "string", "pattern": "^[0-9]{4}$"},
+            expiry_month={"type": "integer", "minimum": 1, "maximum": 12},
+            expiry_year={"type": "integer"},
+        ),
         response_schema=_object(subscription=_SUBSCRIPTION),
     ),
     ApiRoute(

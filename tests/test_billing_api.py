@@ -33,6 +33,14 @@ from services.membership.settings import MembershipSettings
 
 OWNER_EMAIL = "owner@acme.test"
 OWNER_PASSWORD = "correct horse battery staple"
+CARD = {
+    "kind": "test",
+    "reference": "tok_visa",
+    "brand": "visa",
+    "last4": "4242",
+    "expiry_month": 12,
+    "expiry_year": 2030,
+}
 
 
 @pytest.fixture
@@ -127,8 +135,13 @@ async def test_the_owner_runs_billing_through_the_rest_api(owner_client: httpx.A
     assert unknown.status_code == 400
     profile = {"legal_name": "Acme GmbH", "country": "DE", "vat_id": "DE123456789", "tax_rate_basis_points": 1900}
     assert (await client.put("/v1/billing/profile", json=profile)).status_code == 200
-    method = await client.put("/v1/billing/payment-method", json={"kind": "card", "label": "Visa 4242"})
-    assert method.json()["subscription"]["payment_method"] == {"kind": "card", "label": "Visa 4242"}
+    card_number = await client.put(
+        "/v1/billing/payment-method", json={"kind": "test", "reference": "4242 4242 4242 4242", "last4": "4242"}
+    )
+    assert card_number.status_code == 400
+    assert "payment_method.reference" in [error["field"] for error in card_number.json()["errors"]]
+    method = await client.put("/v1/billing/payment-method", json=CARD)
+    assert method.json()["subscription"]["payment_method"]["display"] == "visa •••• 4242 (12/2030)"
 
     bought = await client.post("/v1/billing/subscription/seats", json={"seats": 12})
     assert bought.status_code == 200, bought.text
@@ -184,7 +197,7 @@ async def test_without_a_trial_the_first_invoice_is_collected_and_downloadable_a
         return subscription["status"] == "past_due"
 
     await eventually(failed_for_want_of_a_card, timeout=15)
-    settled = await client.put("/v1/billing/payment-method", json={"kind": "card", "label": "Visa 4242"})
+    settled = await client.put("/v1/billing/payment-method", json=CARD)
     assert settled.json()["subscription"]["status"] == "active"
     [invoice] = (await client.get("/v1/billing/invoices")).json()["invoices"]
     assert (invoice["status"], invoice["total"]) == ("paid", {"amount_minor": 12000, "currency": "EUR"})

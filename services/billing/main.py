@@ -15,7 +15,7 @@ from services.billing.domain.subscription_use_cases import SubscriptionUseCases
 from services.billing.domain.use_cases import BillingUseCases
 from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
 from services.billing.events.publish import to_envelope
-from services.billing.payment_processors import payment_processor
+from services.billing.payment_processors import payment_providers
 from services.billing.renewals import RenewalWorker
 from services.billing.settings import BillingSettings
 from services.billing.store.sql import SqlBillingStore
@@ -29,7 +29,7 @@ SERVICE_NAME = billing_service_pb2.DESCRIPTOR.services_by_name["BillingService"]
 
 def build(settings: BillingSettings, clock: Clock | None = None) -> ServiceRuntime:
     catalogue = load_catalogue(settings.catalogue_path)  # a broken catalogue stops billing before it serves
-    processor = payment_processor(settings.payment_processor)
+    processor = payment_providers(settings.payment_providers)
     wiring = Wiring.from_settings(settings, messaging, clock)
     store = SqlBillingStore(wiring.db, wiring.outbox, wiring.clock, to_envelope)
     subscriptions = SubscriptionUseCases(store, wiring.clock, catalogue, processor)

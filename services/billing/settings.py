@@ -20,8 +20,9 @@ class BillingSettings(ServiceSettings):
     default_seats: int = 10
     # The plan catalogue (TOML), loaded and validated when billing starts.
     catalogue_path: Path = DEFAULT_CATALOGUE_PATH
-    # Who collects invoices: "local" (cards accepted unless their label ends in 0002; bank transfers recorded by hand).
-    payment_processor: str = "local"
+    # Payment providers enabled: "invoice" (bank transfer or purchase order, marked paid by an operator) and
+    # "test" (card tokens decide the outcome: those ending in _fail are declined; for tests and demos).
+    payment_providers: list[str] = ["invoice", "test"]
     # Seconds between passes of the renewal worker (renewals at period end, dunning retries).
     renewal_interval_seconds: float = 60.0
     # Membership's gRPC address; ReconcileSeats lists its members there.

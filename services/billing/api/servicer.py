@@ -81,6 +81,19 @@ def profile_from_proto(profile: pb.BillingProfile) -> BillingProfile:
     )
 
 
+def payment_method_to_proto(method: PaymentMethod) -> pb.PaymentMethod:
+    return pb.PaymentMethod(
+        kind=method.kind,
+        label=method.label,
+        reference=method.reference,
+        brand=method.brand,
+        last4=method.last4,
+        expiry_month=method.expiry_month,
+        expiry_year=method.expiry_year,
+        display=method.display,
+    )
+
+
 def subscription_to_proto(subscription: Subscription) -> pb.Subscription:
     return pb.Subscription(
         organization_id=subscription.organization_id,
@@ -95,7 +108,7 @@ def subscription_to_proto(subscription: Subscription) -> pb.Subscription:
         failed_payment_attempts=subscription.failed_payment_attempts,
         next_payment_attempt_time=optional_timestamp(subscription.next_payment_attempt_at),
         billing_profile=profile_to_proto(subscription.profile),
-        payment_method=pb.PaymentMethod(kind=subscription.payment_method.kind, label=subscription.payment_method.label),
+        payment_method=payment_method_to_proto(subscription.payment_method),
         version=subscription.version,
         plan_at_renewal=subscription.plan_at_renewal or "",
     )
@@ -265,7 +278,10 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
         self, request: pb.UpdatePaymentMethodRequest, context: grpc.aio.ServicerContext
     ) -> pb.UpdatePaymentMethodResponse:
         call = current_call()
-        method = PaymentMethod(request.payment_method.kind, request.payment_method.label)
+        given = request.payment_method
+        method = PaymentMethod(
+            given.kind, given.label, given.reference, given.brand, given.last4, given.expiry_month, given.expiry_year
+        )
         subscription = await self._subscriptions.update_payment_method(
             call.require_principal(), request.organization_id, method, call.request_id
         )

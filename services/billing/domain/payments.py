@@ -8,10 +8,12 @@ from typing import Protocol
 
 from services.billing.domain.money import Money
 
+# A payment method names its provider: none, "invoice" (bank transfer or purchase order, marked paid by an
+# operator with RecordPayment) or "test" (a card token whose outcome is fixed by the token, for tests and demos).
 METHOD_NONE = "none"
-METHOD_CARD = "card"
-METHOD_BANK_TRANSFER = "bank_transfer"
-METHOD_KINDS = (METHOD_NONE, METHOD_CARD, METHOD_BANK_TRANSFER)
+METHOD_INVOICE = "invoice"
+METHOD_TEST = "test"
+METHOD_KINDS = (METHOD_NONE, METHOD_INVOICE, METHOD_TEST)
 
 PAYMENT_SUCCEEDED = "succeeded"
 PAYMENT_FAILED = "failed"
@@ -20,10 +22,26 @@ PAYMENT_PENDING = "pending"
 
 @dataclass(frozen=True)
 class PaymentMethod:
-    """How an organization pays: a card (label like "Visa 4242"), bank transfer (recorded by hand), or none."""
+    """How an organization pays, as provider references only: the provider (`kind`), the provider's token for a
+    card (`reference`) with its brand, last 4 digits and expiry, or for an invoice a purchase order or note
+    (`label`). Never a card number."""
 
     kind: str = METHOD_NONE
     label: str = ""
+    reference: str = ""
+    brand: str = ""
+    last4: str = ""
+    expiry_month: int = 0
+    expiry_year: int = 0
+
+    @property
+    def display(self) -> str:
+        """What people see: "visa •••• 4242 (12/2030)", "invoice (PO-1)", "none"."""
+        if self.kind == METHOD_TEST:
+            return f"{self.brand} •••• {self.last4} ({self.expiry_month:02d}/{self.expiry_year})"
+        if self.kind == METHOD_INVOICE and self.label:
+            return f"invoice ({self.label})"
+        return self.kind
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,10 @@ from services.billing.domain.invoices import (
 from services.billing.domain.model import SeatUsage, hold_cutoff
 from services.billing.domain.money import MAX_TAX_RATE_BASIS_POINTS
 from services.billing.domain.payments import (
-    METHOD_BANK_TRANSFER,
-    METHOD_CARD,
+    METHOD_INVOICE,
     METHOD_KINDS,
     METHOD_NONE,
+    METHOD_TEST,
     PAYMENT_FAILED,
     PAYMENT_PENDING,
     PAYMENT_SUCCEEDED,
@@ -83,6 +83,10 @@ PAYMENT_TERMS = timedelta(days=14)
 DELETION_DELAY = timedelta(days=90)
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 VAT_ID = re.compile(r"^[A-Z0-9]{2,32}$")
+CARD_NUMBER = re.compile(r"\d{12,}")
+PROVIDER_TOKEN = re.compile(r"^tok_[A-Za-z0-9_]{1,60}$")
+BRAND = re.compile(r"^[a-z][a-z ]{0,19}$")
+LAST4 = re.compile(r"^\d{4}$")
 
 
 class SubscriptionTransaction(BillingTransaction, Protocol):
@@ -164,17 +168,33 @@ def validate_profile(profile: BillingProfile) -> BillingProfile:
     return BillingProfile(legal_name, address, country, vat_id, profile.tax_rate_basis_points, email)
 
 
-def validate_payment_method(method: PaymentMethod) -> PaymentMethod:
+def validate_payment_method(method: PaymentMethod, today: datetime) -> PaymentMethod:
+    """The method as stored: provider references only. A card is the provider's token with its brand, last 4
+    digits and expiry; anything that looks like a card number is refused wherever it is put."""
     violations = Violations()
-    label = method.label.strip()
+    label, reference, brand = method.label.strip(), method.reference.strip(), method.brand.strip().lower()
+    for field, value in (("label", label), ("reference", reference), ("brand", brand)):
+        if CARD_NUMBER.search(re.sub(r"[\s-]", "", value)):
+            violations.add(f"payment_method.{field}", "Never a card number: send the provider's token.")
     if method.kind not in METHOD_KINDS:
         violations.add("payment_method.kind", f"One of {', '.join(METHOD_KINDS)}.")
-    if method.kind == METHOD_CARD and not label:
-        violations.add("payment_method.label", "A card needs a label, like 'Visa 4242'.")
     if len(label) > 64:
         violations.add("payment_method.label", "At most 64 characters.")
+    if method.kind == METHOD_TEST:
+        if not PROVIDER_TOKEN.match(reference):
+            violations.add("payment_method.reference", "The provider's card token, like tok_visa (tok_..._fail fails).")
+        if not BRAND.match(brand):
+            violations.add("payment_method.brand", "The card's brand, like visa, in letters.")
+        if not LAST4.match(method.last4):
+            violations.add("payment_method.last4", "The last 4 digits of the card.")
+        if not 1 <= method.expiry_month <= 12:
+            violations.add("payment_method.expiry_month", "1 to 12.")
+        elif (method.expiry_year, method.expiry_month) < (today.year, today.month) or method.expiry_year > 2100:
+            violations.add("payment_method.expiry_year", "The card has expired.")
     violations.raise_if_any()
-    return PaymentMethod(method.kind, label if method.kind != METHOD_NONE else "")
+    if method.kind == METHOD_TEST:
+        return PaymentMethod(METHOD_TEST, "", reference, brand, method.last4, method.expiry_month, method.expiry_year)
+    return PaymentMethod(method.kind, label if method.kind == METHOD_INVOICE else "")
 
 
 class SubscriptionUseCases:
@@ -378,7 +398,7 @@ class SubscriptionUseCases:
     ) -> Subscription:
         """A new payment method; when a collection had failed, the open invoices are retried with it at once."""
         principal.authorize(BILLING_MANAGE, organization_id)
-        method = validate_payment_method(method)
+        method = validate_payment_method(method, self._clock.now())
         updated = await self._update(
             principal, organization_id, "payment_method_updated", request_id, payment_method=method
         )
@@ -476,7 +496,7 @@ class SubscriptionUseCases:
             if invoice.status != INVOICE_OPEN:
                 raise FailedPrecondition("The invoice is not open.", reason="INVOICE_NOT_OPEN")
             payment = Payment(
-                new_id(), organization_id, invoice.id, invoice.total, PAYMENT_SUCCEEDED, METHOD_BANK_TRANSFER,
+                new_id(), organization_id, invoice.id, invoice.total, PAYMENT_SUCCEEDED, METHOD_INVOICE,
                 reference, "", now,
             )  # fmt: skip
             after = await self._apply_payment(tx, before, invoice, payment, "recorded", principal, request_id, now)
@@ -509,7 +529,7 @@ class SubscriptionUseCases:
                 )
             payment = Payment(
                 new_id(), organization_id, invoice.id, invoice.total, result.status,
-                subscription.payment_method.label or subscription.payment_method.kind, result.reference,
+                subscription.payment_method.display, result.reference,
                 result.failure_reason, now,
             )  # fmt: skip
             async with self._store.write() as tx:

@@ -52,6 +52,12 @@ subscriptions = Table(
     Column("billing_email", String(254), nullable=False, server_default=""),
     Column("payment_method_kind", String(16), nullable=False, server_default="none"),
     Column("payment_method_label", String(64), nullable=False, server_default=""),
+    # Provider references only (never a card number): the provider's token, brand, last 4 digits, expiry.
+    Column("payment_method_reference", String(64), nullable=False, server_default=""),
+    Column("payment_method_brand", String(20), nullable=False, server_default=""),
+    Column("payment_method_last4", String(4), nullable=False, server_default=""),
+    Column("payment_method_expiry_month", Integer, nullable=False, server_default="0"),
+    Column("payment_method_expiry_year", Integer, nullable=False, server_default="0"),
     Column("invoices_issued", Integer, nullable=False, server_default="0"),
     Index("ix_subscriptions_current_period_end", "current_period_end"),
 )

@@ -18,7 +18,7 @@ from services.billing.domain.use_cases import BillingUseCases
 from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
 from services.billing.events.publish import to_envelope
 from services.billing.main import MIGRATIONS_DIR
-from services.billing.payment_processors import LocalPaymentProcessor
+from services.billing.payment_processors import payment_providers
 from services.billing.store.sql import SqlBillingStore
 from services.billing.store.tables import messaging
 from services.common import migrations
@@ -110,7 +110,7 @@ async def open_harness(
         producers=[],
         handlers=projection.handlers(),  # type: ignore[arg-type]
     )
-    subscriptions = SubscriptionUseCases(store, clock, catalogue, LocalPaymentProcessor())
+    subscriptions = SubscriptionUseCases(store, clock, catalogue, payment_providers())
     seats = BillingUseCases(store, clock, opener)
     return BillingHarness(database_url, db, clock, consumer, seats, subscriptions, store, opener)
 

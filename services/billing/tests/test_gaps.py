@@ -98,7 +98,7 @@ async def test_a_retried_plan_upgrade_with_the_same_key_invoices_once(database_u
 
 
 async def test_a_retried_recorded_payment_with_the_same_key_returns_the_first(billing: BillingHarness) -> None:
-    await activate(billing, PaymentMethod("bank_transfer"))
+    await activate(billing, PaymentMethod("invoice", "PO-4711"))
     [invoice] = await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG)
     first = await billing.subscriptions.record_payment(BILLING_ADMIN, ORG, invoice.id, "SEPA-1", idempotency_key="k")
     retry = await billing.subscriptions.record_payment(BILLING_ADMIN, ORG, invoice.id, "SEPA-1", idempotency_key="k")

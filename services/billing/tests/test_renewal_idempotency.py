@@ -13,7 +13,7 @@ from services.billing.domain.catalogue import load_catalogue
 from services.billing.domain.invoices import INVOICE_OPEN, REASON_RENEWAL, Invoice
 from services.billing.domain.subscription_use_cases import SubscriptionUseCases
 from services.billing.events.publish import to_envelope
-from services.billing.payment_processors import LocalPaymentProcessor
+from services.billing.payment_processors import payment_providers
 from services.billing.store.sql import SqlBillingStore
 from services.billing.store.tables import messaging
 from services.billing.tests.harness import ORG, START, BillingHarness, open_harness
@@ -25,7 +25,7 @@ from services.common.messaging import Outbox
 
 def replica_of(billing: BillingHarness, db: Database) -> SubscriptionUseCases:
     store = SqlBillingStore(db, Outbox(messaging, billing.clock), billing.clock, to_envelope)
-    return SubscriptionUseCases(store, billing.clock, load_catalogue(), LocalPaymentProcessor())
+    return SubscriptionUseCases(store, billing.clock, load_catalogue(), payment_providers())
 
 
 async def renewal_invoices(billing: BillingHarness) -> list[Invoice]:

@@ -21,8 +21,8 @@ OWNER = replace(
     principal("billing.read", "billing.manage", "subscription.cancel", "members.invite"), authenticated_at=START
 )
 BILLING_ADMIN = principal("billing.read", "billing.manage")
-CARD = PaymentMethod("card", "Visa 4242")
-DECLINED_CARD = PaymentMethod("card", "Visa 0002")
+CARD = PaymentMethod("test", reference="tok_visa", brand="visa", last4="4242", expiry_month=12, expiry_year=2030)
+DECLINED_CARD = replace(CARD, reference="tok_visa_fail", last4="0002")
 TRIAL = timedelta(days=14)
 
 
@@ -85,7 +85,7 @@ async def test_the_trial_ends_with_a_paid_first_invoice_when_a_card_is_on_file(b
         ("ORG1-000001", "paid", Money(12000, "EUR"))
     ]
     payments = await billing.subscriptions.list_payments(BILLING_ADMIN, ORG)
-    assert [(payment.status, payment.method) for payment in payments] == [("succeeded", "Visa 4242")]
+    assert [(payment.status, payment.method) for payment in payments] == [("succeeded", "visa •••• 4242 (12/2030)")]
     assert await billing.published_subjects() == [
         "tenantry.billing.subscription.opened",
         "tenantry.billing.subscription.payment_method_updated",
@@ -196,7 +196,7 @@ async def test_only_an_owner_cancels_and_the_subscription_ends_at_period_end(bil
 
 
 async def test_a_bank_transfer_is_recorded_by_hand(billing: BillingHarness) -> None:
-    await activate(billing, PaymentMethod("bank_transfer"))
+    await activate(billing, PaymentMethod("invoice"))
     subscription = (await billing.subscriptions.dashboard(BILLING_ADMIN, ORG)).subscription
     assert subscription.status == "trialing"  # the first invoice waits for the transfer
     [invoice] = await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG)
@@ -303,7 +303,7 @@ async def test_an_upgrade_is_invoiced_now_and_a_downgrade_waits_for_the_renewal(
 
 
 async def test_a_bank_transfer_not_received_within_the_terms_starts_dunning(billing: BillingHarness) -> None:
-    await activate(billing, PaymentMethod("bank_transfer"))
+    await activate(billing, PaymentMethod("invoice"))
     subscription = (await billing.subscriptions.dashboard(BILLING_ADMIN, ORG)).subscription
     assert (subscription.status, subscription.next_payment_attempt_at) == ("trialing", START + TRIAL + PAYMENT_TERMS)
     billing.clock.advance(PAYMENT_TERMS - timedelta(seconds=1))

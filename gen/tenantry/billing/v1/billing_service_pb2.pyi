@@ -305,19 +305,45 @@ class PaymentMethod(_message.Message):
 
     KIND_FIELD_NUMBER: _builtins.int
     LABEL_FIELD_NUMBER: _builtins.int
+    REFERENCE_FIELD_NUMBER: _builtins.int
+    BRAND_FIELD_NUMBER: _builtins.int
+    LAST4_FIELD_NUMBER: _builtins.int
+    EXPIRY_MONTH_FIELD_NUMBER: _builtins.int
+    EXPIRY_YEAR_FIELD_NUMBER: _builtins.int
+    DISPLAY_FIELD_NUMBER: _builtins.int
     kind: _builtins.str
-    """"none", "card" or "bank_transfer"."""
+    """The provider: "none", "invoice" (bank transfer or purchase order, marked paid by an operator with
+    RecordPayment) or "test" (a card token whose outcome the token decides: tokens ending in "_fail" fail).
+    """
     label: _builtins.str
-    """What people see, e.g. "Visa 4242"."""
+    """For "invoice": a purchase order number or note printed for people (at most 64 characters)."""
+    reference: _builtins.str
+    """For "test": the provider's card token, e.g. "tok_visa" (never a card number)."""
+    brand: _builtins.str
+    """For "test": the card's brand, e.g. "visa"."""
+    last4: _builtins.str
+    """For "test": the last 4 digits of the card."""
+    expiry_month: _builtins.int
+    """For "test": the month the card expires (1 to 12)."""
+    expiry_year: _builtins.int
+    """For "test": the year the card expires, e.g. 2030."""
+    display: _builtins.str
+    """Output only: what people see, e.g. "visa •••• 4242 (12/2030)"."""
     def __init__(
         self,
         *,
         kind: _builtins.str = ...,
         label: _builtins.str = ...,
+        reference: _builtins.str = ...,
+        brand: _builtins.str = ...,
+        last4: _builtins.str = ...,
+        expiry_month: _builtins.int = ...,
+        expiry_year: _builtins.int = ...,
+        display: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["kind", b"kind", "label", b"label"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["brand", b"brand", "display", b"display", "expiry_month", b"expiry_month", "expiry_year", b"expiry_year", "kind", b"kind", "label", b"label", "last4", b"last4", "reference", b"reference"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
