@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx
 
+from services.billing.settings import DEFAULT_CATALOGUE_PATH
 from services.cli import create_organization
 from services.common.nats_server import free_port
 from services.suite import Suite, SuitePorts
@@ -171,8 +172,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tenantry-bench-") as tmp:
         workdir = Path(tmp)
         base = asyncio.run(baseline(args.requests, args.concurrency, workdir))
-        # Enough seats for every invitation the benchmark sends (seats are reserved in billing).
-        seats = {"TENANTRY_BILLING_DEFAULT_SEATS": str(WARM_UP + args.requests + args.samples + 1)}
+        # Enough seats for every invitation (each holds one in billing): the shipped catalogue caps the default
+        # plan at 500 seats, so the benchmark runs on a copy whose plans allow more.
+        catalogue = workdir / "catalogue.toml"
+        catalogue.write_text(
+            DEFAULT_CATALOGUE_PATH.read_text().replace("maximum_seats = 500", "maximum_seats = 100000")
+        )
+        seats = {
+            "TENANTRY_BILLING_DEFAULT_SEATS": str(WARM_UP + args.requests + args.samples + 1),
+            "TENANTRY_BILLING_CATALOGUE_PATH": str(catalogue),
+        }
         suite = Suite(data_dir=workdir / "suite", ports=SuitePorts.free(), extra_env=seats)
         suite.start()
         try:
