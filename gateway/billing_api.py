@@ -289,6 +289,46 @@ async def cancel_seat_reduction(context: Context) -> Response:
     return JSONResponse({"subscription": subscription_json(reply.subscription)})
 
 
+def credit_note_json(note: billing_pb.CreditNote) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "number": note.number,
+        "invoice_id": note.invoice_id,
+        "invoice_number": note.invoice_number,
+        "reason": note.reason,
+        "subtotal": money(note.subtotal),
+        "tax": money(note.tax),
+        "total": money(note.total),
+        "tax_rate_basis_points": note.tax_rate_basis_points,
+        "issue_time": convert.time_of(note.issue_time),
+    }
+
+
+async def create_credit_note(context: Context) -> Response:
+    refuse_unknown_fields(context, ("amount_minor", "reason"))
+    reply = await context.clients.billing.CreateCreditNote(
+        billing_pb.CreateCreditNoteRequest(
+            organization_id=context.organization_id,
+            invoice_id=invoice_id_of(context),
+            amount_minor=whole_number_field(context, "amount_minor", required=True),
+            reason=text_field(context, "reason", required=True),
+            request_id=context.idempotency_key(),
+        ),
+        metadata=context.metadata,
+        timeout=context.clients.timeout,
+    )
+    return JSONResponse({"credit_note": credit_note_json(reply.credit_note)}, status_code=201)
+
+
+async def list_credit_notes(context: Context) -> Response:
+    reply = await context.clients.billing.ListCreditNotes(
+        billing_pb.ListCreditNotesRequest(organization_id=context.organization_id, page_size=page_size_of(context)),
+        metadata=context.metadata,
+        timeout=context.clients.timeout,
+    )
+    return JSONResponse({"credit_notes": [credit_note_json(note) for note in reply.credit_notes]})
+
+
 async def reconcile_seats(context: Context) -> Response:
     reply = await context.clients.billing.ReconcileSeats(
         billing_pb.ReconcileSeatsRequest(organization_id=context.organization_id),
@@ -504,6 +544,23 @@ BILLING_ROUTES: tuple[ApiRoute, ...] = (
         invoice_pdf,
         "One invoice as a PDF document (application/pdf) (billing.read).",
         response_schema={"type": "string", "format": "binary", "contentMediaType": "application/pdf"},
+    ),
+    ApiRoute(
+        "POST",
+        "/v1/billing/invoices/{invoice_id}/credit-notes",
+        create_credit_note,
+        "Credit part or all of a paid invoice (amount_minor before tax, at the invoice's tax rate; the invoice "
+        "itself never changes); the credit notes of an invoice never total more than it (billing.manage). "
+        "Send an Idempotency-Key.",
+        request_schema=_body("amount_minor", "reason", amount_minor={"type": "integer", "minimum": 1}, reason=_STRING),
+        success_status=201,
+    ),
+    ApiRoute(
+        "GET",
+        "/v1/billing/credit-notes",
+        list_credit_notes,
+        "Credit notes, newest first, with their own gapless numbers (billing.read).",
+        query=(("page_size", "integer"),),
     ),
     ApiRoute(
         "GET",

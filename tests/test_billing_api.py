@@ -223,6 +223,20 @@ async def test_without_a_trial_the_first_invoice_is_collected_and_downloadable_a
     assert retry["subscription"]["seats_purchased"] == 12
     assert len((await client.get("/v1/billing/invoices")).json()["invoices"]) == 3
 
+    # A paid invoice is corrected by a credit note (its own numbers), never changed; retries credit once.
+    note_key = {"Idempotency-Key": "goodwill"}
+    body = {"amount_minor": 1000, "reason": "Goodwill"}
+    path = f"/v1/billing/invoices/{invoice['id']}/credit-notes"
+    credited = await client.post(path, json=body, headers=note_key)
+    assert credited.status_code == 201, credited.text
+    note = credited.json()["credit_note"]
+    assert (note["invoice_number"], note["total"]) == (invoice["number"], {"amount_minor": 1000, "currency": "EUR"})
+    assert note["number"].endswith("-CN-000001")
+    assert (await client.post(path, json=body, headers=note_key)).json()["credit_note"]["id"] == note["id"]
+    too_much = await client.post(path, json={"amount_minor": 11001, "reason": "All of it"})
+    assert (too_much.status_code, too_much.json()["reason"]) == (409, "CREDIT_EXCEEDS_INVOICE")
+    assert [n["id"] for n in (await client.get("/v1/billing/credit-notes")).json()["credit_notes"]] == [note["id"]]
+
 
 async def test_a_seat_reduction_is_cancelled_and_seats_reconcile_with_membership(
     owner_client: httpx.AsyncClient,

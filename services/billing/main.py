@@ -14,6 +14,7 @@ from services.billing.domain.reconciliation import SeatReconciliation
 from services.billing.domain.subscription_use_cases import SubscriptionUseCases
 from services.billing.domain.use_cases import BillingUseCases
 from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
+from services.billing.events.mail import INVOICE_MAILER_CONSUMER, InvoiceMailer
 from services.billing.events.publish import to_envelope
 from services.billing.payment_processors import payment_providers
 from services.billing.renewals import RenewalWorker
@@ -21,6 +22,7 @@ from services.billing.settings import BillingSettings
 from services.billing.store.sql import SqlBillingStore
 from services.billing.store.tables import messaging
 from services.common.clock import Clock
+from services.common.mail import mailer_from_settings
 from services.common.runtime import ServiceRuntime, Wiring, run_cli
 
 MIGRATIONS_DIR = Path(__file__).parent / "store" / "migrations"
@@ -37,9 +39,13 @@ def build(settings: BillingSettings, clock: Clock | None = None) -> ServiceRunti
     reconciliation = SeatReconciliation(store, MembershipMembers(settings.membership_address))
     servicer = BillingServicer(BillingUseCases(store, wiring.clock, opener), subscriptions, reconciliation)
     seats = SeatProjection(store, opener, wiring.clock)
+    invoice_mailer = InvoiceMailer(mailer_from_settings(settings, settings.data_dir), store)
     runtime = wiring.runtime(
         [(billing_service_pb2_grpc.add_BillingServiceServicer_to_server, servicer, SERVICE_NAME)],
-        [wiring.consumer(SEATS_CONSUMER, ["membership"], seats.handlers())],
+        [
+            wiring.consumer(SEATS_CONSUMER, ["membership"], seats.handlers()),
+            wiring.consumer(INVOICE_MAILER_CONSUMER, ["billing"], invoice_mailer.handlers()),
+        ],
     )
     runtime.workers.append(RenewalWorker(subscriptions, settings.renewal_interval_seconds))
     return runtime

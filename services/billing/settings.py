@@ -8,10 +8,10 @@ from typing import ClassVar
 from pydantic_settings import SettingsConfigDict
 
 from services.billing.domain.catalogue import DEFAULT_CATALOGUE_PATH
-from services.common.settings import ServiceSettings
+from services.common.settings import MailSettings, ServiceSettings
 
 
-class BillingSettings(ServiceSettings):
+class BillingSettings(ServiceSettings, MailSettings):
     model_config = SettingsConfigDict(env_prefix="TENANTRY_BILLING_", extra="ignore")
     service_name: ClassVar[str] = "billing"
     default_grpc_port: ClassVar[int] = 50053

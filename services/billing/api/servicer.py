@@ -12,6 +12,7 @@ from tenantry.common.v1 import common_pb2
 
 from services.billing.api.invoice_pdf import render_invoice_pdf
 from services.billing.domain.catalogue import Plan
+from services.billing.domain.credit_notes import CreditNote
 from services.billing.domain.invoices import Invoice, InvoiceDraft
 from services.billing.domain.model import SeatUsage
 from services.billing.domain.money import Money
@@ -160,6 +161,21 @@ def payment_to_proto(payment: Payment) -> pb.Payment:
         reference=payment.reference,
         failure_reason=payment.failure_reason,
         attempt_time=timestamp(payment.attempted_at),
+    )
+
+
+def credit_note_to_proto(note: CreditNote) -> pb.CreditNote:
+    return pb.CreditNote(
+        id=note.id,
+        number=note.number,
+        invoice_id=note.invoice_id,
+        invoice_number=note.invoice_number,
+        reason=note.reason,
+        subtotal=money_to_proto(note.subtotal),
+        tax=money_to_proto(note.tax),
+        total=money_to_proto(note.total),
+        tax_rate_basis_points=note.tax_rate_basis_points,
+        issue_time=timestamp(note.issued_at),
     )
 
 
@@ -353,6 +369,29 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
             call.require_principal(), request.organization_id, call.request_id
         )
         return pb.CancelSeatReductionResponse(subscription=subscription_to_proto(subscription))
+
+    async def CreateCreditNote(
+        self, request: pb.CreateCreditNoteRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CreateCreditNoteResponse:
+        call = current_call()
+        note = await self._subscriptions.create_credit_note(
+            call.require_principal(),
+            request.organization_id,
+            request.invoice_id,
+            request.amount_minor,
+            request.reason,
+            call.request_id,
+            request.request_id,
+        )
+        return pb.CreateCreditNoteResponse(credit_note=credit_note_to_proto(note))
+
+    async def ListCreditNotes(
+        self, request: pb.ListCreditNotesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListCreditNotesResponse:
+        notes = await self._subscriptions.list_credit_notes(
+            current_call().require_principal(), request.organization_id, request.page_size
+        )
+        return pb.ListCreditNotesResponse(credit_notes=[credit_note_to_proto(note) for note in notes])
 
     async def ReconcileSeats(
         self, request: pb.ReconcileSeatsRequest, context: grpc.aio.ServicerContext

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from services.billing.domain.credit_notes import CreditNote
 from services.billing.domain.invoices import Invoice
 from services.billing.domain.payments import Payment
 from services.billing.domain.subscription import Subscription
@@ -55,3 +56,8 @@ class OrganizationDeletionScheduled(DomainEvent):
     organization_id: str
     subscription_ended_at: datetime
     deletion_at: datetime
+
+
+@dataclass(frozen=True)
+class CreditNoteIssued(DomainEvent):
+    credit_note: CreditNote

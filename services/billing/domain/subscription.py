@@ -71,6 +71,8 @@ class Subscription:
     payment_method: PaymentMethod = field(default_factory=PaymentMethod)
     invoices_issued: int = 0
     version: int = 1
+    # Credit notes numbered so far (their own gapless sequence).
+    credit_notes_issued: int = 0
 
     @property
     def renewal_seats(self) -> int:

@@ -17,7 +17,9 @@ from typing import Protocol
 from email_validator import EmailNotValidError, validate_email
 
 from services.billing.domain.catalogue import Catalogue, Plan
+from services.billing.domain.credit_notes import CreditNote, credit_amounts, credit_note_number
 from services.billing.domain.events import (
+    CreditNoteIssued,
     InvoiceIssued,
     OrganizationDeletionScheduled,
     PaymentAttempted,
@@ -33,7 +35,7 @@ from services.billing.domain.invoices import (
     seats_added_invoice,
 )
 from services.billing.domain.model import SeatUsage, hold_cutoff
-from services.billing.domain.money import MAX_TAX_RATE_BASIS_POINTS
+from services.billing.domain.money import MAX_TAX_RATE_BASIS_POINTS, Money
 from services.billing.domain.payments import (
     METHOD_INVOICE,
     METHOD_KINDS,
@@ -81,6 +83,7 @@ MAX_RENEWALS_PER_PASS = 24
 PAYMENT_TERMS = timedelta(days=14)
 # When a canceled subscription ends, the organization is flagged for deletion this long after (export before).
 DELETION_DELAY = timedelta(days=90)
+MAX_CREDIT_NOTES_PER_INVOICE = 100
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 VAT_ID = re.compile(r"^[A-Z0-9]{2,32}$")
 CARD_NUMBER = re.compile(r"\d{12,}")
@@ -99,6 +102,10 @@ class SubscriptionTransaction(BillingTransaction, Protocol):
     async def open_invoices(self, organization_id: str) -> list[Invoice]: ...
     async def insert_payment(self, payment: Payment) -> None: ...
     async def list_payments(self, organization_id: str, limit: int, invoice_id: str | None = None) -> list[Payment]: ...
+    async def insert_credit_note(self, note: CreditNote) -> None: ...
+    async def list_credit_notes(
+        self, organization_id: str, limit: int, invoice_id: str | None = None
+    ) -> list[CreditNote]: ...
     async def load_idempotent(self, scope: str, operation: str, request_id: str) -> bytes | None: ...
     async def save_idempotent(self, scope: str, operation: str, request_id: str, response: bytes) -> None: ...
 
@@ -505,6 +512,58 @@ class SubscriptionUseCases:
                     organization_id, "RecordPayment", idempotency_key, f"{invoice.id} {payment.id}".encode()
                 )
         return RecordedPayment(payment, after)
+
+    async def create_credit_note(
+        self,
+        principal: Principal,
+        organization_id: str,
+        invoice_id: str,
+        amount_minor: int,
+        reason: str,
+        request_id: str = "",
+        idempotency_key: str = "",
+    ) -> CreditNote:
+        """Credit part or all of a paid invoice (which itself never changes); the credit notes of an invoice never
+        total more than it. A retry with the same idempotency key returns the first credit note."""
+        principal.authorize(BILLING_MANAGE, organization_id)
+        now = self._clock.now()
+        async with self._store.write() as tx:
+            before = await self._locked(tx, organization_id)
+            stored = await self._stored(tx, organization_id, "CreateCreditNote", idempotency_key)
+            if stored is not None:
+                notes = await tx.list_credit_notes(organization_id, MAX_CREDIT_NOTES_PER_INVOICE, stored.split(" ")[0])
+                return next(note for note in notes if note.id == stored.split(" ")[1])
+            invoice = await tx.get_invoice(organization_id, invoice_id[:36])
+            if invoice is None:
+                raise NotFound("No such invoice.")
+            earlier = await tx.list_credit_notes(organization_id, MAX_CREDIT_NOTES_PER_INVOICE, invoice.id)
+            if len(earlier) >= MAX_CREDIT_NOTES_PER_INVOICE:
+                raise FailedPrecondition("This invoice has too many credit notes.", reason="TOO_MANY_CREDIT_NOTES")
+            credited = Money.zero(invoice.draft.currency)
+            for note in earlier:
+                credited = credited + note.total
+            amounts = credit_amounts(invoice, amount_minor, credited, reason)
+            sequence = before.credit_notes_issued + 1
+            note = CreditNote(
+                new_id(), organization_id, invoice.id, invoice.number, credit_note_number(organization_id, sequence),
+                reason.strip(), amounts.subtotal, amounts.tax, invoice.draft.tax_rate_basis_points, now,
+            )  # fmt: skip
+            await tx.save_subscription(replace(before, credit_notes_issued=sequence, version=before.version + 1), now)
+            await tx.insert_credit_note(note)
+            await tx.record_events(CreditNoteIssued(principal, now, request_id, note))
+            if idempotency_key:
+                await tx.save_idempotent(
+                    organization_id, "CreateCreditNote", idempotency_key, f"{invoice.id} {note.id}".encode()
+                )
+        return note
+
+    async def list_credit_notes(
+        self, principal: Principal, organization_id: str, requested: int = 0
+    ) -> list[CreditNote]:
+        principal.authorize(BILLING_READ, organization_id)
+        limit = page_size(requested)
+        async with self._store.read() as tx:
+            return await tx.list_credit_notes(organization_id, limit)
 
     async def collect(self, organization_id: str, actor: Principal, request_id: str = "") -> Payment | None:
         """Charge the open invoices, oldest first, until one fails; returns the last attempt (None if none)."""

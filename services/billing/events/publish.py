@@ -5,6 +5,7 @@ from __future__ import annotations
 from tenantry.events.v1 import billing_events_pb2, envelope_pb2
 
 from services.billing.domain.events import (
+    CreditNoteIssued,
     InvoiceIssued,
     OrganizationDeletionScheduled,
     PaymentAttempted,
@@ -104,6 +105,25 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     failed_attempts=failed_attempts,
                 ),
                 target=EventTarget("payment", payment.id, payment.method),
+                **common,
+            )
+        case CreditNoteIssued(credit_note=note):
+            return new_envelope(
+                event_type="credit_note.issued",
+                organization_id=note.organization_id,
+                payload=billing_events_pb2.CreditNoteIssued(
+                    organization_id=note.organization_id,
+                    credit_note_id=note.id,
+                    number=note.number,
+                    invoice_id=note.invoice_id,
+                    invoice_number=note.invoice_number,
+                    currency=note.subtotal.currency,
+                    subtotal=note.subtotal.amount,
+                    tax=note.tax.amount,
+                    total=note.total.amount,
+                    reason=note.reason,
+                ),
+                target=EventTarget("credit_note", note.id, note.number),
                 **common,
             )
         case OrganizationDeletionScheduled():

@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
 from tenantry.events.v1 import envelope_pb2
 
+from services.billing.domain.credit_notes import CreditNote
 from services.billing.domain.invoices import INVOICE_OPEN, Invoice, InvoiceDraft, InvoiceLine
 from services.billing.domain.model import (
     SEAT_ACTIVE,
@@ -26,6 +27,7 @@ from services.billing.domain.money import Money
 from services.billing.domain.payments import Payment, PaymentMethod
 from services.billing.domain.subscription import CANCELED, BillingProfile, Subscription
 from services.billing.store.tables import (
+    credit_notes,
     idempotency_keys,
     invoice_lines,
     invoices,
@@ -189,6 +191,53 @@ class SqlBillingTransaction(OutboxTransaction):
             )
         return [invoice_of(row, tuple(lines.get(row.id, []))) for row in rows]
 
+    async def insert_credit_note(self, note: CreditNote) -> None:
+        await self.connection.execute(
+            insert(credit_notes).values(
+                id=note.id,
+                organization_id=note.organization_id,
+                invoice_id=note.invoice_id,
+                number=note.number,
+                reason=note.reason,
+                currency=note.subtotal.currency,
+                subtotal=note.subtotal.amount,
+                tax=note.tax.amount,
+                total=note.total.amount,
+                tax_rate_basis_points=note.tax_rate_basis_points,
+                issued_at=note.issued_at,
+            )
+        )
+
+    async def list_credit_notes(
+        self, organization_id: str, limit: int, invoice_id: str | None = None
+    ) -> list[CreditNote]:
+        """Credit notes newest first; only those of one invoice when it is named."""
+        query = (
+            select(credit_notes, invoices.c.number.label("invoice_number"))
+            .join(invoices, invoices.c.id == credit_notes.c.invoice_id)
+            .where(credit_notes.c.organization_id == organization_id)
+        )
+        if invoice_id is not None:
+            query = query.where(credit_notes.c.invoice_id == invoice_id)
+        rows = await self.connection.execute(
+            query.order_by(credit_notes.c.issued_at.desc(), credit_notes.c.number.desc()).limit(limit)
+        )
+        return [
+            CreditNote(
+                id=row.id,
+                organization_id=row.organization_id,
+                invoice_id=row.invoice_id,
+                invoice_number=row.invoice_number,
+                number=row.number,
+                reason=row.reason,
+                subtotal=Money(row.subtotal, row.currency),
+                tax=Money(row.tax, row.currency),
+                tax_rate_basis_points=row.tax_rate_basis_points,
+                issued_at=row.issued_at,
+            )
+            for row in rows
+        ]
+
     async def insert_payment(self, payment: Payment) -> None:
         await self.connection.execute(
             insert(payments).values(
@@ -333,6 +382,7 @@ def subscription_values(subscription: Subscription, now: datetime) -> dict[str, 
         "payment_method_expiry_month": subscription.payment_method.expiry_month,
         "payment_method_expiry_year": subscription.payment_method.expiry_year,
         "invoices_issued": subscription.invoices_issued,
+        "credit_notes_issued": subscription.credit_notes_issued,
         "version": subscription.version,
         "updated_at": now,
     }
@@ -372,6 +422,7 @@ def subscription_of(row: Row[Any]) -> Subscription:
             row.payment_method_expiry_year,
         ),
         invoices_issued=row.invoices_issued,
+        credit_notes_issued=row.credit_notes_issued,
         version=row.version,
     )
 

@@ -59,6 +59,7 @@ subscriptions = Table(
     Column("payment_method_expiry_month", Integer, nullable=False, server_default="0"),
     Column("payment_method_expiry_year", Integer, nullable=False, server_default="0"),
     Column("invoices_issued", Integer, nullable=False, server_default="0"),
+    Column("credit_notes_issued", Integer, nullable=False, server_default="0"),
     Index("ix_subscriptions_current_period_end", "current_period_end"),
 )
 
@@ -118,6 +119,26 @@ invoice_lines = Table(
     Column("amount", BigInteger, nullable=False),
     Column("period_start", UTCDateTime, nullable=False),
     Column("period_end", UTCDateTime, nullable=False),
+)
+
+# Credit notes: corrections of a paid invoice (which stays as issued), amounts in minor units at its tax rate.
+credit_notes = Table(
+    "credit_notes",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("organization_id", String(36), nullable=False),
+    Column("invoice_id", String(36), ForeignKey("invoices.id"), nullable=False),
+    Column("number", String(32), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("subtotal", BigInteger, nullable=False),
+    Column("tax", BigInteger, nullable=False),
+    Column("total", BigInteger, nullable=False),
+    Column("tax_rate_basis_points", Integer, nullable=False),
+    Column("issued_at", UTCDateTime, nullable=False),
+    UniqueConstraint("organization_id", "number", name="uq_credit_notes_organization_number"),
+    Index("ix_credit_notes_organization_issued", "organization_id", "issued_at"),
+    Index("ix_credit_notes_invoice", "invoice_id"),
 )
 
 # Every attempt to collect an invoice, successful or not, and payments recorded by hand (bank transfers).

@@ -1432,3 +1432,181 @@ class ReconcileSeatsResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ReconcileSeatsResponse: _TypeAlias = ReconcileSeatsResponse  # noqa: Y015
+
+@_typing.final
+class CreditNote(_message.Message):
+    """CreditNote corrects a paid invoice: an amount credited at the invoice's tax rate."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ID_FIELD_NUMBER: _builtins.int
+    NUMBER_FIELD_NUMBER: _builtins.int
+    INVOICE_ID_FIELD_NUMBER: _builtins.int
+    INVOICE_NUMBER_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    SUBTOTAL_FIELD_NUMBER: _builtins.int
+    TAX_FIELD_NUMBER: _builtins.int
+    TOTAL_FIELD_NUMBER: _builtins.int
+    TAX_RATE_BASIS_POINTS_FIELD_NUMBER: _builtins.int
+    ISSUE_TIME_FIELD_NUMBER: _builtins.int
+    id: _builtins.str
+    """Id of the credit note."""
+    number: _builtins.str
+    """Number printed on it, gapless per organization: ORG8-CN-000001."""
+    invoice_id: _builtins.str
+    """Invoice credited."""
+    invoice_number: _builtins.str
+    """Number of the invoice credited."""
+    reason: _builtins.str
+    """Why the invoice was credited."""
+    tax_rate_basis_points: _builtins.int
+    """Tax rate of the invoice, in basis points."""
+    @_builtins.property
+    def subtotal(self) -> _common_pb2.Money:
+        """Amount credited before tax."""
+
+    @_builtins.property
+    def tax(self) -> _common_pb2.Money:
+        """Tax credited, at the invoice's rate."""
+
+    @_builtins.property
+    def total(self) -> _common_pb2.Money:
+        """subtotal + tax."""
+
+    @_builtins.property
+    def issue_time(self) -> _timestamp_pb2.Timestamp:
+        """When it was issued."""
+
+    def __init__(
+        self,
+        *,
+        id: _builtins.str = ...,
+        number: _builtins.str = ...,
+        invoice_id: _builtins.str = ...,
+        invoice_number: _builtins.str = ...,
+        reason: _builtins.str = ...,
+        subtotal: _common_pb2.Money | None = ...,
+        tax: _common_pb2.Money | None = ...,
+        total: _common_pb2.Money | None = ...,
+        tax_rate_basis_points: _builtins.int = ...,
+        issue_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["issue_time", b"issue_time", "subtotal", b"subtotal", "tax", b"tax", "total", b"total"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["id", b"id", "invoice_id", b"invoice_id", "invoice_number", b"invoice_number", "issue_time", b"issue_time", "number", b"number", "reason", b"reason", "subtotal", b"subtotal", "tax", b"tax", "tax_rate_basis_points", b"tax_rate_basis_points", "total", b"total"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreditNote: _TypeAlias = CreditNote  # noqa: Y015
+
+@_typing.final
+class CreateCreditNoteRequest(_message.Message):
+    """Request of CreateCreditNote."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    INVOICE_ID_FIELD_NUMBER: _builtins.int
+    AMOUNT_MINOR_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization invoiced."""
+    invoice_id: _builtins.str
+    """Paid invoice to credit."""
+    amount_minor: _builtins.int
+    """Amount to credit before tax, in minor units of the invoice's currency (positive)."""
+    reason: _builtins.str
+    """Why the invoice is credited (1 to 500 characters)."""
+    request_id: _builtins.str
+    """Idempotency key (the REST Idempotency-Key): a retry with the same key returns the first credit note."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        invoice_id: _builtins.str = ...,
+        amount_minor: _builtins.int = ...,
+        reason: _builtins.str = ...,
+        request_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount_minor", b"amount_minor", "invoice_id", b"invoice_id", "organization_id", b"organization_id", "reason", b"reason", "request_id", b"request_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateCreditNoteRequest: _TypeAlias = CreateCreditNoteRequest  # noqa: Y015
+
+@_typing.final
+class CreateCreditNoteResponse(_message.Message):
+    """Response of CreateCreditNote."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CREDIT_NOTE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def credit_note(self) -> Global___CreditNote:
+        """The credit note issued."""
+
+    def __init__(
+        self,
+        *,
+        credit_note: Global___CreditNote | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["credit_note", b"credit_note"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["credit_note", b"credit_note"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreateCreditNoteResponse: _TypeAlias = CreateCreditNoteResponse  # noqa: Y015
+
+@_typing.final
+class ListCreditNotesRequest(_message.Message):
+    """Request of ListCreditNotes."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization whose credit notes are listed."""
+    page_size: _builtins.int
+    """Most credit notes returned (1 to 100; 0 means 50)."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        page_size: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization_id", b"organization_id", "page_size", b"page_size"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListCreditNotesRequest: _TypeAlias = ListCreditNotesRequest  # noqa: Y015
+
+@_typing.final
+class ListCreditNotesResponse(_message.Message):
+    """Response of ListCreditNotes."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CREDIT_NOTES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def credit_notes(self) -> _containers.RepeatedCompositeFieldContainer[Global___CreditNote]:
+        """The credit notes, newest first."""
+
+    def __init__(
+        self,
+        *,
+        credit_notes: _abc.Iterable[Global___CreditNote] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["credit_notes", b"credit_notes"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListCreditNotesResponse: _TypeAlias = ListCreditNotesResponse  # noqa: Y015

@@ -120,6 +120,16 @@ class BillingServiceStub:
                 request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReconcileSeatsRequest.SerializeToString,
                 response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReconcileSeatsResponse.FromString,
                 _registered_method=True)
+        self.CreateCreditNote = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/CreateCreditNote',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.CreateCreditNoteRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.CreateCreditNoteResponse.FromString,
+                _registered_method=True)
+        self.ListCreditNotes = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/ListCreditNotes',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListCreditNotesRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListCreditNotesResponse.FromString,
+                _registered_method=True)
 
 
 class BillingServiceServicer:
@@ -272,6 +282,24 @@ class BillingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateCreditNote(self, request, context):
+        """Credits part or all of a paid invoice with a credit note (the invoice itself never changes). The credit
+        notes of an invoice never total more than the invoice (FAILED_PRECONDITION reason "CREDIT_EXCEEDS_INVOICE";
+        "INVOICE_NOT_PAID" for an open invoice). Idempotent per request_id.
+        Requires permission "billing.manage" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListCreditNotes(self, request, context):
+        """Lists credit notes, newest first.
+        Requires permission "billing.read" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_BillingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -359,6 +387,16 @@ def add_BillingServiceServicer_to_server(servicer, server):
                     servicer.ReconcileSeats,
                     request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReconcileSeatsRequest.FromString,
                     response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReconcileSeatsResponse.SerializeToString,
+            ),
+            'CreateCreditNote': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateCreditNote,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.CreateCreditNoteRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.CreateCreditNoteResponse.SerializeToString,
+            ),
+            'ListCreditNotes': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCreditNotes,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListCreditNotesRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListCreditNotesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -821,6 +859,60 @@ class BillingService:
             '/tenantry.billing.v1.BillingService/ReconcileSeats',
             tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReconcileSeatsRequest.SerializeToString,
             tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ReconcileSeatsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateCreditNote(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/CreateCreditNote',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.CreateCreditNoteRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.CreateCreditNoteResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCreditNotes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/ListCreditNotes',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListCreditNotesRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ListCreditNotesResponse.FromString,
             options,
             channel_credentials,
             insecure,

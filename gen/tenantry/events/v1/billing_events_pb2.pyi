@@ -291,3 +291,61 @@ class OrganizationDeletionScheduled(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___OrganizationDeletionScheduled: _TypeAlias = OrganizationDeletionScheduled  # noqa: Y015
+
+@_typing.final
+class CreditNoteIssued(_message.Message):
+    """CreditNoteIssued is published on tenantry.billing.credit_note.issued when a paid invoice is credited."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    CREDIT_NOTE_ID_FIELD_NUMBER: _builtins.int
+    NUMBER_FIELD_NUMBER: _builtins.int
+    INVOICE_ID_FIELD_NUMBER: _builtins.int
+    INVOICE_NUMBER_FIELD_NUMBER: _builtins.int
+    CURRENCY_FIELD_NUMBER: _builtins.int
+    SUBTOTAL_FIELD_NUMBER: _builtins.int
+    TAX_FIELD_NUMBER: _builtins.int
+    TOTAL_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization credited."""
+    credit_note_id: _builtins.str
+    """Id of the credit note."""
+    number: _builtins.str
+    """Number of the credit note, gapless per organization (ORG8-CN-000001)."""
+    invoice_id: _builtins.str
+    """Invoice credited."""
+    invoice_number: _builtins.str
+    """Number of the invoice credited."""
+    currency: _builtins.str
+    """ISO 4217 currency of the amounts."""
+    subtotal: _builtins.int
+    """Amount credited before tax, in minor units."""
+    tax: _builtins.int
+    """Tax credited, at the invoice's rate, in minor units."""
+    total: _builtins.int
+    """subtotal + tax."""
+    reason: _builtins.str
+    """Why the invoice was credited."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        credit_note_id: _builtins.str = ...,
+        number: _builtins.str = ...,
+        invoice_id: _builtins.str = ...,
+        invoice_number: _builtins.str = ...,
+        currency: _builtins.str = ...,
+        subtotal: _builtins.int = ...,
+        tax: _builtins.int = ...,
+        total: _builtins.int = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["credit_note_id", b"credit_note_id", "currency", b"currency", "invoice_id", b"invoice_id", "invoice_number", b"invoice_number", "number", b"number", "organization_id", b"organization_id", "reason", b"reason", "subtotal", b"subtotal", "tax", b"tax", "total", b"total"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CreditNoteIssued: _TypeAlias = CreditNoteIssued  # noqa: Y015
