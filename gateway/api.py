@@ -214,6 +214,57 @@ async def set_member_profile(context: Context) -> Response:
     return JSONResponse({"member": convert.member(reply.member)})
 
 
+def role_json(role: membership_pb.Role) -> dict[str, Any]:
+    return {"key": role.key, "name": role.name, "permissions": list(role.permissions)}
+
+
+async def list_roles(context: Context) -> Response:
+    reply = await context.clients.membership.ListRoles(
+        membership_pb.ListRolesRequest(organization_id=context.organization_id),
+        metadata=context.metadata,
+        timeout=context.clients.timeout,
+    )
+    return JSONResponse({"roles": [role_json(r) for r in reply.roles]})
+
+
+async def save_role(context: Context) -> Response:
+    body = context.body
+    permissions = body.get("permissions", [])
+    if (
+        set(body) - {"key", "name", "permissions"}
+        or not isinstance(body.get("key"), str)
+        or not isinstance(body.get("name"), str)
+        or not isinstance(permissions, list)
+        or not all(isinstance(p, str) for p in permissions)
+    ):
+        raise BadRequest(
+            "Send key, name and permissions (a list of permission names).",
+            [{"field": "body", "description": "key, name, permissions"}],
+        )
+    reply = await context.clients.membership.SaveRole(
+        membership_pb.SaveRoleRequest(
+            organization_id=context.organization_id,
+            role=membership_pb.Role(
+                key=body["key"][:64], name=body["name"][:400], permissions=[p[:64] for p in permissions[:100]]
+            ),
+        ),
+        metadata=context.metadata,
+        timeout=context.clients.timeout,
+    )
+    return JSONResponse({"role": role_json(reply.role)})
+
+
+async def delete_role(context: Context) -> Response:
+    await context.clients.membership.DeleteRole(
+        membership_pb.DeleteRoleRequest(
+            organization_id=context.organization_id, key=str(context.request.path_params["role_key"])[:64]
+        ),
+        metadata=context.metadata,
+        timeout=context.clients.timeout,
+    )
+    return Response(status_code=204)
+
+
 async def resend_invitation(context: Context) -> Response:
     reply = await context.clients.membership.ResendInvitation(
         membership_pb.ResendInvitationRequest(organization_id=context.organization_id, member_id=member_id_of(context)),
@@ -440,7 +491,10 @@ ROUTES: tuple[ApiRoute, ...] = (
                         "required": ["email"],
                         "properties": {
                             "email": {"type": "string"},
-                            "role": {"type": "string", "enum": ["owner", "billing_admin", "user_admin", "member"]},
+                            "role": {
+                                "type": "string",
+                                "description": "owner, billing_admin, user_admin, member or a custom role",
+                            },
                             "display_name": {"type": "string"},
                         },
                     },
@@ -457,7 +511,9 @@ ROUTES: tuple[ApiRoute, ...] = (
             "type": "object",
             "required": ["role"],
             "additionalProperties": False,
-            "properties": {"role": {"type": "string", "enum": ["owner", "billing_admin", "user_admin", "member"]}},
+            "properties": {
+                "role": {"type": "string", "description": "owner, billing_admin, user_admin, member or a custom role"}
+            },
         },
     ),
     ApiRoute(
@@ -471,6 +527,31 @@ ROUTES: tuple[ApiRoute, ...] = (
         "/v1/members/{member_id}/reactivate",
         reactivate_member,
         "Give a deactivated member access again (members.remove).",
+    ),
+    ApiRoute("GET", "/v1/roles", list_roles, "The organization's custom roles (members.read)."),
+    ApiRoute(
+        "POST",
+        "/v1/roles",
+        save_role,
+        "Create a custom role, or change it while no member holds it; only permissions you hold "
+        "(members.manage_roles).",
+        request_schema={
+            "type": "object",
+            "required": ["key", "name", "permissions"],
+            "additionalProperties": False,
+            "properties": {
+                "key": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,39}$"},
+                "name": {"type": "string", "maxLength": 100},
+                "permissions": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+    ),
+    ApiRoute(
+        "DELETE",
+        "/v1/roles/{role_key}",
+        delete_role,
+        "Delete a custom role no member holds (members.manage_roles).",
+        success_status=204,
     ),
     ApiRoute("GET", "/v1/profile-fields", list_profile_fields, "The organization's profile fields (members.read)."),
     ApiRoute(

@@ -20,6 +20,7 @@ from services.membership.api.groups import GroupServicer
 from services.membership.api.servicer import MembershipServicer
 from services.membership.clients import BillingSeats
 from services.membership.domain.bulk import BulkUseCases
+from services.membership.domain.custom_roles import RoleUseCases
 from services.membership.domain.groups import GroupUseCases
 from services.membership.domain.imports import ImportUseCases
 from services.membership.domain.profile_fields import ProfileFieldUseCases
@@ -50,6 +51,7 @@ def build(settings: MembershipSettings, clock: Clock | None = None) -> ServiceRu
         BulkUseCases(use_cases, group_use_cases),
         ImportUseCases(use_cases, store, seats),
         ProfileFieldUseCases(store, wiring.clock),
+        RoleUseCases(store, wiring.clock),
     )
     groups = GroupServicer(group_use_cases, PageTokens(secret))
     mailer = mailer_from_settings(settings, settings.data_dir)

@@ -84,3 +84,17 @@ def test_an_owner_defines_profile_fields_and_members_lists_show_them(suite: Suit
         listed = client.get("/v1/members").json()["members"]
         assert listed[0]["profile"] == {"department": "Ops"}
         assert [f["key"] for f in client.get("/v1/profile-fields").json()["fields"]] == ["department"]
+
+
+def test_an_owner_gives_a_member_a_custom_role_through_rest(suite: Suite, smtp_inbox: SmtpInbox) -> None:
+    owner = create_owner(suite)
+    with signed_in_client(suite, owner) as client:
+        accountant = {"key": "accountant", "name": "Accountant", "permissions": ["members.read", "billing.read"]}
+        assert client.post("/v1/roles", json=accountant).json()["role"]["key"] == "accountant"
+        invited = client.post("/v1/invitations", json={"invitees": [{"email": "acc@acme.test", "role": "accountant"}]})
+        member = invited.json()["results"][0]["member"]
+        assert member["role"] == "accountant", invited.text
+        # An accountant holds no seat: only the Owner's seat is in use.
+        wait_for(lambda: client.get("/v1/billing/seats").json()["in_use"] == 1)
+        assert client.delete("/v1/roles/accountant").status_code == 409
+        assert client.get("/v1/members", params={"role": "accountant"}).json()["members"][0]["id"] == member["id"]

@@ -142,6 +142,8 @@ def test_every_route_with_an_id_answers_404_for_another_tenants_resources(suite:
         beta_session = beta_client.get("/v1/sessions").json()["sessions"][0]
         beta_group = beta_client.post("/v1/groups", json={"name": "Beta only"}).json()["group"]
         beta_field = {"key": "beta_only", "label": "Beta only", "type": "text"}
+        beta_role = {"key": "beta_role", "name": "Beta role", "permissions": ["members.read"]}
+        assert beta_client.post("/v1/roles", json=beta_role).status_code == 200
         assert beta_client.post("/v1/profile-fields", json=beta_field).status_code == 200
         beta_ids = {
             "member_id": beta_member["id"],
@@ -150,6 +152,7 @@ def test_every_route_with_an_id_answers_404_for_another_tenants_resources(suite:
             "session_id": beta_session["id"],
             "group_id": beta_group["id"],
             "key": beta_field["key"],
+            "role_key": beta_role["key"],
             # Beta has no invoice during its trial; billing's own tests cover another tenant's invoice.
             "invoice_id": "01a20000-0000-7000-8000-000000000000",
         }
@@ -163,6 +166,7 @@ def test_every_route_with_an_id_answers_404_for_another_tenants_resources(suite:
                 "/v1/members/{member_id}/groups": {"group_ids": [beta_group["id"]]},
                 "/v1/members/{member_id}/profile": {"values": {"beta_only": "taken over"}},
                 "/v1/billing/invoices/{invoice_id}/payments": {"reference": "SEPA-1"},
+                "/v1/billing/invoices/{invoice_id}/credit-notes": {"amount_minor": 100, "reason": "goodwill"},
             }
             routes_with_ids = [r for r in ROUTES if "{" in r.path]
             assert routes_with_ids

@@ -11,8 +11,17 @@ from services.common.messaging import timestamp
 from services.common.pagination import PageTokens, page_size, split_page
 from services.common.principal import current_call
 from services.membership.domain.bulk import BulkAction, BulkUseCases
+from services.membership.domain.custom_roles import RoleUseCases
 from services.membership.domain.imports import ImportUseCases
-from services.membership.domain.model import FieldType, Member, MemberCounts, MemberQuery, MemberStatus, ProfileField
+from services.membership.domain.model import (
+    CustomRole,
+    FieldType,
+    Member,
+    MemberCounts,
+    MemberQuery,
+    MemberStatus,
+    ProfileField,
+)
 from services.membership.domain.profile_fields import MAX_CHOICES, MAX_FIELDS, ProfileFieldUseCases
 from services.membership.domain.use_cases import (
     Invitee,
@@ -82,6 +91,10 @@ def _field_to_proto(field: ProfileField) -> pb.ProfileField:
     )
 
 
+def _role_to_proto(role: CustomRole) -> pb.Role:
+    return pb.Role(key=role.key, name=role.name, permissions=sorted(role.permissions))
+
+
 _BULK_ACTIONS = {
     pb.BULK_ACTION_CHANGE_ROLE: BulkAction.CHANGE_ROLE,
     pb.BULK_ACTION_DEACTIVATE: BulkAction.DEACTIVATE,
@@ -100,12 +113,34 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         bulk: BulkUseCases,
         imports: ImportUseCases,
         profiles: ProfileFieldUseCases,
+        custom_roles: RoleUseCases,
     ):
         self._use_cases = use_cases
         self._page_tokens = page_tokens
         self._bulk = bulk
         self._imports = imports
         self._profiles = profiles
+        self._roles = custom_roles
+
+    async def ListRoles(self, request: pb.ListRolesRequest, context: grpc.aio.ServicerContext) -> pb.ListRolesResponse:
+        found = await self._roles.list_roles(current_call().require_principal(), request.organization_id)
+        return pb.ListRolesResponse(roles=[_role_to_proto(r) for r in found])
+
+    async def SaveRole(self, request: pb.SaveRoleRequest, context: grpc.aio.ServicerContext) -> pb.SaveRoleResponse:
+        saved = await self._roles.save_role(
+            current_call().require_principal(),
+            request.organization_id,
+            request.role.key[:64],
+            request.role.name[:400],
+            [p[:64] for p in request.role.permissions[:100]],
+        )
+        return pb.SaveRoleResponse(role=_role_to_proto(saved))
+
+    async def DeleteRole(
+        self, request: pb.DeleteRoleRequest, context: grpc.aio.ServicerContext
+    ) -> pb.DeleteRoleResponse:
+        await self._roles.delete_role(current_call().require_principal(), request.organization_id, request.key[:64])
+        return pb.DeleteRoleResponse()
 
     async def SaveProfileField(
         self, request: pb.SaveProfileFieldRequest, context: grpc.aio.ServicerContext

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.common.domain import DomainEvent
-from services.membership.domain.model import Group, Invitation, Member, Organization, ProfileField
+from services.membership.domain.model import CustomRole, Group, Invitation, Member, Organization, ProfileField
 
 
 @dataclass(frozen=True)
@@ -87,4 +87,12 @@ class ProfileFieldChanged(DomainEvent):
 
     organization_id: str
     field: ProfileField
+    change: str
+
+
+@dataclass(frozen=True)
+class CustomRoleChanged(DomainEvent):
+    """A custom role was `saved` or `deleted`."""
+
+    role: CustomRole
     change: str

@@ -19,7 +19,7 @@ from services.membership.domain import roles
 from services.membership.domain.model import Group, GroupQuery, InviteOutcome, Member, MemberQuery
 from services.membership.domain.ports import MembershipStore, SeatReservations
 from services.membership.domain.rules import check_invitation_domain
-from services.membership.domain.use_cases import Invitee, MembershipUseCases
+from services.membership.domain.use_cases import Invitee, MembershipUseCases, role_catalog
 
 MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 1000
@@ -164,6 +164,7 @@ class ImportUseCases:
                 if stored is not None:
                     return [ImportRowResult(**item, member=None) for item in json.loads(stored)]
             allowed_domains = await tx.get_allowed_invitation_domains(organization_id)
+            catalog = await role_catalog(tx, organization_id)
             group_by_name = {}
             for name in {n.lower() for row in rows for n in row.group_names}:
                 group_by_name[name] = await tx.find_group_by_name(organization_id, name)
@@ -174,7 +175,7 @@ class ImportUseCases:
         for row in rows:
             try:
                 email, role, name = self._members.check_invitee(
-                    principal, Invitee(row.email, row.role or roles.MEMBER, row.name)
+                    principal, Invitee(row.email, row.role or roles.MEMBER, row.name), catalog
                 )
                 check_invitation_domain(email, allowed_domains)
             except (InvalidArgument, PermissionDenied) as exc:
@@ -195,7 +196,7 @@ class ImportUseCases:
                 results.append(_row_error(row, exc.reason, exc.message))
                 continue
             if dry_run:
-                uses_seat = roles.is_seat_consuming(roles.permissions_of(role))
+                uses_seat = roles.is_seat_consuming(catalog.permissions_of(role) or frozenset())
                 result = await self._dry_run_row(row, organization_id, email, uses_seat, free_seats, seats_wanted)
                 seats_wanted += 1 if uses_seat and not result.error_reason else 0
                 results.append(result)
@@ -257,8 +258,6 @@ class ImportUseCases:
 
 
 def _row_reason(row: ImportRow, error: InvalidArgument | PermissionDenied) -> str:
-    if row.role and row.role not in roles.BUILT_IN_ROLES:
-        return "UNKNOWN_ROLE"
     if isinstance(error, InvalidArgument) and any(v.field == "email" for v in error.violations):
         return "INVALID_EMAIL" if error.reason == "INVALID_ARGUMENT" else error.reason
     return error.reason

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from services.membership.domain.roles import BUILT_IN_ROLES as BUILT_IN_PERMISSIONS
+
 
 class MemberStatus(StrEnum):
     INVITED = "invited"
@@ -57,6 +59,15 @@ class Member:
     last_sign_in_at: datetime | None = None
     # Values of the organization's shown profile fields, by key (filled where lists need them).
     profile: dict[str, str] = field(default_factory=dict)
+    # Permissions of a custom role, resolved when the member is read or changed; None for built-in roles.
+    custom_role_permissions: frozenset[str] | None = None
+
+    @property
+    def permissions(self) -> frozenset[str]:
+        """What the member's role grants."""
+        if self.custom_role_permissions is not None:
+            return self.custom_role_permissions
+        return BUILT_IN_PERMISSIONS.get(self.role, frozenset())
 
 
 @dataclass(frozen=True)
@@ -171,3 +182,15 @@ class ProfileField:
     choices: tuple[str, ...] = ()
     shown: bool = True
     position: int = 0
+
+
+@dataclass(frozen=True)
+class CustomRole:
+    """A named permission set an organization defines besides the built-in roles."""
+
+    organization_id: str
+    key: str
+    name: str
+    permissions: frozenset[str]
+    created_at: datetime
+    version: int = 1

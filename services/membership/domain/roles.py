@@ -68,3 +68,26 @@ def permissions_of(role: str) -> frozenset[str]:
 
 def is_seat_consuming(permissions: frozenset[str]) -> bool:
     return SEAT_USE in permissions
+
+
+class RoleCatalog:
+    """The roles of one organization: the built-in ones and its custom roles, by key."""
+
+    def __init__(self, custom: dict[str, frozenset[str]] | None = None):
+        self._custom = custom or {}
+
+    def permissions_of(self, role: str) -> frozenset[str] | None:
+        """What `role` grants, or None when the organization has no such role."""
+        if role in BUILT_IN_ROLES:
+            return BUILT_IN_ROLES[role]
+        return self._custom.get(role)
+
+    def custom_permissions(self, role: str) -> frozenset[str] | None:
+        """A custom role's permissions (what a member record keeps), None for built-in or unknown roles."""
+        return self._custom.get(role)
+
+    def exists(self, role: str) -> bool:
+        return self.permissions_of(role) is not None
+
+
+BUILT_IN_CATALOG = RoleCatalog()

@@ -25,11 +25,14 @@ REQUIRED_PERMISSION = {
 }
 
 
-def check_grantable(principal: Principal, role: str) -> None:
+def check_grantable(principal: Principal, role: str, catalog: roles.RoleCatalog = roles.BUILT_IN_CATALOG) -> None:
     """A role exists and the caller holds every permission it grants."""
-    if role not in roles.BUILT_IN_ROLES:
-        raise InvalidArgument(f"Unknown role {role!r}.", [FieldViolation("role", "unknown role")])
-    missing = roles.permissions_of(role) - principal.permissions
+    granted = catalog.permissions_of(role)
+    if granted is None:
+        raise InvalidArgument(
+            f"Unknown role {role!r}.", [FieldViolation("role", "unknown role")], reason="UNKNOWN_ROLE"
+        )
+    missing = granted - principal.permissions
     if missing and PLATFORM_ADMIN not in principal.permissions:
         raise PermissionDenied(
             f"You can grant only permissions you hold; role {role!r} needs {sorted(missing)}.",
@@ -37,7 +40,13 @@ def check_grantable(principal: Principal, role: str) -> None:
         )
 
 
-def check_member_action(principal: Principal, target: Member, action: MemberAction, new_role: str = "") -> None:
+def check_member_action(
+    principal: Principal,
+    target: Member,
+    action: MemberAction,
+    new_role: str = "",
+    catalog: roles.RoleCatalog = roles.BUILT_IN_CATALOG,
+) -> None:
     """Raise unless `principal` may apply `action` to `target` (the last-Owner rule needs the store)."""
     principal.authorize(REQUIRED_PERMISSION[action], target.organization_id)
     acting_on_self = bool(target.account_id) and target.account_id == principal.account_id
@@ -50,9 +59,9 @@ def check_member_action(principal: Principal, target: Member, action: MemberActi
             reason="TARGET_ROLE_NOT_MANAGEABLE",
         )
     if action is MemberAction.CHANGE_ROLE:
-        check_grantable(principal, new_role)
+        check_grantable(principal, new_role, catalog)
         # Taking a role away is granting its absence: the caller must hold what the member loses too.
-        check_grantable(principal, target.role)
+        check_grantable(principal, target.role, catalog)
 
 
 def loses_ownership(target: Member, action: MemberAction, new_role: str = "") -> bool:
@@ -77,7 +86,7 @@ def check_invitation_domain(email: str, allowed_domains: frozenset[str]) -> None
 
 def holds_seat(member: Member) -> bool:
     """A pending or active member whose role has seat.use occupies a licence seat."""
-    return roles.is_seat_consuming(roles.permissions_of(member.role)) and member.status in (
+    return roles.is_seat_consuming(member.permissions) and member.status in (
         MemberStatus.INVITED,
         MemberStatus.ACTIVE,
     )

@@ -235,8 +235,6 @@ class MembershipUseCases:
 
     async def list_members(self, principal: Principal, query: MemberQuery) -> list[Member]:
         principal.authorize(roles.MEMBERS_READ, query.organization_id)
-        if query.role is not None and query.role not in roles.BUILT_IN_ROLES:
-            raise InvalidArgument(f"Unknown role {query.role!r}.", [FieldViolation("filter", "unknown role")])
         if query.status is not None and query.status not in {s.value for s in MemberStatus}:
             raise InvalidArgument(f"Unknown status {query.status!r}.", [FieldViolation("filter", "unknown status")])
         if query.search is not None and (
@@ -246,6 +244,8 @@ class MembershipUseCases:
                 "search is 1 to 100 printable characters.", [FieldViolation("search", f"1 to {MAX_SEARCH} characters")]
             )
         async with self._store.read() as tx:
+            if query.role is not None and not (await role_catalog(tx, query.organization_id)).exists(query.role):
+                raise InvalidArgument(f"Unknown role {query.role!r}.", [FieldViolation("filter", "unknown role")])
             found = await tx.list_members(query)
             shown = {f.key for f in await tx.profile_fields(query.organization_id) if f.shown}
             if not shown or not found:
@@ -253,11 +253,13 @@ class MembershipUseCases:
             profiles = await tx.member_profiles(query.organization_id, [m.id for m in found])
         return [replace(m, profile={k: v for k, v in profiles.get(m.id, {}).items() if k in shown}) for m in found]
 
-    def check_invitee(self, principal: Principal, invitee: Invitee) -> tuple[str, str, str]:
+    def check_invitee(
+        self, principal: Principal, invitee: Invitee, catalog: roles.RoleCatalog = roles.BUILT_IN_CATALOG
+    ) -> tuple[str, str, str]:
         """(email, role, display name) of a valid invitee; InvalidArgument/PermissionDenied otherwise."""
         email = normalize_email(invitee.email)
         role = invitee.role or roles.MEMBER
-        rules.check_grantable(principal, role)
+        rules.check_grantable(principal, role, catalog)
         if role != roles.MEMBER and not principal.has(roles.MEMBERS_MANAGE_ROLES):
             raise PermissionDenied("You can invite only members of the Member role.", reason="CANNOT_GRANT_PERMISSION")
         return email, role, _display_name(invitee.display_name, "display_name")
@@ -282,11 +284,12 @@ class MembershipUseCases:
                 if stored is not None:
                     return await self._replay_outcomes(tx, organization_id, stored)
             allowed_domains = await tx.get_allowed_invitation_domains(organization_id)
+            catalog = await role_catalog(tx, organization_id)
         outcomes: list[InviteOutcome] = []
         seen: set[str] = set()
         for invitee in invitees:
             try:
-                email, role, display_name = self.check_invitee(principal, invitee)
+                email, role, display_name = self.check_invitee(principal, invitee, catalog)
                 rules.check_invitation_domain(email, allowed_domains)
                 groups = await self.invitation_groups(principal, organization_id, invitee.group_ids)
             except (InvalidArgument, PermissionDenied, NotFound) as exc:
@@ -336,6 +339,7 @@ class MembershipUseCases:
             if await tx.find_member_by_email(organization_id, email) is not None:
                 return _already_member(email)
             organization = await tx.get_organization(organization_id)
+            catalog = await role_catalog(tx, organization_id)
         if organization is None:
             raise NotFound("No such organization.")
         member = Member(
@@ -349,7 +353,8 @@ class MembershipUseCases:
             created_at=now,
             updated_at=now,
         )
-        holds_seat = self._seats is not None and roles.is_seat_consuming(roles.permissions_of(role))
+        member = replace(member, custom_role_permissions=catalog.custom_permissions(role))
+        holds_seat = self._seats is not None and rules.holds_seat(member)
         if holds_seat:
             try:
                 await self._seats.reserve(organization_id, member.id)  # type: ignore[union-attr]
@@ -485,13 +490,14 @@ class MembershipUseCases:
                     raise NotFound("No such member.")
                 if etag and etag != member_etag(target):
                     raise Aborted("The member changed since you read it; read it again.", reason="ETAG_MISMATCH")
-                rules.check_member_action(principal, target, action, new_role)
+                catalog = await role_catalog(tx, organization_id)
+                rules.check_member_action(principal, target, action, new_role, catalog)
                 if (
                     rules.loses_ownership(target, action, new_role)
                     and await tx.count_active_owners(organization_id, excluding=target.id) == 0
                 ):
                     raise FailedPrecondition("The organization must keep at least one Owner.", reason="LAST_OWNER")
-                changed = _apply(target, action, new_role, now)
+                changed = _apply(target, action, new_role, now, catalog)
                 if self._seats is not None and rules.holds_seat(changed) and not rules.holds_seat(target):
                     # Reactivation or a role with seat.use: billing holds the seat before the change commits.
                     await self._seats.reserve(organization_id, target.id)
@@ -571,6 +577,11 @@ class MembershipUseCases:
         return outcomes
 
 
+async def role_catalog(tx: MembershipTransaction, organization_id: str) -> roles.RoleCatalog:
+    """The organization's roles: the built-in ones and its custom roles."""
+    return roles.RoleCatalog({role.key: role.permissions for role in await tx.custom_roles(organization_id)})
+
+
 def _already_member(email: str) -> InviteOutcome:
     return InviteOutcome(email, error_reason="ALREADY_MEMBER", error_message=f"{email} is already invited or a member.")
 
@@ -593,9 +604,15 @@ def member_etag(member: Member) -> str:
     return f'W/"{member.version}"'
 
 
-def _apply(member: Member, action: MemberAction, new_role: str, now: datetime) -> Member:
+def _apply(member: Member, action: MemberAction, new_role: str, now: datetime, catalog: roles.RoleCatalog) -> Member:
     if action is MemberAction.CHANGE_ROLE:
-        return replace(member, role=new_role, version=member.version + 1, updated_at=now)
+        return replace(
+            member,
+            role=new_role,
+            custom_role_permissions=catalog.custom_permissions(new_role),
+            version=member.version + 1,
+            updated_at=now,
+        )
     if action is MemberAction.DEACTIVATE:
         if member.status is not MemberStatus.ACTIVE:
             raise FailedPrecondition("Only an active member can be deactivated.", reason="NOT_ACTIVE")
@@ -619,6 +636,9 @@ def _member_to_json(member: Member) -> dict[str, object]:
         "created_at": member.created_at.isoformat(),
         "updated_at": member.updated_at.isoformat(),
         "version": member.version,
+        "custom_role_permissions": sorted(member.custom_role_permissions)
+        if member.custom_role_permissions is not None
+        else None,
     }
 
 
@@ -634,6 +654,9 @@ def _member_from_json(data: dict[str, Any]) -> Member:
         created_at=datetime.fromisoformat(data["created_at"]),
         updated_at=datetime.fromisoformat(data["updated_at"]),
         version=data["version"],
+        custom_role_permissions=frozenset(data["custom_role_permissions"])
+        if data.get("custom_role_permissions") is not None
+        else None,
     )
 
 

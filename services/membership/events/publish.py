@@ -5,8 +5,8 @@ from __future__ import annotations
 from tenantry.events.v1 import envelope_pb2, membership_events_pb2
 
 from services.common.messaging import EventTarget, actor_from_principal, new_envelope, timestamp
-from services.membership.domain import roles
 from services.membership.domain.events import (
+    CustomRoleChanged,
     DomainEvent,
     GroupChanged,
     GroupMembersChanged,
@@ -27,7 +27,7 @@ PRODUCER = "membership"
 
 
 def member_changed(member: Member) -> membership_events_pb2.MemberChanged:
-    permissions = roles.permissions_of(member.role)
+    permissions = member.permissions
     return membership_events_pb2.MemberChanged(
         member_id=member.id,
         account_id=member.account_id or "",
@@ -169,6 +169,16 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     shown=field.shown,
                 ),
                 target=EventTarget("profile_field", field.key, field.label),
+                **common,
+            )
+        case CustomRoleChanged(role=role, change=change):
+            return new_envelope(
+                event_type=f"role.{change}",
+                organization_id=role.organization_id,
+                payload=membership_events_pb2.CustomRoleChanged(
+                    key=role.key, name=role.name, permissions=sorted(role.permissions)
+                ),
+                target=EventTarget("role", role.key, role.name),
                 **common,
             )
     raise TypeError(f"no envelope for {type(event).__name__}")

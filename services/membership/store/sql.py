@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Column, Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Column, Row, Select, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from tenantry.events.v1 import envelope_pb2
 
@@ -17,6 +18,7 @@ from services.common.messaging import Outbox
 from services.common.store import OutboxStore, OutboxTransaction
 from services.membership.domain.events import DomainEvent
 from services.membership.domain.model import (
+    CustomRole,
     GroupCreationPolicy,
     Invitation,
     Member,
@@ -28,6 +30,7 @@ from services.membership.domain.model import (
 )
 from services.membership.store.groups import GroupQueries, ProfileQueries
 from services.membership.store.tables import (
+    custom_roles,
     group_members,
     idempotency_keys,
     invitation_policies,
@@ -38,7 +41,19 @@ from services.membership.store.tables import (
 )
 
 
+def _members_with_roles() -> Select[Any]:
+    """Members with their custom role's permissions (NULL for built-in roles), so a member read from the store
+    knows what its role grants."""
+    return select(members, custom_roles.c.permissions.label("custom_permissions")).select_from(
+        members.outerjoin(
+            custom_roles,
+            and_(custom_roles.c.organization_id == members.c.organization_id, custom_roles.c.key == members.c.role),
+        )
+    )
+
+
 def _member(row: Row) -> Member:
+    custom = getattr(row, "custom_permissions", None)
     return Member(
         id=row.id,
         organization_id=row.organization_id,
@@ -51,6 +66,7 @@ def _member(row: Row) -> Member:
         updated_at=row.updated_at,
         version=row.version,
         last_sign_in_at=row.last_sign_in_at,
+        custom_role_permissions=frozenset(json.loads(custom)) if custom else None,
     )
 
 
@@ -133,7 +149,7 @@ class SqlMembershipTransaction(GroupQueries, ProfileQueries, OutboxTransaction):
     async def find_member_by_email(self, organization_id: str, email: str) -> Member | None:
         row = (
             await self.connection.execute(
-                select(members).where(members.c.organization_id == organization_id, members.c.email == email)
+                _members_with_roles().where(members.c.organization_id == organization_id, members.c.email == email)
             )
         ).first()
         return _member(row) if row else None
@@ -141,7 +157,9 @@ class SqlMembershipTransaction(GroupQueries, ProfileQueries, OutboxTransaction):
     async def find_member_by_account(self, organization_id: str, account_id: str) -> Member | None:
         row = (
             await self.connection.execute(
-                select(members).where(members.c.organization_id == organization_id, members.c.account_id == account_id)
+                _members_with_roles().where(
+                    members.c.organization_id == organization_id, members.c.account_id == account_id
+                )
             )
         ).first()
         return _member(row) if row else None
@@ -149,7 +167,7 @@ class SqlMembershipTransaction(GroupQueries, ProfileQueries, OutboxTransaction):
     async def get_member(self, organization_id: str, member_id: str) -> Member | None:
         row = (
             await self.connection.execute(
-                select(members).where(members.c.organization_id == organization_id, members.c.id == member_id)
+                _members_with_roles().where(members.c.organization_id == organization_id, members.c.id == member_id)
             )
         ).first()
         return _member(row) if row else None
@@ -198,7 +216,9 @@ class SqlMembershipTransaction(GroupQueries, ProfileQueries, OutboxTransaction):
 
     async def members_by_ids(self, organization_id: str, member_ids: Sequence[str]) -> dict[str, Member]:
         rows = await self.connection.execute(
-            select(members).where(members.c.organization_id == organization_id, members.c.id.in_(list(member_ids)))
+            _members_with_roles().where(
+                members.c.organization_id == organization_id, members.c.id.in_(list(member_ids))
+            )
         )
         return {row.id: _member(row) for row in rows}
 
@@ -248,6 +268,41 @@ class SqlMembershipTransaction(GroupQueries, ProfileQueries, OutboxTransaction):
                 .where(invitation_policies.c.organization_id == organization_id)
                 .values(updated_at=now, **values)
             )
+
+    async def custom_roles(self, organization_id: str) -> list[CustomRole]:
+        rows = await self.connection.execute(
+            select(custom_roles).where(custom_roles.c.organization_id == organization_id).order_by(custom_roles.c.key)
+        )
+        return [
+            CustomRole(r.organization_id, r.key, r.name, frozenset(json.loads(r.permissions)), r.created_at, r.version)
+            for r in rows
+        ]
+
+    async def save_custom_role(self, role: CustomRole, is_new: bool) -> None:
+        values = {"name": role.name, "permissions": json.dumps(sorted(role.permissions)), "version": role.version}
+        if is_new:
+            await self.connection.execute(
+                insert(custom_roles).values(
+                    organization_id=role.organization_id, key=role.key, created_at=role.created_at, **values
+                )
+            )
+        else:
+            await self.connection.execute(
+                update(custom_roles)
+                .where(custom_roles.c.organization_id == role.organization_id, custom_roles.c.key == role.key)
+                .values(**values)
+            )
+
+    async def delete_custom_role(self, organization_id: str, key: str) -> None:
+        await self.connection.execute(
+            delete(custom_roles).where(custom_roles.c.organization_id == organization_id, custom_roles.c.key == key)
+        )
+
+    async def role_in_use(self, organization_id: str, key: str) -> bool:
+        found = await self.connection.scalar(
+            select(members.c.id).where(members.c.organization_id == organization_id, members.c.role == key).limit(1)
+        )
+        return found is not None
 
     async def lock_organization(self, organization_id: str) -> bool:
         """Hold the organization's row until commit (SQLite's BEGIN IMMEDIATE already serialises writers)."""
@@ -322,7 +377,7 @@ class SqlMembershipTransaction(GroupQueries, ProfileQueries, OutboxTransaction):
         return sorted(found.values(), key=lambda m: _sort_position(m, query.order))[: query.limit]
 
     async def _members_page(self, query: MemberQuery, search_column: Column[str] | None) -> list[Member]:
-        statement = select(members).where(members.c.organization_id == query.organization_id)
+        statement = _members_with_roles().where(members.c.organization_id == query.organization_id)
         if query.status:
             statement = statement.where(members.c.status == query.status)
         if query.email:

@@ -80,6 +80,18 @@ group_members = Table(
     Index("ix_group_members_member", "member_id"),
 )
 
+custom_roles = Table(
+    "custom_roles",
+    metadata,
+    Column("organization_id", String(36), ForeignKey("organizations.id"), primary_key=True),
+    Column("key", String(40), primary_key=True),
+    Column("name", String(100), nullable=False),
+    # JSON list of the permissions the role grants.
+    Column("permissions", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
 profile_fields = Table(
     "profile_fields",
     metadata,

@@ -90,6 +90,21 @@ class MembershipServiceStub:
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SaveProfileFieldRequest.SerializeToString,
                 response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SaveProfileFieldResponse.FromString,
                 _registered_method=True)
+        self.ListRoles = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/ListRoles',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ListRolesRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ListRolesResponse.FromString,
+                _registered_method=True)
+        self.SaveRole = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/SaveRole',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SaveRoleRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SaveRoleResponse.FromString,
+                _registered_method=True)
+        self.DeleteRole = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/DeleteRole',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.DeleteRoleRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.DeleteRoleResponse.FromString,
+                _registered_method=True)
         self.ListProfileFields = channel.unary_unary(
                 '/tenantry.membership.v1.MembershipService/ListProfileFields',
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ListProfileFieldsRequest.SerializeToString,
@@ -228,6 +243,31 @@ class MembershipServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListRoles(self, request, context):
+        """Lists the organization's custom roles (the built-in ones are owner, billing_admin, user_admin, member).
+        Requires permission "members.read" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SaveRole(self, request, context):
+        """Creates a custom role (a named permission set), or renames it or changes its permissions while no member
+        holds it. Nobody puts in a role a permission they do not hold.
+        Requires permission "members.manage_roles" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteRole(self, request, context):
+        """Deletes a custom role that no member holds.
+        Requires permission "members.manage_roles" in that organization (and every permission of the role).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ListProfileFields(self, request, context):
         """Lists the organization's profile fields in their order.
         Requires permission "members.read" in that organization.
@@ -353,6 +393,21 @@ def add_MembershipServiceServicer_to_server(servicer, server):
                     servicer.SaveProfileField,
                     request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SaveProfileFieldRequest.FromString,
                     response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SaveProfileFieldResponse.SerializeToString,
+            ),
+            'ListRoles': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListRoles,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ListRolesRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ListRolesResponse.SerializeToString,
+            ),
+            'SaveRole': grpc.unary_unary_rpc_method_handler(
+                    servicer.SaveRole,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SaveRoleRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SaveRoleResponse.SerializeToString,
+            ),
+            'DeleteRole': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteRole,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.DeleteRoleRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.DeleteRoleResponse.SerializeToString,
             ),
             'ListProfileFields': grpc.unary_unary_rpc_method_handler(
                     servicer.ListProfileFields,
@@ -693,6 +748,87 @@ class MembershipService:
             '/tenantry.membership.v1.MembershipService/SaveProfileField',
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SaveProfileFieldRequest.SerializeToString,
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SaveProfileFieldResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListRoles(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/ListRoles',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ListRolesRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ListRolesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SaveRole(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/SaveRole',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SaveRoleRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SaveRoleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteRole(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/DeleteRole',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.DeleteRoleRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.DeleteRoleResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,99 @@
+"""Custom roles: named permission sets an organization defines besides the built-in roles."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from services.common.clock import Clock
+from services.common.errors import FailedPrecondition, NotFound, PermissionDenied, Violations
+from services.common.principal import PLATFORM_ADMIN, Principal
+from services.membership.domain import roles
+from services.membership.domain.events import CustomRoleChanged
+from services.membership.domain.model import CustomRole
+from services.membership.domain.ports import MembershipStore
+
+MAX_CUSTOM_ROLES = 50
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def checked_role(key: str, name: str, permissions: list[str]) -> tuple[str, str, frozenset[str]]:
+    """A valid definition (key, name, permissions); InvalidArgument listing every problem otherwise."""
+    problems = Violations()
+    if not _KEY.match(key) or key in roles.BUILT_IN_ROLES:
+        problems.add("key", "a lower-case letter, then letters, digits or _ (at most 40), not a built-in role")
+    name = name.strip()
+    if not name or len(name) > 100 or any(ord(ch) < 32 for ch in name):
+        problems.add("name", "1 to 100 printable characters")
+    unknown = sorted(set(permissions) - roles.CATALOGUE)
+    if unknown:
+        problems.add("permissions", f"unknown permissions {unknown}")
+    problems.raise_if_any("The role is not valid.")
+    return key, name, frozenset(permissions)
+
+
+def check_may_define(principal: Principal, permissions: frozenset[str]) -> None:
+    """Defining a role is granting it: nobody defines a role with a permission they do not hold."""
+    missing = permissions - principal.permissions
+    if missing and PLATFORM_ADMIN not in principal.permissions:
+        raise PermissionDenied(
+            f"You can put in a role only permissions you hold; missing {sorted(missing)}.",
+            reason="CANNOT_GRANT_PERMISSION",
+        )
+
+
+class RoleUseCases:
+    def __init__(self, store: MembershipStore, clock: Clock):
+        self._store = store
+        self._clock = clock
+
+    async def list_roles(self, principal: Principal, organization_id: str) -> list[CustomRole]:
+        principal.authorize(roles.MEMBERS_READ, organization_id)
+        async with self._store.read() as tx:
+            return await tx.custom_roles(organization_id)
+
+    async def save_role(
+        self, principal: Principal, organization_id: str, key: str, name: str, permissions: list[str]
+    ) -> CustomRole:
+        """Create a role, or rename it or change its permissions while no member holds it (members' sessions,
+        seats and projections follow member events; move members to a new role in bulk instead)."""
+        principal.authorize(roles.MEMBERS_MANAGE_ROLES, organization_id)
+        key, name, granted = checked_role(key, name, permissions)
+        check_may_define(principal, granted)
+        now = self._clock.now()
+        async with self._store.write() as tx:
+            if not await tx.lock_organization(organization_id):
+                raise NotFound("No such organization.")
+            existing = {role.key: role for role in await tx.custom_roles(organization_id)}
+            before = existing.get(key)
+            if before is None:
+                if len(existing) >= MAX_CUSTOM_ROLES:
+                    raise FailedPrecondition(
+                        f"An organization has at most {MAX_CUSTOM_ROLES} custom roles.", reason="TOO_MANY_ROLES"
+                    )
+                saved = CustomRole(organization_id, key, name, granted, now)
+            else:
+                if before.permissions != granted and await tx.role_in_use(organization_id, key):
+                    raise FailedPrecondition(
+                        "Members hold this role; create another role and move them to it.", reason="ROLE_IN_USE"
+                    )
+                if before.permissions == granted and before.name == name:
+                    return before
+                check_may_define(principal, before.permissions)
+                saved = replace(before, name=name, permissions=granted, version=before.version + 1)
+            await tx.save_custom_role(saved, is_new=before is None)
+            await tx.record_events(CustomRoleChanged(principal, now, "", saved, "saved"))
+            return saved
+
+    async def delete_role(self, principal: Principal, organization_id: str, key: str) -> None:
+        principal.authorize(roles.MEMBERS_MANAGE_ROLES, organization_id)
+        now = self._clock.now()
+        async with self._store.write() as tx:
+            role = next((r for r in await tx.custom_roles(organization_id) if r.key == key), None)
+            if role is None:
+                raise NotFound("No such role.")
+            check_may_define(principal, role.permissions)
+            if await tx.role_in_use(organization_id, key):
+                raise FailedPrecondition("Members hold this role; give them another first.", reason="ROLE_IN_USE")
+            await tx.delete_custom_role(organization_id, key)
+            await tx.record_events(CustomRoleChanged(principal, now, "", role, "deleted"))
