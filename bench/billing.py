@@ -10,9 +10,14 @@ membership projection, and measures through gRPC with C calls in flight:
 - renewals: organizations renewed per second by one pass of the renewal worker's use case (invoice issued,
   numbered, stored, collected from a card, payment stored, events in the outbox), with the clock moved past the
   trial; the in-process invoice arithmetic alone (renewal_invoice) per second next to it;
-- seats: 200 concurrent ReserveSeat calls for 50 free seats (exactly 50 must succeed), wall time.
+- seat reservations: ReserveSeat per second, each call a new member in one of the organizations (free seats);
+- seats: 200 concurrent ReserveSeat calls for 50 free seats (exactly 50 must succeed), wall time;
+- renewal of R subscriptions (default 10,000) in a database of their own, seeded in bulk (25 seats, 10 members,
+  a 19 % tax profile and a test card each): one renewal pass until none is due (invoice issued, numbered,
+  stored, collected, payment and events stored), then every renewal invoice rendered as a PDF; invoices per
+  second including the PDF, and each part alone.
 
-    .venv/bin/python -m bench.billing [--organizations 200] [--requests 1000] [--concurrency 8]
+    .venv/bin/python -m bench.billing [--organizations 200] [--requests 1000] [--concurrency 8] [--renewals 10000]
 """
 
 from __future__ import annotations
@@ -35,8 +40,9 @@ from tenantry.billing.v1 import billing_service_pb2_grpc as pb_grpc
 from tenantry.events.v1 import membership_events_pb2
 
 from bench.invite_flow import percentile
+from services.billing.api.invoice_pdf import render_invoice_pdf
 from services.billing.domain.catalogue import load_catalogue
-from services.billing.domain.invoices import renewal_invoice
+from services.billing.domain.invoices import REASON_RENEWAL, renewal_invoice
 from services.billing.domain.opening import SubscriptionOpener
 from services.billing.domain.payments import PaymentMethod
 from services.billing.domain.subscription import BillingProfile, open_subscription
@@ -46,8 +52,8 @@ from services.billing.events.publish import to_envelope
 from services.billing.main import MIGRATIONS_DIR, build
 from services.billing.payment_processors import payment_providers
 from services.billing.settings import BillingSettings
-from services.billing.store.sql import SqlBillingStore
-from services.billing.store.tables import messaging
+from services.billing.store.sql import SqlBillingStore, subscription_values
+from services.billing.store.tables import messaging, seat_holders, subscriptions
 from services.common import migrations
 from services.common.clock import FrozenClock
 from services.common.db import Database
@@ -130,6 +136,79 @@ async def rate(call: Callable[[], Awaitable[object]], total: int, concurrency: i
     }
 
 
+async def renewal_run(url: str, count: int) -> dict[str, Any]:
+    """Renew `count` subscriptions whose trial has ended, then render each renewal invoice as a PDF."""
+    migrations.upgrade(MIGRATIONS_DIR, url)
+    clock = FrozenClock(datetime.now(UTC))
+    catalogue = load_catalogue()
+    plan = catalogue.default_plan
+    db = Database(url)
+    store = SqlBillingStore(db, Outbox(messaging, clock), clock, to_envelope)
+    use_cases = SubscriptionUseCases(store, clock, catalogue, payment_providers())
+    profile = BillingProfile("Bench GmbH", "Main St 1\n10115 Berlin", "DE", "DE123456789", 1900)
+    card = PaymentMethod("test", "", "tok_visa", "visa", "4242", 12, 2099)
+    now = clock.now()
+    started = time.perf_counter()
+    try:
+        async with db.write() as connection:
+            for first in range(0, count, 1000):
+                chunk = range(first, min(first + 1000, count))
+                rows = []
+                for index in chunk:
+                    subscription = replace(
+                        open_subscription(org_id(index), plan, 25, now), profile=profile, payment_method=card
+                    )
+                    rows.append(
+                        {"organization_id": subscription.organization_id, "created_at": now}
+                        | subscription_values(subscription, now)
+                    )
+                await connection.execute(subscriptions.insert(), rows)
+                await connection.execute(
+                    seat_holders.insert(),
+                    [
+                        {
+                            "organization_id": org_id(index),
+                            "member_id": f"m-{index}-{member}",
+                            "status": "active",
+                            "version": 1,
+                            "updated_at": now,
+                        }
+                        for index in chunk
+                        for member in range(10)
+                    ],
+                )
+        seeded_seconds = time.perf_counter() - started
+        clock.advance(TRIAL)
+        started = time.perf_counter()
+        renewed = 0
+        while handled := await use_cases.run_renewals(batch=500):
+            renewed += handled
+        renewal_seconds = time.perf_counter() - started
+        invoices = [
+            invoice
+            for index in range(count)
+            for invoice in await use_cases.list_invoices(OPERATOR, org_id(index), 1)
+            if invoice.draft.reason == REASON_RENEWAL and invoice.status == "paid"
+        ]
+        started = time.perf_counter()
+        pdf_bytes = sum(len(render_invoice_pdf(invoice)) for invoice in invoices)
+        pdf_seconds = time.perf_counter() - started
+    finally:
+        await db.dispose()
+    return {
+        "subscriptions": count,
+        "seeded_seconds": round(seeded_seconds, 1),
+        "renewed": renewed,
+        "paid_renewal_invoices": len(invoices),
+        "renewal_seconds": round(renewal_seconds, 1),
+        "pdf_seconds": round(pdf_seconds, 1),
+        "pdf_average_bytes": pdf_bytes // max(len(invoices), 1),
+        "invoices_per_second_renewal_only": round(len(invoices) / renewal_seconds, 1),
+        "pdfs_per_second": round(len(invoices) / pdf_seconds, 1),
+        "invoices_per_second_with_pdf": round(len(invoices) / (renewal_seconds + pdf_seconds), 1),
+    }
+
+
 def invoice_arithmetic_rate(seconds: float = 1.0) -> float:
     """Renewal invoices computed per second in process (no I/O): the floor under every preview."""
     plan = load_catalogue().default_plan
@@ -146,7 +225,7 @@ def invoice_arithmetic_rate(seconds: float = 1.0) -> float:
     return round(count / (time.perf_counter() - started), 1)
 
 
-async def run(organizations: int, requests: int, concurrency: int) -> dict[str, Any]:
+async def run(organizations: int, requests: int, concurrency: int, renewal_count: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="tenantry-billing-bench-") as tmp:
         nats = NatsServer(Path(tmp) / "nats")
         nats.start()
@@ -230,6 +309,19 @@ async def run(organizations: int, requests: int, concurrency: int) -> dict[str, 
 
                 pdfs = await rate(pdf, max(requests // 4, 1), concurrency)
 
+                new_members = iter(range(10**9))
+
+                async def reserve_new_member() -> object:
+                    # Any organization but the first (kept for the race below), a new member each call.
+                    number = next(new_members)
+                    organization = org_id(1 + number % max(organizations - 1, 1))
+                    return await stub.ReserveSeat(
+                        pb.ReserveSeatRequest(organization_id=organization, member_id=f"rate-{number}"),
+                        metadata=admin_of[organization],
+                    )
+
+                reservations = await rate(reserve_new_member, min(requests, 40 * (organizations - 1)), concurrency)
+
                 contested = org_id(0)
                 free = (
                     await stub.GetSeatUsage(
@@ -261,6 +353,7 @@ async def run(organizations: int, requests: int, concurrency: int) -> dict[str, 
         finally:
             await runtime.stop()
             nats.stop()
+        renewal = await renewal_run(f"sqlite+aiosqlite:///{Path(tmp) / 'renewals.db'}", renewal_count)
     return {
         "organizations": organizations,
         "concurrency": concurrency,
@@ -276,6 +369,11 @@ async def run(organizations: int, requests: int, concurrency: int) -> dict[str, 
             "per_second": round(renewed / renewal_seconds, 1),
             "invoice_arithmetic_per_second": invoice_arithmetic_rate(),
         },
+        "reserve_seat": {
+            **reservations,
+            "ratio_to_baseline": round(reservations["per_second"] / baseline["per_second"], 2),
+        },
+        "renewal_run": renewal,
         "seat_race": {"calls": 200, "free_seats": 50, "held": held, "seconds": round(race_seconds, 3)},
     }
 
@@ -285,9 +383,10 @@ def main() -> None:
     parser.add_argument("--organizations", type=int, default=200)
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--renewals", type=int, default=10_000, help="subscriptions renewed (and PDFs rendered)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = asyncio.run(run(args.organizations, args.requests, args.concurrency))
+    result = asyncio.run(run(args.organizations, args.requests, args.concurrency, args.renewals))
     baseline = result["baseline_get_seat_usage"]
     preview = result["get_subscription_with_invoice_preview"]
     pdfs = result["get_invoice_pdf"]
@@ -296,7 +395,11 @@ def main() -> None:
     print(f"billing on SQLite, {result['organizations']} organizations, {result['concurrency']} calls in flight")
     print(f"{'':40} {'per s':>9} {'p50 ms':>8} {'p99 ms':>8} {'/ baseline':>11}")
     print(f"{'GetSeatUsage (baseline)':40} {baseline['per_second']:>9} {baseline['p50_ms']:>8} {baseline['p99_ms']:>8}")
-    for name, values in (("GetSubscription (invoice preview)", preview), ("GetInvoicePdf", pdfs)):
+    for name, values in (
+        ("GetSubscription (invoice preview)", preview),
+        ("GetInvoicePdf", pdfs),
+        ("ReserveSeat (new member, free seats)", result["reserve_seat"]),
+    ):
         print(
             f"{name:40} {values['per_second']:>9} {values['p50_ms']:>8} {values['p99_ms']:>8}"
             f" {values['ratio_to_baseline']:>11}"
@@ -308,6 +411,13 @@ def main() -> None:
     print(
         f"seat race: {race['calls']} ReserveSeat for {race['free_seats']} free seats -> {race['held']} held "
         f"in {race['seconds']} s"
+    )
+    run_ = result["renewal_run"]
+    print(
+        f"renewal of {run_['subscriptions']} subscriptions: {run_['paid_renewal_invoices']} paid invoices, "
+        f"{run_['invoices_per_second_with_pdf']} invoices/s including the PDF "
+        f"(renewal pass {run_['renewal_seconds']} s = {run_['invoices_per_second_renewal_only']}/s; "
+        f"PDFs {run_['pdf_seconds']} s = {run_['pdfs_per_second']}/s, {run_['pdf_average_bytes']} bytes each)"
     )
     if args.json:
         print(json.dumps(result))
