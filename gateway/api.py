@@ -613,7 +613,8 @@ ROUTES: tuple[ApiRoute, ...] = (
         "GET",
         "/v1/members/export",
         export_members,
-        "Export members (CSV, formulas neutralised) or members and groups (JSON) (members.read).",
+        "Export members (format=csv), groups (format=groups_csv) or both (format=json); CSV formulas are "
+        "neutralised (members.read).",
         query=(("format", "string"),),
     ),
     ApiRoute(

@@ -129,6 +129,8 @@ async def test_the_csv_export_neutralises_formulas(imports) -> None:  # type: ig
     cells = list(csv.reader(io.StringIO(export.content.decode())))
     assert cells[0][:3] == ["email", "name", "role"]
     assert cells[1][1] == '\'=HYPERLINK("x")'
+    groups = list(csv.DictReader(io.StringIO((await use_cases.export(OWNER, ORG, "groups_csv")).content.decode())))
+    assert [(g["name"], g["members"]) for g in groups] == [("Design", "owner@acme.test"), ("Ops", "owner@acme.test")]
 
 
 def test_files_over_the_limits_are_refused_whole() -> None:

@@ -1507,7 +1507,7 @@ class ExportMembersRequest(_message.Message):
     organization_id: _builtins.str
     """Organization to export."""
     format: _builtins.str
-    """"csv" (members only) or "json" (members and groups)."""
+    """"csv" (members, with their groups), "groups_csv" (groups, with their members) or "json" (both)."""
     def __init__(
         self,
         *,
