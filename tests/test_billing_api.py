@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import delete
 
 from gateway.main import create_app
 from gateway.settings import GatewaySettings
@@ -20,8 +21,10 @@ from services.audit.settings import AuditSettings
 from services.billing.domain.catalogue import DEFAULT_CATALOGUE_PATH
 from services.billing.main import build as build_billing
 from services.billing.settings import BillingSettings
+from services.billing.store.tables import seat_holders
 from services.cli import create_organization
 from services.common import migrations
+from services.common.db import Database
 from services.common.keys import ensure_local_keys, public_key_path, signing_key_path
 from services.common.nats_server import NatsServer, free_port
 from services.common.runtime import ServiceRuntime
@@ -239,7 +242,7 @@ async def test_without_a_trial_the_first_invoice_is_collected_and_downloadable_a
 
 
 async def test_a_seat_reduction_is_cancelled_and_seats_reconcile_with_membership(
-    owner_client: httpx.AsyncClient,
+    owner_client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
     client = owner_client
     scheduled = await client.post("/v1/billing/subscription/seats", json={"seats": 5})
@@ -258,6 +261,27 @@ async def test_a_seat_reduction_is_cancelled_and_seats_reconcile_with_membership
 
     report = await eventually(reconciled, timeout=15)
     assert report == {"in_sync": True, "membership_members": 1, "billing_seats": 1, "differences": []}
+    # A membership event billing never applied (simulated by losing billing's row) shows as a difference.
+    billing_db = Database(f"sqlite+aiosqlite:///{tmp_path / 'billing.db'}")
+    try:
+        async with billing_db.write() as connection:
+            [owner_member] = (await connection.execute(delete(seat_holders).returning(seat_holders.c.member_id))).all()
+    finally:
+        await billing_db.dispose()
+    drifted = (await client.get("/v1/billing/seats/reconciliation")).json()
+    assert drifted == {
+        "in_sync": False,
+        "membership_members": 1,
+        "billing_seats": 0,
+        "differences": [
+            {
+                "member_id": owner_member.member_id,
+                "kind": "missing_in_billing",
+                "membership_status": "active",
+                "billing_status": None,
+            }
+        ],
+    }
     document = (await client.get("/openapi.json")).json()
     assert "/v1/billing/seats/reconciliation" in document["paths"]
     assert "/v1/billing/subscription/seats/cancel-reduction" in document["paths"]

@@ -155,3 +155,19 @@ def test_reconciliation_reports_every_member_on_one_side_only() -> None:
     assert (result.membership_members, result.billing_seats, result.in_sync) == (4, 3, False)
     agreed = compare({"a": "active"}, {"a": "active", "x": "released"})
     assert agreed.in_sync and agreed.differences == ()
+
+
+async def test_billing_side_of_the_reconciliation_reads_every_seat_holder(billing: BillingHarness) -> None:
+    await billing.open_organization()
+    await billing.member_event("member.added", "m-active", "active", 1)
+    await billing.member_event("member.invited", "m-invited", "invited", 1)
+    await billing.member_event("member.added", "m-viewer", "active", 1, seat_consuming=False)
+    await billing.use_cases.reserve_seat(OWNER, ORG, "m-held")
+    async with billing.store.read() as tx:
+        holders = await tx.seat_holder_statuses(ORG)
+    assert holders == {"m-active": "active", "m-invited": "invited", "m-viewer": "released", "m-held": "reserved"}
+    members = {"m-active": "active", "m-invited": "invited", "m-viewer": "active", "m-held": "invited"}
+    result = compare(members, holders)
+    assert [(difference.member_id, difference.kind) for difference in result.differences] == [
+        ("m-held", MISSING_IN_BILLING)  # held, not yet confirmed by membership's event
+    ]
