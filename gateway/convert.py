@@ -63,6 +63,7 @@ def organization(value: membership_pb.Organization) -> dict[str, Any]:
         "brand_color": value.brand_color,
         "group_creation_policy": value.group_creation_policy,
         "invitation_ttl_days": value.invitation_ttl_days,
+        "deletion_time": time_of(value.deletion_time),
         "etag": value.etag,
     }
 

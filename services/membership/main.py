@@ -25,7 +25,14 @@ from services.membership.domain.groups import GroupUseCases
 from services.membership.domain.imports import ImportUseCases
 from services.membership.domain.profile_fields import ProfileFieldUseCases
 from services.membership.domain.use_cases import MembershipUseCases
-from services.membership.events.consume import IDENTITY_CONSUMER, MAILER_CONSUMER, IdentityProjection, InvitationMailer
+from services.membership.events.consume import (
+    BILLING_CONSUMER,
+    IDENTITY_CONSUMER,
+    MAILER_CONSUMER,
+    BillingProjection,
+    IdentityProjection,
+    InvitationMailer,
+)
 from services.membership.events.publish import PRODUCER, to_envelope
 from services.membership.settings import MembershipSettings
 from services.membership.store.sql import SqlMembershipStore
@@ -64,6 +71,7 @@ def build(settings: MembershipSettings, clock: Clock | None = None) -> ServiceRu
         [
             wiring.consumer(MAILER_CONSUMER, [PRODUCER], invitations.handlers()),
             wiring.consumer(IDENTITY_CONSUMER, ["identity"], IdentityProjection(wiring.clock).handlers()),
+            wiring.consumer(BILLING_CONSUMER, ["billing"], BillingProjection().handlers()),
         ],
     )
 

@@ -70,6 +70,7 @@ def organization_to_proto(overview: OrganizationOverview) -> pb.Organization:
         brand_color=organization.brand_color,
         group_creation_policy=organization.group_creation_policy.value,
         invitation_ttl_days=organization.invitation_ttl_days,
+        deletion_time=timestamp(organization.deletion_scheduled_at) if organization.deletion_scheduled_at else None,
     )
 
 

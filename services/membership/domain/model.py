@@ -35,6 +35,8 @@ class Organization:
     group_creation_policy: GroupCreationPolicy = GroupCreationPolicy.ADMINS
     # Days an invitation link stays valid; 0 uses the service's default.
     invitation_ttl_days: int = 0
+    # When the organization's data is to be deleted (billing: its subscription ended); None while it is not.
+    deletion_scheduled_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC
 
 from sqlalchemy.ext.asyncio import AsyncConnection
-from tenantry.events.v1 import envelope_pb2, identity_events_pb2, membership_events_pb2
+from tenantry.events.v1 import billing_events_pb2, envelope_pb2, identity_events_pb2, membership_events_pb2
 
 from services.common.clock import Clock
 from services.common.mail import Mailer
@@ -83,4 +83,22 @@ class IdentityProjection:
         assert isinstance(event, identity_events_pb2.SecurityPolicyUpdated)
         await SqlMembershipTransaction(connection).put_invitation_policy(
             envelope.organization_id, list(event.after.allowed_invitation_domains), event.version, self._clock.now()
+        )
+
+
+BILLING_CONSUMER = "membership-billing"
+
+
+class BillingProjection:
+    """What membership keeps from billing: when an organization whose subscription ended is to be deleted, so
+    the portal and the API can say so (and offer the export before)."""
+
+    def handlers(self) -> dict[str, EventHandler]:
+        return {"billing.organization.deletion_scheduled": self.on_deletion_scheduled}
+
+    async def on_deletion_scheduled(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
+        event = unpack(envelope, billing_events_pb2.OrganizationDeletionScheduled)
+        assert isinstance(event, billing_events_pb2.OrganizationDeletionScheduled)
+        await SqlMembershipTransaction(connection).schedule_deletion(
+            envelope.organization_id, event.deletion_time.ToDatetime(tzinfo=UTC)
         )

@@ -102,6 +102,7 @@ class SqlMembershipTransaction(GroupQueries, ProfileQueries, OutboxTransaction):
             brand_color=row.brand_color,
             group_creation_policy=GroupCreationPolicy(row.group_creation_policy),
             invitation_ttl_days=row.invitation_ttl_days,
+            deletion_scheduled_at=row.deletion_scheduled_at,
         )
 
     async def insert_organization(self, organization: Organization) -> None:
@@ -229,6 +230,13 @@ class SqlMembershipTransaction(GroupQueries, ProfileQueries, OutboxTransaction):
         )
         await self.connection.execute(delete(invitations).where(invitations.c.member_id == member.id))
         await self.connection.execute(delete(members).where(members.c.id == member.id))
+
+    async def schedule_deletion(self, organization_id: str, deletion_at: datetime) -> None:
+        """Billing's word that the organization's data goes on `deletion_at` (not a change of the organization's
+        profile: no new version)."""
+        await self.connection.execute(
+            update(organizations).where(organizations.c.id == organization_id).values(deletion_scheduled_at=deletion_at)
+        )
 
     async def record_sign_in(self, organization_id: str, account_id: str, signed_in_at: datetime) -> None:
         """Keep the newest sign-in time; events may arrive out of order."""

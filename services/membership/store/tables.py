@@ -21,6 +21,8 @@ organizations = Table(
     Column("brand_color", String(7), nullable=False, server_default=""),
     Column("group_creation_policy", String(16), nullable=False, server_default="admins"),
     Column("invitation_ttl_days", Integer, nullable=False, server_default="0"),
+    # From billing's organization.deletion_scheduled event.
+    Column("deletion_scheduled_at", UTCDateTime, nullable=True),
 )
 
 members = Table(

@@ -134,6 +134,7 @@ class Organization(_message.Message):
     BRAND_COLOR_FIELD_NUMBER: _builtins.int
     GROUP_CREATION_POLICY_FIELD_NUMBER: _builtins.int
     INVITATION_TTL_DAYS_FIELD_NUMBER: _builtins.int
+    DELETION_TIME_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """Time-ordered id of the organization."""
     display_name: _builtins.str
@@ -158,6 +159,12 @@ class Organization(_message.Message):
     def create_time(self) -> _timestamp_pb2.Timestamp:
         """When the organization was created, UTC."""
 
+    @_builtins.property
+    def deletion_time(self) -> _timestamp_pb2.Timestamp:
+        """When the organization's data is to be deleted because its subscription ended; unset while it is not.
+        Export it before then (ExportMembers).
+        """
+
     def __init__(
         self,
         *,
@@ -172,10 +179,11 @@ class Organization(_message.Message):
         brand_color: _builtins.str = ...,
         group_creation_policy: _builtins.str = ...,
         invitation_ttl_days: _builtins.int = ...,
+        deletion_time: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "deletion_time", b"deletion_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_member_count", b"active_member_count", "brand_color", b"brand_color", "create_time", b"create_time", "deactivated_member_count", b"deactivated_member_count", "display_name", b"display_name", "etag", b"etag", "group_creation_policy", b"group_creation_policy", "id", b"id", "invitation_ttl_days", b"invitation_ttl_days", "invited_member_count", b"invited_member_count", "logo_url", b"logo_url"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_member_count", b"active_member_count", "brand_color", b"brand_color", "create_time", b"create_time", "deactivated_member_count", b"deactivated_member_count", "deletion_time", b"deletion_time", "display_name", b"display_name", "etag", b"etag", "group_creation_policy", b"group_creation_policy", "id", b"id", "invitation_ttl_days", b"invitation_ttl_days", "invited_member_count", b"invited_member_count", "logo_url", b"logo_url"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
