@@ -243,6 +243,15 @@ async def _security_page(request: Request, person: SignedIn, status: int = 200, 
         sessions = [_session_row(s) for s in listed]
     except grpc.aio.AioRpcError as exc:
         sessions_error = refusal_of(exc).message
+    try:
+        protection = await clients.identity.GetAccountSecurity(
+            identity_pb.GetAccountSecurityRequest(),
+            metadata=request_metadata(request, person.caller),
+            timeout=clients.timeout,
+        )
+        totp_enabled, recovery_codes_left = protection.totp_enabled, protection.recovery_codes_left
+    except grpc.aio.AioRpcError:
+        totp_enabled, recovery_codes_left = None, 0  # unknown: the page offers both setting up and turning off
     values: dict[str, Any] = {
         "notice": "",
         "section": "",
@@ -262,6 +271,8 @@ async def _security_page(request: Request, person: SignedIn, status: int = 200, 
         enrollment_required=person.caller.mfa_enrollment_required,
         sessions=sessions,
         sessions_error=sessions_error,
+        totp_enabled=totp_enabled,
+        recovery_codes_left=recovery_codes_left,
         **values,
     )
     return person.with_cookie(response, settings)

@@ -218,6 +218,13 @@ async def send_password_reset(context: Context) -> Response:
     return JSONResponse({"expire_time": convert.time_of(reply.expire_time)}, status_code=202)
 
 
+async def account_security(context: Context) -> Response:
+    reply = await context.clients.identity.GetAccountSecurity(
+        identity_pb.GetAccountSecurityRequest(), metadata=context.metadata, timeout=context.clients.timeout
+    )
+    return JSONResponse({"totp_enabled": reply.totp_enabled, "recovery_codes_left": reply.recovery_codes_left})
+
+
 async def enroll_totp(context: Context) -> Response:
     reply = await context.clients.identity.EnrollTotp(
         identity_pb.EnrollTotpRequest(), metadata=context.metadata, timeout=context.clients.timeout
@@ -450,6 +457,12 @@ SECURITY_ROUTES: tuple[ApiRoute, ...] = (
         change_password,
         "Change your password (the current one is required); your other sessions end.",
         request_schema=_body("current_password", "new_password", current_password=_STRING, new_password=_STRING),
+    ),
+    ApiRoute(
+        "GET",
+        "/v1/me/security",
+        account_security,
+        "How your account is protected: whether an authenticator app is on, recovery codes left.",
     ),
     ApiRoute(
         "POST",

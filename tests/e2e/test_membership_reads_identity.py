@@ -18,6 +18,7 @@ def test_a_sign_in_shows_as_the_members_last_sign_in(suite: Suite, smtp_inbox: S
             return next(m["last_sign_in_time"] for m in members if m["email"] == owner.email)
 
         assert wait_for(owner_last_sign_in).endswith("Z")
+        assert client.get("/v1/me/security").json() == {"totp_enabled": False, "recovery_codes_left": 0}
 
 
 def test_invitations_are_limited_to_the_domains_the_security_policy_allows(suite: Suite, smtp_inbox: SmtpInbox) -> None:

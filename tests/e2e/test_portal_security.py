@@ -149,6 +149,8 @@ def test_a_person_whose_organization_requires_two_factor_enrols_an_authenticator
     shown(browser, "audit")
 
     browser.find_element(By.ID, "nav-security").click()
+    assert "10 recovery codes left" in shown(browser, "totp-on").text
+    assert not browser.find_elements(By.ID, "enrol-totp")  # already on: nothing to set up
     fill_in(browser, "/portal/security/totp/disable", password=owner.password)
     assert (
         shown(browser, "two-factor-error").text

@@ -246,6 +246,12 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
         )
         return pb.ResetPasswordResponse()
 
+    async def GetAccountSecurity(
+        self, request: pb.GetAccountSecurityRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetAccountSecurityResponse:
+        totp_enabled, codes_left = await self._credentials.account_security(current_call().require_principal())
+        return pb.GetAccountSecurityResponse(totp_enabled=totp_enabled, recovery_codes_left=codes_left)
+
     async def EnrollTotp(
         self, request: pb.EnrollTotpRequest, context: grpc.aio.ServicerContext
     ) -> pb.EnrollTotpResponse:

@@ -142,6 +142,15 @@ class CredentialUseCases:
             method = "reset" if reset.requested_by == account.id else "admin_reset"
             await tx.record_events(PasswordChanged(actor, now, "", account, method, revoked))
 
+    async def account_security(self, principal: Principal) -> tuple[bool, int]:
+        """(TOTP on, recovery codes left) of the signed-in person's account."""
+        require_session(principal)
+        async with self._store.read() as tx:
+            factor = await tx.get_totp(principal.account_id)
+            if factor is None or factor.confirmed_at is None:
+                return False, 0
+            return True, await tx.count_unused_recovery_codes(principal.account_id)
+
     async def enroll_totp(self, principal: Principal) -> TotpEnrollment:
         require_session(principal)
         now = self._clock.now()

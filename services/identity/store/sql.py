@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import Row, delete, func, insert, select, update
 from tenantry.events.v1 import envelope_pb2
 
 from services.common.clock import Clock
@@ -336,6 +336,14 @@ class SqlIdentityTransaction(OutboxTransaction):
             await self.connection.execute(
                 insert(recovery_codes), [{"code_hash": h, "account_id": account_id} for h in code_hashes]
             )
+
+    async def count_unused_recovery_codes(self, account_id: str) -> int:
+        count = await self.connection.scalar(
+            select(func.count())
+            .select_from(recovery_codes)
+            .where(recovery_codes.c.account_id == account_id, recovery_codes.c.used_at.is_(None))
+        )
+        return int(count or 0)
 
     async def use_recovery_code(self, account_id: str, code_hash: str, now: datetime) -> bool:
         result = await self.connection.execute(

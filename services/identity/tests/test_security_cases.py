@@ -226,9 +226,11 @@ async def test_totp_sign_in_accepts_each_code_once_and_recovery_codes_once(ident
     owner = await identity.principal((await identity.sign_in(OWNER))[0])
     enrollment = await identity.credentials.enroll_totp(owner)
     assert enrollment.otpauth_uri.startswith("otpauth://totp/") and "<svg" in enrollment.qr_code_svg
+    assert await identity.credentials.account_security(owner) == (False, 0)  # not on until confirmed
     totp = pyotp.TOTP(enrollment.secret)
     recovery = await identity.credentials.confirm_totp(owner, totp.at(identity.clock.now()))
     assert len(recovery) == 10
+    assert await identity.credentials.account_security(owner) == (True, 10)
 
     identity.clock.advance(timedelta(seconds=30))
     challenge = await identity.use_cases.sign_in(email=OWNER, password=PASSWORD, actor=anonymous())
@@ -256,6 +258,7 @@ async def test_totp_sign_in_accepts_each_code_once_and_recovery_codes_once(ident
         await identity.use_cases.verify_second_factor(
             challenge_token=again.mfa_challenge_token, recovery_code=recovery[0], actor=anonymous()
         )
+    assert await identity.credentials.account_security(owner) == (True, 9)
 
 
 async def test_an_organization_requiring_mfa_restricts_admins_until_they_enrol(identity: Identity) -> None:

@@ -1008,6 +1008,49 @@ class ResetPasswordResponse(_message.Message):
 Global___ResetPasswordResponse: _TypeAlias = ResetPasswordResponse  # noqa: Y015
 
 @_typing.final
+class GetAccountSecurityRequest(_message.Message):
+    """Request of GetAccountSecurity."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    def __init__(
+        self,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetAccountSecurityRequest: _TypeAlias = GetAccountSecurityRequest  # noqa: Y015
+
+@_typing.final
+class GetAccountSecurityResponse(_message.Message):
+    """Response of GetAccountSecurity."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TOTP_ENABLED_FIELD_NUMBER: _builtins.int
+    RECOVERY_CODES_LEFT_FIELD_NUMBER: _builtins.int
+    totp_enabled: _builtins.bool
+    """True when a confirmed authenticator app (TOTP) protects sign-in."""
+    recovery_codes_left: _builtins.int
+    """Unused recovery codes (0 without TOTP)."""
+    def __init__(
+        self,
+        *,
+        totp_enabled: _builtins.bool = ...,
+        recovery_codes_left: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["recovery_codes_left", b"recovery_codes_left", "totp_enabled", b"totp_enabled"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetAccountSecurityResponse: _TypeAlias = GetAccountSecurityResponse  # noqa: Y015
+
+@_typing.final
 class EnrollTotpRequest(_message.Message):
     """Request of EnrollTotp."""
 

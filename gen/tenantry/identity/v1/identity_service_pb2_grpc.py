@@ -110,6 +110,11 @@ class IdentityServiceStub:
                 request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ResetPasswordRequest.SerializeToString,
                 response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ResetPasswordResponse.FromString,
                 _registered_method=True)
+        self.GetAccountSecurity = channel.unary_unary(
+                '/tenantry.identity.v1.IdentityService/GetAccountSecurity',
+                request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.GetAccountSecurityRequest.SerializeToString,
+                response_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.GetAccountSecurityResponse.FromString,
+                _registered_method=True)
         self.EnrollTotp = channel.unary_unary(
                 '/tenantry.identity.v1.IdentityService/EnrollTotp',
                 request_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.EnrollTotpRequest.SerializeToString,
@@ -276,6 +281,14 @@ class IdentityServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetAccountSecurity(self, request, context):
+        """Tells the signed-in person how their account is protected: whether TOTP is on, recovery codes left.
+        Requires a principal authenticated by a session.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def EnrollTotp(self, request, context):
         """Starts TOTP enrolment: a new secret, its otpauth URI and a QR code; not active until confirmed.
         Requires a principal authenticated by a session.
@@ -417,6 +430,11 @@ def add_IdentityServiceServicer_to_server(servicer, server):
                     servicer.ResetPassword,
                     request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ResetPasswordRequest.FromString,
                     response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ResetPasswordResponse.SerializeToString,
+            ),
+            'GetAccountSecurity': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAccountSecurity,
+                    request_deserializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.GetAccountSecurityRequest.FromString,
+                    response_serializer=tenantry_dot_identity_dot_v1_dot_identity__service__pb2.GetAccountSecurityResponse.SerializeToString,
             ),
             'EnrollTotp': grpc.unary_unary_rpc_method_handler(
                     servicer.EnrollTotp,
@@ -865,6 +883,33 @@ class IdentityService:
             '/tenantry.identity.v1.IdentityService/ResetPassword',
             tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ResetPasswordRequest.SerializeToString,
             tenantry_dot_identity_dot_v1_dot_identity__service__pb2.ResetPasswordResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAccountSecurity(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.identity.v1.IdentityService/GetAccountSecurity',
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.GetAccountSecurityRequest.SerializeToString,
+            tenantry_dot_identity_dot_v1_dot_identity__service__pb2.GetAccountSecurityResponse.FromString,
             options,
             channel_credentials,
             insecure,
