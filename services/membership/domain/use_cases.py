@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Sequence
@@ -335,15 +336,18 @@ class MembershipUseCases:
     ) -> InviteOutcome:
         """Invite one person (each in its own transaction), holding a seat first when the role uses one."""
         now = self._clock.now()
+        member_id = await self._member_id_for(organization_id, email, request_id)
         async with self._store.read() as tx:
-            if await tx.find_member_by_email(organization_id, email) is not None:
-                return _already_member(email)
+            existing = await tx.find_member_by_email(organization_id, email)
+            if existing is not None:
+                # The same request already invited this person (its answer was lost): the same success again.
+                return InviteOutcome(email, member=existing) if existing.id == member_id else _already_member(email)
             organization = await tx.get_organization(organization_id)
             catalog = await role_catalog(tx, organization_id)
         if organization is None:
             raise NotFound("No such organization.")
         member = Member(
-            id=new_id(),
+            id=member_id,
             organization_id=organization_id,
             account_id=None,
             email=email,
@@ -391,6 +395,20 @@ class MembershipUseCases:
                 return _already_member(email)
             raise
         return InviteOutcome(email, member=member)
+
+    async def _member_id_for(self, organization_id: str, email: str, request_id: str) -> str:
+        """The id a new member gets. With a request id it is remembered before any seat is held, so a retry after
+        a crash holds the same seat again (billing's holds are per member) instead of a second one."""
+        if not request_id:
+            return new_id()
+        key = hashlib.sha256(f"{request_id}\n{email}".encode()).hexdigest()
+        async with self._store.write() as tx:
+            stored = await tx.load_idempotent(organization_id, "InviteMember", key)
+            if stored is not None:
+                return stored.decode()
+            member_id = new_id()
+            await tx.save_idempotent(organization_id, "InviteMember", key, member_id.encode())
+            return member_id
 
     def _ttl_of(self, organization: Organization) -> timedelta:
         """How long an invitation link of this organization stays valid: its setting, or the service's."""

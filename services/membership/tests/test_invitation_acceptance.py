@@ -129,3 +129,13 @@ async def test_only_a_pending_invitation_is_resent_and_the_organization_sets_the
     assert outcome.member is not None
     _, renewed = await use_cases.resend_invitation(OWNER, ORG, outcome.member.id)
     assert renewed.expires_at == clock.now() + timedelta(days=2)
+
+
+async def test_a_retried_invitation_whose_answer_was_lost_is_the_same_member(invited) -> None:  # type: ignore[no-untyped-def]
+    use_cases, _, _, _ = invited
+    first = await use_cases.invite_one(OWNER, ORG, "retry@acme.test", "member", "", "req-7")
+    # As if the answer and the call's stored result were lost: the same request asks for the same person again.
+    again = await use_cases.invite_one(OWNER, ORG, "retry@acme.test", "member", "", "req-7")
+    assert first.member is not None and again.member is not None and again.member.id == first.member.id
+    other = await use_cases.invite_one(OWNER, ORG, "retry@acme.test", "member", "", "req-8")
+    assert other.error_reason == "ALREADY_MEMBER"
