@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -208,3 +209,34 @@ def test_plan_changes_respect_currency_seat_limits_and_standing() -> None:
     trial = open_subscription("org-1", MONTHLY, 10, NOW)
     switched, applies_now = change_plan(trial, MONTHLY, YEARLY)
     assert (applies_now, switched.plan_id) == (True, "team-yearly")
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=1, max_value=40), st.integers(min_value=0, max_value=28 * 24 * 3600 - 1)),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from([0, 700, 1900, 2500]),
+)
+def test_any_sequence_of_seat_additions_adds_up_to_the_cent(additions: list[tuple[int, int]], tax: int) -> None:
+    """Each addition's charge is the exact prorated price rounded once (never more than half a cent off), every
+    invoice's total is its lines plus its tax to the cent, and the seats bought add up."""
+    terms = active_monthly(seats=1, tax=tax)
+    period = int((terms.current_period_end - terms.current_period_start).total_seconds())
+    exact_total = Fraction(0)
+    charged = 0
+    # Additions happen in time order within the period.
+    for added, seconds_in in sorted(additions, key=lambda a: a[1]):
+        now = terms.current_period_start + timedelta(seconds=seconds_in)
+        invoice = seats_added_invoice(terms, MONTHLY, added, now)
+        remaining = int((terms.current_period_end - now).total_seconds())
+        exact = Fraction(MONTHLY.price_per_seat.amount * added * remaining, period)
+        assert abs(invoice.subtotal.amount - exact) <= Fraction(1, 2)
+        assert invoice.subtotal.amount == sum(line.amount.amount for line in invoice.lines)
+        assert invoice.total == invoice.subtotal + invoice.tax
+        exact_total += exact
+        charged += invoice.subtotal.amount
+        terms = add_seats(terms, MONTHLY, terms.seats_purchased + added)
+    assert abs(charged - exact_total) <= Fraction(len(additions), 2)
+    assert terms.seats_purchased == 1 + sum(added for added, _ in additions)
