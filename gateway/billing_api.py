@@ -11,7 +11,7 @@ from tenantry.billing.v1 import billing_service_pb2 as billing_pb
 from tenantry.common.v1 import common_pb2
 
 from gateway import convert
-from gateway.routing import ApiRoute, BadRequest, Context, page_size_of
+from gateway.routing import ApiRoute, BadRequest, Context, equality_filter, page_size_of
 
 MAX_TEXT_FIELD = 1000
 PROFILE_TEXT_FIELDS = ("legal_name", "address", "country", "vat_id", "billing_email")
@@ -355,7 +355,11 @@ async def reconcile_seats(context: Context) -> Response:
 
 async def list_invoices(context: Context) -> Response:
     reply = await context.clients.billing.ListInvoices(
-        billing_pb.ListInvoicesRequest(organization_id=context.organization_id, page_size=page_size_of(context)),
+        billing_pb.ListInvoicesRequest(
+            organization_id=context.organization_id,
+            page_size=page_size_of(context),
+            filter=equality_filter({"status": context.query("status")}),
+        ),
         metadata=context.metadata,
         timeout=context.clients.timeout,
     )
@@ -534,9 +538,10 @@ BILLING_ROUTES: tuple[ApiRoute, ...] = (
         "GET",
         "/v1/billing/invoices",
         list_invoices,
-        "Issued invoices, newest first, with line items, subtotal, tax and total (billing.read).",
+        "Issued invoices, newest first, with line items, subtotal, tax and total; filter by status (open, paid, "
+        "void) (billing.read).",
         response_schema=_object(invoices={"type": "array", "items": _INVOICE}),
-        query=(("page_size", "integer"),),
+        query=(("page_size", "integer"), ("status", "string")),
     ),
     ApiRoute(
         "GET",

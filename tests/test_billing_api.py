@@ -203,6 +203,9 @@ async def test_without_a_trial_the_first_invoice_is_collected_and_downloadable_a
     settled = await client.put("/v1/billing/payment-method", json=CARD)
     assert settled.json()["subscription"]["status"] == "active"
     [invoice] = (await client.get("/v1/billing/invoices")).json()["invoices"]
+    assert (await client.get("/v1/billing/invoices", params={"status": "open"})).json()["invoices"] == []
+    assert len((await client.get("/v1/billing/invoices", params={"status": "paid"})).json()["invoices"]) == 1
+    assert (await client.get("/v1/billing/invoices", params={"status": "lost"})).status_code == 400
     assert (invoice["status"], invoice["total"]) == ("paid", {"amount_minor": 12000, "currency": "EUR"})
     document = await client.get(f"/v1/billing/invoices/{invoice['id']}/pdf")
     assert document.status_code == 200

@@ -22,6 +22,7 @@ from services.billing.domain.subscription import BillingProfile, Subscription
 from services.billing.domain.subscription_use_cases import SubscriptionUseCases
 from services.billing.domain.use_cases import BillingUseCases
 from services.common.errors import FailedPrecondition
+from services.common.filters import parse_equality_filter
 from services.common.messaging import timestamp
 from services.common.principal import current_call
 
@@ -324,8 +325,9 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
     async def ListInvoices(
         self, request: pb.ListInvoicesRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListInvoicesResponse:
+        status = parse_equality_filter(request.filter, {"status"}).get("status")
         invoices = await self._subscriptions.list_invoices(
-            current_call().require_principal(), request.organization_id, request.page_size
+            current_call().require_principal(), request.organization_id, request.page_size, status
         )
         return pb.ListInvoicesResponse(invoices=[invoice_to_proto(invoice) for invoice in invoices])
 

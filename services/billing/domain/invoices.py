@@ -13,6 +13,7 @@ from services.billing.domain.subscription import BillingProfile, Subscription
 INVOICE_OPEN = "open"
 INVOICE_PAID = "paid"
 INVOICE_VOID = "void"
+INVOICE_STATUSES = (INVOICE_OPEN, INVOICE_PAID, INVOICE_VOID)
 
 REASON_RENEWAL = "renewal"
 REASON_SEATS_ADDED = "seats_added"

@@ -27,6 +27,7 @@ from services.billing.domain.events import (
 )
 from services.billing.domain.invoices import (
     INVOICE_OPEN,
+    INVOICE_STATUSES,
     Invoice,
     InvoiceDraft,
     invoice_number,
@@ -453,11 +454,17 @@ class SubscriptionUseCases:
             await tx.record_events(SubscriptionChanged(principal, now, request_id, change, after, before))
         return after
 
-    async def list_invoices(self, principal: Principal, organization_id: str, requested: int = 0) -> list[Invoice]:
+    async def list_invoices(
+        self, principal: Principal, organization_id: str, requested: int = 0, status: str | None = None
+    ) -> list[Invoice]:
         principal.authorize(BILLING_READ, organization_id)
         limit = page_size(requested)
+        if status is not None and status not in INVOICE_STATUSES:
+            raise InvalidArgument(
+                f"Unknown invoice status {status!r}.", [FieldViolation("filter", f"status one of {INVOICE_STATUSES}")]
+            )
         async with self._store.read() as tx:
-            return await tx.list_invoices(organization_id, limit)
+            return await tx.list_invoices(organization_id, limit, status)
 
     async def get_invoice(self, principal: Principal, organization_id: str, invoice_id: str) -> Invoice:
         principal.authorize(BILLING_READ, organization_id)

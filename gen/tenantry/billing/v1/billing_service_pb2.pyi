@@ -1085,19 +1085,23 @@ class ListInvoicesRequest(_message.Message):
 
     ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    FILTER_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization whose invoices are listed."""
     page_size: _builtins.int
     """Most invoices returned (1 to 100; 0 means 50)."""
+    filter: _builtins.str
+    """Filter such as `status = "open"` (open, paid or void); empty lists every invoice."""
     def __init__(
         self,
         *,
         organization_id: _builtins.str = ...,
         page_size: _builtins.int = ...,
+        filter: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization_id", b"organization_id", "page_size", b"page_size"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter", "organization_id", b"organization_id", "page_size", b"page_size"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
