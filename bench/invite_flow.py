@@ -182,7 +182,7 @@ def main() -> None:
             "TENANTRY_BILLING_DEFAULT_SEATS": str(WARM_UP + args.requests + args.samples + 1),
             "TENANTRY_BILLING_CATALOGUE_PATH": str(catalogue),
         }
-        suite = Suite(data_dir=workdir / "suite", ports=SuitePorts.free(), extra_env=seats)
+        suite = Suite(data_dir=workdir / "suite", ports=SuitePorts.free(), extra_env=seats, reassign_taken_ports=True)
         suite.start()
         try:
             measured = asyncio.run(flow(suite, args.requests, args.concurrency, args.samples))

@@ -131,7 +131,7 @@ def main() -> None:
     args = parser.parse_args()
     raw = raw_argon2(args.sign_ins, args.concurrency)
     with tempfile.TemporaryDirectory(prefix="tenantry-bench-") as tmp:
-        suite = Suite(data_dir=Path(tmp) / "suite", ports=SuitePorts.free())
+        suite = Suite(data_dir=Path(tmp) / "suite", ports=SuitePorts.free(), reassign_taken_ports=True)
         suite.start()
         try:
             measured = asyncio.run(measure(suite, args.sign_ins, args.requests, args.concurrency))

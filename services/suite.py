@@ -47,6 +47,13 @@ class SuitePorts:
         return int(getattr(self, name))
 
 
+START_ATTEMPTS = 3
+
+
+class PortTakenError(RuntimeError):
+    """A service could not bind its port: another process took it after it was picked."""
+
+
 @dataclass
 class Suite:
     """Starts and stops the suite's processes. Logs go to <data_dir>/logs/<name>.log."""
@@ -57,6 +64,9 @@ class Suite:
     extra_env: dict[str, str] = field(default_factory=dict)
     nats: NatsServer | None = None
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    # Ports picked free can be taken by another process before a service binds them; with this set, the suite
+    # then picks new ones and starts again (tests and benchmarks; never for `make run`'s fixed ports).
+    reassign_taken_ports: bool = False
 
     @property
     def gateway_url(self) -> str:
@@ -113,9 +123,17 @@ class Suite:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         ensure_local_keys(self.data_dir)
         self.start_nats()
-        for name in (*SERVICES, "gateway"):
-            self.start_process(name)
-        self.wait_ready(timeout)
+        for attempt in range(1, START_ATTEMPTS + 1):
+            for name in (*SERVICES, "gateway"):
+                self.start_process(name)
+            try:
+                self.wait_ready(timeout)
+                return
+            except PortTakenError:
+                if not self.reassign_taken_ports or attempt == START_ATTEMPTS:
+                    raise
+                self.stop_processes()
+                self.ports = SuitePorts.free()
 
     def start_process(self, name: str) -> None:
         logs = self.data_dir / "logs"
@@ -135,9 +153,12 @@ class Suite:
         while time.monotonic() < deadline:
             for name, process in self.processes.items():
                 if process.poll() is not None:
-                    raise RuntimeError(
-                        f"{name} exited with {process.returncode}; see {self.data_dir / 'logs' / (name + '.log')}"
-                    )
+                    log = self.data_dir / "logs" / f"{name}.log"
+                    message = f"{name} exited with {process.returncode}; see {log}"
+                    tail = log.read_text(errors="replace")[-4000:].lower() if log.exists() else ""
+                    if "failed to bind" in tail or "address already in use" in tail:
+                        raise PortTakenError(message)
+                    raise RuntimeError(message)
             try:
                 with urllib.request.urlopen(f"{self.gateway_url}/readyz", timeout=2) as response:  # noqa: S310
                     if response.status == 200:
@@ -163,6 +184,10 @@ class Suite:
             return process.wait()
 
     def stop(self) -> None:
+        self.stop_processes()
+        self.stop_nats()
+
+    def stop_processes(self) -> None:
         for process in self.processes.values():
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -174,7 +199,6 @@ class Suite:
                 process.kill()
                 process.wait()
         self.processes.clear()
-        self.stop_nats()
 
 
 def _port_is_free(port: int) -> bool:

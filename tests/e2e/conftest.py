@@ -50,7 +50,7 @@ def start_suite(data_dir: Path, smtp_port: int | None = None, extra_env: dict[st
     extra: dict[str, str] = dict(extra_env or {})
     for service in ("MEMBERSHIP", "IDENTITY") if smtp_port else ():
         extra |= {f"TENANTRY_{service}_SMTP_HOST": "127.0.0.1", f"TENANTRY_{service}_SMTP_PORT": str(smtp_port)}
-    suite = Suite(data_dir=data_dir, ports=SuitePorts.free(), extra_env=extra)
+    suite = Suite(data_dir=data_dir, ports=SuitePorts.free(), extra_env=extra, reassign_taken_ports=True)
     try:
         suite.start()
     except Exception:
