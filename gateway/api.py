@@ -19,7 +19,7 @@ from gateway.auth import UNSAFE_METHODS, AuthError, csrf_token_valid, same_origi
 from gateway.billing_api import BILLING_ROUTES
 from gateway.groups_api import GROUP_ROUTES
 from gateway.problems import from_grpc_error, problem
-from gateway.routing import ApiRoute, BadRequest, Context, equality_filter, page_size_of
+from gateway.routing import PAGE_QUERY, ApiRoute, BadRequest, Context, equality_filter, page_size_of, path_id
 from gateway.security_api import SECURITY_ROUTES, rotated_cookie_expiry, set_session_cookie
 from gateway.settings import GatewaySettings
 
@@ -115,6 +115,9 @@ async def invite_members(context: Context) -> Response:
                     email=str(i.get("email", ""))[:320],
                     role=str(i.get("role", "") or ""),
                     display_name=str(i.get("display_name", "") or "")[:200],
+                    group_ids=[str(g)[:64] for g in i.get("group_ids", [])[:101]]
+                    if isinstance(i.get("group_ids", []), list)
+                    else [],
                 )
                 for i in invitees[:101]
             ],
@@ -351,10 +354,7 @@ async def bulk_update_members(context: Context) -> Response:
 
 
 def member_id_of(context: Context) -> str:
-    member_id = str(context.request.path_params.get("member_id", ""))
-    if not member_id or len(member_id) > 64:
-        raise BadRequest("member_id is invalid.", [{"field": "member_id", "description": "a member id"}])
-    return member_id
+    return path_id(context, "member_id")
 
 
 async def change_member_role(context: Context) -> Response:
@@ -430,7 +430,7 @@ async def list_audit_entries(context: Context) -> Response:
     )
 
 
-_PAGE = (("page_size", "integer"), ("page_token", "string"))
+_PAGE = PAGE_QUERY
 _OBJECT = {"type": "object"}
 
 ROUTES: tuple[ApiRoute, ...] = (
@@ -496,6 +496,7 @@ ROUTES: tuple[ApiRoute, ...] = (
                                 "description": "owner, billing_admin, user_admin, member or a custom role",
                             },
                             "display_name": {"type": "string"},
+                            "group_ids": {"type": "array", "items": {"type": "string"}},
                         },
                     },
                 }

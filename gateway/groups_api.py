@@ -7,14 +7,14 @@ from typing import Any
 from starlette.responses import JSONResponse, Response
 from tenantry.membership.v1 import group_service_pb2 as group_pb
 
-from gateway.routing import ApiRoute, BadRequest, Context, equality_filter, page_size_of
+from gateway import convert
+from gateway.routing import PAGE_QUERY, ApiRoute, BadRequest, Context, equality_filter, page_size_of, path_id
 
 KINDS = {"team": group_pb.GROUP_KIND_TEAM, "workspace": group_pb.GROUP_KIND_WORKSPACE}
 KIND_NAMES = {value: name for name, value in KINDS.items()}
 TEXT_FIELDS = {"name": 100, "description": 1000, "category": 100}
 FLAG_FIELDS = ("is_default", "locked")
 MAX_IDS = 1000
-PAGE_QUERY = (("page_size", "integer"), ("page_token", "string"))
 
 
 def group_json(group: group_pb.Group) -> dict[str, Any]:
@@ -28,7 +28,7 @@ def group_json(group: group_pb.Group) -> dict[str, Any]:
         "is_default": group.is_default,
         "locked": group.locked,
         "member_count": group.member_count,
-        "create_time": group.create_time.ToDatetime().isoformat(timespec="milliseconds") + "Z",
+        "create_time": convert.time_of(group.create_time),
         "etag": group.etag,
     }
 
@@ -86,13 +86,6 @@ def _ids(context: Context, field_name: str) -> list[str]:
     return ids
 
 
-def _path_id(context: Context, name: str) -> str:
-    value = str(context.request.path_params.get(name, ""))
-    if not value or len(value) > 64:
-        raise BadRequest(f"{name} is invalid.", [{"field": name, "description": "an id"}])
-    return value
-
-
 async def create_group(context: Context) -> Response:
     group = _group_from_body(context.body, {"name", "description", "kind", "category", "is_default", "locked"})
     reply = await context.clients.groups.CreateGroup(
@@ -121,7 +114,7 @@ async def list_groups(context: Context) -> Response:
 
 async def get_group(context: Context) -> Response:
     reply = await context.clients.groups.GetGroup(
-        group_pb.GetGroupRequest(organization_id=context.organization_id, group_id=_path_id(context, "group_id")),
+        group_pb.GetGroupRequest(organization_id=context.organization_id, group_id=path_id(context, "group_id")),
         metadata=context.metadata,
         timeout=context.clients.timeout,
     )
@@ -132,7 +125,7 @@ async def update_group(context: Context) -> Response:
     changes = _group_from_body(context.body, {*TEXT_FIELDS, *FLAG_FIELDS})
     if not context.body:
         raise BadRequest("Send one or more fields to change.")
-    changes.id = _path_id(context, "group_id")
+    changes.id = path_id(context, "group_id")
     request = group_pb.UpdateGroupRequest(
         organization_id=context.organization_id,
         group=changes,
@@ -147,7 +140,7 @@ async def update_group(context: Context) -> Response:
 
 async def delete_group(context: Context) -> Response:
     await context.clients.groups.DeleteGroup(
-        group_pb.DeleteGroupRequest(organization_id=context.organization_id, group_id=_path_id(context, "group_id")),
+        group_pb.DeleteGroupRequest(organization_id=context.organization_id, group_id=path_id(context, "group_id")),
         metadata=context.metadata,
         timeout=context.clients.timeout,
     )
@@ -158,7 +151,7 @@ async def list_group_members(context: Context) -> Response:
     reply = await context.clients.groups.ListGroupMembers(
         group_pb.ListGroupMembersRequest(
             organization_id=context.organization_id,
-            group_id=_path_id(context, "group_id"),
+            group_id=path_id(context, "group_id"),
             page_size=page_size_of(context),
             page_token=context.query("page_token"),
         ),
@@ -179,7 +172,7 @@ async def add_group_members(context: Context) -> Response:
     reply = await context.clients.groups.AddGroupMembers(
         group_pb.AddGroupMembersRequest(
             organization_id=context.organization_id,
-            group_id=_path_id(context, "group_id"),
+            group_id=path_id(context, "group_id"),
             member_ids=_ids(context, "member_ids"),
             as_admins=as_admins,
         ),
@@ -193,7 +186,7 @@ async def remove_group_members(context: Context) -> Response:
     reply = await context.clients.groups.RemoveGroupMembers(
         group_pb.RemoveGroupMembersRequest(
             organization_id=context.organization_id,
-            group_id=_path_id(context, "group_id"),
+            group_id=path_id(context, "group_id"),
             member_ids=_ids(context, "member_ids"),
         ),
         metadata=context.metadata,
@@ -206,7 +199,7 @@ async def add_member_to_groups(context: Context) -> Response:
     reply = await context.clients.groups.AddMemberToGroups(
         group_pb.AddMemberToGroupsRequest(
             organization_id=context.organization_id,
-            member_id=_path_id(context, "member_id"),
+            member_id=path_id(context, "member_id"),
             group_ids=_ids(context, "group_ids"),
         ),
         metadata=context.metadata,

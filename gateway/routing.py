@@ -70,6 +70,17 @@ class ApiRoute:
     query: tuple[tuple[str, str], ...] = ()
 
 
+PAGE_QUERY = (("page_size", "integer"), ("page_token", "string"))
+
+
+def path_id(context: Context, name: str) -> str:
+    """An id from the path, refused when empty or too long to be one."""
+    value = str(context.request.path_params.get(name, ""))
+    if not value or len(value) > 64:
+        raise BadRequest(f"{name} is invalid.", [{"field": name, "description": "an id"}])
+    return value
+
+
 def equality_filter(pairs: dict[str, str]) -> str:
     return " AND ".join(f"{name} = {json.dumps(value)}" for name, value in pairs.items() if value)
 

@@ -15,7 +15,7 @@ from services.common.principal import current_call
 NO_SEATS_AVAILABLE = "NO_SEATS_AVAILABLE"
 RESERVE_ATTEMPTS = 5
 FIRST_RETRY_DELAY_SECONDS = 0.1
-RETRIED_CODES = frozenset({grpc.StatusCode.NOT_FOUND, grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
+RETRIED_CODES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
 
 
 class BillingSeats:
@@ -47,8 +47,7 @@ class BillingSeats:
                     raise FailedPrecondition(
                         exc.details() or "Every seat is in use.", reason=NO_SEATS_AVAILABLE
                     ) from exc
-                # Billing learns of a new organization from an event: moments after its creation it may not
-                # know it yet (NOT_FOUND). Reserving is idempotent per member, so asking again is safe.
+                # Reserving is idempotent per member, so asking again after a lost answer is safe.
                 if exc.code() not in RETRIED_CODES or attempt == RESERVE_ATTEMPTS:
                     raise Unavailable(f"Billing could not reserve a seat ({exc.code().name}); try again.") from exc
             await asyncio.sleep(delay)

@@ -205,7 +205,7 @@ class ImportUseCases:
                 )
                 check_invitation_domain(email, allowed_domains)
             except (InvalidArgument, PermissionDenied) as exc:
-                results.append(_row_error(row, _row_reason(row, exc), exc.message))
+                results.append(_row_error(row, _row_reason(exc), exc.message))
                 continue
             unknown = [n for n in row.group_names if group_by_name.get(n.lower()) is None]
             if unknown:
@@ -276,10 +276,10 @@ class ImportUseCases:
                 groups += group_page
                 if len(group_page) < EXPORT_PAGE:
                     break
+            names = {group.id: group.name for group in groups}
             groups_of: dict[str, list[str]] = {}
-            for group in groups:
-                for member_id in await tx.all_group_member_ids(group.id):
-                    groups_of.setdefault(member_id, []).append(group.name)
+            for group_id, member_id in await tx.organization_group_memberships(organization_id):
+                groups_of.setdefault(member_id, []).append(names[group_id])
         if file_format == "csv":
             return Export(members_csv(members, groups_of), "text/csv; charset=utf-8", "members.csv")
         if file_format == "groups_csv":
@@ -287,7 +287,7 @@ class ImportUseCases:
         return Export(organization_json(members, groups, groups_of), "application/json", "organization.json")
 
 
-def _row_reason(row: ImportRow, error: InvalidArgument | PermissionDenied) -> str:
+def _row_reason(error: InvalidArgument | PermissionDenied) -> str:
     if isinstance(error, InvalidArgument) and any(v.field == "email" for v in error.violations):
         return "INVALID_EMAIL" if error.reason == "INVALID_ARGUMENT" else error.reason
     return error.reason

@@ -9,7 +9,7 @@ from datetime import date
 from services.common.clock import Clock
 from services.common.errors import FailedPrecondition, NotFound, PermissionDenied, Violations
 from services.common.principal import Principal
-from services.membership.domain import roles
+from services.membership.domain import roles, rules
 from services.membership.domain.events import MemberProfileChanged, ProfileFieldChanged
 from services.membership.domain.model import FieldType, Member, ProfileField
 from services.membership.domain.ports import MembershipStore
@@ -141,6 +141,8 @@ class ProfileFieldUseCases:
             is_self = bool(principal.account_id) and principal.account_id == member.account_id
             if not is_self and not principal.has(roles.MEMBERS_INVITE):
                 raise PermissionDenied("Only admins change another member's profile.", reason="MISSING_PERMISSION")
+            if not is_self:
+                rules.check_may_touch(principal, member)
             fields = {f.key: f for f in await tx.profile_fields(organization_id)}
             checked = checked_values(fields, values)
             current = await tx.member_profiles(organization_id, [member.id])

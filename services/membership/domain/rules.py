@@ -52,16 +52,20 @@ def check_member_action(
     acting_on_self = bool(target.account_id) and target.account_id == principal.account_id
     if acting_on_self and action in (MemberAction.REMOVE, MemberAction.DEACTIVATE):
         raise FailedPrecondition("Nobody removes or deactivates themselves.", reason="CANNOT_ACT_ON_SELF")
-    # Without the right to manage roles (a User admin) only members of the Member role can be touched.
-    if not principal.has(roles.MEMBERS_MANAGE_ROLES) and target.role != roles.MEMBER:
-        raise PermissionDenied(
-            "You can add, remove or deactivate only members whose role is Member.",
-            reason="TARGET_ROLE_NOT_MANAGEABLE",
-        )
+    check_may_touch(principal, target)
     if action is MemberAction.CHANGE_ROLE:
         check_grantable(principal, new_role, catalog)
         # Taking a role away is granting its absence: the caller must hold what the member loses too.
         check_grantable(principal, target.role, catalog)
+
+
+def check_may_touch(principal: Principal, target: Member) -> None:
+    """Without the right to manage roles (a User admin) only members of the Member role can be changed."""
+    if not principal.has(roles.MEMBERS_MANAGE_ROLES) and target.role != roles.MEMBER:
+        raise PermissionDenied(
+            "You can change only members whose role is Member.",
+            reason="TARGET_ROLE_NOT_MANAGEABLE",
+        )
 
 
 def loses_ownership(target: Member, action: MemberAction, new_role: str = "") -> bool:

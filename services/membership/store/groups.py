@@ -178,11 +178,15 @@ class GroupQueries:
             for row in await self.connection.execute(statement)
         ]
 
-    async def all_group_member_ids(self, group_id: str) -> list[str]:
+    async def organization_group_memberships(self, organization_id: str) -> list[tuple[str, str]]:
+        """(group id, member id) of every membership of the organization's groups, in group-name order."""
         rows = await self.connection.execute(
-            select(group_members.c.member_id).where(group_members.c.group_id == group_id)
+            select(group_members.c.group_id, group_members.c.member_id)
+            .join(groups, groups.c.id == group_members.c.group_id)
+            .where(group_members.c.organization_id == organization_id)
+            .order_by(groups.c.name_key, group_members.c.member_id)
         )
-        return list(rows.scalars())
+        return [(row.group_id, row.member_id) for row in rows]
 
     async def default_groups(self, organization_id: str) -> list[Group]:
         rows = await self.connection.execute(
