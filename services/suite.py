@@ -67,6 +67,8 @@ class Suite:
     # Ports picked free can be taken by another process before a service binds them; with this set, the suite
     # then picks new ones and starts again (tests and benchmarks; never for `make run`'s fixed ports).
     reassign_taken_ports: bool = False
+    # Where each process's log started for its current run (logs are appended across restarts).
+    log_offsets: dict[str, int] = field(default_factory=dict)
 
     @property
     def gateway_url(self) -> str:
@@ -91,6 +93,7 @@ class Suite:
                 "TENANTRY_IDENTITY_PUBLIC_URL": self.gateway_url,
                 "TENANTRY_IDENTITY_MEMBERSHIP_ADDRESS": f"127.0.0.1:{self.ports.membership}",
                 "TENANTRY_MEMBERSHIP_BILLING_ADDRESS": f"127.0.0.1:{self.ports.billing}",
+                "TENANTRY_BILLING_MEMBERSHIP_ADDRESS": f"127.0.0.1:{self.ports.membership}",
                 "PYTHONUNBUFFERED": "1",
             }
         )
@@ -140,6 +143,7 @@ class Suite:
         logs.mkdir(parents=True, exist_ok=True)
         module = "gateway" if name == "gateway" else f"services.{name}"
         with open(logs / f"{name}.log", "ab") as log:
+            self.log_offsets[name] = log.tell()
             self.processes[name] = subprocess.Popen(
                 [sys.executable, "-m", module, "serve"],
                 env=self.environment(),
@@ -155,7 +159,9 @@ class Suite:
                 if process.poll() is not None:
                     log = self.data_dir / "logs" / f"{name}.log"
                     message = f"{name} exited with {process.returncode}; see {log}"
-                    tail = log.read_text(errors="replace")[-4000:].lower() if log.exists() else ""
+                    with open(log, "rb") as written:
+                        written.seek(self.log_offsets.get(name, 0))
+                        tail = written.read().decode(errors="replace")[-4000:].lower()
                     if "failed to bind" in tail or "address already in use" in tail:
                         raise PortTakenError(message)
                     raise RuntimeError(message)

@@ -22,8 +22,9 @@ from services.common.principal import Principal
 log = logging.getLogger(__name__)
 
 DENIED_EVENT = "authz.denied"
-# Refusals that are about proving identity again, not about authorization.
-NOT_AUTHORIZATION_REASONS = frozenset({"REAUTHENTICATION_REQUIRED"})
+# Refusals that are about proving who one is (a wrong password or code, a sign-in too old), not about what
+# one may do.
+NOT_AUTHORIZATION_REASONS = frozenset({"REAUTHENTICATION_REQUIRED", "INVALID_CREDENTIALS", "INVALID_SECOND_FACTOR"})
 
 # Writes an `authz.denied` envelope in the given connection's transaction.
 DenialWriter = Callable[[AsyncConnection, envelope_pb2.Envelope], Awaitable[None]]

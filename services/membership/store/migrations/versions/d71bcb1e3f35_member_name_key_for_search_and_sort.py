@@ -26,8 +26,15 @@ def upgrade() -> None:
         batch_op.create_index('ix_members_organization_id', ['organization_id', 'id'], unique=False)
 
     # ### end Alembic commands ###
-    # Existing members get their key (SQL lower() folds ASCII; new writes fold with Python's lower()).
-    op.execute("UPDATE members SET display_name_key = lower(display_name)")
+    # Existing members get their key folded by Python's lower(), as every write does: SQL lower() folds only
+    # ASCII on SQLite, and page tokens compare the key Python computes.
+    members = sa.table("members", sa.column("id", sa.String), sa.column("display_name", sa.String),
+                       sa.column("display_name_key", sa.String))
+    connection = op.get_bind()
+    for member_id, name in connection.execute(sa.select(members.c.id, members.c.display_name)).all():
+        connection.execute(
+            sa.update(members).where(members.c.id == member_id).values(display_name_key=(name or "").lower())
+        )
 
 
 def downgrade() -> None:
