@@ -102,13 +102,7 @@ class BulkUseCases:
         if action is BulkAction.ADD_TO_GROUPS:
             results = await self._groups.add_member_to_groups(principal, organization_id, member_id, group_ids)
         else:
-            results = [
-                outcome
-                for group_id in group_ids
-                for outcome in await self._groups.remove_group_members(
-                    principal, organization_id, group_id, [member_id]
-                )
-            ]
+            results = await self._groups.remove_member_from_groups(principal, organization_id, member_id, group_ids)
         failed = [r for r in results if r.error_reason]
         if failed:
             return BulkOutcome(

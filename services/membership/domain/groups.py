@@ -280,28 +280,51 @@ class GroupUseCases:
     ) -> list[GroupMemberOutcome]:
         principal.require_organization(organization_id)
         _check_count(member_ids, "member_ids", MAX_MEMBERS_PER_CALL)
-        now = self._clock.now()
         async with self._store.write() as tx:
             group = await self._group(tx, organization_id, group_id)
-            caller = await self._caller(tx, principal, organization_id)
-            caller_is_admin = caller is not None and await tx.is_group_admin(group.id, caller.id)
-            present = await tx.group_member_ids(group.id, member_ids)
-            outcomes, removed = [], []
-            for member_id in member_ids:
-                refusal = membership_change_refusal(principal, group, caller, member_id, caller_is_admin)
-                if refusal:
-                    outcomes.append(_refused(member_id, group.id, refusal))
-                elif member_id not in present or member_id in removed:
-                    outcomes.append(
-                        GroupMemberOutcome(member_id, group.id, "NOT_IN_GROUP", "This member is not in the group.")
-                    )
+            return await self._remove(tx, principal, group, list(member_ids))
+
+    async def remove_member_from_groups(
+        self, principal: Principal, organization_id: str, member_id: str, group_ids: Sequence[str]
+    ) -> list[GroupMemberOutcome]:
+        """One member out of several groups, in one transaction; one result per group."""
+        principal.require_organization(organization_id)
+        _check_count(group_ids, "group_ids", MAX_GROUPS_PER_CALL)
+        async with self._store.write() as tx:
+            if await tx.get_member(organization_id, member_id) is None:
+                raise NotFound("No such member.")
+            outcomes = []
+            for group_id in group_ids:
+                group = await tx.get_group(organization_id, group_id)
+                if group is None:
+                    outcomes.append(GroupMemberOutcome(member_id, group_id, "NOT_FOUND", "No such group."))
                 else:
-                    removed.append(member_id)
-                    outcomes.append(GroupMemberOutcome(member_id, group.id))
-            if removed:
-                await tx.remove_group_members(group, removed)
-                await tx.record_events(GroupMembersChanged(principal, now, "", group, tuple(removed), "removed", False))
+                    outcomes += await self._remove(tx, principal, group, [member_id])
             return outcomes
+
+    async def _remove(
+        self, tx: MembershipTransaction, principal: Principal, group: Group, member_ids: list[str]
+    ) -> list[GroupMemberOutcome]:
+        now = self._clock.now()
+        caller = await self._caller(tx, principal, group.organization_id)
+        caller_is_admin = caller is not None and await tx.is_group_admin(group.id, caller.id)
+        present = await tx.group_member_ids(group.id, member_ids)
+        outcomes, removed = [], []
+        for member_id in member_ids:
+            refusal = membership_change_refusal(principal, group, caller, member_id, caller_is_admin)
+            if refusal:
+                outcomes.append(_refused(member_id, group.id, refusal))
+            elif member_id not in present or member_id in removed:
+                outcomes.append(
+                    GroupMemberOutcome(member_id, group.id, "NOT_IN_GROUP", "This member is not in the group.")
+                )
+            else:
+                removed.append(member_id)
+                outcomes.append(GroupMemberOutcome(member_id, group.id))
+        if removed:
+            await tx.remove_group_members(group, removed)
+            await tx.record_events(GroupMembersChanged(principal, now, "", group, tuple(removed), "removed", False))
+        return outcomes
 
     async def list_group_members(
         self, principal: Principal, organization_id: str, group_id: str, limit: int, after_member_id: str | None

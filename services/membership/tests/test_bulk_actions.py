@@ -125,3 +125,17 @@ async def test_a_malformed_bulk_request_is_refused_whole(bulk) -> None:  # type:
         await use_cases.update_members(acting("m-owner"), ORG, [f"m-{n}" for n in range(1001)], "remove")
     with pytest.raises(NotFound):
         await use_cases.update_members(acting("m-owner", "org-2"), ORG, ["m-ann"], "remove")
+
+
+async def test_removing_from_groups_in_bulk_reports_an_unknown_group_without_stopping_the_member(bulk) -> None:  # type: ignore[no-untyped-def]
+    use_cases, groups, _ = bulk
+    team = await groups.create_group(acting("m-owner"), ORG, GroupFields(name="Team"))
+    await use_cases.update_members(acting("m-owner"), ORG, ["m-ann"], "add_to_groups", group_ids=[team.id])
+    outcomes = await use_cases.update_members(
+        acting("m-owner"), ORG, ["m-ann"], "remove_from_groups", group_ids=[team.id, "no-such-group"]
+    )
+    assert reasons(outcomes) == {"m-ann": "NOT_FOUND"}
+    assert "no-such-group" in outcomes[0].error_message
+    assert "m-ann" not in {
+        m.member_id for m in await groups.list_group_members(acting("m-owner"), ORG, team.id, 10, None)
+    }
