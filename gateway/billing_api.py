@@ -11,12 +11,11 @@ from tenantry.billing.v1 import billing_service_pb2 as billing_pb
 from tenantry.common.v1 import common_pb2
 
 from gateway import convert
-from gateway.routing import ApiRoute, BadRequest, Context, equality_filter, page_size_of
+from gateway.routing import ApiRoute, BadRequest, Context, equality_filter, page_size_of, path_id
 
 MAX_TEXT_FIELD = 1000
 PROFILE_TEXT_FIELDS = ("legal_name", "address", "country", "vat_id", "billing_email")
 PROFILE_FIELDS = (*PROFILE_TEXT_FIELDS, "tax_rate_basis_points")
-MAX_INVOICE_ID = 64
 
 
 def money(value: common_pb2.Money) -> dict[str, Any]:
@@ -144,13 +143,6 @@ def whole_number_field(context: Context, name: str, *, required: bool = False) -
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 2**31 - 1:
         raise BadRequest(f"{name} must be a whole number.", [{"field": name, "description": "a whole number"}])
     return value
-
-
-def invoice_id_of(context: Context) -> str:
-    invoice_id = str(context.request.path_params.get("invoice_id", ""))
-    if not invoice_id or len(invoice_id) > MAX_INVOICE_ID:
-        raise BadRequest("invoice_id is invalid.", [{"field": "invoice_id", "description": "an invoice id"}])
-    return invoice_id
 
 
 async def seat_usage(context: Context) -> Response:
@@ -309,7 +301,7 @@ async def create_credit_note(context: Context) -> Response:
     reply = await context.clients.billing.CreateCreditNote(
         billing_pb.CreateCreditNoteRequest(
             organization_id=context.organization_id,
-            invoice_id=invoice_id_of(context),
+            invoice_id=path_id(context, "invoice_id"),
             amount_minor=whole_number_field(context, "amount_minor", required=True),
             reason=text_field(context, "reason", required=True),
             request_id=context.idempotency_key(),
@@ -368,7 +360,9 @@ async def list_invoices(context: Context) -> Response:
 
 async def invoice_pdf(context: Context) -> Response:
     reply = await context.clients.billing.GetInvoicePdf(
-        billing_pb.GetInvoicePdfRequest(organization_id=context.organization_id, invoice_id=invoice_id_of(context)),
+        billing_pb.GetInvoicePdfRequest(
+            organization_id=context.organization_id, invoice_id=path_id(context, "invoice_id")
+        ),
         metadata=context.metadata,
         timeout=context.clients.timeout,
     )
@@ -393,7 +387,7 @@ async def record_payment(context: Context) -> Response:
     reply = await context.clients.billing.RecordPayment(
         billing_pb.RecordPaymentRequest(
             organization_id=context.organization_id,
-            invoice_id=invoice_id_of(context),
+            invoice_id=path_id(context, "invoice_id"),
             reference=text_field(context, "reference", required=True),
             request_id=context.idempotency_key(),
         ),
