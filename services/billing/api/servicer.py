@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 import grpc
@@ -337,7 +338,8 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
         invoice = await self._subscriptions.get_invoice(
             current_call().require_principal(), request.organization_id, request.invoice_id
         )
-        return pb.GetInvoicePdfResponse(pdf=render_invoice_pdf(invoice), file_name=f"invoice-{invoice.number}.pdf")
+        pdf = await asyncio.to_thread(render_invoice_pdf, invoice)  # CPU-bound: off the event loop
+        return pb.GetInvoicePdfResponse(pdf=pdf, file_name=f"invoice-{invoice.number}.pdf")
 
     async def ListPayments(
         self, request: pb.ListPaymentsRequest, context: grpc.aio.ServicerContext

@@ -4,6 +4,8 @@ same message again with the same Message-ID (one per invoice), which receiving s
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy.ext.asyncio import AsyncConnection
 from tenantry.events.v1 import billing_events_pb2, envelope_pb2
 
@@ -45,9 +47,8 @@ class InvoiceMailer:
             text=invoice_email_text(invoice),
             message_id=f"invoice-{invoice.id}",
         )
-        message.add_attachment(
-            render_invoice_pdf(invoice), maintype="application", subtype="pdf", filename=f"invoice-{invoice.number}.pdf"
-        )
+        pdf = await asyncio.to_thread(render_invoice_pdf, invoice)  # CPU-bound: off the event loop
+        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"invoice-{invoice.number}.pdf")
         await self._mailer.send(message)
 
     def handlers(self) -> dict[str, EventHandler]:
