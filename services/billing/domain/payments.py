@@ -20,6 +20,12 @@ PAYMENT_FAILED = "failed"
 PAYMENT_PENDING = "pending"
 
 
+# A payment records the method's display (payments.method, at most 64 characters): "invoice (" + label + ")"
+# fits only with the label shortened to 54 (labels themselves may have 64).
+MAX_DISPLAY = 64
+MAX_DISPLAY_LABEL = MAX_DISPLAY - len("invoice ()")
+
+
 @dataclass(frozen=True)
 class PaymentMethod:
     """How an organization pays, as provider references only: the provider (`kind`), the provider's token for a
@@ -40,7 +46,8 @@ class PaymentMethod:
         if self.kind == METHOD_TEST:
             return f"{self.brand} •••• {self.last4} ({self.expiry_month:02d}/{self.expiry_year})"
         if self.kind == METHOD_INVOICE and self.label:
-            return f"invoice ({self.label})"
+            label = self.label if len(self.label) <= MAX_DISPLAY_LABEL else self.label[: MAX_DISPLAY_LABEL - 1] + "…"
+            return f"invoice ({label})"
         return self.kind
 
 

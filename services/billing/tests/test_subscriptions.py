@@ -319,6 +319,24 @@ async def test_a_bank_transfer_not_received_within_the_terms_starts_dunning(bill
     assert (settled.subscription.status, settled.subscription.next_payment_attempt_at) == ("active", None)
 
 
+async def test_a_purchase_order_of_64_characters_fits_the_payments_it_is_printed_on(billing: BillingHarness) -> None:
+    label = "PO-" + "x" * 61  # the longest label accepted; "invoice (<label>)" would be 74 characters
+    await activate(billing, PaymentMethod("invoice", label))
+    billing.clock.advance(PAYMENT_TERMS)
+    assert await billing.subscriptions.run_renewals() == 1  # the failed collection is stored (PostgreSQL too)
+    [failed] = await billing.subscriptions.list_payments(BILLING_ADMIN, ORG)
+    assert failed.status == "failed"
+    assert len(failed.method) == 64 and failed.method.startswith("invoice (PO-xxx") and failed.method.endswith("…)")
+    [invoice] = await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG)
+    settled = await billing.subscriptions.record_payment(BILLING_ADMIN, ORG, invoice.id, "SEPA-8")
+    assert settled.subscription.status == "active"
+    assert [payment.status for payment in await billing.subscriptions.list_payments(BILLING_ADMIN, ORG)] == [
+        "succeeded",
+        "failed",
+    ]
+    assert PaymentMethod("invoice", "PO-1").display == "invoice (PO-1)"  # short labels are shown whole
+
+
 async def test_one_organizations_broken_renewal_does_not_stop_the_others(billing: BillingHarness) -> None:
     await billing.open_organization()
     await billing.open_organization(OTHER_ORG)
