@@ -64,7 +64,7 @@ def test_an_owner_organises_teams_and_workspaces_and_the_audit_log_names_who_joi
             },
         )
         reasons = [r["error"] and r["error"]["reason"] for r in bulk.json()["results"]]
-        assert reasons == [None, "NOT_IN_GROUP"], bulk.text
+        assert reasons == [None, "NOT_FOUND"], bulk.text
         bulk_role = client.post(
             "/v1/members/bulk", json={"member_ids": [ann["id"]], "action": "change_role", "role": "user_admin"}
         )

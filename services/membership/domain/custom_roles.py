@@ -89,6 +89,9 @@ class RoleUseCases:
         principal.authorize(roles.MEMBERS_MANAGE_ROLES, organization_id)
         now = self._clock.now()
         async with self._store.write() as tx:
+            # Invitations and role changes take the same lock: none gives out the role while it is deleted.
+            if not await tx.lock_organization(organization_id):
+                raise NotFound("No such organization.")
             role = next((r for r in await tx.custom_roles(organization_id) if r.key == key), None)
             if role is None:
                 raise NotFound("No such role.")

@@ -16,6 +16,7 @@ from services.common.clock import Clock
 from services.common.errors import (
     Aborted,
     AlreadyExists,
+    DomainError,
     FailedPrecondition,
     FieldViolation,
     InvalidArgument,
@@ -376,6 +377,11 @@ class MembershipUseCases:
         )
         try:
             async with self._store.write() as tx:
+                # Custom roles change only under this lock: the role still grants what the seat was held for.
+                await tx.lock_organization(organization_id)
+                granted = await role_catalog(tx, organization_id)
+                if not granted.exists(role) or granted.custom_permissions(role) != member.custom_role_permissions:
+                    raise FailedPrecondition("The role changed meanwhile; invite again.", reason="ROLE_CHANGED")
                 if await tx.find_member_by_email(organization_id, email) is not None:
                     raise AlreadyExists(f"{email} is already invited or a member.", reason="ALREADY_MEMBER")
                 await tx.insert_member(member)
@@ -393,6 +399,8 @@ class MembershipUseCases:
                 await self._give_back_seat(organization_id, member.id)
             if isinstance(exc, AlreadyExists):
                 return _already_member(email)
+            if isinstance(exc, FailedPrecondition):
+                return InviteOutcome(email, error_reason=exc.reason, error_message=exc.message)
             raise
         return InviteOutcome(email, member=member)
 
@@ -493,7 +501,8 @@ class MembershipUseCases:
         principal.authorize(rules.REQUIRED_PERMISSION[action], organization_id)
         now = self._clock.now()
         operation = f"member.{action.value}"
-        reserved = False
+        reserved = await self._hold_seat_if_gained(principal, organization_id, member_id, action, new_role, now)
+        seat_used = False
         try:
             async with self._store.write() as tx:
                 # Serialises changes to one organization's members (the last-Owner rule needs a stable count).
@@ -516,10 +525,10 @@ class MembershipUseCases:
                 ):
                     raise FailedPrecondition("The organization must keep at least one Owner.", reason="LAST_OWNER")
                 changed = _apply(target, action, new_role, now, catalog)
-                if self._seats is not None and rules.holds_seat(changed) and not rules.holds_seat(target):
-                    # Reactivation or a role with seat.use: billing holds the seat before the change commits.
-                    await self._seats.reserve(organization_id, target.id)
-                    reserved = True
+                seat_used = rules.holds_seat(changed) and not rules.holds_seat(target)
+                if seat_used and self._seats is not None and not reserved:
+                    # The member changed between the look that held seats and this write.
+                    raise Aborted("The member changed concurrently; retry.", reason="CONCURRENT_CHANGE")
                 if action is MemberAction.REMOVE:
                     await tx.delete_member(target)
                     await tx.record_events(MemberRemoved(principal, now, request_id, changed))
@@ -531,11 +540,39 @@ class MembershipUseCases:
                     await tx.save_idempotent(
                         organization_id, operation, request_id, json.dumps(_member_to_json(changed)).encode()
                     )
-        except BaseException:
-            if reserved:
+        finally:
+            if reserved and not seat_used:
                 await self._give_back_seat(organization_id, member_id)
-            raise
         return changed
+
+    async def _hold_seat_if_gained(
+        self,
+        principal: Principal,
+        organization_id: str,
+        member_id: str,
+        action: MemberAction,
+        new_role: str,
+        now: datetime,
+    ) -> bool:
+        """Hold a seat in billing when the change would give the member one (a reactivation, a role with
+        seat.use). Billing is another service, so it is asked before the write transaction, never inside it;
+        the write checks everything again, and an unused hold is given back."""
+        if self._seats is None:
+            return False
+        async with self._store.read() as tx:
+            target = await tx.get_member(organization_id, member_id)
+            catalog = await role_catalog(tx, organization_id)
+        if target is None:
+            return False
+        try:
+            rules.check_member_action(principal, target, action, new_role, catalog)
+            changed = _apply(target, action, new_role, now, catalog)
+        except DomainError:
+            return False  # the write refuses the change with the same error
+        if not rules.holds_seat(changed) or rules.holds_seat(target):
+            return False
+        await self._seats.reserve(organization_id, target.id)
+        return True
 
     async def invitation_view(self, invitation_id: str, token: str) -> InvitationView:
         """What a valid, pending, unexpired invitation link offers; NotFound for anything else."""

@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.errors import Aborted, AlreadyExists
 from services.membership.domain.model import FieldType, Group, GroupKind, GroupMember, GroupQuery, ProfileField
 from services.membership.store.tables import group_members, groups, member_profile_values, members, profile_fields
 
@@ -64,6 +66,14 @@ class GroupQueries:
         return _group(row) if row else None
 
     async def insert_group(self, group: Group) -> None:
+        """AlreadyExists when a concurrent creation took the name first."""
+        try:
+            async with self.connection.begin_nested():
+                await self._insert_group(group)
+        except IntegrityError as exc:
+            raise AlreadyExists(f"A group named {group.name!r} exists.", reason="GROUP_NAME_TAKEN") from exc
+
+    async def _insert_group(self, group: Group) -> None:
         await self.connection.execute(
             insert(groups).values(
                 id=group.id,
@@ -133,6 +143,14 @@ class GroupQueries:
         return bool(admin)
 
     async def add_group_members(self, group: Group, member_ids: Sequence[str], as_admins: bool, now: datetime) -> None:
+        """Aborted when a concurrent call added one of them first (the caller's read of the group is stale)."""
+        try:
+            async with self.connection.begin_nested():
+                await self._add_group_members(group, member_ids, as_admins, now)
+        except IntegrityError as exc:
+            raise Aborted("The group's members changed concurrently; retry.", reason="CONCURRENT_CHANGE") from exc
+
+    async def _add_group_members(self, group: Group, member_ids: Sequence[str], as_admins: bool, now: datetime) -> None:
         await self.connection.execute(
             insert(group_members),
             [
