@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from services.common.clock import Clock
@@ -12,19 +11,18 @@ from services.membership.domain import roles
 from services.membership.domain.events import CustomRoleChanged
 from services.membership.domain.model import CustomRole
 from services.membership.domain.ports import MembershipStore
+from services.membership.domain.text import KEY_PATTERN, KEY_RULE, printable
 
 MAX_CUSTOM_ROLES = 50
-_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+MAX_ROLE_NAME = 100
 
 
 def checked_role(key: str, name: str, permissions: list[str]) -> tuple[str, str, frozenset[str]]:
     """A valid definition (key, name, permissions); InvalidArgument listing every problem otherwise."""
     problems = Violations()
-    if not _KEY.match(key) or key in roles.BUILT_IN_ROLES:
-        problems.add("key", "a lower-case letter, then letters, digits or _ (at most 40), not a built-in role")
-    name = name.strip()
-    if not name or len(name) > 100 or any(ord(ch) < 32 for ch in name):
-        problems.add("name", "1 to 100 printable characters")
+    if not KEY_PATTERN.match(key) or key in roles.BUILT_IN_ROLES:
+        problems.add("key", f"{KEY_RULE}, not a built-in role")
+    name = printable(name, "name", MAX_ROLE_NAME, problems, required=True)
     unknown = sorted(set(permissions) - roles.CATALOGUE)
     if unknown:
         problems.add("permissions", f"unknown permissions {unknown}")

@@ -32,6 +32,7 @@ from services.membership.domain.model import (
     Organization,
 )
 from services.membership.domain.ports import MembershipStore, MembershipTransaction
+from services.membership.domain.text import printable
 
 MAX_GROUP_NAME = 100
 MAX_GROUP_DESCRIPTION = 1000
@@ -59,18 +60,11 @@ def group_etag(group: Group) -> str:
     return f'W/"{group.version}"'
 
 
-def _printable(value: str, field_name: str, limit: int, problems: Violations, required: bool = False) -> str:
-    text = value.strip()
-    if (required and not text) or len(text) > limit or any(ord(ch) < 32 for ch in text):
-        problems.add(field_name, f"{'1' if required else '0'} to {limit} printable characters")
-    return text
-
-
 def checked_new_group(fields: GroupFields) -> GroupFields:
     problems = Violations()
-    name = _printable(fields.name, "name", MAX_GROUP_NAME, problems, required=True)
-    description = _printable(fields.description, "description", MAX_GROUP_DESCRIPTION, problems)
-    category = _printable(fields.category, "category", MAX_CATEGORY, problems)
+    name = printable(fields.name, "name", MAX_GROUP_NAME, problems, required=True)
+    description = printable(fields.description, "description", MAX_GROUP_DESCRIPTION, problems)
+    category = printable(fields.category, "category", MAX_CATEGORY, problems)
     kind = fields.kind or GroupKind.TEAM.value
     if kind not in {k.value for k in GroupKind}:
         problems.add("kind", f"one of {[k.value for k in GroupKind]}")

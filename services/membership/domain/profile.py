@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from services.common.errors import Violations
 from services.membership.domain.model import GroupCreationPolicy, Organization
+from services.membership.domain.text import printable
 
 UPDATABLE_ORGANIZATION_FIELDS = frozenset(
     {"display_name", "logo_url", "brand_color", "group_creation_policy", "invitation_ttl_days"}
@@ -26,10 +27,7 @@ def apply_profile_changes(before: Organization, changes: dict[str, str]) -> Orga
         problems.add("update_mask", f"one or more of {sorted(UPDATABLE_ORGANIZATION_FIELDS)}")
     values: dict[str, object] = {}
     if "display_name" in changes:
-        name = changes["display_name"].strip()
-        if not name or len(name) > MAX_DISPLAY_NAME or any(ord(ch) < 32 for ch in name):
-            problems.add("display_name", f"1 to {MAX_DISPLAY_NAME} printable characters")
-        values["display_name"] = name
+        values["display_name"] = printable(changes["display_name"], "display_name", MAX_DISPLAY_NAME, problems, True)
     if "logo_url" in changes:
         url = changes["logo_url"].strip()
         # Only https: the portal shows it as an image, and a javascript: or http: URL would be unsafe there.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import date
 
@@ -13,22 +12,20 @@ from services.membership.domain import roles, rules
 from services.membership.domain.events import MemberProfileChanged, ProfileFieldChanged
 from services.membership.domain.model import FieldType, Member, ProfileField
 from services.membership.domain.ports import MembershipStore
+from services.membership.domain.text import KEY_PATTERN, KEY_RULE, is_printable, printable
 
 MAX_FIELDS = 50
 MAX_CHOICES = 100
 MAX_LABEL = 100
 MAX_TEXT_VALUE = 500
-_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 def checked_field(key: str, label: str, type_name: str, choices: list[str], shown: bool) -> ProfileField:
     """A valid field definition; InvalidArgument listing every problem otherwise."""
     problems = Violations()
-    if not _KEY.match(key):
-        problems.add("key", "a lower-case letter, then letters, digits or _ (at most 40)")
-    label = label.strip()
-    if not label or len(label) > MAX_LABEL or any(ord(ch) < 32 for ch in label):
-        problems.add("label", f"1 to {MAX_LABEL} printable characters")
+    if not KEY_PATTERN.match(key):
+        problems.add("key", KEY_RULE)
+    label = printable(label, "label", MAX_LABEL, problems, required=True)
     if type_name not in {t.value for t in FieldType}:
         problems.add("type", f"one of {[t.value for t in FieldType]}")
     cleaned = tuple(dict.fromkeys(c.strip() for c in choices if c.strip()))
@@ -53,7 +50,7 @@ def checked_values(fields: dict[str, ProfileField], values: dict[str, str]) -> d
             problems.add(f"values[{key[:40]}]", "no such profile field")
         elif not value:
             checked[key] = ""
-        elif field.type is FieldType.TEXT and (len(value) > MAX_TEXT_VALUE or any(ord(ch) < 32 for ch in value)):
+        elif field.type is FieldType.TEXT and (len(value) > MAX_TEXT_VALUE or not is_printable(value)):
             problems.add(f"values[{key}]", f"at most {MAX_TEXT_VALUE} printable characters")
         elif field.type is FieldType.CHOICE and value not in field.choices:
             problems.add(f"values[{key}]", f"one of {list(field.choices)}")

@@ -54,6 +54,7 @@ from services.membership.domain.model import (
 from services.membership.domain.ports import MembershipStore, MembershipTransaction, SeatReservations
 from services.membership.domain.profile import MAX_DISPLAY_NAME, apply_profile_changes
 from services.membership.domain.rules import MemberAction
+from services.membership.domain.text import is_printable
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def normalize_email(raw: str) -> str:
 
 def _display_name(raw: str, field_name: str) -> str:
     name = raw.strip()
-    if len(name) > MAX_DISPLAY_NAME or any(ord(ch) < 32 for ch in name):
+    if len(name) > MAX_DISPLAY_NAME or not is_printable(name):
         raise InvalidArgument(
             f"{field_name} is too long or has control characters.",
             [FieldViolation(field_name, f"at most {MAX_DISPLAY_NAME} printable characters")],
@@ -239,9 +240,7 @@ class MembershipUseCases:
         principal.authorize(roles.MEMBERS_READ, query.organization_id)
         if query.status is not None and query.status not in {s.value for s in MemberStatus}:
             raise InvalidArgument(f"Unknown status {query.status!r}.", [FieldViolation("filter", "unknown status")])
-        if query.search is not None and (
-            not 1 <= len(query.search) <= MAX_SEARCH or any(ord(ch) < 32 for ch in query.search)
-        ):
+        if query.search is not None and (not 1 <= len(query.search) <= MAX_SEARCH or not is_printable(query.search)):
             raise InvalidArgument(
                 "search is 1 to 100 printable characters.", [FieldViolation("search", f"1 to {MAX_SEARCH} characters")]
             )
