@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import hmac
@@ -230,28 +231,31 @@ async def _security_page(request: Request, person: SignedIn, status: int = 200, 
     error to show (see security.html)."""
     settings: GatewaySettings = request.app.state.settings
     clients = request.app.state.clients
+    metadata = request_metadata(request, person.caller)
+    # Both answers are needed for the page: ask identity for them at once.
+    listed_sessions, protection = await asyncio.gather(
+        clients.identity.ListSessions(identity_pb.ListSessionsRequest(), metadata=metadata, timeout=clients.timeout),
+        clients.identity.GetAccountSecurity(
+            identity_pb.GetAccountSecurityRequest(), metadata=metadata, timeout=clients.timeout
+        ),
+        return_exceptions=True,
+    )
     sessions: list[SessionRow] = []
     sessions_error = ""
-    try:
-        reply = await clients.identity.ListSessions(
-            identity_pb.ListSessionsRequest(),
-            metadata=request_metadata(request, person.caller),
-            timeout=clients.timeout,
-        )
+    if isinstance(listed_sessions, grpc.aio.AioRpcError):
+        sessions_error = refusal_of(listed_sessions).message
+    elif isinstance(listed_sessions, BaseException):
+        raise listed_sessions
+    else:
         # This session first, then the most recently used.
-        listed = sorted(reply.sessions, key=lambda s: (not s.current, -s.last_seen_time.seconds))
-        sessions = [_session_row(s) for s in listed]
-    except grpc.aio.AioRpcError as exc:
-        sessions_error = refusal_of(exc).message
-    try:
-        protection = await clients.identity.GetAccountSecurity(
-            identity_pb.GetAccountSecurityRequest(),
-            metadata=request_metadata(request, person.caller),
-            timeout=clients.timeout,
-        )
-        totp_enabled, recovery_codes_left = protection.totp_enabled, protection.recovery_codes_left
-    except grpc.aio.AioRpcError:
+        ordered = sorted(listed_sessions.sessions, key=lambda s: (not s.current, -s.last_seen_time.seconds))
+        sessions = [_session_row(s) for s in ordered]
+    if isinstance(protection, grpc.aio.AioRpcError):
         totp_enabled, recovery_codes_left = None, 0  # unknown: the page offers both setting up and turning off
+    elif isinstance(protection, BaseException):
+        raise protection
+    else:
+        totp_enabled, recovery_codes_left = protection.totp_enabled, protection.recovery_codes_left
     values: dict[str, Any] = {
         "notice": "",
         "section": "",
