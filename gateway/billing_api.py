@@ -483,7 +483,8 @@ BILLING_ROUTES: tuple[ApiRoute, ...] = (
         "/v1/billing/profile",
         update_billing_profile,
         "Replace the billing profile printed on invoices: legal name, address, country, VAT id, tax rate in basis "
-        "points (2000 = 20 %), billing email (billing.manage).",
+        "points (2000 = 20 %), billing email (billing.manage; the tax rate only by a platform operator, "
+        "platform.admin: a tenant sends the current rate unchanged, else 403 OPERATOR_ONLY).",
         request_schema=_body(
             legal_name=_STRING,
             address=_STRING,
@@ -549,7 +550,8 @@ BILLING_ROUTES: tuple[ApiRoute, ...] = (
         "/v1/billing/invoices/{invoice_id}/credit-notes",
         create_credit_note,
         "Credit part or all of a paid invoice (amount_minor before tax, at the invoice's tax rate; the invoice "
-        "itself never changes); the credit notes of an invoice never total more than it (billing.manage). "
+        "itself never changes); the credit notes of an invoice never total more than it (platform operators only: "
+        "platform.admin). "
         "Send an Idempotency-Key.",
         request_schema=_body("amount_minor", "reason", amount_minor={"type": "integer", "minimum": 1}, reason=_STRING),
         success_status=201,
@@ -572,7 +574,8 @@ BILLING_ROUTES: tuple[ApiRoute, ...] = (
         "POST",
         "/v1/billing/invoices/{invoice_id}/payments",
         record_payment,
-        "Record that an open invoice was paid by bank transfer, with the bank's reference (billing.manage). "
+        "Record that an open invoice was paid by bank transfer, with the bank's reference (platform operators only: "
+        "platform.admin). "
         "Send an Idempotency-Key.",
         request_schema=_body("reference", reference=_STRING),
         success_status=201,

@@ -9,10 +9,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import grpc
 import httpx
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import delete
+from tenantry.billing.v1 import billing_service_pb2 as billing_pb
+from tenantry.billing.v1 import billing_service_pb2_grpc as billing_grpc
 
 from gateway.main import create_app
 from gateway.settings import GatewaySettings
@@ -27,6 +30,7 @@ from services.common import migrations
 from services.common.db import Database
 from services.common.keys import ensure_local_keys, public_key_path, signing_key_path
 from services.common.nats_server import NatsServer, free_port
+from services.common.principal import PrincipalSigner, outgoing_metadata, system_principal
 from services.common.runtime import ServiceRuntime
 from services.common.testing import eventually
 from services.identity.main import build as build_identity
@@ -53,8 +57,21 @@ def trial_days() -> int | None:
 
 
 @pytest.fixture
+def addresses() -> dict[str, str]:
+    """The services' gRPC addresses, filled by owner_client (billing_address for operator calls)."""
+    return {}
+
+
+def operator_billing(tmp_path: Path, addresses: dict[str, str]) -> tuple[grpc.aio.Channel, Any, Any]:
+    """A channel to billing, its stub and the metadata of a platform operator (as the CLI mints it)."""
+    token, _ = PrincipalSigner(signing_key_path(tmp_path).read_text()).mint(system_principal("billing-operator"))
+    channel = grpc.aio.insecure_channel(addresses["billing_address"])
+    return channel, billing_grpc.BillingServiceStub(channel), outgoing_metadata(token, "operator-request")
+
+
+@pytest.fixture
 async def owner_client(
-    tmp_path: Path, nats_server: NatsServer, trial_days: int | None
+    tmp_path: Path, nats_server: NatsServer, trial_days: int | None, addresses: dict[str, str]
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The four services and the gateway in this process; a client signed in as the Owner of Acme."""
     ensure_local_keys(tmp_path)
@@ -91,7 +108,7 @@ async def owner_client(
             runtime = build(settings)  # type: ignore[operator]
             ports[name] = await runtime.start()
             runtimes.append(runtime)
-        addresses: dict[str, Any] = {f"{name}_address": f"127.0.0.1:{port}" for name, port in ports.items()}
+        addresses.update({f"{name}_address": f"127.0.0.1:{port}" for name, port in ports.items()})
         await create_organization(
             data_dir=tmp_path,
             name="Acme",
@@ -123,7 +140,9 @@ async def owner_client(
             await runtime.stop()
 
 
-async def test_the_owner_runs_billing_through_the_rest_api(owner_client: httpx.AsyncClient) -> None:
+async def test_the_owner_runs_billing_through_the_rest_api(
+    owner_client: httpx.AsyncClient, tmp_path: Path, addresses: dict[str, str]
+) -> None:
     client = owner_client
     dashboard = (await client.get("/v1/billing/subscription")).json()
     assert (dashboard["subscription"]["status"], dashboard["plan"]["id"]) == ("trialing", "team-monthly")
@@ -137,7 +156,18 @@ async def test_the_owner_runs_billing_through_the_rest_api(owner_client: httpx.A
     unknown = await client.put("/v1/billing/profile", json={"discount": 100})
     assert unknown.status_code == 400
     profile = {"legal_name": "Acme GmbH", "country": "DE", "vat_id": "DE123456789", "tax_rate_basis_points": 1900}
-    assert (await client.put("/v1/billing/profile", json=profile)).status_code == 200
+    own_tax = await client.put("/v1/billing/profile", json=profile)  # the Owner never sets its own tax rate
+    assert (own_tax.status_code, own_tax.json()["reason"]) == (403, "OPERATOR_ONLY")
+    organization_id = dashboard["subscription"]["organization_id"]
+    channel, billing, operator = operator_billing(tmp_path, addresses)
+    async with channel:
+        await billing.UpdateBillingProfile(
+            billing_pb.UpdateBillingProfileRequest(
+                organization_id=organization_id, billing_profile=billing_pb.BillingProfile(tax_rate_basis_points=1900)
+            ),
+            metadata=operator,
+        )
+    assert (await client.put("/v1/billing/profile", json=profile)).status_code == 200  # the same rate: accepted
     card_number = await client.put(
         "/v1/billing/payment-method", json={"kind": "test", "reference": "4242 4242 4242 4242", "last4": "4242"}
     )
@@ -191,7 +221,7 @@ async def test_the_owner_runs_billing_through_the_rest_api(owner_client: httpx.A
 
 @pytest.mark.parametrize("trial_days", [0])
 async def test_without_a_trial_the_first_invoice_is_collected_and_downloadable_as_pdf(
-    owner_client: httpx.AsyncClient,
+    owner_client: httpx.AsyncClient, tmp_path: Path, addresses: dict[str, str]
 ) -> None:
     client = owner_client
 
@@ -219,7 +249,18 @@ async def test_without_a_trial_the_first_invoice_is_collected_and_downloadable_a
     assert bought["invoice"]["status"] == "paid"
     assert 0 < bought["invoice"]["total"]["amount_minor"] <= 1200
     recorded = await client.post(f"/v1/billing/invoices/{invoice['id']}/payments", json={"reference": "SEPA-1"})
-    assert (recorded.status_code, recorded.json()["reason"]) == (409, "INVOICE_NOT_OPEN")
+    assert recorded.status_code == 403  # the Owner never marks its own invoices paid
+    channel, billing, operator = operator_billing(tmp_path, addresses)
+    organization_id = bought["subscription"]["organization_id"]
+    async with channel:
+        with pytest.raises(grpc.aio.AioRpcError) as not_open:
+            await billing.RecordPayment(
+                billing_pb.RecordPaymentRequest(
+                    organization_id=organization_id, invoice_id=invoice["id"], reference="SEPA-1"
+                ),
+                metadata=operator,
+            )
+        assert not_open.value.code() == grpc.StatusCode.FAILED_PRECONDITION
 
     # A retried purchase with the same Idempotency-Key answers with the first invoice and buys nothing more.
     key = {"Idempotency-Key": "buy-one-more"}
@@ -229,19 +270,31 @@ async def test_without_a_trial_the_first_invoice_is_collected_and_downloadable_a
     assert retry["subscription"]["seats_purchased"] == 12
     assert len((await client.get("/v1/billing/invoices")).json()["invoices"]) == 3
 
-    # A paid invoice is corrected by a credit note (its own numbers), never changed; retries credit once.
-    note_key = {"Idempotency-Key": "goodwill"}
-    body = {"amount_minor": 1000, "reason": "Goodwill"}
+    # A paid invoice is corrected by a credit note (its own numbers), never changed; retries credit once. Only a
+    # platform operator credits: the Owner is refused.
     path = f"/v1/billing/invoices/{invoice['id']}/credit-notes"
-    credited = await client.post(path, json=body, headers=note_key)
-    assert credited.status_code == 201, credited.text
-    note = credited.json()["credit_note"]
-    assert (note["invoice_number"], note["total"]) == (invoice["number"], {"amount_minor": 1000, "currency": "EUR"})
-    assert note["number"].endswith("-CN-000001")
-    assert (await client.post(path, json=body, headers=note_key)).json()["credit_note"]["id"] == note["id"]
-    too_much = await client.post(path, json={"amount_minor": 11001, "reason": "All of it"})
-    assert (too_much.status_code, too_much.json()["reason"]) == (409, "CREDIT_EXCEEDS_INVOICE")
-    assert [n["id"] for n in (await client.get("/v1/billing/credit-notes")).json()["credit_notes"]] == [note["id"]]
+    own_credit = await client.post(path, json={"amount_minor": 1000, "reason": "Goodwill"})
+    assert own_credit.status_code == 403
+    assert (await client.get("/v1/billing/credit-notes")).json()["credit_notes"] == []
+    request = billing_pb.CreateCreditNoteRequest(
+        organization_id=organization_id, invoice_id=invoice["id"], amount_minor=1000, reason="Goodwill",
+        request_id="goodwill",
+    )  # fmt: skip
+    channel, billing, operator = operator_billing(tmp_path, addresses)
+    async with channel:
+        note = (await billing.CreateCreditNote(request, metadata=operator)).credit_note
+        assert (await billing.CreateCreditNote(request, metadata=operator)).credit_note.id == note.id
+        with pytest.raises(grpc.aio.AioRpcError) as too_much:
+            await billing.CreateCreditNote(
+                billing_pb.CreateCreditNoteRequest(
+                    organization_id=organization_id, invoice_id=invoice["id"], amount_minor=11001, reason="All of it"
+                ),
+                metadata=operator,
+            )
+        assert too_much.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert (note.invoice_number, note.total.amount_minor) == (invoice["number"], 1000)
+    assert note.number.endswith("-CN-000001")
+    assert [n["id"] for n in (await client.get("/v1/billing/credit-notes")).json()["credit_notes"]] == [note.id]
 
 
 async def test_a_seat_reduction_is_cancelled_and_seats_reconcile_with_membership(

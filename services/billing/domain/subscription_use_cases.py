@@ -67,9 +67,16 @@ from services.billing.domain.subscription import (
 )
 from services.billing.domain.use_cases import BILLING_READ, BillingTransaction, usage_from_counts
 from services.common.clock import Clock
-from services.common.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound, Violations
+from services.common.errors import (
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    Violations,
+)
 from services.common.ids import new_id
-from services.common.principal import Principal, system_principal
+from services.common.principal import PLATFORM_ADMIN, Principal, system_principal
 
 log = logging.getLogger(__name__)
 
@@ -397,9 +404,29 @@ class SubscriptionUseCases:
     async def update_profile(
         self, principal: Principal, organization_id: str, profile: BillingProfile, request_id: str = ""
     ) -> Subscription:
+        """The billing profile, editable by the tenant (billing.manage) except its tax rate, which only a platform
+        operator sets: a tenant's update must carry the rate as it is (OPERATOR_ONLY otherwise)."""
         principal.authorize(BILLING_MANAGE, organization_id)
         profile = validate_profile(profile)
-        return await self._update(principal, organization_id, "profile_updated", request_id, profile=profile)
+        operator = PLATFORM_ADMIN in principal.permissions
+
+        def apply(subscription: Subscription) -> Subscription:
+            if subscription.status == CANCELED:
+                raise FailedPrecondition("The subscription is canceled.", reason="SUBSCRIPTION_CANCELED")
+            if not operator and profile.tax_rate_basis_points != subscription.profile.tax_rate_basis_points:
+                raise PermissionDenied(
+                    "Only a platform operator sets the tax rate; send the current one "
+                    f"({subscription.profile.tax_rate_basis_points} basis points).",
+                    reason="OPERATOR_ONLY",
+                    metadata={
+                        "field": "billing_profile.tax_rate_basis_points",
+                        "permission": PLATFORM_ADMIN,
+                        "current_basis_points": str(subscription.profile.tax_rate_basis_points),
+                    },
+                )
+            return replace(subscription, profile=profile)
+
+        return await self._change(principal, organization_id, "profile_updated", request_id, apply)
 
     async def update_payment_method(
         self, principal: Principal, organization_id: str, method: PaymentMethod, request_id: str = ""
@@ -489,8 +516,9 @@ class SubscriptionUseCases:
         request_id: str = "",
         idempotency_key: str = "",
     ) -> RecordedPayment:
-        """An open invoice paid by bank transfer; the subscription is back in good standing once nothing is open."""
-        principal.authorize(BILLING_MANAGE, organization_id)
+        """An open invoice paid by bank transfer; the subscription is back in good standing once nothing is open.
+        Only a platform operator records payments (a tenant cannot mark its own invoices paid)."""
+        principal.authorize(PLATFORM_ADMIN, organization_id)
         reference = reference.strip()
         violations = Violations()
         if not reference or len(reference) > 128:
@@ -531,8 +559,9 @@ class SubscriptionUseCases:
         idempotency_key: str = "",
     ) -> CreditNote:
         """Credit part or all of a paid invoice (which itself never changes); the credit notes of an invoice never
-        total more than it. A retry with the same idempotency key returns the first credit note."""
-        principal.authorize(BILLING_MANAGE, organization_id)
+        total more than it. A retry with the same idempotency key returns the first credit note. Only a platform
+        operator issues credit notes (a tenant cannot credit its own invoices)."""
+        principal.authorize(PLATFORM_ADMIN, organization_id)
         now = self._clock.now()
         async with self._store.write() as tx:
             before = await self._locked(tx, organization_id)

@@ -39,6 +39,8 @@ def principal(*permissions: str, organization_id: str = ORG, actor_id: str = "ad
 
 
 BILLING_READER = principal("billing.read")
+# A platform operator (PLATFORM_ADMIN): the only one who records payments, issues credit notes and sets tax rates.
+OPERATOR = system_principal("billing-operator")
 INVITER = principal("members.invite", "billing.read")
 
 

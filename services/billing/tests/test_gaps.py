@@ -16,7 +16,7 @@ from services.billing.domain.payments import PaymentMethod
 from services.billing.domain.reconciliation import MISSING_IN_BILLING, NOT_A_MEMBER, compare
 from services.billing.domain.subscription_use_cases import DELETION_DELAY
 from services.billing.store.tables import messaging
-from services.billing.tests.harness import ORG, BillingHarness, open_harness, principal
+from services.billing.tests.harness import OPERATOR, ORG, BillingHarness, open_harness, principal
 from services.billing.tests.test_renewal_idempotency import replica_of
 from services.billing.tests.test_subscriptions import BILLING_ADMIN, OWNER, activate, catalogue_with_pro
 from services.common.db import Database
@@ -100,12 +100,12 @@ async def test_a_retried_plan_upgrade_with_the_same_key_invoices_once(database_u
 async def test_a_retried_recorded_payment_with_the_same_key_returns_the_first(billing: BillingHarness) -> None:
     await activate(billing, PaymentMethod("invoice", "PO-4711"))
     [invoice] = await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG)
-    first = await billing.subscriptions.record_payment(BILLING_ADMIN, ORG, invoice.id, "SEPA-1", idempotency_key="k")
-    retry = await billing.subscriptions.record_payment(BILLING_ADMIN, ORG, invoice.id, "SEPA-1", idempotency_key="k")
+    first = await billing.subscriptions.record_payment(OPERATOR, ORG, invoice.id, "SEPA-1", idempotency_key="k")
+    retry = await billing.subscriptions.record_payment(OPERATOR, ORG, invoice.id, "SEPA-1", idempotency_key="k")
     assert retry.payment == first.payment
     assert retry.subscription.status == "active"
     with pytest.raises(FailedPrecondition) as without_key:
-        await billing.subscriptions.record_payment(BILLING_ADMIN, ORG, invoice.id, "SEPA-1")
+        await billing.subscriptions.record_payment(OPERATOR, ORG, invoice.id, "SEPA-1")
     assert without_key.value.reason == "INVOICE_NOT_OPEN"
     assert len(await billing.subscriptions.list_payments(BILLING_ADMIN, ORG)) == 1
 

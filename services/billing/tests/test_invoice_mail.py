@@ -13,7 +13,7 @@ from tenantry.events.v1 import envelope_pb2
 from services.billing.domain.subscription import BillingProfile
 from services.billing.events.mail import INVOICE_MAILER_CONSUMER, InvoiceMailer
 from services.billing.store.tables import messaging
-from services.billing.tests.harness import ORG, BillingHarness
+from services.billing.tests.harness import OPERATOR, ORG, BillingHarness
 from services.billing.tests.test_subscriptions import OWNER, activate
 from services.common.mail import Mailer
 from services.common.messaging import EventConsumer
@@ -53,7 +53,7 @@ async def test_each_invoice_is_emailed_to_its_billing_email_with_the_pdf(
 ) -> None:
     await billing.open_organization()
     profile = BillingProfile(legal_name="Acme GmbH", billing_email="Invoices@Acme.test", tax_rate_basis_points=1900)
-    await billing.subscriptions.update_profile(OWNER, ORG, profile)
+    await billing.subscriptions.update_profile(OPERATOR, ORG, profile)
     await activate(billing)  # the trial ends: the first invoice
     await deliver_to_mailer(billing, tmp_path)
     [invoice] = await billing.subscriptions.list_invoices(OWNER, ORG)

@@ -13,7 +13,7 @@ from services.billing.domain.money import Money
 from services.billing.domain.payments import PaymentMethod
 from services.billing.domain.subscription import BillingProfile
 from services.billing.domain.subscription_use_cases import PAYMENT_TERMS
-from services.billing.tests.harness import ORG, OTHER_ORG, START, BillingHarness, open_harness, principal
+from services.billing.tests.harness import OPERATOR, ORG, OTHER_ORG, START, BillingHarness, open_harness, principal
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from services.common.principal import Principal
 
@@ -61,7 +61,13 @@ async def test_the_billing_profile_is_validated_and_its_tax_shows_in_the_preview
         "billing_profile.billing_email",
     }
     profile = BillingProfile("Acme GmbH", "Main St 1", "de", "DE 123.456", 1900, "Billing@Acme.test")
-    updated = await billing.subscriptions.update_profile(OWNER, ORG, profile)
+    for tenant in (OWNER, BILLING_ADMIN):  # the tax rate is the platform operator's to set, never the customer's
+        with pytest.raises(PermissionDenied) as refused:
+            await billing.subscriptions.update_profile(tenant, ORG, profile)
+        assert refused.value.reason == "OPERATOR_ONLY"
+    assert (await billing.subscriptions.dashboard(OWNER, ORG)).subscription.profile == BillingProfile()
+    await billing.subscriptions.update_profile(OPERATOR, ORG, BillingProfile(tax_rate_basis_points=1900))
+    updated = await billing.subscriptions.update_profile(OWNER, ORG, profile)  # the other fields, the same rate
     assert (updated.profile.country, updated.profile.vat_id, updated.profile.billing_email) == (
         "DE",
         "DE123456",
@@ -131,7 +137,7 @@ async def test_failed_collections_go_past_due_then_unpaid_and_a_new_card_settles
 
 async def test_seats_bought_mid_period_are_invoiced_prorated_and_collected(billing: BillingHarness) -> None:
     await activate(billing)
-    await billing.subscriptions.update_profile(OWNER, ORG, BillingProfile(tax_rate_basis_points=2000))
+    await billing.subscriptions.update_profile(OPERATOR, ORG, BillingProfile(tax_rate_basis_points=2000))
     subscription = (await billing.subscriptions.dashboard(BILLING_ADMIN, ORG)).subscription
     period = subscription.current_period_end - subscription.current_period_start
     billing.clock.advance(period / 2)
@@ -201,15 +207,18 @@ async def test_a_bank_transfer_is_recorded_by_hand(billing: BillingHarness) -> N
     assert subscription.status == "trialing"  # the first invoice waits for the transfer
     [invoice] = await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG)
     assert invoice.status == "open"
+    for tenant in (OWNER, BILLING_ADMIN):  # a customer never marks its own invoice paid
+        with pytest.raises(PermissionDenied):
+            await billing.subscriptions.record_payment(tenant, ORG, invoice.id, "SEPA-42")
     with pytest.raises(InvalidArgument):
-        await billing.subscriptions.record_payment(BILLING_ADMIN, ORG, invoice.id, "  ")
-    recorded = await billing.subscriptions.record_payment(BILLING_ADMIN, ORG, invoice.id, "SEPA-42")
+        await billing.subscriptions.record_payment(OPERATOR, ORG, invoice.id, "  ")
+    recorded = await billing.subscriptions.record_payment(OPERATOR, ORG, invoice.id, "SEPA-42")
     assert (recorded.payment.amount, recorded.subscription.status) == (Money(12000, "EUR"), "active")
     with pytest.raises(FailedPrecondition) as twice:
-        await billing.subscriptions.record_payment(BILLING_ADMIN, ORG, invoice.id, "SEPA-42")
+        await billing.subscriptions.record_payment(OPERATOR, ORG, invoice.id, "SEPA-42")
     assert twice.value.reason == "INVOICE_NOT_OPEN"
     with pytest.raises(NotFound):
-        await billing.subscriptions.record_payment(BILLING_ADMIN, ORG, "no-such-invoice", "SEPA-43")
+        await billing.subscriptions.record_payment(OPERATOR, ORG, "no-such-invoice", "SEPA-43")
 
 
 async def test_a_long_outage_catches_up_every_missed_renewal(billing: BillingHarness) -> None:
@@ -315,7 +324,7 @@ async def test_a_bank_transfer_not_received_within_the_terms_starts_dunning(bill
     [payment] = await billing.subscriptions.list_payments(BILLING_ADMIN, ORG)
     assert (payment.status, payment.failure_reason) == ("failed", "Not paid within 14 days of the invoice.")
     [invoice] = await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG)
-    settled = await billing.subscriptions.record_payment(BILLING_ADMIN, ORG, invoice.id, "SEPA-7")
+    settled = await billing.subscriptions.record_payment(OPERATOR, ORG, invoice.id, "SEPA-7")
     assert (settled.subscription.status, settled.subscription.next_payment_attempt_at) == ("active", None)
 
 
@@ -328,7 +337,7 @@ async def test_a_purchase_order_of_64_characters_fits_the_payments_it_is_printed
     assert failed.status == "failed"
     assert len(failed.method) == 64 and failed.method.startswith("invoice (PO-xxx") and failed.method.endswith("…)")
     [invoice] = await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG)
-    settled = await billing.subscriptions.record_payment(BILLING_ADMIN, ORG, invoice.id, "SEPA-8")
+    settled = await billing.subscriptions.record_payment(OPERATOR, ORG, invoice.id, "SEPA-8")
     assert settled.subscription.status == "active"
     assert [payment.status for payment in await billing.subscriptions.list_payments(BILLING_ADMIN, ORG)] == [
         "succeeded",

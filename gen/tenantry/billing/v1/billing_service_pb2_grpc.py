@@ -202,7 +202,8 @@ class BillingServiceServicer:
 
     def UpdateBillingProfile(self, request, context):
         """Replaces the billing profile printed on invoices issued from now on (legal name, address, VAT id, tax rate).
-        Requires permission "billing.manage" in that organization.
+        Requires permission "billing.manage" in that organization; only a platform operator ("platform.admin") may
+        change the tax rate (PERMISSION_DENIED reason "OPERATOR_ONLY": a tenant sends the current rate unchanged).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -258,7 +259,7 @@ class BillingServiceServicer:
 
     def RecordPayment(self, request, context):
         """Records that an open invoice was paid outside the processor (a bank transfer), ending any dunning.
-        Requires permission "billing.manage" in that organization.
+        Requires permission "platform.admin" (a platform operator; never the organization's own members).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -286,7 +287,7 @@ class BillingServiceServicer:
         """Credits part or all of a paid invoice with a credit note (the invoice itself never changes). The credit
         notes of an invoice never total more than the invoice (FAILED_PRECONDITION reason "CREDIT_EXCEEDS_INVOICE";
         "INVOICE_NOT_PAID" for an open invoice). Idempotent per request_id.
-        Requires permission "billing.manage" in that organization.
+        Requires permission "platform.admin" (a platform operator; never the organization's own members).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
