@@ -17,7 +17,7 @@ from typing import Protocol
 from email_validator import EmailNotValidError, validate_email
 
 from services.billing.domain.catalogue import Catalogue, Plan
-from services.billing.domain.credit_notes import CreditNote, credit_amounts, credit_note_number
+from services.billing.domain.credit_notes import CreditAmounts, CreditNote, credit_amounts, credit_note_number
 from services.billing.domain.events import (
     CreditNoteIssued,
     InvoiceIssued,
@@ -575,9 +575,9 @@ class SubscriptionUseCases:
             earlier = await tx.list_credit_notes(organization_id, MAX_CREDIT_NOTES_PER_INVOICE, invoice.id)
             if len(earlier) >= MAX_CREDIT_NOTES_PER_INVOICE:
                 raise FailedPrecondition("This invoice has too many credit notes.", reason="TOO_MANY_CREDIT_NOTES")
-            credited = Money.zero(invoice.draft.currency)
+            credited = CreditAmounts(Money.zero(invoice.draft.currency), Money.zero(invoice.draft.currency))
             for note in earlier:
-                credited = credited + note.total
+                credited = CreditAmounts(credited.subtotal + note.subtotal, credited.tax + note.tax)
             amounts = credit_amounts(invoice, amount_minor, credited, reason)
             sequence = before.credit_notes_issued + 1
             note = CreditNote(
