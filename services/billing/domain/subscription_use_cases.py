@@ -507,6 +507,15 @@ class SubscriptionUseCases:
         async with self._store.read() as tx:
             return await tx.list_payments(organization_id, limit)
 
+    async def _require_operator_on_invoice(self, principal: Principal, organization_id: str, invoice_id: str) -> None:
+        """Another organization's or an unknown invoice is not found for anyone (as on every route with an id);
+        an existing one is then refused to all but platform operators."""
+        principal.require_organization(organization_id)
+        async with self._store.read() as tx:
+            if await tx.get_invoice(organization_id, invoice_id[:36]) is None:
+                raise NotFound("No such invoice.")
+        principal.authorize(PLATFORM_ADMIN, organization_id)
+
     async def record_payment(
         self,
         principal: Principal,
@@ -518,7 +527,7 @@ class SubscriptionUseCases:
     ) -> RecordedPayment:
         """An open invoice paid by bank transfer; the subscription is back in good standing once nothing is open.
         Only a platform operator records payments (a tenant cannot mark its own invoices paid)."""
-        principal.authorize(PLATFORM_ADMIN, organization_id)
+        await self._require_operator_on_invoice(principal, organization_id, invoice_id)
         reference = reference.strip()
         violations = Violations()
         if not reference or len(reference) > 128:
@@ -561,7 +570,7 @@ class SubscriptionUseCases:
         """Credit part or all of a paid invoice (which itself never changes); the credit notes of an invoice never
         total more than it. A retry with the same idempotency key returns the first credit note. Only a platform
         operator issues credit notes (a tenant cannot credit its own invoices)."""
-        principal.authorize(PLATFORM_ADMIN, organization_id)
+        await self._require_operator_on_invoice(principal, organization_id, invoice_id)
         now = self._clock.now()
         async with self._store.write() as tx:
             before = await self._locked(tx, organization_id)
