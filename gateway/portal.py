@@ -30,6 +30,7 @@ from gateway.auth import AuthError, Caller, client_ip, csrf_token_for, csrf_toke
 from gateway.problems import from_grpc_error
 from gateway.security_api import clear_session_cookie, rotated_cookie_expiry, set_session_cookie
 from gateway.settings import GatewaySettings
+from services.common import permissions as permissions_catalogue
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 MAX_FORM_FIELD = 1024
@@ -361,7 +362,7 @@ def build_portal_routes(settings: GatewaySettings) -> list[Route]:
             raise
         permissions = set(caller.principal.permissions)
         seats = entries = None
-        if "billing.read" in permissions:
+        if permissions_catalogue.BILLING_READ in permissions:
             seats = convert.seat_usage(
                 (
                     await clients.billing.GetSeatUsage(
@@ -371,7 +372,7 @@ def build_portal_routes(settings: GatewaySettings) -> list[Route]:
                     )
                 ).seat_usage
             )
-        if "audit.read" in permissions:
+        if permissions_catalogue.AUDIT_READ in permissions:
             entries = [
                 convert.audit_entry(e)
                 for e in (

@@ -19,6 +19,7 @@ from joserfc.jwk import OKPKey
 from services.common.clock import Clock, SystemClock
 from services.common.errors import NotFound, PermissionDenied, Unauthenticated
 from services.common.ids import new_id
+from services.common.permissions import PLATFORM_ADMIN
 
 ALGORITHM = "Ed25519"
 ISSUER = "tenantry-identity"
@@ -37,9 +38,6 @@ ACTOR_TYPES = frozenset({ACTOR_USER, ACTOR_API_KEY, ACTOR_SCIM, ACTOR_SYSTEM, AC
 
 # How long after signing in (or re-authenticating) a person may perform sensitive actions.
 PRIVILEGED_WINDOW = timedelta(minutes=15)
-
-# Held only by operators' tools; lets a system principal act in any organization.
-PLATFORM_ADMIN = "platform.admin"
 
 
 @dataclass(frozen=True)

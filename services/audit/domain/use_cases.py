@@ -10,9 +10,8 @@ from typing import Protocol
 
 from services.audit.domain.model import AuditEntry, AuditRecord, chain, first_broken_sequence
 from services.common.clock import Clock
+from services.common.permissions import AUDIT_READ
 from services.common.principal import Principal
-
-AUDIT_READ = "audit.read"
 
 
 @dataclass(frozen=True)

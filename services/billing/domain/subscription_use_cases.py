@@ -76,12 +76,11 @@ from services.common.errors import (
     Violations,
 )
 from services.common.ids import new_id
-from services.common.principal import PLATFORM_ADMIN, Principal, system_principal
+from services.common.permissions import BILLING_MANAGE, PLATFORM_ADMIN, SUBSCRIPTION_CANCEL
+from services.common.principal import Principal, system_principal
 
 log = logging.getLogger(__name__)
 
-BILLING_MANAGE = "billing.manage"
-SUBSCRIPTION_CANCEL = "subscription.cancel"
 RENEWALS_ACTOR = system_principal("billing-renewals")
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100

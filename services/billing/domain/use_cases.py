@@ -24,11 +24,9 @@ from services.billing.domain.subscription import CANCELED, Subscription
 from services.common.clock import Clock
 from services.common.domain import DomainEvent
 from services.common.errors import FailedPrecondition, NotFound, PreconditionViolation, Violations
+from services.common.permissions import BILLING_READ, MEMBERS_INVITE, MEMBERS_MANAGE_ROLES
 from services.common.principal import Principal
 
-BILLING_READ = "billing.read"
-MEMBERS_INVITE = "members.invite"
-MEMBERS_MANAGE_ROLES = "members.manage_roles"
 SEAT_HOLDING_PERMISSIONS = (MEMBERS_INVITE, MEMBERS_MANAGE_ROLES)
 MAX_MEMBER_ID_LENGTH = 36
 

@@ -10,12 +10,13 @@ from datetime import datetime
 from services.common.clock import Clock
 from services.common.errors import Aborted, FieldViolation, InvalidArgument, NotFound, PermissionDenied
 from services.common.ids import new_id, new_secret_token
+from services.common.permissions import SECURITY_MANAGE
 from services.common.principal import ACTOR_SERVICE_ACCOUNT, PLATFORM_ADMIN, Principal
 from services.identity.domain.events import ApiKeyCreated, CredentialRevoked, SecurityPolicyUpdated
 from services.identity.domain.model import API_KEY_KIND, SERVICE_ACCOUNT_KIND, ApiKey
 from services.identity.domain.policies import SecurityPolicy, apply_changes
 from services.identity.domain.ports import IdentityStore
-from services.identity.domain.use_cases import API_KEY_PREFIX, SECURITY_MANAGE, clean_name, token_hash
+from services.identity.domain.use_cases import API_KEY_PREFIX, clean_name, token_hash
 
 API_KEYS_MANAGE = "api_keys.manage"
 

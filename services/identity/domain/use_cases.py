@@ -20,6 +20,7 @@ from services.common.errors import (
     Unauthenticated,
 )
 from services.common.ids import new_id, new_secret_token
+from services.common.permissions import SECURITY_MANAGE
 from services.common.principal import (
     ACTOR_API_KEY,
     ACTOR_SERVICE_ACCOUNT,
@@ -36,7 +37,6 @@ from services.identity.domain.policies import SecurityPolicy, check_password, is
 from services.identity.domain.ports import IdentityStore, IdentityTransaction, InvitationChecker
 
 PLATFORM_ACCOUNTS_CREATE = "platform.accounts.create"
-SECURITY_MANAGE = "security.manage"
 INVALID_CREDENTIALS = "Invalid email or password."
 API_KEY_PREFIX = "tnt"
 # last_seen_at / last_used_at are written at most this often, to keep authentication read-mostly.

@@ -1,46 +1,26 @@
-"""The permission catalogue and the built-in roles, exactly as the seed portals define them."""
+"""The built-in roles, exactly as the seed portals define them, over the shared permission catalogue."""
 
 from __future__ import annotations
 
-MEMBERS_READ = "members.read"
-MEMBERS_INVITE = "members.invite"
-MEMBERS_REMOVE = "members.remove"
-MEMBERS_MANAGE_ROLES = "members.manage_roles"
-GROUPS_MANAGE = "groups.manage"
-GROUPS_CREATE = "groups.create"
-SECURITY_MANAGE = "security.manage"
-API_KEYS_MANAGE = "api_keys.manage"
-BILLING_READ = "billing.read"
-BILLING_MANAGE = "billing.manage"
-SUBSCRIPTION_CANCEL = "subscription.cancel"
-ORG_DELETE = "org.delete"
-# Change the organization's profile (name, branding); Owners only among the built-in roles.
-ORG_MANAGE = "org.manage"
-AUDIT_READ = "audit.read"
-ANALYTICS_READ = "analytics.read"
-# The one permission that consumes a licence seat.
-SEAT_USE = "seat.use"
-PLATFORM_ORGANIZATIONS_CREATE = "platform.organizations.create"
-
-CATALOGUE: frozenset[str] = frozenset(
-    {
-        MEMBERS_READ,
-        MEMBERS_INVITE,
-        MEMBERS_REMOVE,
-        MEMBERS_MANAGE_ROLES,
-        GROUPS_MANAGE,
-        GROUPS_CREATE,
-        SECURITY_MANAGE,
-        API_KEYS_MANAGE,
-        BILLING_READ,
-        BILLING_MANAGE,
-        SUBSCRIPTION_CANCEL,
-        ORG_DELETE,
-        ORG_MANAGE,
-        AUDIT_READ,
-        ANALYTICS_READ,
-        SEAT_USE,
-    }
+from services.common.permissions import (  # noqa: F401  (re-exported: the role rules name them as roles.X)
+    ANALYTICS_READ,
+    API_KEYS_MANAGE,
+    AUDIT_READ,
+    BILLING_MANAGE,
+    BILLING_READ,
+    CATALOGUE,
+    GROUPS_CREATE,
+    GROUPS_MANAGE,
+    MEMBERS_INVITE,
+    MEMBERS_MANAGE_ROLES,
+    MEMBERS_READ,
+    MEMBERS_REMOVE,
+    ORG_DELETE,
+    ORG_MANAGE,
+    PLATFORM_ORGANIZATIONS_CREATE,
+    SEAT_USE,
+    SECURITY_MANAGE,
+    SUBSCRIPTION_CANCEL,
 )
 
 OWNER = "owner"
