@@ -13,7 +13,7 @@ import pytest
 
 from services.common.keys import generate_principal_key_pair
 from services.common.nats_server import NatsServer
-from services.common.principal import Principal, PrincipalSigner, PrincipalVerifier
+from services.common.principal import Principal, PrincipalSigner
 
 POSTGRES_ADMIN_URL = os.environ.get("TENANTRY_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -83,11 +83,6 @@ def principal_keys() -> tuple[str, str]:
 @pytest.fixture
 def principal_signer(principal_keys: tuple[str, str]) -> PrincipalSigner:
     return PrincipalSigner(principal_keys[0])
-
-
-@pytest.fixture
-def principal_verifier(principal_keys: tuple[str, str]) -> PrincipalVerifier:
-    return PrincipalVerifier(principal_keys[1])
 
 
 @pytest.fixture
