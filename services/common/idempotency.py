@@ -5,24 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, LargeBinary, MetaData, String, Table, insert, select
+from sqlalchemy import MetaData, Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
-
-from services.common.db import UTCDateTime
 
 MAX_REQUEST_ID_LENGTH = 255
 
 
 def idempotency_table(metadata: MetaData) -> Table:
-    return Table(
-        "idempotency_keys",
-        metadata,
-        Column("scope", String(100), primary_key=True, comment="organization id, or '' for platform calls"),
-        Column("operation", String(100), primary_key=True),
-        Column("request_id", String(MAX_REQUEST_ID_LENGTH), primary_key=True),
-        Column("response", LargeBinary, nullable=False),
-        Column("created_at", UTCDateTime, nullable=False, index=True),
-    )
+    # Imported here: services.common.tables reads MAX_REQUEST_ID_LENGTH from this module.
+    from services.common.tables import core_table, idempotency_model, model_base
+
+    return core_table(idempotency_model(model_base(metadata)))
 
 
 async def load_response(

@@ -31,13 +31,8 @@ from nats.js.errors import BadRequestError, NotFoundError
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 from sqlalchemy import (
-    Column,
-    Integer,
-    LargeBinary,
     MetaData,
-    String,
     Table,
-    Text,
     insert,
     select,
     update,
@@ -47,10 +42,11 @@ from tenantry.common.v1 import common_pb2
 from tenantry.events.v1 import envelope_pb2
 
 from services.common.clock import Clock, SystemClock
-from services.common.db import Database, UTCDateTime
+from services.common.db import Database
 from services.common.ids import new_id
 from services.common.metrics import EVENTS_HANDLED, EVENTS_PARKED, EVENTS_PUBLISHED, EVENTS_REDELIVERED
 from services.common.principal import Principal
+from services.common.tables import core_table, messaging_models, model_base
 from services.common.telemetry import extract, inject_current
 
 log = logging.getLogger(__name__)
@@ -183,36 +179,10 @@ class MessagingTables:
 
 def messaging_tables(metadata: MetaData) -> MessagingTables:
     """The outbox and inbox tables every service keeps in its own database."""
-    outbox = Table(
-        "outbox",
-        metadata,
-        Column("id", String(36), primary_key=True, comment="event id, also the Nats-Msg-Id"),
-        Column("subject", String(255), nullable=False),
-        Column("payload", LargeBinary, nullable=False),
-        Column("created_at", UTCDateTime, nullable=False),
-        Column("published_at", UTCDateTime, nullable=True, index=True),
-        Column("attempts", Integer, nullable=False, default=0),
+    models = messaging_models(model_base(metadata))
+    return MessagingTables(
+        core_table(models.outbox), core_table(models.processed_events), core_table(models.parked_events)
     )
-    processed = Table(
-        "processed_events",
-        metadata,
-        Column("consumer", String(100), primary_key=True),
-        Column("event_id", String(36), primary_key=True),
-        Column("processed_at", UTCDateTime, nullable=False),
-    )
-    parked = Table(
-        "parked_events",
-        metadata,
-        Column("id", String(36), primary_key=True),
-        Column("consumer", String(100), nullable=False),
-        Column("event_id", String(36), nullable=False),
-        Column("subject", String(255), nullable=False),
-        Column("payload", LargeBinary, nullable=False),
-        Column("error", Text, nullable=False),
-        Column("deliveries", Integer, nullable=False),
-        Column("parked_at", UTCDateTime, nullable=False),
-    )
-    return MessagingTables(outbox, processed, parked)
 
 
 class Outbox:

@@ -1,140 +1,166 @@
-"""Identity's own database."""
+"""Identity's own database: its tables as SQLModel table models; the stores use the Core tables below."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, MetaData, String, Table, Text, false
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Index, Text, false
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
 
 from services.common.db import UTCDateTime
 from services.common.idempotency import idempotency_table
 from services.common.messaging import messaging_tables
+from services.common.tables import core_table
 
-metadata = MetaData()
 
-accounts = Table(
-    "accounts",
-    metadata,
-    Column("id", String(36), primary_key=True),
-    Column("email", String(320), nullable=False, unique=True),
-    Column("display_name", String(200), nullable=False, default=""),
-    Column("password_hash", String(255), nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-)
+class IdentityBase(SQLModel, registry=registry()):
+    """Base of identity's table models: their own metadata, apart from the other services' tables."""
 
-sessions = Table(
-    "sessions",
-    metadata,
-    Column("id", String(36), primary_key=True),
-    Column("token_hash", String(64), nullable=False, unique=True, comment="sha256 of the token; never the token"),
-    Column("account_id", String(36), nullable=False, index=True),
-    Column("organization_id", String(36), nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("last_seen_at", UTCDateTime, nullable=False),
-    Column("expires_at", UTCDateTime, nullable=False),
-    Column("revoked_at", UTCDateTime, nullable=True),
-    Column("ip_address", String(64), nullable=False, default=""),
-    Column("user_agent", String(512), nullable=False, default=""),
-    Column("authenticated_at", UTCDateTime, nullable=True),
-    Column("rotate_required", Boolean, nullable=False, default=False, server_default=false()),
-    Column("mfa_enrollment_required", Boolean, nullable=False, default=False, server_default=false()),
-    Column("method", String(32), nullable=False, default="password", server_default="password"),
-    Index("ix_sessions_account_org", "account_id", "organization_id"),
-)
 
-api_keys = Table(
-    "api_keys",
-    metadata,
-    Column("id", String(36), primary_key=True),
-    Column("organization_id", String(36), nullable=False, index=True),
-    Column("name", String(200), nullable=False),
-    Column("prefix", String(32), nullable=False, unique=True),
-    Column("secret_hash", String(64), nullable=False),
-    Column("permissions", Text, nullable=False, comment="JSON list"),
-    Column("created_by", String(64), nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("expires_at", UTCDateTime, nullable=True),
-    Column("last_used_at", UTCDateTime, nullable=True),
-    Column("revoked_at", UTCDateTime, nullable=True),
-    Column("kind", String(32), nullable=False, default="api_key", server_default="api_key"),
-)
+class AccountRow(IdentityBase, table=True):
+    __tablename__ = "accounts"
 
-# Projection of membership's member events: who holds which permissions where.
-memberships = Table(
-    "memberships",
-    metadata,
-    Column("organization_id", String(36), primary_key=True),
-    Column("member_id", String(36), primary_key=True),
-    Column("account_id", String(36), nullable=False),
-    Column("permissions", Text, nullable=False, comment="JSON list"),
-    Column("status", String(16), nullable=False),
-    Column("version", Integer, nullable=False),
-    Index("ix_memberships_account", "account_id", "status"),
-)
+    id: str = Field(primary_key=True, max_length=36)
+    email: str = Field(max_length=320, unique=True)
+    display_name: str = Field(default="", max_length=200)
+    password_hash: str = Field(max_length=255)
+    status: str = Field(max_length=16)
+    created_at: datetime = Field(sa_type=UTCDateTime)
 
-# Recent failed sign-ins of existing accounts (brute-force protection); unknown emails keep no row.
-login_failures = Table(
-    "login_failures",
-    metadata,
-    Column("account_id", String(36), primary_key=True),
-    Column("failures", Integer, nullable=False),
-    Column("window_started_at", UTCDateTime, nullable=False),
-    Column("locked_until", UTCDateTime, nullable=True),
-    Column("lockouts", Integer, nullable=False),
-    Column("last_failure_at", UTCDateTime, nullable=True),
-)
 
-# Per organization; absent means the defaults.
-security_policies = Table(
-    "security_policies",
-    metadata,
-    Column("organization_id", String(36), primary_key=True),
-    Column("policy", Text, nullable=False, comment="JSON of the editable fields"),
-    Column("version", Integer, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-)
+class SessionRow(IdentityBase, table=True):
+    __tablename__ = "sessions"
+    __table_args__ = (Index("ix_sessions_account_org", "account_id", "organization_id"),)
 
-totp_factors = Table(
-    "totp_factors",
-    metadata,
-    Column("account_id", String(36), primary_key=True),
-    Column("secret", String(64), nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("confirmed_at", UTCDateTime, nullable=True),
-    Column("last_used_step", BigInteger, nullable=True, comment="a TOTP code is accepted once"),
-)
+    id: str = Field(primary_key=True, max_length=36)
+    token_hash: str = Field(
+        max_length=64, unique=True, sa_column_kwargs={"comment": "sha256 of the token; never the token"}
+    )
+    account_id: str = Field(max_length=36, index=True)
+    organization_id: str = Field(max_length=36)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    last_seen_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ip_address: str = Field(default="", max_length=64)
+    user_agent: str = Field(default="", max_length=512)
+    authenticated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    rotate_required: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    mfa_enrollment_required: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    method: str = Field(default="password", max_length=32, sa_column_kwargs={"server_default": "password"})
 
-recovery_codes = Table(
-    "recovery_codes",
-    metadata,
-    Column("code_hash", String(64), primary_key=True),
-    Column("account_id", String(36), nullable=False, index=True),
-    Column("used_at", UTCDateTime, nullable=True),
-)
 
-mfa_challenges = Table(
-    "mfa_challenges",
-    metadata,
-    Column("id", String(36), primary_key=True),
-    Column("token_hash", String(64), nullable=False, unique=True),
-    Column("account_id", String(36), nullable=False),
-    Column("organization_id", String(36), nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("expires_at", UTCDateTime, nullable=False),
-    Column("attempts", Integer, nullable=False),
-    Column("used_at", UTCDateTime, nullable=True),
-)
+class ApiKeyRow(IdentityBase, table=True):
+    __tablename__ = "api_keys"
 
-password_resets = Table(
-    "password_resets",
-    metadata,
-    Column("id", String(36), primary_key=True),
-    Column("token_hash", String(64), nullable=False, comment="sha256 of the emailed token"),
-    Column("account_id", String(36), nullable=False, index=True),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("expires_at", UTCDateTime, nullable=False),
-    Column("requested_by", String(64), nullable=False),
-    Column("used_at", UTCDateTime, nullable=True),
-)
+    id: str = Field(primary_key=True, max_length=36)
+    organization_id: str = Field(max_length=36, index=True)
+    name: str = Field(max_length=200)
+    prefix: str = Field(max_length=32, unique=True)
+    secret_hash: str = Field(max_length=64)
+    permissions: str = Field(sa_type=Text, sa_column_kwargs={"comment": "JSON list"})
+    created_by: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    kind: str = Field(default="api_key", max_length=32, sa_column_kwargs={"server_default": "api_key"})
 
+
+class MembershipRow(IdentityBase, table=True):
+    """Projection of membership's member events: who holds which permissions where."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (Index("ix_memberships_account", "account_id", "status"),)
+
+    organization_id: str = Field(primary_key=True, max_length=36)
+    member_id: str = Field(primary_key=True, max_length=36)
+    account_id: str = Field(max_length=36)
+    permissions: str = Field(sa_type=Text, sa_column_kwargs={"comment": "JSON list"})
+    status: str = Field(max_length=16)
+    version: int
+
+
+class LoginFailureRow(IdentityBase, table=True):
+    """Recent failed sign-ins of existing accounts (brute-force protection); unknown emails keep no row."""
+
+    __tablename__ = "login_failures"
+
+    account_id: str = Field(primary_key=True, max_length=36)
+    failures: int
+    window_started_at: datetime = Field(sa_type=UTCDateTime)
+    locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    lockouts: int
+    last_failure_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SecurityPolicyRow(IdentityBase, table=True):
+    """Per organization; absent means the defaults."""
+
+    __tablename__ = "security_policies"
+
+    organization_id: str = Field(primary_key=True, max_length=36)
+    policy: str = Field(sa_type=Text, sa_column_kwargs={"comment": "JSON of the editable fields"})
+    version: int
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class TotpFactorRow(IdentityBase, table=True):
+    __tablename__ = "totp_factors"
+
+    account_id: str = Field(primary_key=True, max_length=36)
+    secret: str = Field(max_length=64)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_used_step: int | None = Field(
+        default=None, sa_type=BigInteger, sa_column_kwargs={"comment": "a TOTP code is accepted once"}
+    )
+
+
+class RecoveryCodeRow(IdentityBase, table=True):
+    __tablename__ = "recovery_codes"
+
+    code_hash: str = Field(primary_key=True, max_length=64)
+    account_id: str = Field(max_length=36, index=True)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class MfaChallengeRow(IdentityBase, table=True):
+    __tablename__ = "mfa_challenges"
+
+    id: str = Field(primary_key=True, max_length=36)
+    token_hash: str = Field(max_length=64, unique=True)
+    account_id: str = Field(max_length=36)
+    organization_id: str = Field(max_length=36)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    attempts: int
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PasswordResetRow(IdentityBase, table=True):
+    __tablename__ = "password_resets"
+
+    id: str = Field(primary_key=True, max_length=36)
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"comment": "sha256 of the emailed token"})
+    account_id: str = Field(max_length=36, index=True)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    requested_by: str = Field(max_length=64)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+metadata = IdentityBase.metadata
+accounts = core_table(AccountRow)
+sessions = core_table(SessionRow)
+api_keys = core_table(ApiKeyRow)
+memberships = core_table(MembershipRow)
+login_failures = core_table(LoginFailureRow)
+security_policies = core_table(SecurityPolicyRow)
+totp_factors = core_table(TotpFactorRow)
+recovery_codes = core_table(RecoveryCodeRow)
+mfa_challenges = core_table(MfaChallengeRow)
+password_resets = core_table(PasswordResetRow)
 idempotency_keys = idempotency_table(metadata)
 messaging = messaging_tables(metadata)
