@@ -206,6 +206,7 @@ async def test_an_event_whose_tenant_or_type_disagrees_is_parked_and_never_appli
             return errors if len(errors) == 2 else []
 
         errors = await eventually(both_parked, timeout=15)
+        assert isinstance(errors, list)
         assert any("disagrees" in error for error in errors)
         assert any("does not match the event type" in error for error in errors)
         assert applied == [honest.event_id]
