@@ -19,9 +19,18 @@ MAX_PAGE_SIZE = 200
 
 
 def page_size(requested: int) -> int:
-    if requested < 0:
-        raise InvalidArgument("page_size must not be negative.", [FieldViolation("page_size", "must be >= 0")])
-    return DEFAULT_PAGE_SIZE if requested == 0 else min(requested, MAX_PAGE_SIZE)
+    """How many rows a List call returns: `requested`, or DEFAULT_PAGE_SIZE for 0 (proto3's unset).
+
+    The one rule for every list of every service. A size outside 0..MAX_PAGE_SIZE is refused, never clamped:
+    a clamp still has to refuse a negative size, so it would be two rules; and a caller asking for 500 that
+    silently gets 200 may take that short page for the last one (billing's lists have no page token at all).
+    The refusal names the field and the range, so the caller corrects the request once."""
+    if not 0 <= requested <= MAX_PAGE_SIZE:
+        raise InvalidArgument(
+            f"page_size must be between 0 and {MAX_PAGE_SIZE}.",
+            [FieldViolation("page_size", f"between 1 and {MAX_PAGE_SIZE}, or 0 for {DEFAULT_PAGE_SIZE}")],
+        )
+    return requested or DEFAULT_PAGE_SIZE
 
 
 class PageTokens:

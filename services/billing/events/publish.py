@@ -14,21 +14,17 @@ from services.billing.domain.events import (
     SubscriptionChanged,
 )
 from services.common.domain import DomainEvent
-from services.common.messaging import EventTarget, actor_from_principal, new_envelope, timestamp
+from services.common.messaging import EnvelopeFactory, EventTarget, timestamp
 
 PRODUCER = "billing"
+envelopes = EnvelopeFactory(PRODUCER)
 
 
 def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
-    common = {
-        "producer": PRODUCER,
-        "actor": actor_from_principal(event.actor),
-        "occurred_at": event.occurred_at,
-        "request_id": event.request_id,
-    }
     match event:
         case SeatReserved():
-            return new_envelope(
+            return envelopes.wrap(
+                event,
                 event_type="seat.reserved",
                 organization_id=event.organization_id,
                 payload=billing_events_pb2.SeatReserved(
@@ -38,20 +34,20 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     seats_purchased=event.seats_purchased,
                 ),
                 target=EventTarget("member", event.member_id),
-                **common,
             )
         case SeatReleased():
-            return new_envelope(
+            return envelopes.wrap(
+                event,
                 event_type="seat.released",
                 organization_id=event.organization_id,
                 payload=billing_events_pb2.SeatReleased(
                     organization_id=event.organization_id, member_id=event.member_id
                 ),
                 target=EventTarget("member", event.member_id),
-                **common,
             )
         case SubscriptionChanged(change=change, subscription=subscription, previous=previous):
-            return new_envelope(
+            return envelopes.wrap(
+                event,
                 event_type=f"subscription.{change}",
                 organization_id=subscription.organization_id,
                 payload=billing_events_pb2.SubscriptionChanged(
@@ -70,11 +66,11 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     previous_plan_id=previous.plan_id,
                 ),
                 target=EventTarget("subscription", subscription.organization_id, subscription.plan_id),
-                **common,
             )
         case InvoiceIssued(invoice=invoice):
             draft = invoice.draft
-            return new_envelope(
+            return envelopes.wrap(
+                event,
                 event_type="invoice.issued",
                 organization_id=draft.organization_id,
                 payload=billing_events_pb2.InvoiceIssued(
@@ -88,10 +84,10 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     total=draft.total.amount,
                 ),
                 target=EventTarget("invoice", invoice.id, invoice.number),
-                **common,
             )
         case PaymentAttempted(outcome=outcome, payment=payment, failed_attempts=failed_attempts):
-            return new_envelope(
+            return envelopes.wrap(
+                event,
                 event_type=f"payment.{outcome}",
                 organization_id=payment.organization_id,
                 payload=billing_events_pb2.PaymentAttempted(
@@ -105,10 +101,10 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     failed_attempts=failed_attempts,
                 ),
                 target=EventTarget("payment", payment.id, payment.method),
-                **common,
             )
         case CreditNoteIssued(credit_note=note):
-            return new_envelope(
+            return envelopes.wrap(
+                event,
                 event_type="credit_note.issued",
                 organization_id=note.organization_id,
                 payload=billing_events_pb2.CreditNoteIssued(
@@ -124,10 +120,10 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     reason=note.reason,
                 ),
                 target=EventTarget("credit_note", note.id, note.number),
-                **common,
             )
         case OrganizationDeletionScheduled():
-            return new_envelope(
+            return envelopes.wrap(
+                event,
                 event_type="organization.deletion_scheduled",
                 organization_id=event.organization_id,
                 payload=billing_events_pb2.OrganizationDeletionScheduled(
@@ -136,6 +132,5 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     deletion_time=timestamp(event.deletion_at),
                 ),
                 target=EventTarget("organization", event.organization_id),
-                **common,
             )
     raise TypeError(f"billing has no envelope for {type(event).__name__}")

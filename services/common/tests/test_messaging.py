@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from prometheus_client import REGISTRY
@@ -60,6 +61,15 @@ async def bus(nats_server: NatsServer) -> AsyncIterator[Bus]:
     await connected.close()
 
 
+def consumer_of(db: Database, bus: Bus, name: str, producer: str, **options: Any) -> EventConsumer:
+    return EventConsumer(name=name, db=db, tables=tables, bus=bus, producers=[producer], **options)
+
+
+async def publish_directly(bus: Bus, subject: str, envelope: envelope_pb2.Envelope) -> None:
+    """Put an event on a stream without an outbox, as any client allowed on the stream could."""
+    await bus.jetstream.publish(subject, envelope.SerializeToString(), headers={"Nats-Msg-Id": envelope.event_id})
+
+
 async def stored_messages(bus: Bus, producer: str = "identity") -> int:
     return int((await bus.jetstream.stream_info(stream_name(producer))).state.messages)
 
@@ -95,14 +105,7 @@ async def test_a_redelivered_event_changes_state_only_once(db: Database, bus: Bu
     async def count(connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
         await connection.execute(insert(effects).values(event_id=envelope.event_id, n=1))
 
-    consumer = EventConsumer(
-        name="counter",
-        db=db,
-        tables=tables,
-        bus=bus,
-        producers=["identity"],
-        handlers={"identity.account.created": count},
-    )
+    consumer = consumer_of(db, bus, "counter", "identity", handlers={"identity.account.created": count})
     envelope = account_created("c@acme.test")
     assert await consumer.apply(envelope, count) is True
     assert await consumer.apply(envelope, count) is False
@@ -121,14 +124,8 @@ async def test_a_poison_event_is_parked_and_later_events_keep_flowing(db: Databa
         handled.append(created.email)
 
     await bus.ensure_stream("identity")
-    consumer = EventConsumer(
-        name="fragile",
-        db=db,
-        tables=tables,
-        bus=bus,
-        producers=["identity"],
-        handlers={"identity.account.created": fragile},
-        max_deliver=2,
+    consumer = consumer_of(
+        db, bus, "fragile", "identity", handlers={"identity.account.created": fragile}, max_deliver=2
     )
 
     def parked_count() -> float:
@@ -136,12 +133,7 @@ async def test_a_poison_event_is_parked_and_later_events_keep_flowing(db: Databa
 
     parked_before = parked_count()
     for email in ("poison@acme.test", "fine@acme.test"):
-        envelope = account_created(email)
-        await bus.jetstream.publish(
-            "tenantry.identity.account.created",
-            envelope.SerializeToString(),
-            headers={"Nats-Msg-Id": envelope.event_id},
-        )
+        await publish_directly(bus, "tenantry.identity.account.created", account_created(email))
     consumer.start()
     try:
         await eventually(lambda: handled == ["fine@acme.test"], timeout=15)
@@ -165,15 +157,7 @@ async def test_an_event_whose_tenant_or_type_disagrees_is_parked_and_never_appli
         applied.append(envelope.event_id)
 
     await bus.ensure_stream("membership")
-    consumer = EventConsumer(
-        name="tenant-check",
-        db=db,
-        tables=tables,
-        bus=bus,
-        producers=["membership"],
-        handlers={},
-        fallback_handler=record,
-    )
+    consumer = consumer_of(db, bus, "tenant-check", "membership", handlers={}, fallback_handler=record)
 
     def renamed(
         envelope_tenant: str, payload_tenant: str, event_type: str = "organization.updated"
@@ -192,7 +176,7 @@ async def test_an_event_whose_tenant_or_type_disagrees_is_parked_and_never_appli
     honest = renamed("org-a", "org-a")
     for envelope in (forged_tenant, forged_type, honest):
         subject = "tenantry.membership.organization.updated"
-        await bus.jetstream.publish(subject, envelope.SerializeToString(), headers={"Nats-Msg-Id": envelope.event_id})
+        await publish_directly(bus, subject, envelope)
     consumer.start()
     try:
         await eventually(lambda: applied == [honest.event_id], timeout=15)
@@ -206,6 +190,7 @@ async def test_an_event_whose_tenant_or_type_disagrees_is_parked_and_never_appli
             return errors if len(errors) == 2 else []
 
         errors = await eventually(both_parked, timeout=15)
+        assert isinstance(errors, list)
         assert any("disagrees" in error for error in errors)
         assert any("does not match the event type" in error for error in errors)
         assert applied == [honest.event_id]

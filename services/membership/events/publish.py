@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tenantry.events.v1 import envelope_pb2, membership_events_pb2
 
-from services.common.messaging import EventTarget, actor_from_principal, new_envelope, timestamp
+from services.common.messaging import EnvelopeFactory, EventTarget, timestamp
 from services.membership.domain.events import (
     CustomRoleChanged,
     DomainEvent,
@@ -24,6 +24,7 @@ from services.membership.domain.model import Group, Member
 from services.membership.domain.rules import holds_seat
 
 PRODUCER = "membership"
+envelopes = EnvelopeFactory(PRODUCER)
 
 
 def member_changed(member: Member) -> membership_events_pb2.MemberChanged:
@@ -46,15 +47,10 @@ def _member_target(member: Member) -> EventTarget:
 
 
 def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
-    common = {
-        "producer": PRODUCER,
-        "actor": actor_from_principal(event.actor),
-        "occurred_at": event.occurred_at,
-        "request_id": event.request_id,
-    }
     match event:
         case OrganizationCreated(organization=organization, owner=owner):
-            return new_envelope(
+            return envelopes.wrap(
+                event,
                 event_type="organization.created",
                 organization_id=organization.id,
                 payload=membership_events_pb2.OrganizationCreated(
@@ -63,10 +59,10 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     owner_account_id=owner.account_id or "",
                 ),
                 target=EventTarget("organization", organization.id, organization.display_name),
-                **common,
             )
         case OrganizationUpdated(organization=organization, before=before):
-            return new_envelope(
+            return envelopes.wrap(
+                event,
                 event_type="organization.updated",
                 organization_id=organization.id,
                 payload=membership_events_pb2.OrganizationUpdated(
@@ -76,20 +72,20 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     version=organization.version,
                 ),
                 target=EventTarget("organization", organization.id, organization.display_name),
-                **common,
             )
         case MemberAdded(member=member):
-            return new_envelope(
+            return envelopes.wrap(
+                event,
                 event_type="member.added",
                 organization_id=member.organization_id,
                 payload=member_changed(member),
                 target=_member_target(member),
-                **common,
             )
         case (
             MemberInvited(member=member, invitation=invitation) | InvitationResent(member=member, invitation=invitation)
         ):
-            return new_envelope(
+            return envelopes.wrap(
+                event,
                 event_type="member.invited" if isinstance(event, MemberInvited) else "member.invitation_resent",
                 organization_id=member.organization_id,
                 payload=membership_events_pb2.MemberInvited(
@@ -98,7 +94,6 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     expires_at=timestamp(invitation.expires_at),
                 ),
                 target=_member_target(member),
-                **common,
             )
         case MemberChanged(member=member, change=change):
             verb = {
@@ -107,23 +102,24 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                 "reactivate": "activated",
                 "accept": "activated",
             }[change]
-            return new_envelope(
+            return envelopes.wrap(
+                event,
                 event_type=f"member.{verb}",
                 organization_id=member.organization_id,
                 payload=member_changed(member),
                 target=_member_target(member),
-                **common,
             )
         case MemberRemoved(member=member):
-            return new_envelope(
+            return envelopes.wrap(
+                event,
                 event_type="member.removed",
                 organization_id=member.organization_id,
                 payload=member_changed(member),
                 target=_member_target(member),
-                **common,
             )
         case GroupChanged(group=group, change=change, before=before):
-            return new_envelope(
+            return envelopes.wrap(
+                event,
                 event_type=f"group.{change}",
                 organization_id=group.organization_id,
                 payload=membership_events_pb2.GroupChanged(
@@ -137,28 +133,28 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     previous_name=before.name if change == "updated" else "",
                 ),
                 target=_group_target(group),
-                **common,
             )
         case GroupMembersChanged(group=group, member_ids=member_ids, change=change, as_admins=as_admins):
-            return new_envelope(
+            return envelopes.wrap(
+                event,
                 event_type=f"group.members_{change}",
                 organization_id=group.organization_id,
                 payload=membership_events_pb2.GroupMembersChanged(
                     group_id=group.id, group_name=group.name, member_ids=list(member_ids), as_admins=as_admins
                 ),
                 target=_group_target(group),
-                **common,
             )
         case MemberProfileChanged(member=member, before=before, after=after):
-            return new_envelope(
+            return envelopes.wrap(
+                event,
                 event_type="member.profile_changed",
                 organization_id=member.organization_id,
                 payload=membership_events_pb2.MemberProfileChanged(member_id=member.id, before=before, after=after),
                 target=_member_target(member),
-                **common,
             )
         case ProfileFieldChanged(organization_id=organization_id, field=field, change=change):
-            return new_envelope(
+            return envelopes.wrap(
+                event,
                 event_type=f"profile_field.{change}",
                 organization_id=organization_id,
                 payload=membership_events_pb2.ProfileFieldChanged(
@@ -169,17 +165,16 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     shown=field.shown,
                 ),
                 target=EventTarget("profile_field", field.key, field.label),
-                **common,
             )
         case CustomRoleChanged(role=role, change=change):
-            return new_envelope(
+            return envelopes.wrap(
+                event,
                 event_type=f"role.{change}",
                 organization_id=role.organization_id,
                 payload=membership_events_pb2.CustomRoleChanged(
                     key=role.key, name=role.name, permissions=sorted(role.permissions)
                 ),
                 target=EventTarget("role", role.key, role.name),
-                **common,
             )
     raise TypeError(f"no envelope for {type(event).__name__}")
 
