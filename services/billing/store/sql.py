@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import Column, Select, and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
@@ -25,7 +25,9 @@ from services.billing.domain.model import (
 )
 from services.billing.domain.money import Money
 from services.billing.domain.payments import Payment, PaymentMethod
+from services.billing.domain.ports import ListPosition
 from services.billing.domain.subscription import CANCELED, BillingProfile, Subscription
+from services.billing.store.invoice_mails import InvoiceMailQueries
 from services.billing.store.tables import (
     credit_notes,
     idempotency_keys,
@@ -43,7 +45,16 @@ from services.common.projections import upsert_if_newer
 from services.common.store import OutboxStore, OutboxTransaction
 
 
-class SqlBillingTransaction(OutboxTransaction):
+def newest_first(
+    query: Select[Any], moment: Column[datetime], key: Column[str], limit: int, after: ListPosition | None
+) -> Select[Any]:
+    """Rows newest first (ties by key, descending), starting after a position a previous page ended on."""
+    if after is not None:
+        query = query.where(or_(moment < after.moment, and_(moment == after.moment, key < after.key)))
+    return query.order_by(moment.desc(), key.desc()).limit(limit)
+
+
+class SqlBillingTransaction(InvoiceMailQueries, OutboxTransaction):
     idempotency_keys = idempotency_keys
 
     async def get_subscription(self, organization_id: str) -> Subscription | None:
@@ -142,14 +153,14 @@ class SqlBillingTransaction(OutboxTransaction):
             update(invoices).where(invoices.c.id == invoice_id).values(status="paid", paid_at=paid_at)
         )
 
-    async def list_invoices(self, organization_id: str, limit: int, status: str | None = None) -> list[Invoice]:
+    async def list_invoices(
+        self, organization_id: str, limit: int, status: str | None = None, after: ListPosition | None = None
+    ) -> list[Invoice]:
         query = select(invoices).where(invoices.c.organization_id == organization_id)
         if status is not None:
             query = query.where(invoices.c.status == status)
         rows = (
-            await self.connection.execute(
-                query.order_by(invoices.c.issued_at.desc(), invoices.c.number.desc()).limit(limit)
-            )
+            await self.connection.execute(newest_first(query, invoices.c.issued_at, invoices.c.number, limit, after))
         ).all()
         return await self._with_lines(rows)
 
@@ -209,7 +220,7 @@ class SqlBillingTransaction(OutboxTransaction):
         )
 
     async def list_credit_notes(
-        self, organization_id: str, limit: int, invoice_id: str | None = None
+        self, organization_id: str, limit: int, invoice_id: str | None = None, after: ListPosition | None = None
     ) -> list[CreditNote]:
         """Credit notes newest first; only those of one invoice when it is named."""
         query = (
@@ -220,7 +231,7 @@ class SqlBillingTransaction(OutboxTransaction):
         if invoice_id is not None:
             query = query.where(credit_notes.c.invoice_id == invoice_id)
         rows = await self.connection.execute(
-            query.order_by(credit_notes.c.issued_at.desc(), credit_notes.c.number.desc()).limit(limit)
+            newest_first(query, credit_notes.c.issued_at, credit_notes.c.number, limit, after)
         )
         return [
             CreditNote(
@@ -254,14 +265,14 @@ class SqlBillingTransaction(OutboxTransaction):
             )
         )
 
-    async def list_payments(self, organization_id: str, limit: int, invoice_id: str | None = None) -> list[Payment]:
+    async def list_payments(
+        self, organization_id: str, limit: int, invoice_id: str | None = None, after: ListPosition | None = None
+    ) -> list[Payment]:
         """Payments newest first; only those of one invoice when it is named."""
         query = select(payments).where(payments.c.organization_id == organization_id)
         if invoice_id is not None:
             query = query.where(payments.c.invoice_id == invoice_id)
-        rows = await self.connection.execute(
-            query.order_by(payments.c.attempted_at.desc(), payments.c.id.desc()).limit(limit)
-        )
+        rows = await self.connection.execute(newest_first(query, payments.c.attempted_at, payments.c.id, limit, after))
         return [
             Payment(
                 id=row.id,

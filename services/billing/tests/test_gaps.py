@@ -14,7 +14,7 @@ from tenantry.events.v1 import billing_events_pb2, envelope_pb2
 from services.billing.domain.money import Money
 from services.billing.domain.payments import PaymentMethod
 from services.billing.domain.reconciliation import MISSING_IN_BILLING, NOT_A_MEMBER, compare
-from services.billing.domain.subscription_use_cases import DELETION_DELAY
+from services.billing.domain.renewals import DELETION_DELAY
 from services.billing.store.tables import messaging
 from services.billing.tests.harness import OPERATOR, ORG, BillingHarness, open_harness, principal
 from services.billing.tests.test_renewal_idempotency import replica_of
@@ -27,21 +27,23 @@ async def test_a_scheduled_seat_reduction_is_visible_and_cancellable_until_the_r
     billing: BillingHarness,
 ) -> None:
     await activate(billing)
-    await billing.subscriptions.change_seats(BILLING_ADMIN, ORG, 4)
-    dashboard = await billing.subscriptions.dashboard(BILLING_ADMIN, ORG)
+    await billing.use_cases.seat_purchases.change_seats(BILLING_ADMIN, ORG, 4)
+    dashboard = await billing.use_cases.subscriptions.dashboard(BILLING_ADMIN, ORG)
     assert dashboard.subscription.seats_at_renewal == 4
     assert dashboard.upcoming_invoice is not None and dashboard.upcoming_invoice.total == Money(4800, "EUR")
     with pytest.raises(PermissionDenied):
-        await billing.subscriptions.cancel_seat_reduction(principal("billing.read"), ORG)
-    canceled = await billing.subscriptions.cancel_seat_reduction(BILLING_ADMIN, ORG)
+        await billing.use_cases.seat_purchases.cancel_seat_reduction(principal("billing.read"), ORG)
+    canceled = await billing.use_cases.seat_purchases.cancel_seat_reduction(BILLING_ADMIN, ORG)
     assert (canceled.seats_purchased, canceled.seats_at_renewal) == (10, None)
-    dashboard = await billing.subscriptions.dashboard(BILLING_ADMIN, ORG)
+    dashboard = await billing.use_cases.subscriptions.dashboard(BILLING_ADMIN, ORG)
     assert dashboard.upcoming_invoice is not None and dashboard.upcoming_invoice.total == Money(12000, "EUR")
-    again = await billing.subscriptions.cancel_seat_reduction(BILLING_ADMIN, ORG)  # nothing scheduled: no change
+    again = await billing.use_cases.seat_purchases.cancel_seat_reduction(
+        BILLING_ADMIN, ORG
+    )  # nothing scheduled: no change
     assert again.version == canceled.version
     billing.clock.advance(timedelta(days=31))
-    await billing.subscriptions.run_renewals()
-    assert (await billing.use_cases.seat_usage(BILLING_ADMIN, ORG)).purchased == 10
+    await billing.use_cases.renewals.run_renewals()
+    assert (await billing.use_cases.seat_holds.seat_usage(BILLING_ADMIN, ORG)).purchased == 10
     assert (await billing.published_subjects("tenantry.billing.subscription.seat_reduction")) == [
         "tenantry.billing.subscription.seat_reduction_scheduled",
         "tenantry.billing.subscription.seat_reduction_canceled",
@@ -50,17 +52,17 @@ async def test_a_scheduled_seat_reduction_is_visible_and_cancellable_until_the_r
 
 async def test_a_retried_seat_purchase_with_the_same_key_invoices_once(billing: BillingHarness) -> None:
     await activate(billing)
-    first = await billing.subscriptions.change_seats(BILLING_ADMIN, ORG, 12, idempotency_key="buy-2")
-    retry = await billing.subscriptions.change_seats(BILLING_ADMIN, ORG, 12, idempotency_key="buy-2")
+    first = await billing.use_cases.seat_purchases.change_seats(BILLING_ADMIN, ORG, 12, idempotency_key="buy-2")
+    retry = await billing.use_cases.seat_purchases.change_seats(BILLING_ADMIN, ORG, 12, idempotency_key="buy-2")
     assert first.invoice is not None and retry.invoice is not None
     assert retry.invoice.id == first.invoice.id and retry.invoice.status == "paid"
     assert retry.payment is not None and first.payment is not None and retry.payment.id == first.payment.id
     # The key decides, not the body: a retry asking for more seats still returns the first outcome.
-    stale = await billing.subscriptions.change_seats(BILLING_ADMIN, ORG, 15, idempotency_key="buy-2")
+    stale = await billing.use_cases.seat_purchases.change_seats(BILLING_ADMIN, ORG, 15, idempotency_key="buy-2")
     assert stale.subscription.seats_purchased == 12
-    other = await billing.subscriptions.change_seats(BILLING_ADMIN, ORG, 13, idempotency_key="buy-1-more")
+    other = await billing.use_cases.seat_purchases.change_seats(BILLING_ADMIN, ORG, 13, idempotency_key="buy-1-more")
     assert other.invoice is not None and other.invoice.id != first.invoice.id
-    assert len(await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG)) == 3  # first period + two purchases
+    assert len(await billing.use_cases.records.list_invoices(BILLING_ADMIN, ORG)) == 3  # first period + two purchases
 
 
 async def test_concurrent_retries_of_one_key_from_two_replicas_invoice_once(database_url: str) -> None:
@@ -71,7 +73,7 @@ async def test_concurrent_retries_of_one_key_from_two_replicas_invoice_once(data
         other = replica_of(billing, replica)
         changes = await asyncio.gather(
             *(
-                (billing.subscriptions if attempt % 2 else other).change_seats(
+                (billing.use_cases if attempt % 2 else other).seat_purchases.change_seats(
                     BILLING_ADMIN, ORG, 14, idempotency_key="same-key"
                 )
                 for attempt in range(6)
@@ -79,7 +81,7 @@ async def test_concurrent_retries_of_one_key_from_two_replicas_invoice_once(data
         )
         assert len({change.invoice.id for change in changes if change.invoice is not None}) == 1
         assert all(change.invoice is not None for change in changes)
-        assert len(await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG)) == 2
+        assert len(await billing.use_cases.records.list_invoices(BILLING_ADMIN, ORG)) == 2
     finally:
         await replica.dispose()
         await billing.db.dispose()
@@ -89,25 +91,29 @@ async def test_a_retried_plan_upgrade_with_the_same_key_invoices_once(database_u
     billing = await open_harness(database_url, catalogue=catalogue_with_pro())
     try:
         await activate(billing)
-        first = await billing.subscriptions.change_plan(BILLING_ADMIN, ORG, "pro-monthly", idempotency_key="up")
-        retry = await billing.subscriptions.change_plan(BILLING_ADMIN, ORG, "pro-monthly", idempotency_key="up")
+        first = await billing.use_cases.plan_changes.change_plan(
+            BILLING_ADMIN, ORG, "pro-monthly", idempotency_key="up"
+        )
+        retry = await billing.use_cases.plan_changes.change_plan(
+            BILLING_ADMIN, ORG, "pro-monthly", idempotency_key="up"
+        )
         assert first.invoice is not None and retry.invoice is not None and retry.invoice.id == first.invoice.id
-        assert len(await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG)) == 2
+        assert len(await billing.use_cases.records.list_invoices(BILLING_ADMIN, ORG)) == 2
     finally:
         await billing.db.dispose()
 
 
 async def test_a_retried_recorded_payment_with_the_same_key_returns_the_first(billing: BillingHarness) -> None:
     await activate(billing, PaymentMethod("invoice", "PO-4711"))
-    [invoice] = await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG)
-    first = await billing.subscriptions.record_payment(OPERATOR, ORG, invoice.id, "SEPA-1", idempotency_key="k")
-    retry = await billing.subscriptions.record_payment(OPERATOR, ORG, invoice.id, "SEPA-1", idempotency_key="k")
+    [invoice] = await billing.use_cases.records.list_invoices(BILLING_ADMIN, ORG)
+    first = await billing.use_cases.payments.record_payment(OPERATOR, ORG, invoice.id, "SEPA-1", idempotency_key="k")
+    retry = await billing.use_cases.payments.record_payment(OPERATOR, ORG, invoice.id, "SEPA-1", idempotency_key="k")
     assert retry.payment == first.payment
     assert retry.subscription.status == "active"
     with pytest.raises(FailedPrecondition) as without_key:
-        await billing.subscriptions.record_payment(OPERATOR, ORG, invoice.id, "SEPA-1")
+        await billing.use_cases.payments.record_payment(OPERATOR, ORG, invoice.id, "SEPA-1")
     assert without_key.value.reason == "INVOICE_NOT_OPEN"
-    assert len(await billing.subscriptions.list_payments(BILLING_ADMIN, ORG)) == 1
+    assert len(await billing.use_cases.records.list_payments(BILLING_ADMIN, ORG)) == 1
 
 
 async def test_a_canceled_subscription_ending_flags_the_organization_for_deletion_in_90_days(
@@ -115,11 +121,11 @@ async def test_a_canceled_subscription_ending_flags_the_organization_for_deletio
 ) -> None:
     await activate(billing)
     owner = replace(OWNER, authenticated_at=billing.clock.now())
-    canceling = await billing.subscriptions.cancel(owner, ORG)
+    canceling = await billing.use_cases.subscriptions.cancel(owner, ORG)
     assert await billing.published_subjects("tenantry.billing.organization.") == []
     billing.clock.advance(timedelta(days=45))
-    await billing.subscriptions.run_renewals()
-    await billing.subscriptions.run_renewals()  # once only
+    await billing.use_cases.renewals.run_renewals()
+    await billing.use_cases.renewals.run_renewals()  # once only
     assert await billing.published_subjects("tenantry.billing.organization.") == [
         "tenantry.billing.organization.deletion_scheduled"
     ]
@@ -162,7 +168,7 @@ async def test_billing_side_of_the_reconciliation_reads_every_seat_holder(billin
     await billing.member_event("member.added", "m-active", "active", 1)
     await billing.member_event("member.invited", "m-invited", "invited", 1)
     await billing.member_event("member.added", "m-viewer", "active", 1, seat_consuming=False)
-    await billing.use_cases.reserve_seat(OWNER, ORG, "m-held")
+    await billing.use_cases.seat_holds.reserve_seat(OWNER, ORG, "m-held")
     async with billing.store.read() as tx:
         holders = await tx.seat_holder_statuses(ORG)
     assert holders == {"m-active": "active", "m-invited": "invited", "m-viewer": "released", "m-held": "reserved"}
