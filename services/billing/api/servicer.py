@@ -32,7 +32,7 @@ from services.billing.domain.use_cases import BillingUseCases
 from services.common.errors import FailedPrecondition
 from services.common.filters import parse_equality_filter
 from services.common.pagination import PageTokens, page_size, split_page
-from services.common.principal import current_call
+from services.common.principal import Principal, current_call
 
 Row = TypeVar("Row")
 
@@ -64,16 +64,16 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
     async def _page(
         self,
         scope: str,
-        request_page_size: int,
-        page_token: str,
-        fetch: Callable[[int, ListPosition | None], Awaitable[list[Row]]],
+        request: pb.ListInvoicesRequest | pb.ListPaymentsRequest | pb.ListCreditNotesRequest,
+        fetch: Callable[[Principal, int, ListPosition | None], Awaitable[list[Row]]],
         position_of: Callable[[Row], ListPosition],
     ) -> tuple[list[Row], str]:
         """One page of a newest-first list and the token of the next ('' on the last): one row more than the page
         is fetched to know whether another page follows."""
-        after = position_from_token_fields(self._page_tokens.decode(scope, page_token))
-        limit = page_size(request_page_size)
-        rows = await fetch(limit + 1, after)
+        principal = current_call().require_principal()
+        after = position_from_token_fields(self._page_tokens.decode(scope, request.page_token))
+        limit = page_size(request.page_size)
+        rows = await fetch(principal, limit + 1, after)
         return split_page(rows, limit, self._page_tokens, scope, lambda row: position_to_token_fields(position_of(row)))
 
     async def GetSeatUsage(
@@ -186,19 +186,16 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
     async def ListInvoices(
         self, request: pb.ListInvoicesRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListInvoicesResponse:
-        principal = current_call().require_principal()
         status = parse_equality_filter(request.filter, {"status"}).get("status")
-        records = self._use_cases.records
         invoices, next_token = await self._page(
             f"invoices:{request.organization_id}:{request.filter}",
-            request.page_size,
-            request.page_token,
-            lambda limit, after: records.list_invoices(principal, request.organization_id, limit, status, after),
+            request,
+            lambda principal, limit, after: self._use_cases.records.list_invoices(
+                principal, request.organization_id, limit, status, after
+            ),
             invoice_position,
         )
-        return pb.ListInvoicesResponse(
-            invoices=[invoice_to_proto(invoice) for invoice in invoices], next_page_token=next_token
-        )
+        return pb.ListInvoicesResponse(invoices=[invoice_to_proto(row) for row in invoices], next_page_token=next_token)
 
     async def GetInvoicePdf(
         self, request: pb.GetInvoicePdfRequest, context: grpc.aio.ServicerContext
@@ -212,18 +209,14 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
     async def ListPayments(
         self, request: pb.ListPaymentsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListPaymentsResponse:
-        principal = current_call().require_principal()
         records = self._use_cases.records
         payments, next_token = await self._page(
             f"payments:{request.organization_id}",
-            request.page_size,
-            request.page_token,
-            lambda limit, after: records.list_payments(principal, request.organization_id, limit, after),
+            request,
+            lambda principal, limit, after: records.list_payments(principal, request.organization_id, limit, after),
             payment_position,
         )
-        return pb.ListPaymentsResponse(
-            payments=[payment_to_proto(payment) for payment in payments], next_page_token=next_token
-        )
+        return pb.ListPaymentsResponse(payments=[payment_to_proto(row) for row in payments], next_page_token=next_token)
 
     async def RecordPayment(
         self, request: pb.RecordPaymentRequest, context: grpc.aio.ServicerContext
@@ -268,17 +261,16 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
     async def ListCreditNotes(
         self, request: pb.ListCreditNotesRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListCreditNotesResponse:
-        principal = current_call().require_principal()
-        records = self._use_cases.records
         notes, next_token = await self._page(
             f"credit_notes:{request.organization_id}",
-            request.page_size,
-            request.page_token,
-            lambda limit, after: records.list_credit_notes(principal, request.organization_id, limit, after),
+            request,
+            lambda principal, limit, after: self._use_cases.records.list_credit_notes(
+                principal, request.organization_id, limit, after
+            ),
             credit_note_position,
         )
         return pb.ListCreditNotesResponse(
-            credit_notes=[credit_note_to_proto(note) for note in notes], next_page_token=next_token
+            credit_notes=[credit_note_to_proto(row) for row in notes], next_page_token=next_token
         )
 
     async def ReconcileSeats(

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from google.protobuf.message import Message
+from pydantic import SecretStr
 from sqlalchemy import select
 from tenantry.events.v1 import envelope_pb2, membership_events_pb2
 
@@ -19,12 +21,14 @@ from services.billing.domain.use_cases import BillingUseCases, billing_use_cases
 from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
 from services.billing.events.publish import to_envelope
 from services.billing.main import MIGRATIONS_DIR
+from services.billing.settings import BillingSettings
 from services.billing.store.sql import SqlBillingStore
 from services.billing.store.tables import messaging
 from services.common import migrations
 from services.common.clock import FrozenClock
 from services.common.db import Database
 from services.common.messaging import EventConsumer, Outbox, actor_from_principal, new_envelope
+from services.common.nats_server import free_port
 from services.common.principal import Principal, system_principal
 
 ORG = "org-1"
@@ -117,6 +121,18 @@ async def open_harness(
         handlers=projection.handlers(),
     )
     return BillingHarness(database_url, db, clock, consumer, use_cases, store, opener, catalogue)
+
+
+def served_settings(data_dir: Path, database_url: str, nats_url: str, public_key: str) -> BillingSettings:
+    """Settings of a billing runtime served on a free port, for tests that call it over gRPC."""
+    return BillingSettings(
+        data_dir=data_dir,
+        database_url=database_url,
+        nats_url=nats_url,
+        principal_public_key=SecretStr(public_key),
+        grpc_port=free_port(),
+        shutdown_grace_seconds=1,
+    )
 
 
 def membership_event(event_type: str, payload: Message, organization_id: str = ORG) -> envelope_pb2.Envelope:
