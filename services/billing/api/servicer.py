@@ -28,6 +28,7 @@ from services.billing.domain.billing_records import credit_note_position, invoic
 from services.billing.domain.invoiced_changes import InvoicedChange
 from services.billing.domain.ports import InvoiceRenderer, ListPosition
 from services.billing.domain.reconciliation import SeatReconciliation
+from services.billing.domain.subscription import Subscription
 from services.billing.domain.use_cases import BillingUseCases
 from services.common.errors import FailedPrecondition
 from services.common.filters import parse_equality_filter
@@ -46,6 +47,12 @@ def invoiced_change_fields(change: InvoicedChange) -> dict[str, object]:
     if change.payment is not None:
         fields["payment"] = payment_to_proto(change.payment)
     return fields
+
+
+async def changed_subscription(change: Callable[[Principal, str], Awaitable[Subscription]]) -> pb.Subscription:
+    """The subscription a change by the caller (with the call's request id) leaves, as a message."""
+    call = current_call()
+    return subscription_to_proto(await change(call.require_principal(), call.request_id))
 
 
 class BillingServicer(pb_grpc.BillingServiceServicer):
@@ -144,44 +151,44 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
     async def UpdateBillingProfile(
         self, request: pb.UpdateBillingProfileRequest, context: grpc.aio.ServicerContext
     ) -> pb.UpdateBillingProfileResponse:
-        call = current_call()
-        subscription = await self._use_cases.subscriptions.update_profile(
-            call.require_principal(),
-            request.organization_id,
-            profile_from_proto(request.billing_profile),
-            call.request_id,
+        profile = profile_from_proto(request.billing_profile)
+        subscriptions = self._use_cases.subscriptions
+        changed = await changed_subscription(
+            lambda principal, request_id: subscriptions.update_profile(
+                principal, request.organization_id, profile, request_id
+            )
         )
-        return pb.UpdateBillingProfileResponse(subscription=subscription_to_proto(subscription))
+        return pb.UpdateBillingProfileResponse(subscription=changed)
 
     async def UpdatePaymentMethod(
         self, request: pb.UpdatePaymentMethodRequest, context: grpc.aio.ServicerContext
     ) -> pb.UpdatePaymentMethodResponse:
-        call = current_call()
-        subscription = await self._use_cases.subscriptions.update_payment_method(
-            call.require_principal(),
-            request.organization_id,
-            payment_method_from_proto(request.payment_method),
-            call.request_id,
+        method = payment_method_from_proto(request.payment_method)
+        subscriptions = self._use_cases.subscriptions
+        changed = await changed_subscription(
+            lambda principal, request_id: subscriptions.update_payment_method(
+                principal, request.organization_id, method, request_id
+            )
         )
-        return pb.UpdatePaymentMethodResponse(subscription=subscription_to_proto(subscription))
+        return pb.UpdatePaymentMethodResponse(subscription=changed)
 
     async def CancelSubscription(
         self, request: pb.CancelSubscriptionRequest, context: grpc.aio.ServicerContext
     ) -> pb.CancelSubscriptionResponse:
-        call = current_call()
-        subscription = await self._use_cases.subscriptions.cancel(
-            call.require_principal(), request.organization_id, call.request_id
+        cancel = self._use_cases.subscriptions.cancel
+        changed = await changed_subscription(
+            lambda principal, request_id: cancel(principal, request.organization_id, request_id)
         )
-        return pb.CancelSubscriptionResponse(subscription=subscription_to_proto(subscription))
+        return pb.CancelSubscriptionResponse(subscription=changed)
 
     async def ResumeSubscription(
         self, request: pb.ResumeSubscriptionRequest, context: grpc.aio.ServicerContext
     ) -> pb.ResumeSubscriptionResponse:
-        call = current_call()
-        subscription = await self._use_cases.subscriptions.resume(
-            call.require_principal(), request.organization_id, call.request_id
+        resume = self._use_cases.subscriptions.resume
+        changed = await changed_subscription(
+            lambda principal, request_id: resume(principal, request.organization_id, request_id)
         )
-        return pb.ResumeSubscriptionResponse(subscription=subscription_to_proto(subscription))
+        return pb.ResumeSubscriptionResponse(subscription=changed)
 
     async def ListInvoices(
         self, request: pb.ListInvoicesRequest, context: grpc.aio.ServicerContext
@@ -237,11 +244,11 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
     async def CancelSeatReduction(
         self, request: pb.CancelSeatReductionRequest, context: grpc.aio.ServicerContext
     ) -> pb.CancelSeatReductionResponse:
-        call = current_call()
-        subscription = await self._use_cases.seat_purchases.cancel_seat_reduction(
-            call.require_principal(), request.organization_id, call.request_id
+        cancel_reduction = self._use_cases.seat_purchases.cancel_seat_reduction
+        changed = await changed_subscription(
+            lambda principal, request_id: cancel_reduction(principal, request.organization_id, request_id)
         )
-        return pb.CancelSeatReductionResponse(subscription=subscription_to_proto(subscription))
+        return pb.CancelSeatReductionResponse(subscription=changed)
 
     async def CreateCreditNote(
         self, request: pb.CreateCreditNoteRequest, context: grpc.aio.ServicerContext

@@ -61,6 +61,9 @@ class InvoiceMailing:
     async def send_pending(self, limit: int = SEND_BATCH) -> int:
         """Send the queued mails no other sender holds; returns how many were sent."""
         now = self._clock.now()
+        async with self._store.read() as tx:
+            if not await tx.invoice_mails_due(now, MAX_SEND_ATTEMPTS):
+                return 0
         async with self._store.write() as tx:
             claimed = await tx.claim_invoice_mails(now, now + CLAIM_LEASE, limit, MAX_SEND_ATTEMPTS)
         sent = 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Integer, String, Table, insert, select, update
+from sqlalchemy import Column, ColumnElement, Integer, String, Table, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.billing.domain.ports import PendingMail
@@ -25,6 +25,15 @@ invoice_mails = Table(
 )
 
 
+def _due(now: datetime, max_attempts: int) -> tuple[ColumnElement[bool], ...]:
+    """Unsent, not given up on, and held by no sender (or by one whose hold has lapsed)."""
+    return (
+        invoice_mails.c.sent_at.is_(None),
+        invoice_mails.c.attempts < max_attempts,
+        invoice_mails.c.claimed_until.is_(None) | (invoice_mails.c.claimed_until <= now),
+    )
+
+
 class InvoiceMailQueries:
     connection: AsyncConnection
 
@@ -40,6 +49,11 @@ class InvoiceMailQueries:
                 )
             )
 
+    async def invoice_mails_due(self, now: datetime, max_attempts: int) -> bool:
+        """Whether any mail waits for a sender (checked before claiming, so an idle pass takes no write lock)."""
+        due = await self.connection.scalar(select(invoice_mails.c.invoice_id).where(*_due(now, max_attempts)).limit(1))
+        return due is not None
+
     async def claim_invoice_mails(
         self, now: datetime, lease_until: datetime, limit: int, max_attempts: int
     ) -> list[PendingMail]:
@@ -48,11 +62,7 @@ class InvoiceMailQueries:
         rows = (
             await self.connection.execute(
                 select(invoice_mails.c.invoice_id, invoice_mails.c.organization_id, invoice_mails.c.attempts)
-                .where(
-                    invoice_mails.c.sent_at.is_(None),
-                    invoice_mails.c.attempts < max_attempts,
-                    (invoice_mails.c.claimed_until.is_(None)) | (invoice_mails.c.claimed_until <= now),
-                )
+                .where(*_due(now, max_attempts))
                 .order_by(invoice_mails.c.queued_at, invoice_mails.c.invoice_id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
