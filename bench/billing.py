@@ -40,17 +40,17 @@ from tenantry.billing.v1 import billing_service_pb2_grpc as pb_grpc
 from tenantry.events.v1 import membership_events_pb2
 
 from bench.invite_flow import percentile
-from services.billing.api.invoice_pdf import render_invoice_pdf
+from services.billing.adapters.payment_providers import payment_providers
 from services.billing.domain.catalogue import load_catalogue
 from services.billing.domain.invoices import REASON_RENEWAL, renewal_invoice
-from services.billing.domain.opening import SubscriptionOpener
 from services.billing.domain.payments import PaymentMethod
 from services.billing.domain.subscription import BillingProfile, open_subscription
-from services.billing.domain.subscription_use_cases import SubscriptionUseCases
+from services.billing.domain.subscription_opening import SubscriptionOpener
+from services.billing.domain.use_cases import BillingUseCases, billing_use_cases
 from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
 from services.billing.events.publish import to_envelope
 from services.billing.main import MIGRATIONS_DIR, build
-from services.billing.payment_processors import payment_providers
+from services.billing.rendering.invoice_pdf import render_invoice_pdf
 from services.billing.settings import BillingSettings
 from services.billing.store.sql import SqlBillingStore, subscription_values
 from services.billing.store.tables import messaging, seat_holders, subscriptions
@@ -70,12 +70,14 @@ def org_id(index: int) -> str:
     return f"00000000-0000-7000-8000-{index:012d}"
 
 
-async def seed(url: str, organizations: int, clock: FrozenClock) -> SubscriptionUseCases:
+async def seed(url: str, organizations: int, clock: FrozenClock) -> BillingUseCases:
     """Organizations opened by the projection, each with a billing profile (19 % tax) and a card."""
     catalogue = load_catalogue()
     db = Database(url)
     store = SqlBillingStore(db, Outbox(messaging, clock), clock, to_envelope)
-    projection = SeatProjection(store, SubscriptionOpener(catalogue, 60, clock), clock)
+    opener = SubscriptionOpener(catalogue, 60, clock)
+    use_cases = billing_use_cases(store, clock, catalogue, payment_providers(), opener)
+    projection = SeatProjection(store, use_cases.seat_holds, opener)
     consumer = EventConsumer(
         name=SEATS_CONSUMER,
         db=db,
@@ -84,7 +86,6 @@ async def seed(url: str, organizations: int, clock: FrozenClock) -> Subscription
         producers=[],
         handlers=projection.handlers(),  # type: ignore[arg-type]
     )
-    subscriptions = SubscriptionUseCases(store, clock, catalogue, payment_providers())
     for index in range(organizations):
         organization = org_id(index)
         created = new_envelope(
@@ -109,11 +110,11 @@ async def seed(url: str, organizations: int, clock: FrozenClock) -> Subscription
             )
             await consumer.apply(changed, projection.on_member_changed)
         profile = BillingProfile("Bench GmbH", "Main St 1\n10115 Berlin", "DE", "DE123456789", 1900)
-        await subscriptions.update_profile(OPERATOR, organization, profile)
-        await subscriptions.update_payment_method(
+        await use_cases.subscriptions.update_profile(OPERATOR, organization, profile)
+        await use_cases.subscriptions.update_payment_method(
             OPERATOR, organization, PaymentMethod("test", "", "tok_visa", "visa", "4242", 12, 2099)
         )
-    return subscriptions
+    return use_cases
 
 
 async def rate(call: Callable[[], Awaitable[object]], total: int, concurrency: int) -> dict[str, float]:
@@ -144,7 +145,9 @@ async def renewal_run(url: str, count: int) -> dict[str, Any]:
     plan = catalogue.default_plan
     db = Database(url)
     store = SqlBillingStore(db, Outbox(messaging, clock), clock, to_envelope)
-    use_cases = SubscriptionUseCases(store, clock, catalogue, payment_providers())
+    use_cases = billing_use_cases(
+        store, clock, catalogue, payment_providers(), SubscriptionOpener(catalogue, 25, clock)
+    )
     profile = BillingProfile("Bench GmbH", "Main St 1\n10115 Berlin", "DE", "DE123456789", 1900)
     card = PaymentMethod("test", "", "tok_visa", "visa", "4242", 12, 2099)
     now = clock.now()
@@ -181,13 +184,13 @@ async def renewal_run(url: str, count: int) -> dict[str, Any]:
         clock.advance(TRIAL)
         started = time.perf_counter()
         renewed = 0
-        while handled := await use_cases.run_renewals(batch=500):
+        while handled := await use_cases.renewals.run_renewals(batch=500):
             renewed += handled
         renewal_seconds = time.perf_counter() - started
         invoices = [
             invoice
             for index in range(count)
-            for invoice in await use_cases.list_invoices(OPERATOR, org_id(index), 1)
+            for invoice in await use_cases.records.list_invoices(OPERATOR, org_id(index), 1)
             if invoice.draft.reason == REASON_RENEWAL and invoice.status == "paid"
         ]
         started = time.perf_counter()
@@ -290,11 +293,11 @@ async def run(organizations: int, requests: int, concurrency: int, renewal_count
                 seed_clock.advance(TRIAL)
                 started = time.perf_counter()
                 renewed = 0
-                while handled := await renewals.run_renewals(batch=100):
+                while handled := await renewals.renewals.run_renewals(batch=100):
                     renewed += handled
                 renewal_seconds = time.perf_counter() - started
                 invoices = {
-                    org_id(index): (await renewals.list_invoices(OPERATOR, org_id(index), 1))[0].id
+                    org_id(index): (await renewals.records.list_invoices(OPERATOR, org_id(index), 1))[0].id
                     for index in range(organizations)
                 }
 

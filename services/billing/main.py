@@ -6,23 +6,26 @@ from pathlib import Path
 
 from tenantry.billing.v1 import billing_service_pb2, billing_service_pb2_grpc
 
+from services.billing.adapters.membership_members import MembershipMembers
+from services.billing.adapters.payment_providers import payment_providers
 from services.billing.api.servicer import BillingServicer
-from services.billing.clients import MembershipMembers
 from services.billing.domain.catalogue import load_catalogue
-from services.billing.domain.opening import SubscriptionOpener
+from services.billing.domain.invoice_mail import InvoiceMailing
 from services.billing.domain.reconciliation import SeatReconciliation
-from services.billing.domain.subscription_use_cases import SubscriptionUseCases
-from services.billing.domain.use_cases import BillingUseCases
+from services.billing.domain.subscription_opening import SubscriptionOpener
+from services.billing.domain.use_cases import billing_use_cases
 from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
-from services.billing.events.mail import INVOICE_MAILER_CONSUMER, InvoiceMailer
+from services.billing.events.mail import INVOICE_MAILER_CONSUMER, InvoiceMailQueue
 from services.billing.events.publish import to_envelope
-from services.billing.payment_processors import payment_providers
-from services.billing.renewals import RenewalWorker
+from services.billing.rendering.invoice_pdf import render_invoice_pdf
 from services.billing.settings import BillingSettings
 from services.billing.store.sql import SqlBillingStore
 from services.billing.store.tables import messaging
+from services.billing.workers.invoice_mail import invoice_mail_worker
+from services.billing.workers.renewals import renewal_worker
 from services.common.clock import Clock
 from services.common.mail import mailer_from_settings
+from services.common.pagination import PageTokens
 from services.common.runtime import ServiceRuntime, Wiring, run_cli
 
 MIGRATIONS_DIR = Path(__file__).parent / "store" / "migrations"
@@ -34,20 +37,24 @@ def build(settings: BillingSettings, clock: Clock | None = None) -> ServiceRunti
     processor = payment_providers(settings.payment_providers)
     wiring = Wiring.from_settings(settings, messaging, clock)
     store = SqlBillingStore(wiring.db, wiring.outbox, wiring.clock, to_envelope)
-    subscriptions = SubscriptionUseCases(store, wiring.clock, catalogue, processor)
     opener = SubscriptionOpener(catalogue, settings.default_seats, wiring.clock)
+    use_cases = billing_use_cases(store, wiring.clock, catalogue, processor, opener)
     reconciliation = SeatReconciliation(store, MembershipMembers(settings.membership_address))
-    servicer = BillingServicer(BillingUseCases(store, wiring.clock, opener), subscriptions, reconciliation)
-    seats = SeatProjection(store, opener, wiring.clock)
-    invoice_mailer = InvoiceMailer(mailer_from_settings(settings, settings.data_dir), store)
+    page_tokens = PageTokens(settings.secret_key.get_secret_value())
+    servicer = BillingServicer(use_cases, page_tokens, render_invoice_pdf, reconciliation)
+    seats = SeatProjection(store, use_cases.seat_holds, opener)
+    mailing = InvoiceMailing(store, wiring.clock, mailer_from_settings(settings, settings.data_dir), render_invoice_pdf)
+    mail_worker = invoice_mail_worker(mailing, settings.invoice_mail_interval_seconds)
+    mail_queue = InvoiceMailQueue(store, mailing, mail_worker.wake)
     runtime = wiring.runtime(
         [(billing_service_pb2_grpc.add_BillingServiceServicer_to_server, servicer, SERVICE_NAME)],
         [
             wiring.consumer(SEATS_CONSUMER, ["membership"], seats.handlers()),
-            wiring.consumer(INVOICE_MAILER_CONSUMER, ["billing"], invoice_mailer.handlers()),
+            wiring.consumer(INVOICE_MAILER_CONSUMER, ["billing"], mail_queue.handlers()),
         ],
     )
-    runtime.workers.append(RenewalWorker(subscriptions, settings.renewal_interval_seconds))
+    runtime.workers.append(renewal_worker(use_cases.renewals, settings.renewal_interval_seconds))
+    runtime.workers.append(mail_worker)
     return runtime
 
 

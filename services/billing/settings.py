@@ -25,5 +25,7 @@ class BillingSettings(ServiceSettings, MailSettings):
     payment_providers: list[str] = ["invoice", "test"]
     # Seconds between passes of the renewal worker (renewals at period end, dunning retries).
     renewal_interval_seconds: float = 60.0
+    # Seconds between passes of the invoice mail worker (it is also woken when a mail is queued).
+    invoice_mail_interval_seconds: float = 5.0
     # Membership's gRPC address; ReconcileSeats lists its members there.
     membership_address: str = "127.0.0.1:50052"

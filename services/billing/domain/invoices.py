@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from services.billing.domain.catalogue import Plan
 from services.billing.domain.money import Money, prorate, tax_on
 from services.billing.domain.periods import seconds_between
 from services.billing.domain.subscription import BillingProfile, Subscription
+from services.common.ids import new_id
 
 INVOICE_OPEN = "open"
 INVOICE_PAID = "paid"
@@ -153,3 +154,11 @@ def _draft(
 def invoice_number(organization_id: str, sequence: int) -> str:
     """Invoice numbers run without gaps per organization: ORG8-000042."""
     return f"{organization_id.replace('-', '')[:8].upper()}-{sequence:06d}"
+
+
+def issue_invoice(subscription: Subscription, draft: InvoiceDraft, now: datetime) -> tuple[Invoice, Subscription]:
+    """A numbered open invoice and the subscription that counted it (gapless per organization: the counter lives
+    on the locked subscription row)."""
+    sequence = subscription.invoices_issued + 1
+    invoice = Invoice(new_id(), invoice_number(subscription.organization_id, sequence), INVOICE_OPEN, now, draft)
+    return invoice, replace(subscription, invoices_issued=sequence)

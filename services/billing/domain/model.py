@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from services.billing.domain.subscription import Subscription
+
 SEAT_INVITED = "invited"
 SEAT_ACTIVE = "active"
 SEAT_RELEASED = "released"
@@ -64,3 +66,13 @@ def seat_status(member_status: str, seat_consuming: bool) -> str:
 def hold_cutoff(now: datetime) -> datetime:
     """Holds taken before this moment have lapsed."""
     return now - SEAT_HOLD_LIFETIME
+
+
+def usage_from_counts(subscription: Subscription, counts: dict[str, int]) -> SeatUsage:
+    """Seat usage; holds not yet confirmed by membership count as invited."""
+    return SeatUsage(
+        organization_id=subscription.organization_id,
+        purchased=subscription.seats_purchased,
+        active=counts.get(SEAT_ACTIVE, 0),
+        invited=counts.get(SEAT_INVITED, 0) + counts.get(SEAT_RESERVED, 0),
+    )

@@ -1,10 +1,9 @@
-"""Payment methods and the processor that collects invoices from them, behind one small abstraction."""
+"""Payment methods, collection results and payments (the processor that collects is a port, domain/ports.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 from services.billing.domain.money import Money
 
@@ -71,9 +70,3 @@ class Payment:
     reference: str
     failure_reason: str
     attempted_at: datetime
-
-
-class PaymentProcessor(Protocol):
-    """Collects an amount from a payment method; never raises for a decline (that is a failed result)."""
-
-    async def charge(self, method: PaymentMethod, amount: Money, invoice_number: str) -> ChargeResult: ...

@@ -3,31 +3,16 @@ side only, so a lost or misapplied event shows up instead of drifting silently. 
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Protocol
 
 from services.billing.domain.model import SEAT_ACTIVE, SEAT_INVITED
-from services.billing.domain.use_cases import BILLING_READ
+from services.billing.domain.ports import BillingStore, MemberDirectory
+from services.common.permissions import BILLING_READ
 from services.common.principal import Principal
 
 MISSING_IN_BILLING = "missing_in_billing"
 NOT_A_MEMBER = "not_a_member"
 SEATED = (SEAT_INVITED, SEAT_ACTIVE)
-
-
-class MemberDirectory(Protocol):
-    """Membership's view: every invited or active member of the organization, by id, with that status."""
-
-    async def seated_members(self, organization_id: str) -> dict[str, str]: ...
-
-
-class ReconciliationTransaction(Protocol):
-    async def seat_holder_statuses(self, organization_id: str) -> dict[str, str]: ...
-
-
-class ReconciliationStore(Protocol):
-    def read(self) -> AbstractAsyncContextManager[ReconciliationTransaction]: ...
 
 
 @dataclass(frozen=True)
@@ -69,7 +54,7 @@ def compare(members: dict[str, str], holders: dict[str, str]) -> Reconciliation:
 
 
 class SeatReconciliation:
-    def __init__(self, store: ReconciliationStore, directory: MemberDirectory):
+    def __init__(self, store: BillingStore, directory: MemberDirectory):
         self._store = store
         self._directory = directory
 

@@ -1,183 +1,49 @@
-"""Billing's use cases."""
+"""Billing's use cases by area, built over the same ports: what the servicer, the workers and the tests call."""
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
-from datetime import datetime
-from typing import Protocol
+from dataclasses import dataclass
 
-from services.billing.domain.events import SeatReleased, SeatReserved
-from services.billing.domain.invoices import Invoice
-from services.billing.domain.model import (
-    HOLD_VERSION,
-    SEAT_ACTIVE,
-    SEAT_INVITED,
-    SEAT_RELEASED,
-    SEAT_RESERVED,
-    SeatHolder,
-    SeatUsage,
-    StoredSeatHolder,
-    hold_cutoff,
-)
-from services.billing.domain.opening import SubscriptionOpener
-from services.billing.domain.subscription import CANCELED, Subscription
+from services.billing.domain.billing_records import BillingRecordUseCases
+from services.billing.domain.catalogue import Catalogue
+from services.billing.domain.collection import Collection
+from services.billing.domain.credit_note_issuing import CreditNoteUseCases
+from services.billing.domain.payment_recording import PaymentRecordingUseCases
+from services.billing.domain.plan_changes import PlanChangeUseCases
+from services.billing.domain.ports import BillingStore, PaymentProcessor
+from services.billing.domain.renewals import RenewalUseCases
+from services.billing.domain.seat_holds import SeatHoldUseCases
+from services.billing.domain.seat_purchases import SeatPurchaseUseCases
+from services.billing.domain.subscription_access import SubscriptionAccess
+from services.billing.domain.subscription_opening import SubscriptionOpener
+from services.billing.domain.subscriptions import SubscriptionUseCases
 from services.common.clock import Clock
-from services.common.domain import DomainEvent
-from services.common.errors import FailedPrecondition, NotFound, PreconditionViolation, Violations
-from services.common.permissions import BILLING_READ, MEMBERS_INVITE, MEMBERS_MANAGE_ROLES
-from services.common.principal import Principal
-
-SEAT_HOLDING_PERMISSIONS = (MEMBERS_INVITE, MEMBERS_MANAGE_ROLES)
-MAX_MEMBER_ID_LENGTH = 36
 
 
-class BillingTransaction(Protocol):
-    async def get_subscription(self, organization_id: str) -> Subscription | None: ...
-    async def lock_subscription(self, organization_id: str) -> Subscription | None: ...
-    async def insert_subscription_if_absent(self, subscription: Subscription, now: datetime) -> bool: ...
-    async def insert_invoice(self, invoice: Invoice) -> None: ...
-    async def seat_counts(self, organization_id: str, hold_cutoff: datetime) -> dict[str, int]: ...
-    async def get_seat_holder(self, organization_id: str, member_id: str) -> StoredSeatHolder | None: ...
-    async def save_seat_holder(self, holder: SeatHolder, updated_at: datetime, *, exists: bool) -> None: ...
-    async def delete_seat_holder(self, organization_id: str, member_id: str) -> None: ...
-    async def upsert_seat_holder(self, holder: SeatHolder, updated_at: datetime) -> bool: ...
-    async def record_events(self, *events: DomainEvent) -> None: ...
-
-
-class BillingStore(Protocol):
-    def read(self) -> AbstractAsyncContextManager[BillingTransaction]: ...
-    def write(self) -> AbstractAsyncContextManager[BillingTransaction]: ...
-
-
-def authorize_any(principal: Principal, permissions: tuple[str, ...], organization_id: str) -> None:
-    """Allow the call when the principal holds one of the permissions in that organization, else raise as
-    Principal.authorize does (not found for another organization, permission denied naming the first)."""
-    principal.require_organization(organization_id)
-    if not any(principal.has(permission) for permission in permissions):
-        principal.authorize(permissions[0], organization_id)
-
-
-def validate_member_id(member_id: str) -> None:
-    violations = Violations()
-    if not member_id.strip():
-        violations.add("member_id", "A member id is required.")
-    elif len(member_id) > MAX_MEMBER_ID_LENGTH:
-        violations.add("member_id", f"A member id has at most {MAX_MEMBER_ID_LENGTH} characters.")
-    violations.raise_if_any()
-
-
-def usage_from_counts(subscription: Subscription, counts: dict[str, int]) -> SeatUsage:
-    """Seat usage; holds not yet confirmed by membership count as invited."""
-    return SeatUsage(
-        organization_id=subscription.organization_id,
-        purchased=subscription.seats_purchased,
-        active=counts.get(SEAT_ACTIVE, 0),
-        invited=counts.get(SEAT_INVITED, 0) + counts.get(SEAT_RESERVED, 0),
-    )
-
-
+@dataclass(frozen=True)
 class BillingUseCases:
-    def __init__(self, store: BillingStore, clock: Clock, opener: SubscriptionOpener):
-        self._store = store
-        self._clock = clock
-        self._opener = opener
+    seat_holds: SeatHoldUseCases
+    subscriptions: SubscriptionUseCases
+    seat_purchases: SeatPurchaseUseCases
+    plan_changes: PlanChangeUseCases
+    records: BillingRecordUseCases
+    payments: PaymentRecordingUseCases
+    credit_notes: CreditNoteUseCases
+    renewals: RenewalUseCases
 
-    async def seat_usage(self, principal: Principal, organization_id: str) -> SeatUsage:
-        principal.authorize(BILLING_READ, organization_id)
-        async with self._store.read() as tx:
-            subscription = await tx.get_subscription(organization_id)
-            if subscription is None:
-                raise NotFound("No subscription for this organization.")
-            counts = await tx.seat_counts(organization_id, hold_cutoff(self._clock.now()))
-        return usage_from_counts(subscription, counts)
 
-    async def reserve_seat(
-        self, principal: Principal, organization_id: str, member_id: str, request_id: str = ""
-    ) -> SeatUsage:
-        """Hold a seat for a member about to use one; a member who already holds one (confirmed or held) keeps
-        it and no second seat is taken. Refuses with NO_SEATS_AVAILABLE when every seat is in use."""
-        authorize_any(principal, SEAT_HOLDING_PERMISSIONS, organization_id)
-        validate_member_id(member_id)
-        now = self._clock.now()
-        cutoff = hold_cutoff(now)
-        async with self._store.write() as tx:
-            subscription = await tx.lock_subscription(organization_id)
-            if subscription is None:
-                # The organization's first invitation came before membership's organization.created did.
-                await self._opener.open_if_absent(tx, organization_id, principal, request_id)
-                subscription = await tx.lock_subscription(organization_id)
-                if subscription is None:
-                    raise NotFound("No subscription for this organization.")
-            existing = await tx.get_seat_holder(organization_id, member_id)
-            usage = usage_from_counts(subscription, await tx.seat_counts(organization_id, cutoff))
-            if existing is not None and existing.holds_seat(cutoff):
-                if existing.holder.status == SEAT_RESERVED:
-                    # A retry while the change is still under way: the hold lives on from now.
-                    await tx.save_seat_holder(existing.holder, now, exists=True)
-                return usage
-            if subscription.status == CANCELED:
-                raise FailedPrecondition(
-                    "The subscription is canceled; it has no seats to give.", reason="SUBSCRIPTION_CANCELED"
-                )
-            if usage.in_use >= usage.purchased:
-                raise FailedPrecondition(
-                    "Every seat is in use; buy more seats or free one first.",
-                    [
-                        PreconditionViolation(
-                            type="SEATS",
-                            subject=f"organizations/{organization_id}",
-                            description=f"{usage.in_use} of {usage.purchased} seats are in use.",
-                        )
-                    ],
-                    reason="NO_SEATS_AVAILABLE",
-                    metadata={"purchased": str(usage.purchased), "in_use": str(usage.in_use)},
-                )
-            # A member already known (say, removed, or active without seat.use) keeps its version, so
-            # membership's next event for it, with a higher version, replaces the hold.
-            version = existing.holder.version if existing is not None else HOLD_VERSION
-            hold = SeatHolder(organization_id, member_id, SEAT_RESERVED, version)
-            await tx.save_seat_holder(hold, now, exists=existing is not None)
-            usage = usage_from_counts(
-                subscription,
-                {SEAT_ACTIVE: usage.active, SEAT_INVITED: usage.invited + 1},
-            )
-            await tx.record_events(
-                SeatReserved(
-                    actor=principal,
-                    occurred_at=now,
-                    request_id=request_id,
-                    organization_id=organization_id,
-                    member_id=member_id,
-                    seats_in_use=usage.in_use,
-                    seats_purchased=usage.purchased,
-                )
-            )
-        return usage
-
-    async def release_seat(
-        self, principal: Principal, organization_id: str, member_id: str, request_id: str = ""
-    ) -> None:
-        """Give back a hold no membership event has confirmed; anything else is left as it is."""
-        authorize_any(principal, SEAT_HOLDING_PERMISSIONS, organization_id)
-        validate_member_id(member_id)
-        now = self._clock.now()
-        async with self._store.write() as tx:
-            if await tx.lock_subscription(organization_id) is None:
-                raise NotFound("No subscription for this organization.")
-            existing = await tx.get_seat_holder(organization_id, member_id)
-            if existing is None or existing.holder.status != SEAT_RESERVED:
-                return
-            if existing.holder.version == HOLD_VERSION:
-                await tx.delete_seat_holder(organization_id, member_id)
-            else:
-                released = SeatHolder(organization_id, member_id, SEAT_RELEASED, existing.holder.version)
-                await tx.save_seat_holder(released, now, exists=True)
-            await tx.record_events(
-                SeatReleased(
-                    actor=principal,
-                    occurred_at=now,
-                    request_id=request_id,
-                    organization_id=organization_id,
-                    member_id=member_id,
-                )
-            )
+def billing_use_cases(
+    store: BillingStore, clock: Clock, catalogue: Catalogue, processor: PaymentProcessor, opener: SubscriptionOpener
+) -> BillingUseCases:
+    access = SubscriptionAccess(store, clock, catalogue)
+    collection = Collection(access, processor)
+    return BillingUseCases(
+        seat_holds=SeatHoldUseCases(store, clock, opener),
+        subscriptions=SubscriptionUseCases(access, collection),
+        seat_purchases=SeatPurchaseUseCases(access, collection),
+        plan_changes=PlanChangeUseCases(access, collection),
+        records=BillingRecordUseCases(store),
+        payments=PaymentRecordingUseCases(access),
+        credit_notes=CreditNoteUseCases(access),
+        renewals=RenewalUseCases(access, collection),
+    )

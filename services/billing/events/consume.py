@@ -6,9 +6,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from tenantry.events.v1 import envelope_pb2
 
 from services.billing.domain.model import SeatHolder, seat_status
-from services.billing.domain.opening import SubscriptionOpener
-from services.billing.store.sql import SqlBillingStore, SqlBillingTransaction
-from services.common.clock import Clock
+from services.billing.domain.seat_holds import SeatHoldUseCases
+from services.billing.domain.subscription_opening import SubscriptionOpener
+from services.billing.store.sql import SqlBillingStore
 from services.common.member_events import MEMBER_EVENT_TYPES, member_state
 from services.common.messaging import EventHandler
 from services.common.principal import system_principal
@@ -18,10 +18,10 @@ PROJECTION_ACTOR = system_principal("billing-seats")
 
 
 class SeatProjection:
-    def __init__(self, store: SqlBillingStore, opener: SubscriptionOpener, clock: Clock):
+    def __init__(self, store: SqlBillingStore, seat_holds: SeatHoldUseCases, opener: SubscriptionOpener):
         self._store = store
+        self._seat_holds = seat_holds
         self._opener = opener
-        self._clock = clock
 
     async def on_organization_created(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
         """A new organization subscribes to the default plan (unless a first ReserveSeat already opened it)."""
@@ -37,11 +37,7 @@ class SeatProjection:
             status=seat_status(member.status, member.seat_consuming),
             version=member.version,
         )
-        transaction = SqlBillingTransaction(connection)
-        # Taken in the same order as ReserveSeat (subscription first), so a member's event and a hold for
-        # that member never interleave.
-        await transaction.lock_subscription(envelope.organization_id)
-        await transaction.upsert_seat_holder(holder, self._clock.now())
+        await self._seat_holds.apply_member_change(self._store.bind(connection), holder)
 
     def handlers(self) -> dict[str, EventHandler]:
         return {

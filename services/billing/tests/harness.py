@@ -5,26 +5,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from google.protobuf.message import Message
+from pydantic import SecretStr
 from sqlalchemy import select
 from tenantry.events.v1 import envelope_pb2, membership_events_pb2
 
+from services.billing.adapters.payment_providers import payment_providers
 from services.billing.domain.catalogue import Catalogue, load_catalogue
 from services.billing.domain.model import StoredSeatHolder
-from services.billing.domain.opening import SubscriptionOpener
-from services.billing.domain.subscription_use_cases import SubscriptionUseCases
-from services.billing.domain.use_cases import BillingUseCases
+from services.billing.domain.seat_holds import SeatHoldUseCases
+from services.billing.domain.subscription_opening import SubscriptionOpener
+from services.billing.domain.use_cases import BillingUseCases, billing_use_cases
 from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
 from services.billing.events.publish import to_envelope
 from services.billing.main import MIGRATIONS_DIR
-from services.billing.payment_processors import payment_providers
+from services.billing.settings import BillingSettings
 from services.billing.store.sql import SqlBillingStore
 from services.billing.store.tables import messaging
 from services.common import migrations
 from services.common.clock import FrozenClock
 from services.common.db import Database
 from services.common.messaging import EventConsumer, Outbox, actor_from_principal, new_envelope
+from services.common.nats_server import free_port
 from services.common.principal import Principal, system_principal
 
 ORG = "org-1"
@@ -51,14 +55,17 @@ class BillingHarness:
     clock: FrozenClock
     consumer: EventConsumer
     use_cases: BillingUseCases
-    subscriptions: SubscriptionUseCases
     store: SqlBillingStore
     opener: SubscriptionOpener
+    catalogue: Catalogue
 
-    def use_cases_on(self, db: Database) -> BillingUseCases:
+    def use_cases_on(self, db: Database, catalogue: Catalogue | None = None) -> BillingUseCases:
         """The use cases over another engine on the same database, as a second replica would run them."""
         store = SqlBillingStore(db, Outbox(messaging, self.clock), self.clock, to_envelope)
-        return BillingUseCases(store, self.clock, self.opener)
+        return billing_use_cases(store, self.clock, catalogue or self.catalogue, payment_providers(), self.opener)
+
+    def seat_holds_on(self, db: Database) -> SeatHoldUseCases:
+        return self.use_cases_on(db).seat_holds
 
     async def deliver(self, envelope: envelope_pb2.Envelope) -> None:
         await self.consumer.apply(envelope, self.consumer._handlers[envelope.type])
@@ -103,18 +110,29 @@ async def open_harness(
     catalogue = catalogue or load_catalogue()
     store = SqlBillingStore(db, Outbox(messaging, clock), clock, to_envelope)
     opener = SubscriptionOpener(catalogue, default_seats, clock)
-    projection = SeatProjection(store, opener, clock)
+    use_cases = billing_use_cases(store, clock, catalogue, payment_providers(), opener)
+    projection = SeatProjection(store, use_cases.seat_holds, opener)
     consumer = EventConsumer(
         name=SEATS_CONSUMER,
         db=db,
         tables=messaging,
-        bus=None,
+        bus=None,  # type: ignore[arg-type]  # events are handed to it directly, never fetched
         producers=[],
-        handlers=projection.handlers(),  # type: ignore[arg-type]
+        handlers=projection.handlers(),
     )
-    subscriptions = SubscriptionUseCases(store, clock, catalogue, payment_providers())
-    seats = BillingUseCases(store, clock, opener)
-    return BillingHarness(database_url, db, clock, consumer, seats, subscriptions, store, opener)
+    return BillingHarness(database_url, db, clock, consumer, use_cases, store, opener, catalogue)
+
+
+def served_settings(data_dir: Path, database_url: str, nats_url: str, public_key: str) -> BillingSettings:
+    """Settings of a billing runtime served on a free port, for tests that call it over gRPC."""
+    return BillingSettings(
+        data_dir=data_dir,
+        database_url=database_url,
+        nats_url=nats_url,
+        principal_public_key=SecretStr(public_key),
+        grpc_port=free_port(),
+        shutdown_grace_seconds=1,
+    )
 
 
 def membership_event(event_type: str, payload: Message, organization_id: str = ORG) -> envelope_pb2.Envelope:

@@ -108,15 +108,15 @@ async def test_a_paid_invoice_is_credited_by_numbered_credit_notes_and_itself_ne
     billing: BillingHarness,
 ) -> None:
     await billing.open_organization()
-    await billing.subscriptions.update_profile(OPERATOR, ORG, BillingProfile(tax_rate_basis_points=1900))
+    await billing.use_cases.subscriptions.update_profile(OPERATOR, ORG, BillingProfile(tax_rate_basis_points=1900))
     await activate(billing)
-    [invoice] = await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG)
+    [invoice] = await billing.use_cases.records.list_invoices(BILLING_ADMIN, ORG)
     assert (invoice.status, invoice.total) == ("paid", Money(14280, "EUR"))
     for tenant in (principal("billing.read"), BILLING_ADMIN, OWNER):  # a customer never credits its own invoice
         with pytest.raises(PermissionDenied):
-            await billing.subscriptions.create_credit_note(tenant, ORG, invoice.id, 100, "x")
+            await billing.use_cases.credit_notes.create_credit_note(tenant, ORG, invoice.id, 100, "x")
 
-    first = await billing.subscriptions.create_credit_note(
+    first = await billing.use_cases.credit_notes.create_credit_note(
         OPERATOR, ORG, invoice.id, 2000, "Two seats unused", idempotency_key="cn-1"
     )
     assert (first.number, first.subtotal, first.tax, first.total) == (
@@ -125,26 +125,26 @@ async def test_a_paid_invoice_is_credited_by_numbered_credit_notes_and_itself_ne
         Money(380, "EUR"),
         Money(2380, "EUR"),
     )
-    retry = await billing.subscriptions.create_credit_note(
+    retry = await billing.use_cases.credit_notes.create_credit_note(
         OPERATOR, ORG, invoice.id, 2000, "Two seats unused", idempotency_key="cn-1"
     )
     assert retry == first
     with pytest.raises(FailedPrecondition) as too_much:
-        await billing.subscriptions.create_credit_note(OPERATOR, ORG, invoice.id, 10001, "Everything")
+        await billing.use_cases.credit_notes.create_credit_note(OPERATOR, ORG, invoice.id, 10001, "Everything")
     assert (too_much.value.reason, too_much.value.metadata) == (
         "CREDIT_EXCEEDS_INVOICE",
         {"remaining_minor": "11900", "remaining_subtotal_minor": "10000"},
     )
-    rest = await billing.subscriptions.create_credit_note(OPERATOR, ORG, invoice.id, 10000, "The rest")
+    rest = await billing.use_cases.credit_notes.create_credit_note(OPERATOR, ORG, invoice.id, 10000, "The rest")
     assert (rest.number, rest.total) == ("ORG1-CN-000002", Money(11900, "EUR"))
     with pytest.raises(FailedPrecondition):
-        await billing.subscriptions.create_credit_note(OPERATOR, ORG, invoice.id, 1, "Below zero")
+        await billing.use_cases.credit_notes.create_credit_note(OPERATOR, ORG, invoice.id, 1, "Below zero")
 
-    assert [note.number for note in await billing.subscriptions.list_credit_notes(BILLING_ADMIN, ORG)] == [
+    assert [note.number for note in await billing.use_cases.records.list_credit_notes(BILLING_ADMIN, ORG)] == [
         "ORG1-CN-000002",
         "ORG1-CN-000001",
     ]
-    [unchanged] = await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG)
+    [unchanged] = await billing.use_cases.records.list_invoices(BILLING_ADMIN, ORG)
     assert unchanged == invoice
     assert await billing.published_subjects("tenantry.billing.credit_note.") == [
         "tenantry.billing.credit_note.issued",
@@ -154,7 +154,7 @@ async def test_a_paid_invoice_is_credited_by_numbered_credit_notes_and_itself_ne
 
 async def test_an_open_invoice_is_not_credited(billing: BillingHarness) -> None:
     await activate(billing, PaymentMethod("invoice"))
-    [invoice] = await billing.subscriptions.list_invoices(BILLING_ADMIN, ORG)
+    [invoice] = await billing.use_cases.records.list_invoices(BILLING_ADMIN, ORG)
     with pytest.raises(FailedPrecondition) as refused:
-        await billing.subscriptions.create_credit_note(OPERATOR, ORG, invoice.id, 100, "Discount")
+        await billing.use_cases.credit_notes.create_credit_note(OPERATOR, ORG, invoice.id, 100, "Discount")
     assert refused.value.reason == "INVOICE_NOT_PAID"

@@ -9,14 +9,12 @@ import grpc
 import pytest
 from google.rpc import error_details_pb2
 from grpc_status import rpc_status
-from pydantic import SecretStr
 from tenantry.billing.v1 import billing_service_pb2 as pb
 from tenantry.billing.v1 import billing_service_pb2_grpc as pb_grpc
 
 from services.billing.main import build
-from services.billing.settings import BillingSettings
-from services.billing.tests.harness import INVITER, ORG, open_harness
-from services.common.nats_server import NatsServer, free_port
+from services.billing.tests.harness import INVITER, ORG, open_harness, served_settings
+from services.common.nats_server import NatsServer
 from services.common.principal import PRINCIPAL_METADATA_KEY, Principal
 
 
@@ -28,15 +26,7 @@ async def billing_stub(
     harness = await open_harness(database_url, default_seats=2)
     await harness.open_organization()
     await harness.db.dispose()
-    settings = BillingSettings(
-        data_dir=tmp_path,
-        database_url=database_url,
-        nats_url=nats_server.url,
-        principal_public_key=SecretStr(principal_keys[1]),
-        grpc_port=free_port(),
-        shutdown_grace_seconds=1,
-    )
-    runtime = build(settings)
+    runtime = build(served_settings(tmp_path, database_url, nats_server.url, principal_keys[1]))
     port = await runtime.start()
     async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
         yield pb_grpc.BillingServiceStub(channel)

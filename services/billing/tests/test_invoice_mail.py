@@ -1,22 +1,55 @@
-"""Invoices are emailed to the billing email printed on them, the PDF attached, by a consumer of billing's own
-invoice.issued events (the real mailer, writing .eml files to a folder)."""
+"""Invoices are emailed to the billing email printed on them, the PDF attached: a consumer of billing's own
+invoice.issued events queues the mail, and the mail worker's pass sends it after commit (the real mailer, writing
+.eml files to a folder, or talking to a real SMTP server)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import select
-from tenantry.events.v1 import envelope_pb2
+from tenantry.events.v1 import billing_events_pb2, envelope_pb2
 
+from services.billing.domain.invoice_mail import InvoiceMailing
 from services.billing.domain.subscription import BillingProfile
-from services.billing.events.mail import INVOICE_MAILER_CONSUMER, InvoiceMailer
+from services.billing.events.mail import INVOICE_MAILER_CONSUMER, InvoiceMailQueue
+from services.billing.rendering.invoice_pdf import render_invoice_pdf
 from services.billing.store.tables import messaging
 from services.billing.tests.harness import OPERATOR, ORG, BillingHarness
 from services.billing.tests.test_subscriptions import OWNER, activate
 from services.common.mail import Mailer
-from services.common.messaging import EventConsumer
+from services.common.messaging import SUBJECT_PREFIX, Bus, EventConsumer, actor_from_principal, new_envelope
+from services.common.nats_server import NatsServer, free_port
+from services.common.principal import system_principal
+
+
+@dataclass
+class SmtpInbox:
+    """Messages received by a real SMTP server (aiosmtpd) on a free port."""
+
+    port: int
+    messages: list[EmailMessage] = field(default_factory=list)
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        message = message_from_bytes(envelope.content, policy=policy.default)  # type: ignore[attr-defined]
+        assert isinstance(message, EmailMessage)
+        self.messages.append(message)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_inbox() -> Iterator[SmtpInbox]:
+    inbox = SmtpInbox(port=free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
+    controller.start()
+    yield inbox
+    controller.stop()
 
 
 async def issued_envelopes(billing: BillingHarness) -> list[envelope_pb2.Envelope]:
@@ -34,18 +67,27 @@ def sent_messages(mail_dir: Path) -> list[EmailMessage]:
     return [message for message in messages if isinstance(message, EmailMessage)]
 
 
-async def deliver_to_mailer(billing: BillingHarness, mail_dir: Path) -> None:
-    mailer = InvoiceMailer(Mailer(sender="Tenantry <billing@tenantry.test>", drop_dir=mail_dir), billing.store)
-    consumer = EventConsumer(
+def invoice_mailing(billing: BillingHarness, mailer: Mailer) -> InvoiceMailing:
+    return InvoiceMailing(billing.store, billing.clock, mailer, render_invoice_pdf)
+
+
+def mail_consumer(billing: BillingHarness, mailing: InvoiceMailing, bus: Bus | None = None) -> EventConsumer:
+    return EventConsumer(
         name=INVOICE_MAILER_CONSUMER,
         db=billing.db,
         tables=messaging,
-        bus=None,  # type: ignore[arg-type]
-        producers=[],
-        handlers=mailer.handlers(),
+        bus=bus,  # type: ignore[arg-type]
+        producers=["billing"],
+        handlers=InvoiceMailQueue(billing.store, mailing).handlers(),
     )
+
+
+async def deliver_to_mailer(billing: BillingHarness, mail_dir: Path) -> None:
+    mailing = invoice_mailing(billing, Mailer(sender="Tenantry <billing@tenantry.test>", drop_dir=mail_dir))
+    consumer = mail_consumer(billing, mailing)
     for envelope in await issued_envelopes(billing):
-        await consumer.apply(envelope, mailer.handlers()["billing.invoice.issued"])
+        await consumer.apply(envelope, consumer._handlers["billing.invoice.issued"])
+    await mailing.send_pending()
 
 
 async def test_each_invoice_is_emailed_to_its_billing_email_with_the_pdf(
@@ -53,10 +95,10 @@ async def test_each_invoice_is_emailed_to_its_billing_email_with_the_pdf(
 ) -> None:
     await billing.open_organization()
     profile = BillingProfile(legal_name="Acme GmbH", billing_email="Invoices@Acme.test", tax_rate_basis_points=1900)
-    await billing.subscriptions.update_profile(OPERATOR, ORG, profile)
+    await billing.use_cases.subscriptions.update_profile(OPERATOR, ORG, profile)
     await activate(billing)  # the trial ends: the first invoice
     await deliver_to_mailer(billing, tmp_path)
-    [invoice] = await billing.subscriptions.list_invoices(OWNER, ORG)
+    [invoice] = await billing.use_cases.records.list_invoices(OWNER, ORG)
     [message] = sent_messages(tmp_path)
     assert (message["To"], message["Subject"]) == ("invoices@acme.test", f"Invoice {invoice.number}")
     assert message["Message-ID"] == f"<invoice-{invoice.id}@tenantry>"
@@ -74,3 +116,49 @@ async def test_an_invoice_without_a_billing_email_is_not_sent(billing: BillingHa
     await deliver_to_mailer(billing, tmp_path)
     assert len(await issued_envelopes(billing)) == 1
     assert sent_messages(tmp_path) == []
+
+
+async def test_a_batch_that_falls_back_to_one_by_one_never_sends_an_invoice_twice(
+    billing: BillingHarness, nats_server: NatsServer, smtp_inbox: SmtpInbox
+) -> None:
+    await billing.open_organization()
+    profile = BillingProfile(legal_name="Acme GmbH", billing_email="invoices@acme.test")
+    await billing.use_cases.subscriptions.update_profile(OPERATOR, ORG, profile)
+    await activate(billing)
+    [issued] = await issued_envelopes(billing)
+    # An invoice.issued event whose payload is something else: its handler fails, and with it the whole batch,
+    # which the consumer then applies again one event at a time.
+    broken = new_envelope(
+        producer="billing",
+        event_type="invoice.issued",
+        organization_id=ORG,
+        actor=actor_from_principal(system_principal()),
+        payload=billing_events_pb2.SeatReleased(organization_id=ORG, member_id="m-1"),
+        occurred_at=billing.clock.now(),
+    )
+    bus = Bus(nats_server.url, "billing-test")
+    bus.start()
+    try:
+        await bus.connected.wait()
+        await bus.ensure_stream("billing")
+        for envelope in (issued, broken):
+            await bus.jetstream.publish(f"{SUBJECT_PREFIX}.{envelope.type}", envelope.SerializeToString())
+        smtp = Mailer(sender="Tenantry <billing@tenantry.test>", smtp_host="127.0.0.1", smtp_port=smtp_inbox.port)
+        mailing = invoice_mailing(billing, smtp)
+        consumer = mail_consumer(billing, mailing, bus)
+        subscription = await bus.jetstream.pull_subscribe(
+            f"{SUBJECT_PREFIX}.billing.>", durable=INVOICE_MAILER_CONSUMER, stream="TENANTRY_BILLING"
+        )
+        messages = await subscription.fetch(2, timeout=5)
+        assert len(messages) == 2
+        await consumer.handle_batch(messages)
+        assert smtp_inbox.messages == []  # nothing is sent inside the consumer's transaction
+        assert await mailing.send_pending() == 1
+        assert await mailing.send_pending() == 0
+        billing.clock.advance(timedelta(hours=1))  # long after any claim would have lapsed
+        assert await mailing.send_pending() == 0
+    finally:
+        await bus.close()
+    [message] = smtp_inbox.messages
+    assert message["To"] == "invoices@acme.test"
+    assert message["Message-ID"] == f"<invoice-{issued.target.id}@tenantry>"

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from services.billing.adapters.payment_providers import payment_providers
+from services.billing.domain.billing_details import validate_payment_method
 from services.billing.domain.money import Money
 from services.billing.domain.payments import PAYMENT_FAILED, PAYMENT_PENDING, PAYMENT_SUCCEEDED, PaymentMethod
-from services.billing.domain.subscription_use_cases import validate_payment_method
-from services.billing.payment_processors import payment_providers
 from services.common.errors import InvalidArgument
 
 TODAY = datetime(2026, 3, 1, tzinfo=UTC)

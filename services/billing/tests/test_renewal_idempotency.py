@@ -11,25 +11,19 @@ from sqlalchemy.exc import IntegrityError
 
 from services.billing.domain.catalogue import load_catalogue
 from services.billing.domain.invoices import INVOICE_OPEN, REASON_RENEWAL, Invoice
-from services.billing.domain.subscription_use_cases import SubscriptionUseCases
-from services.billing.events.publish import to_envelope
-from services.billing.payment_processors import payment_providers
-from services.billing.store.sql import SqlBillingStore
-from services.billing.store.tables import messaging
+from services.billing.domain.use_cases import BillingUseCases
 from services.billing.tests.harness import ORG, START, BillingHarness, open_harness
 from services.billing.tests.test_subscriptions import OWNER, TRIAL, activate
 from services.common.db import Database
 from services.common.ids import new_id
-from services.common.messaging import Outbox
 
 
-def replica_of(billing: BillingHarness, db: Database) -> SubscriptionUseCases:
-    store = SqlBillingStore(db, Outbox(messaging, billing.clock), billing.clock, to_envelope)
-    return SubscriptionUseCases(store, billing.clock, load_catalogue(), payment_providers())
+def replica_of(billing: BillingHarness, db: Database) -> BillingUseCases:
+    return billing.use_cases_on(db, load_catalogue())
 
 
 async def renewal_invoices(billing: BillingHarness) -> list[Invoice]:
-    invoices = await billing.subscriptions.list_invoices(OWNER, ORG, 100)
+    invoices = await billing.use_cases.records.list_invoices(OWNER, ORG, 100)
     return [invoice for invoice in invoices if invoice.draft.reason == REASON_RENEWAL]
 
 
@@ -42,9 +36,9 @@ async def test_two_replicas_renewing_at_once_issue_one_invoice_per_period(databa
         billing.clock.advance(TRIAL * 3)  # the period has ended
         other = replica_of(billing, replica)
         await asyncio.gather(
-            *((billing.subscriptions if attempt % 2 else other).renew_organization(ORG) for attempt in range(6))
+            *((billing.use_cases if attempt % 2 else other).renewals.renew_organization(ORG) for attempt in range(6))
         )
-        await billing.subscriptions.run_renewals()  # and once more after it, as after a crash
+        await billing.use_cases.renewals.run_renewals()  # and once more after it, as after a crash
         invoices = await renewal_invoices(billing)
         assert len(invoices) == 2
         assert len({invoice.draft.period_start for invoice in invoices}) == 2

@@ -38,20 +38,20 @@ async def play(steps: list[tuple[str, object]], database_url: str) -> None:
         versions = dict.fromkeys(MEMBERS, 0)
         confirmable: set[str] = set()  # reserved and not yet confirmed or released: membership may write them
         for action, argument in steps:
-            before = await billing.use_cases.seat_usage(BILLING_READER, ORG)
+            before = await billing.use_cases.seat_holds.seat_usage(BILLING_READER, ORG)
             if action == "reserve":
                 member_id = str(argument)
                 holder = await billing.store_holder(member_id)
                 already = holder is not None and holder.holds_seat(billing.clock.now() - SEAT_HOLD_LIFETIME)
                 try:
-                    await billing.use_cases.reserve_seat(INVITER, ORG, member_id)
+                    await billing.use_cases.seat_holds.reserve_seat(INVITER, ORG, member_id)
                     assert already or before.available > 0
                     confirmable.add(member_id)
                 except FailedPrecondition as refused:
                     assert refused.reason == "NO_SEATS_AVAILABLE"
                     assert not already and before.available == 0
             elif action == "release":
-                await billing.use_cases.release_seat(INVITER, ORG, str(argument))
+                await billing.use_cases.seat_holds.release_seat(INVITER, ORG, str(argument))
                 confirmable.discard(str(argument))
             elif action == "confirm" and argument in confirmable:
                 # Membership writes the invitation it held a seat for; its event arrives in time.
@@ -68,7 +68,7 @@ async def play(steps: list[tuple[str, object]], database_url: str) -> None:
                     holder = await billing.store_holder(member_id)
                     if holder is None or not holder.holds_seat(billing.clock.now() - SEAT_HOLD_LIFETIME):
                         confirmable.discard(member_id)
-            after = await billing.use_cases.seat_usage(BILLING_READER, ORG)
+            after = await billing.use_cases.seat_holds.seat_usage(BILLING_READER, ORG)
             assert after.in_use <= after.purchased, (action, argument, after)
     finally:
         await billing.db.dispose()

@@ -234,7 +234,7 @@ class BillingServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListInvoices(self, request, context):
-        """Lists issued invoices, newest first.
+        """Lists issued invoices, newest first, a page at a time (page_token from the previous page's next_page_token).
         Requires permission "billing.read" in that organization.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -250,7 +250,7 @@ class BillingServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListPayments(self, request, context):
-        """Lists payment attempts, newest first.
+        """Lists payment attempts, newest first, a page at a time (page_token from the previous page's next_page_token).
         Requires permission "billing.read" in that organization.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -294,7 +294,7 @@ class BillingServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def ListCreditNotes(self, request, context):
-        """Lists credit notes, newest first.
+        """Lists credit notes, newest first, a page at a time (page_token from the previous page's next_page_token).
         Requires permission "billing.read" in that organization.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

@@ -6,23 +6,14 @@ guaranteed); whichever is second finds the subscription there and changes nothin
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
-from typing import Protocol
 
 from services.billing.domain.catalogue import Catalogue
 from services.billing.domain.events import InvoiceIssued, SubscriptionChanged
-from services.billing.domain.invoices import INVOICE_OPEN, Invoice, invoice_number, renewal_invoice
-from services.billing.domain.subscription import ACTIVE, Subscription, open_subscription
+from services.billing.domain.invoices import Invoice, issue_invoice, renewal_invoice
+from services.billing.domain.ports import BillingTransaction
+from services.billing.domain.subscription import ACTIVE, open_subscription
 from services.common.clock import Clock
-from services.common.domain import DomainEvent
-from services.common.ids import new_id
 from services.common.principal import Principal
-
-
-class OpeningTransaction(Protocol):
-    async def insert_subscription_if_absent(self, subscription: Subscription, now: datetime) -> bool: ...
-    async def insert_invoice(self, invoice: Invoice) -> None: ...
-    async def record_events(self, *events: DomainEvent) -> None: ...
 
 
 class SubscriptionOpener:
@@ -32,7 +23,7 @@ class SubscriptionOpener:
         self._clock = clock
 
     async def open_if_absent(
-        self, tx: OpeningTransaction, organization_id: str, actor: Principal, request_id: str = ""
+        self, tx: BillingTransaction, organization_id: str, actor: Principal, request_id: str = ""
     ) -> bool:
         """Open the subscription unless the organization has one; True if this call opened it."""
         now = self._clock.now()
@@ -41,9 +32,8 @@ class SubscriptionOpener:
         first_invoice: Invoice | None = None
         if subscription.status == ACTIVE:
             # No trial: the first period is invoiced now and collected by the renewal worker's next pass.
-            draft = renewal_invoice(subscription, plan)
-            first_invoice = Invoice(new_id(), invoice_number(organization_id, 1), INVOICE_OPEN, now, draft)
-            subscription = replace(subscription, invoices_issued=1, next_payment_attempt_at=now)
+            first_invoice, subscription = issue_invoice(subscription, renewal_invoice(subscription, plan), now)
+            subscription = replace(subscription, next_payment_attempt_at=now)
         if not await tx.insert_subscription_if_absent(subscription, now):
             return False
         await tx.record_events(SubscriptionChanged(actor, now, request_id, "opened", subscription, subscription))

@@ -1,4 +1,4 @@
-"""Payment providers behind domain.payments.PaymentProcessor, chosen by the payment method's provider.
+"""Payment providers behind the PaymentProcessor port (domain/ports.py), chosen by the payment method's provider.
 
 - `invoice`: bank transfer or purchase order. Nothing is collected: the invoice stays open until an operator
   records the payment with RecordPayment (due within the payment terms, else dunning starts).
@@ -19,8 +19,8 @@ from services.billing.domain.payments import (
     PAYMENT_SUCCEEDED,
     ChargeResult,
     PaymentMethod,
-    PaymentProcessor,
 )
+from services.billing.domain.ports import PaymentProcessor
 
 FAILING_TOKEN_SUFFIX = "_fail"
 PROVIDERS = (METHOD_INVOICE, METHOD_TEST)
