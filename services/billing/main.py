@@ -17,7 +17,7 @@ from services.billing.domain.use_cases import billing_use_cases
 from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
 from services.billing.events.mail import INVOICE_MAILER_CONSUMER, InvoiceMailQueue
 from services.billing.events.publish import to_envelope
-from services.billing.rendering.invoice_pdf import render_invoice_pdf
+from services.billing.render.invoice_pdf import render_invoice_pdf
 from services.billing.settings import BillingSettings
 from services.billing.store.sql import SqlBillingStore
 from services.billing.store.tables import messaging

@@ -1,28 +1,16 @@
 """The invoice mails still to send: queued in the transaction that consumes invoice.issued, sent after that
 transaction commits by the invoice mail worker, which claims each for a while (so two replicas never send the same
-at once) and marks it sent. Declared here, on billing's metadata, apart from the other tables."""
+at once) and marks it sent."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ColumnElement, Integer, String, Table, insert, select, update
+from sqlalchemy import ColumnElement, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.billing.domain.ports import PendingMail
-from services.billing.store.tables import metadata
-from services.common.db import UTCDateTime
-
-invoice_mails = Table(
-    "invoice_mails",
-    metadata,
-    Column("invoice_id", String(36), primary_key=True),
-    Column("organization_id", String(36), nullable=False),
-    Column("queued_at", UTCDateTime, nullable=False),
-    Column("claimed_until", UTCDateTime, nullable=True, comment="a sender holds it until then"),
-    Column("sent_at", UTCDateTime, nullable=True, index=True),
-    Column("attempts", Integer, nullable=False, default=0),
-)
+from services.billing.store.tables import invoice_mails
 
 
 def _due(now: datetime, max_attempts: int) -> tuple[ColumnElement[bool], ...]:

@@ -19,7 +19,7 @@ from tenantry.events.v1 import billing_events_pb2, envelope_pb2
 from services.billing.domain.invoice_mail import InvoiceMailing
 from services.billing.domain.subscription import BillingProfile
 from services.billing.events.mail import INVOICE_MAILER_CONSUMER, InvoiceMailQueue
-from services.billing.rendering.invoice_pdf import render_invoice_pdf
+from services.billing.render.invoice_pdf import render_invoice_pdf
 from services.billing.store.tables import messaging
 from services.billing.tests.harness import OPERATOR, ORG, BillingHarness
 from services.billing.tests.test_subscriptions import OWNER, activate

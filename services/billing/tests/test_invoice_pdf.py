@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from services.billing.domain.catalogue import load_catalogue
 from services.billing.domain.invoices import INVOICE_OPEN, Invoice, renewal_invoice
 from services.billing.domain.subscription import BillingProfile, open_subscription
-from services.billing.rendering.invoice_pdf import render_invoice_pdf
+from services.billing.render.invoice_pdf import render_invoice_pdf
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
