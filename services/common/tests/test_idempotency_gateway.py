@@ -40,3 +40,18 @@ async def test_a_request_id_only_correlates_and_never_replays(
     correlation = {"X-Request-Id": "trace-1"}
     assert (await client.delete(group_path, headers=correlation)).status_code == 204
     assert (await client.delete(group_path, headers=correlation)).status_code == 404  # the call ran again
+
+
+async def test_buying_seats_with_a_key_coexists_with_billings_own_replay_by_request_id(
+    owner_client: httpx.AsyncClient,  # noqa: F811
+) -> None:
+    client = owner_client
+    key = {"Idempotency-Key": "buy-two"}
+    bought = await client.post("/v1/billing/subscription/seats", json={"seats": 12}, headers=key)
+    assert bought.status_code == 200, bought.text
+    retry = await client.post("/v1/billing/subscription/seats", json={"seats": 12}, headers=key)
+    assert retry.json() == bought.json()
+    reused = await client.post("/v1/billing/subscription/seats", json={"seats": 13}, headers=key)
+    assert (reused.status_code, reused.json()["reason"]) == (422, "IDEMPOTENCY_KEY_REUSED")
+    more = await client.post("/v1/billing/subscription/seats", json={"seats": 13}, headers={"Idempotency-Key": "one"})
+    assert more.json()["subscription"]["seats_purchased"] == 13
