@@ -50,7 +50,7 @@ from services.billing.domain.use_cases import BillingUseCases, billing_use_cases
 from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
 from services.billing.events.publish import to_envelope
 from services.billing.main import MIGRATIONS_DIR, build
-from services.billing.rendering.invoice_pdf import render_invoice_pdf
+from services.billing.render.invoice_pdf import render_invoice_pdf
 from services.billing.settings import BillingSettings
 from services.billing.store.sql import SqlBillingStore, subscription_values
 from services.billing.store.tables import messaging, seat_holders, subscriptions

@@ -16,6 +16,7 @@ from tenantry.identity.v1 import identity_service_pb2 as identity_pb
 
 from gateway.clients import ServiceClients
 from gateway.settings import GatewaySettings
+from services.common.idempotency import IDEMPOTENCY_KEY_METADATA_KEY
 from services.common.principal import outgoing_metadata
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -47,12 +48,18 @@ def client_ip(request: Request) -> str:
 
 
 def request_metadata(request: Request, caller: Caller | None) -> tuple[tuple[str, str], ...]:
-    return outgoing_metadata(
+    """The caller and request ids for a service. A change's `Idempotency-Key` goes along (services run the call
+    once per key); X-Request-Id only correlates logs and events, it never makes a call idempotent."""
+    metadata = outgoing_metadata(
         caller.principal_token if caller else "",
         request.headers.get("x-request-id", "")[:255],
         client_ip(request),
         request.headers.get("user-agent", "")[:512],
     )
+    key = request.headers.get("idempotency-key", "") if request.method in UNSAFE_METHODS else ""
+    if key and key.isascii() and key.isprintable():  # gRPC metadata carries printable ASCII only
+        return (*metadata, (IDEMPOTENCY_KEY_METADATA_KEY, key))
+    return metadata
 
 
 class Authenticator:

@@ -26,6 +26,9 @@ _HTTP_STATUS = {
     grpc.StatusCode.UNIMPLEMENTED: 501,
 }
 
+# Reasons answered with another status than their gRPC code's: a key reused with another body is Stripe's 422.
+_REASON_STATUS = {"IDEMPOTENCY_KEY_REUSED": 422}
+
 _TITLES = {
     400: "Bad Request",
     401: "Unauthorized",
@@ -94,6 +97,7 @@ def from_grpc_error(error: grpc.aio.AioRpcError) -> ProblemResponse:
             ]
         elif packed.Unpack(retry):
             headers["Retry-After"] = str(max(retry.retry_delay.seconds, 1))
+    status = _REASON_STATUS.get(reason, status)
     if status == 500:
         detail = "Internal error; it has been logged."
     if status == 503 and not reason:

@@ -1,12 +1,12 @@
-"""gRPC server bootstrap shared by every service: principal verification, error mapping to rich status,
-health (NOT_SERVING before draining), reflection and OpenTelemetry."""
+"""gRPC server bootstrap shared by every service: principal verification, idempotency keys, error mapping to
+rich status, health (NOT_SERVING before draining), reflection and OpenTelemetry."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import grpc
 from google.protobuf import any_pb2
@@ -28,6 +28,12 @@ from services.common.errors import (
     ResourceExhausted,
     Unauthenticated,
     Unavailable,
+)
+from services.common.idempotency import (
+    IDEMPOTENCY_KEY_METADATA_KEY,
+    IdempotentCalls,
+    is_read_method,
+    response_type_of,
 )
 from services.common.metrics import GRPC_LATENCY, GRPC_REQUESTS
 from services.common.principal import (
@@ -105,10 +111,13 @@ Handler = Callable[[Any, grpc.aio.ServicerContext], Awaitable[Any]]
 
 
 class CallInterceptor(grpc.aio.ServerInterceptor):
-    """Verifies the principal token, exposes the call context to the servicer and maps domain errors.
+    """Verifies the principal token, exposes the call context to the servicer, honours idempotency keys and
+    maps domain errors.
 
     An absent token yields an anonymous call (public RPCs such as sign-in); an invalid one is refused
     before the servicer runs. Use cases call `current_call().require_principal()` where they need one.
+    A call that changes state (see `is_read_method`) made by a principal with an `idempotency-key` in its
+    metadata runs once per key: see `IdempotentCalls`.
     """
 
     def __init__(
@@ -116,10 +125,12 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         verifier: PrincipalVerifier | None,
         revoked: RevokedCredentials | None = None,
         denials: DenialRecorder | None = None,
+        idempotency: IdempotentCalls | None = None,
     ):
         self._verifier = verifier
         self._revoked = revoked
         self._denials = denials
+        self._idempotency = idempotency
 
     async def intercept_service(
         self,
@@ -134,6 +145,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         verifier = self._verifier
         revoked = self._revoked
         denials = self._denials
+        idempotency = None if is_read_method(method) else self._idempotency
 
         async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
             metadata = {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
@@ -143,15 +155,13 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                 if verifier is None:
                     await _abort(context, Unauthenticated("This service cannot verify principals."))
                 try:
-                    principal = verifier.verify(
-                        token
-                    ).with_client(  # type: ignore[union-attr]
+                    principal = verifier.verify(token).with_client(
                         metadata.get(CLIENT_IP_METADATA_KEY, "")[:64],
                         metadata.get(USER_AGENT_METADATA_KEY, "")[:512],
                     )
                 except Unauthenticated as exc:
                     await _abort(context, exc)
-                if revoked is not None and revoked.is_revoked(principal.credential_id):  # type: ignore[union-attr]
+                if revoked is not None and revoked.is_revoked(principal.credential_id):
                     await _abort(context, Unauthenticated("This session or key has been revoked.", reason="REVOKED"))
             call = CallContext(
                 principal=principal,
@@ -162,6 +172,11 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             started = time.perf_counter()
             code = "OK"
             try:
+                key = metadata.get(IDEMPOTENCY_KEY_METADATA_KEY, "")
+                if idempotency is not None and key and principal is not None:
+                    return await idempotency.run(
+                        principal, method, key, request, response_type_of(method), lambda: inner(request, context)
+                    )
                 return await inner(request, context)
             except DomainError as exc:
                 code = exc.reason
@@ -196,9 +211,10 @@ def error_reason(error: grpc.aio.AioRpcError) -> str:
     return ""
 
 
-async def _abort(context: grpc.aio.ServicerContext, error: DomainError) -> None:
+async def _abort(context: grpc.aio.ServicerContext, error: DomainError) -> NoReturn:
     status = status_for(error)
     await context.abort(status.code, status.details, status.trailing_metadata)
+    raise AssertionError("context.abort always raises")
 
 
 class GrpcServer:
@@ -213,10 +229,12 @@ class GrpcServer:
         verifier: PrincipalVerifier | None,
         revoked: RevokedCredentials | None = None,
         denials: DenialRecorder | None = None,
+        idempotency: IdempotentCalls | None = None,
     ):
         self._host = host
         self._revoked = revoked
         self._denials = denials
+        self._idempotency = idempotency
         self._requested_port = port
         self._registrations = registrations
         self._verifier = verifier
@@ -230,7 +248,10 @@ class GrpcServer:
 
     async def start(self) -> int:
         server = grpc.aio.server(
-            interceptors=[aio_server_interceptor(), CallInterceptor(self._verifier, self._revoked, self._denials)],
+            interceptors=[
+                aio_server_interceptor(),
+                CallInterceptor(self._verifier, self._revoked, self._denials, self._idempotency),
+            ],
             options=[
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),

@@ -25,6 +25,7 @@ from services.common.clock import Clock, SystemClock
 from services.common.db import Database
 from services.common.denials import DenialRecorder, DenialWriter
 from services.common.grpc_server import GrpcServer
+from services.common.idempotency import IdempotentCalls
 from services.common.logs import setup_logging
 from services.common.messaging import Bus, EventConsumer, EventHandler, MessagingTables, Outbox, OutboxRelay
 from services.common.principal import PrincipalVerifier
@@ -145,6 +146,7 @@ class Wiring:
                 verifier=PrincipalVerifier(public_key, self.clock) if public_key else None,
                 revoked=revoked,
                 denials=DenialRecorder(name, self.db, denial_writer or self.outbox.record, self.clock),
+                idempotency=IdempotentCalls.in_database_of(self.db, self.tables.outbox.metadata, self.clock),
             ),
             consumers=list(consumers),
             workers=[RevocationFeed(self.bus, revoked, REVOCATION_HORIZON, self.clock)],

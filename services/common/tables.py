@@ -20,6 +20,7 @@ from sqlmodel import Field, SQLModel
 
 from services.common.db import UTCDateTime
 from services.common.idempotency import MAX_REQUEST_ID_LENGTH
+from services.common.idempotency import TABLE_NAME as IDEMPOTENCY_TABLE_NAME
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -81,7 +82,12 @@ class IdempotencyKeyRow(SQLModel):
     )
     operation: str = Field(primary_key=True, max_length=100)
     request_id: str = Field(primary_key=True, max_length=MAX_REQUEST_ID_LENGTH)
-    response: bytes = Field(sa_type=LargeBinary)
+    response: bytes | None = Field(
+        default=None, sa_type=LargeBinary, sa_column_kwargs={"comment": "NULL while the first call runs"}
+    )
+    fingerprint: str | None = Field(
+        default=None, max_length=64, sa_column_kwargs={"comment": "sha256 of caller and request; NULL for use cases"}
+    )
     created_at: datetime = Field(sa_type=UTCDateTime, index=True)
 
 
@@ -103,4 +109,4 @@ def messaging_models(base: type[SQLModel]) -> MessagingModels:
 
 def idempotency_model(base: type[SQLModel]) -> type[IdempotencyKeyRow]:
     """The idempotency keys table model in `base`'s metadata."""
-    return table_model(IdempotencyKeyRow, base, "idempotency_keys")
+    return table_model(IdempotencyKeyRow, base, IDEMPOTENCY_TABLE_NAME)
