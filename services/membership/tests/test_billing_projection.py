@@ -16,7 +16,7 @@ from services.common.messaging import Outbox, actor_from_principal, new_envelope
 from services.common.principal import Principal, system_principal
 from services.membership.domain import roles
 from services.membership.domain.model import Organization
-from services.membership.domain.use_cases import MembershipUseCases
+from services.membership.domain.organizations import OrganizationUseCases
 from services.membership.events.consume import BillingProjection
 from services.membership.events.publish import to_envelope
 from services.membership.main import MIGRATIONS_DIR
@@ -35,19 +35,19 @@ OWNER = Principal(
 
 
 @pytest.fixture
-async def membership(database_url: str) -> AsyncIterator[tuple[MembershipUseCases, Database]]:
+async def membership(database_url: str) -> AsyncIterator[tuple[OrganizationUseCases, SqlMembershipStore, Database]]:
     migrations.upgrade(MIGRATIONS_DIR, database_url)
     db = Database(database_url)
     clock = FrozenClock(NOW)
     store = SqlMembershipStore(db, Outbox(messaging, clock), clock, to_envelope)
     async with store.write() as tx:
         await tx.insert_organization(Organization(ORG, "Acme", NOW))
-    yield MembershipUseCases(store, clock), db
+    yield OrganizationUseCases(store, clock), store, db
     await db.dispose()
 
 
 async def test_an_ended_subscription_schedules_the_organizations_deletion(membership) -> None:  # type: ignore[no-untyped-def]
-    use_cases, db = membership
+    use_cases, store, db = membership
     before = await use_cases.get_organization(OWNER, ORG)
     assert before.organization.deletion_scheduled_at is None
     deletion = NOW + timedelta(days=90)
@@ -62,7 +62,7 @@ async def test_an_ended_subscription_schedules_the_organizations_deletion(member
         occurred_at=NOW,
     )
     async with db.write() as connection:
-        await BillingProjection().on_deletion_scheduled(connection, envelope)
+        await BillingProjection(store.bind).on_deletion_scheduled(connection, envelope)
     after = await use_cases.get_organization(OWNER, ORG)
     assert after.organization.deletion_scheduled_at == deletion
     assert after.organization.version == before.organization.version

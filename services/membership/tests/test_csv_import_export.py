@@ -28,8 +28,8 @@ from services.membership.domain.imports import (
     neutralise,
     parse_import,
 )
+from services.membership.domain.invitations import InvitationUseCases
 from services.membership.domain.model import Member, MemberStatus, Organization
-from services.membership.domain.use_cases import MembershipUseCases
 from services.membership.events.publish import to_envelope
 from services.membership.main import MIGRATIONS_DIR
 from services.membership.store.sql import SqlMembershipStore
@@ -76,11 +76,11 @@ async def imports(database_url: str) -> AsyncIterator[tuple[ImportUseCases, Grou
         await tx.insert_member(
             Member("m-o", ORG, "acc-o", "owner@acme.test", '=HYPERLINK("x")', "owner", MemberStatus.ACTIVE, NOW, NOW)
         )
-    members = MembershipUseCases(store, clock)
+    invitations = InvitationUseCases(store, clock)
     groups = GroupUseCases(store, clock)
     await groups.create_group(OWNER, ORG, GroupFields(name="Design"))
     await groups.create_group(OWNER, ORG, GroupFields(name="Ops"))
-    yield ImportUseCases(members, store), groups
+    yield ImportUseCases(invitations, store), groups
     await db.dispose()
 
 

@@ -19,8 +19,9 @@ from services.common.messaging import Outbox
 from services.common.principal import Principal
 from services.membership.domain import roles
 from services.membership.domain.groups import GroupFields, GroupUseCases
+from services.membership.domain.invitations import InvitationUseCases, Invitee
+from services.membership.domain.members import MemberUseCases
 from services.membership.domain.model import GroupCreationPolicy, GroupQuery, Member, MemberStatus, Organization
-from services.membership.domain.use_cases import Invitee, MembershipUseCases
 from services.membership.events.publish import to_envelope
 from services.membership.main import MIGRATIONS_DIR
 from services.membership.store.sql import SqlMembershipStore
@@ -49,7 +50,8 @@ BILLING = principal_of("acc-billing", roles.BILLING_ADMIN)
 @dataclass
 class Groups:
     use_cases: GroupUseCases
-    members: MembershipUseCases
+    members: MemberUseCases
+    invitations: InvitationUseCases
     store: SqlMembershipStore
     db: Database
 
@@ -76,7 +78,7 @@ async def groups(database_url: str) -> AsyncIterator[Groups]:
         await tx.insert_member(
             Member("m-bob", ORG, "acc-bob", "bob@acme.test", "Bob", "member", MemberStatus.ACTIVE, NOW, NOW)
         )
-    yield Groups(GroupUseCases(store, clock), MembershipUseCases(store, clock), store, db)
+    yield Groups(GroupUseCases(store, clock), MemberUseCases(store, clock), InvitationUseCases(store, clock), store, db)
     await db.dispose()
 
 
@@ -185,7 +187,7 @@ async def test_results_say_which_members_were_unknown_or_already_there(groups: G
 
 async def test_invited_people_join_the_default_groups(groups: Groups) -> None:
     everyone = await groups.use_cases.create_group(OWNER, ORG, GroupFields(name="Everyone", is_default=True))
-    invited = (await groups.members.invite_members(OWNER, ORG, [Invitee("new@acme.test")]))[0].member
+    invited = (await groups.invitations.invite_members(OWNER, ORG, [Invitee("new@acme.test")]))[0].member
     assert invited is not None
     members = await groups.use_cases.list_group_members(OWNER, ORG, everyone.id, 10, None)
     assert invited.id in {m.member_id for m in members}

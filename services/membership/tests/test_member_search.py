@@ -17,8 +17,8 @@ from services.common.messaging import Outbox
 from services.common.principal import Principal
 from services.membership.domain import roles
 from services.membership.domain.groups import GroupFields, GroupUseCases
+from services.membership.domain.members import MemberUseCases, member_order, member_sort_key
 from services.membership.domain.model import Member, MemberOrder, MemberQuery, MemberStatus, Organization
-from services.membership.domain.use_cases import MembershipUseCases, member_order, member_sort_key
 from services.membership.events.publish import to_envelope
 from services.membership.main import MIGRATIONS_DIR
 from services.membership.store.sql import SqlMembershipStore
@@ -37,7 +37,7 @@ NAMES = ["Zoe Adams", "ann lee", "Ann Lee", "Bob Stone", "", "Åsa Berg", "anna 
 
 
 @pytest.fixture
-async def organization(database_url: str) -> AsyncIterator[tuple[MembershipUseCases, GroupUseCases, list[Member]]]:
+async def organization(database_url: str) -> AsyncIterator[tuple[MemberUseCases, GroupUseCases, list[Member]]]:
     migrations.upgrade(MIGRATIONS_DIR, database_url)
     db = Database(database_url)
     clock = FrozenClock(NOW)
@@ -60,11 +60,11 @@ async def organization(database_url: str) -> AsyncIterator[tuple[MembershipUseCa
         await tx.insert_organization(Organization(ORG, "Acme", NOW))
         for member in people:
             await tx.insert_member(member)
-    yield MembershipUseCases(store, clock), GroupUseCases(store, clock), people
+    yield MemberUseCases(store, clock), GroupUseCases(store, clock), people
     await db.dispose()
 
 
-async def every_page(use_cases: MembershipUseCases, order: MemberOrder, size: int, **filters: str) -> list[Member]:
+async def every_page(use_cases: MemberUseCases, order: MemberOrder, size: int, **filters: str) -> list[Member]:
     seen: list[Member] = []
     after: Member | None = None
     while True:

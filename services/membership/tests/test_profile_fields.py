@@ -15,9 +15,9 @@ from services.common.errors import FailedPrecondition, InvalidArgument, Permissi
 from services.common.messaging import Outbox
 from services.common.principal import Principal
 from services.membership.domain import roles
+from services.membership.domain.members import MemberUseCases
 from services.membership.domain.model import Member, MemberQuery, MemberStatus, Organization
 from services.membership.domain.profile_fields import ProfileFieldUseCases
-from services.membership.domain.use_cases import MembershipUseCases
 from services.membership.events.publish import to_envelope
 from services.membership.main import MIGRATIONS_DIR
 from services.membership.store.sql import SqlMembershipStore
@@ -46,7 +46,7 @@ OWNER, USER_ADMIN, ANN, BILLING = (
 
 
 @pytest.fixture
-async def profiles(database_url: str) -> AsyncIterator[tuple[ProfileFieldUseCases, MembershipUseCases]]:
+async def profiles(database_url: str) -> AsyncIterator[tuple[ProfileFieldUseCases, MemberUseCases]]:
     migrations.upgrade(MIGRATIONS_DIR, database_url)
     db = Database(database_url)
     clock = FrozenClock(NOW)
@@ -63,7 +63,7 @@ async def profiles(database_url: str) -> AsyncIterator[tuple[ProfileFieldUseCase
     await fields.save_field(OWNER, ORG, "department", "Department", "choice", ["Sales", "Engineering"], True)
     await fields.save_field(OWNER, ORG, "start_date", "Start date", "date", [], True)
     await fields.save_field(OWNER, ORG, "badge", "Badge number", "text", [], False)
-    yield fields, MembershipUseCases(store, clock)
+    yield fields, MemberUseCases(store, clock)
     await db.dispose()
 
 
