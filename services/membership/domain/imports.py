@@ -26,7 +26,7 @@ from services.membership.domain.rules import check_invitation_domain
 MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 1000
 COLUMNS = ("email", "name", "role", "groups")
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+# A spreadsheet runs a cell that starts with one of these as a formula: exported cells never start with one.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_PAGE = 500
 EXPORT_FORMATS = ("csv", "groups_csv", "json")

@@ -1,4 +1,4 @@
-"""The seed portals' role rules: every action by every built-in role, against a real database."""
+"""The role rules: every action by every built-in role, against a real database."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def acting_as(role: str, member_id: str = "actor") -> Principal:
 
 ROLES = [roles.OWNER, roles.BILLING_ADMIN, roles.USER_ADMIN, roles.MEMBER]
 
-# (action, target role, new role) -> roles allowed to do it, straight from the seed matrix.
+# (action, target role, new role) -> roles allowed to do it.
 MATRIX: list[tuple[str, str, str, set[str]]] = [
     ("invite", "", roles.MEMBER, {roles.OWNER, roles.USER_ADMIN}),
     ("invite", "", roles.USER_ADMIN, {roles.OWNER}),
