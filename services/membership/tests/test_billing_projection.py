@@ -9,19 +9,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from tenantry.events.v1 import billing_events_pb2
 
-from services.common import migrations
 from services.common.clock import FrozenClock
 from services.common.db import Database
-from services.common.messaging import Outbox, actor_from_principal, new_envelope, timestamp
+from services.common.messaging import actor_from_principal, new_envelope, timestamp
 from services.common.principal import Principal, system_principal
 from services.membership.domain import roles
 from services.membership.domain.model import Organization
 from services.membership.domain.organizations import OrganizationUseCases
 from services.membership.events.consume import BillingProjection
-from services.membership.events.publish import to_envelope
-from services.membership.main import MIGRATIONS_DIR
 from services.membership.store.sql import SqlMembershipStore
-from services.membership.store.tables import messaging
+from services.membership.tests.support import membership_store
 
 ORG = "org-1"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -36,14 +33,11 @@ OWNER = Principal(
 
 @pytest.fixture
 async def membership(database_url: str) -> AsyncIterator[tuple[OrganizationUseCases, SqlMembershipStore, Database]]:
-    migrations.upgrade(MIGRATIONS_DIR, database_url)
-    db = Database(database_url)
     clock = FrozenClock(NOW)
-    store = SqlMembershipStore(db, Outbox(messaging, clock), clock, to_envelope)
-    async with store.write() as tx:
-        await tx.insert_organization(Organization(ORG, "Acme", NOW))
-    yield OrganizationUseCases(store, clock), store, db
-    await db.dispose()
+    async with membership_store(database_url, clock) as (store, db):
+        async with store.write() as tx:
+            await tx.insert_organization(Organization(ORG, "Acme", NOW))
+        yield OrganizationUseCases(store, clock), store, db
 
 
 async def test_an_ended_subscription_schedules_the_organizations_deletion(membership) -> None:  # type: ignore[no-untyped-def]

@@ -8,21 +8,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.common import migrations
 from services.common.clock import FrozenClock
-from services.common.db import Database
 from services.common.errors import InvalidArgument, NotFound, PermissionDenied
-from services.common.messaging import Outbox
 from services.common.principal import Principal
 from services.membership.domain import roles
 from services.membership.domain.bulk import BulkUseCases
 from services.membership.domain.groups import GroupFields, GroupUseCases
 from services.membership.domain.members import MemberUseCases
 from services.membership.domain.model import Member, MemberQuery, MemberStatus, Organization
-from services.membership.events.publish import to_envelope
-from services.membership.main import MIGRATIONS_DIR
-from services.membership.store.sql import SqlMembershipStore
-from services.membership.store.tables import messaging
+from services.membership.tests.support import membership_store
 
 ORG = "org-1"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -48,23 +42,28 @@ def acting(member_id: str, organization_id: str = ORG) -> Principal:
 
 @pytest.fixture
 async def bulk(database_url: str) -> AsyncIterator[tuple[BulkUseCases, GroupUseCases, MemberUseCases]]:
-    migrations.upgrade(MIGRATIONS_DIR, database_url)
-    db = Database(database_url)
     clock = FrozenClock(NOW)
-    store = SqlMembershipStore(db, Outbox(messaging, clock), clock, to_envelope)
-    async with store.write() as tx:
-        await tx.insert_organization(Organization(ORG, "Acme", NOW))
-        for member_id, role in PEOPLE.items():
-            account = "acc-" + member_id.removeprefix("m-")
-            await tx.insert_member(
-                Member(
-                    member_id, ORG, account, f"{member_id}@acme.test", member_id, role, MemberStatus.ACTIVE, NOW, NOW
+    async with membership_store(database_url, clock) as (store, _):
+        async with store.write() as tx:
+            await tx.insert_organization(Organization(ORG, "Acme", NOW))
+            for member_id, role in PEOPLE.items():
+                account = "acc-" + member_id.removeprefix("m-")
+                await tx.insert_member(
+                    Member(
+                        member_id,
+                        ORG,
+                        account,
+                        f"{member_id}@acme.test",
+                        member_id,
+                        role,
+                        MemberStatus.ACTIVE,
+                        NOW,
+                        NOW,
+                    )
                 )
-            )
-    members = MemberUseCases(store, clock)
-    groups = GroupUseCases(store, clock)
-    yield BulkUseCases(members, groups), groups, members
-    await db.dispose()
+        members = MemberUseCases(store, clock)
+        groups = GroupUseCases(store, clock)
+        yield BulkUseCases(members, groups), groups, members
 
 
 def reasons(outcomes: list) -> dict[str, str]:  # type: ignore[type-arg]

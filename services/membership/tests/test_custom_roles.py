@@ -10,11 +10,9 @@ import pytest
 from sqlalchemy import select
 from tenantry.events.v1 import envelope_pb2, membership_events_pb2
 
-from services.common import migrations
 from services.common.clock import FrozenClock
 from services.common.db import Database
 from services.common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
-from services.common.messaging import Outbox
 from services.common.principal import Principal
 from services.membership.domain import roles
 from services.membership.domain.custom_roles import RoleUseCases
@@ -22,10 +20,8 @@ from services.membership.domain.invitations import InvitationUseCases, Invitee
 from services.membership.domain.members import MemberUseCases
 from services.membership.domain.model import Member, MemberQuery, MemberStatus, Organization
 from services.membership.domain.rules import holds_seat
-from services.membership.events.publish import to_envelope
-from services.membership.main import MIGRATIONS_DIR
-from services.membership.store.sql import SqlMembershipStore
 from services.membership.store.tables import messaging
+from services.membership.tests.support import membership_store
 
 ORG = "org-1"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -48,20 +44,17 @@ ACCOUNTANT = ["members.read", "billing.read", "billing.manage"]
 
 @pytest.fixture
 async def org(database_url: str) -> AsyncIterator[tuple[RoleUseCases, MemberUseCases, InvitationUseCases, Database]]:
-    migrations.upgrade(MIGRATIONS_DIR, database_url)
-    db = Database(database_url)
     clock = FrozenClock(NOW)
-    store = SqlMembershipStore(db, Outbox(messaging, clock), clock, to_envelope)
-    async with store.write() as tx:
-        await tx.insert_organization(Organization(ORG, "Acme", NOW))
-        await tx.insert_member(
-            Member("m-o", ORG, "acc-o", "o@acme.test", "Olivia", "owner", MemberStatus.ACTIVE, NOW, NOW)
-        )
-        await tx.insert_member(
-            Member("m-ann", ORG, "acc-ann", "ann@acme.test", "Ann", "member", MemberStatus.ACTIVE, NOW, NOW)
-        )
-    yield RoleUseCases(store, clock), MemberUseCases(store, clock), InvitationUseCases(store, clock), db
-    await db.dispose()
+    async with membership_store(database_url, clock) as (store, db):
+        async with store.write() as tx:
+            await tx.insert_organization(Organization(ORG, "Acme", NOW))
+            await tx.insert_member(
+                Member("m-o", ORG, "acc-o", "o@acme.test", "Olivia", "owner", MemberStatus.ACTIVE, NOW, NOW)
+            )
+            await tx.insert_member(
+                Member("m-ann", ORG, "acc-ann", "ann@acme.test", "Ann", "member", MemberStatus.ACTIVE, NOW, NOW)
+            )
+        yield RoleUseCases(store, clock), MemberUseCases(store, clock), InvitationUseCases(store, clock), db
 
 
 async def last_member_event(db: Database) -> membership_events_pb2.MemberChanged:

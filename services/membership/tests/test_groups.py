@@ -11,21 +11,18 @@ import pytest
 from sqlalchemy import select
 from tenantry.events.v1 import envelope_pb2, membership_events_pb2
 
-from services.common import migrations
 from services.common.clock import FrozenClock
 from services.common.db import Database
 from services.common.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
-from services.common.messaging import Outbox
 from services.common.principal import Principal
 from services.membership.domain import roles
 from services.membership.domain.groups import GroupFields, GroupUseCases
 from services.membership.domain.invitations import InvitationUseCases, Invitee
 from services.membership.domain.members import MemberUseCases
 from services.membership.domain.model import GroupCreationPolicy, GroupQuery, Member, MemberStatus, Organization
-from services.membership.events.publish import to_envelope
-from services.membership.main import MIGRATIONS_DIR
 from services.membership.store.sql import SqlMembershipStore
 from services.membership.store.tables import messaging
+from services.membership.tests.support import membership_store
 
 ORG = "org-1"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -58,28 +55,27 @@ class Groups:
 
 @pytest.fixture
 async def groups(database_url: str) -> AsyncIterator[Groups]:
-    migrations.upgrade(MIGRATIONS_DIR, database_url)
-    db = Database(database_url)
     clock = FrozenClock(NOW)
-    store = SqlMembershipStore(db, Outbox(messaging, clock), clock, to_envelope)
-    async with store.write() as tx:
-        await tx.insert_organization(Organization(ORG, "Acme", NOW))
-        for principal, role in (
-            (OWNER, "owner"),
-            (USER_ADMIN, "user_admin"),
-            (ANN, "member"),
-            (BILLING, "billing_admin"),
-        ):
-            member_id = "m-" + principal.account_id.removeprefix("acc-")
-            email = f"{member_id}@acme.test"
+    async with membership_store(database_url, clock) as (store, db):
+        async with store.write() as tx:
+            await tx.insert_organization(Organization(ORG, "Acme", NOW))
+            for principal, role in (
+                (OWNER, "owner"),
+                (USER_ADMIN, "user_admin"),
+                (ANN, "member"),
+                (BILLING, "billing_admin"),
+            ):
+                member_id = "m-" + principal.account_id.removeprefix("acc-")
+                email = f"{member_id}@acme.test"
+                await tx.insert_member(
+                    Member(member_id, ORG, principal.account_id, email, member_id, role, MemberStatus.ACTIVE, NOW, NOW)
+                )
             await tx.insert_member(
-                Member(member_id, ORG, principal.account_id, email, member_id, role, MemberStatus.ACTIVE, NOW, NOW)
+                Member("m-bob", ORG, "acc-bob", "bob@acme.test", "Bob", "member", MemberStatus.ACTIVE, NOW, NOW)
             )
-        await tx.insert_member(
-            Member("m-bob", ORG, "acc-bob", "bob@acme.test", "Bob", "member", MemberStatus.ACTIVE, NOW, NOW)
+        yield Groups(
+            GroupUseCases(store, clock), MemberUseCases(store, clock), InvitationUseCases(store, clock), store, db
         )
-    yield Groups(GroupUseCases(store, clock), MemberUseCases(store, clock), InvitationUseCases(store, clock), store, db)
-    await db.dispose()
 
 
 async def set_policy(groups: Groups, policy: GroupCreationPolicy) -> None:

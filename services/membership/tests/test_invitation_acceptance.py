@@ -10,20 +10,15 @@ import pytest
 from sqlalchemy import select
 from tenantry.events.v1 import envelope_pb2, membership_events_pb2
 
-from services.common import migrations
 from services.common.clock import FrozenClock
-from services.common.db import Database
 from services.common.errors import AlreadyExists, FailedPrecondition, NotFound, PermissionDenied
-from services.common.messaging import Outbox
 from services.common.principal import Principal
 from services.membership.domain import roles
 from services.membership.domain.invitations import InvitationUseCases, Invitee, invitation_token
 from services.membership.domain.model import Invitation, MemberStatus, Organization
 from services.membership.domain.organizations import OrganizationUseCases
-from services.membership.events.publish import to_envelope
-from services.membership.main import MIGRATIONS_DIR
-from services.membership.store.sql import SqlMembershipStore
 from services.membership.store.tables import messaging
+from services.membership.tests.support import membership_store
 
 ORG = "org-1"
 SECRET = "s" * 48
@@ -44,37 +39,36 @@ def person(email: str, account_id: str = "acc-new") -> Principal:
 async def invited(
     database_url: str,
 ) -> AsyncIterator[tuple[InvitationUseCases, FrozenClock, Invitation, str, OrganizationUseCases]]:
-    migrations.upgrade(MIGRATIONS_DIR, database_url)
-    db = Database(database_url)
     clock = FrozenClock(datetime(2026, 3, 1, tzinfo=UTC))
-    store = SqlMembershipStore(db, Outbox(messaging, clock), clock, to_envelope)
-    async with store.write() as tx:
-        await tx.insert_organization(Organization(ORG, "Acme", clock.now()))
-    use_cases = InvitationUseCases(store, clock, invitation_secret=SECRET)
-    member = (await use_cases.invite_members(OWNER, ORG, [Invitee("Joiner@acme.test")]))[0].member
-    assert member is not None
-    async with store.write() as tx:
-        await tx.insert_member(
-            replace(
-                member,
-                id="m-existing",
-                email="existing@acme.test",
-                account_id="owner-account",
-                status=MemberStatus.ACTIVE,
+    async with membership_store(database_url, clock) as (store, db):
+        async with store.write() as tx:
+            await tx.insert_organization(Organization(ORG, "Acme", clock.now()))
+        use_cases = InvitationUseCases(store, clock, invitation_secret=SECRET)
+        member = (await use_cases.invite_members(OWNER, ORG, [Invitee("Joiner@acme.test")]))[0].member
+        assert member is not None
+        async with store.write() as tx:
+            await tx.insert_member(
+                replace(
+                    member,
+                    id="m-existing",
+                    email="existing@acme.test",
+                    account_id="owner-account",
+                    status=MemberStatus.ACTIVE,
+                )
             )
-        )
-    async with db.read() as connection:
-        payload = await connection.scalar(
-            select(messaging.outbox.c.payload).where(messaging.outbox.c.subject == "tenantry.membership.member.invited")
-        )
-    event = membership_events_pb2.MemberInvited()
-    envelope_pb2.Envelope.FromString(payload).payload.Unpack(event)
-    async with store.read() as tx:
-        invitation = await tx.get_invitation(event.invitation_id)
-    assert invitation is not None
-    token = invitation_token(SECRET, invitation.id, invitation.token_version)
-    yield use_cases, clock, invitation, token, OrganizationUseCases(store, clock)
-    await db.dispose()
+        async with db.read() as connection:
+            payload = await connection.scalar(
+                select(messaging.outbox.c.payload).where(
+                    messaging.outbox.c.subject == "tenantry.membership.member.invited"
+                )
+            )
+        event = membership_events_pb2.MemberInvited()
+        envelope_pb2.Envelope.FromString(payload).payload.Unpack(event)
+        async with store.read() as tx:
+            invitation = await tx.get_invitation(event.invitation_id)
+        assert invitation is not None
+        token = invitation_token(SECRET, invitation.id, invitation.token_version)
+        yield use_cases, clock, invitation, token, OrganizationUseCases(store, clock)
 
 
 async def test_the_invited_person_accepts_and_becomes_active(invited) -> None:  # type: ignore[no-untyped-def]

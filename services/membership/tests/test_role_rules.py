@@ -11,11 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.common import migrations
 from services.common.clock import FrozenClock
-from services.common.db import Database
 from services.common.errors import DomainError, FailedPrecondition
-from services.common.messaging import Outbox
 from services.common.principal import Principal
 from services.membership.domain import roles, rules
 from services.membership.domain.invitations import InvitationUseCases, Invitee
@@ -23,10 +20,8 @@ from services.membership.domain.members import MemberUseCases
 from services.membership.domain.model import Member, MemberQuery, MemberStatus, Organization
 from services.membership.domain.organizations import OrganizationUseCases
 from services.membership.domain.rules import MemberAction
-from services.membership.events.publish import to_envelope
-from services.membership.main import MIGRATIONS_DIR
 from services.membership.store.sql import SqlMembershipStore
-from services.membership.store.tables import messaging
+from services.membership.tests.support import membership_store
 
 ORG = "org-1"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -48,14 +43,13 @@ class Org:
 
 @pytest.fixture
 async def org(database_url: str) -> AsyncIterator[Org]:
-    migrations.upgrade(MIGRATIONS_DIR, database_url)
-    db = Database(database_url)
     clock = FrozenClock(NOW)
-    store = SqlMembershipStore(db, Outbox(messaging, clock), clock, to_envelope)
-    async with store.write() as tx:
-        await tx.insert_organization(Organization(ORG, "Acme", NOW))
-    yield Org(OrganizationUseCases(store, clock), MemberUseCases(store, clock), InvitationUseCases(store, clock), store)
-    await db.dispose()
+    async with membership_store(database_url, clock) as (store, _):
+        async with store.write() as tx:
+            await tx.insert_organization(Organization(ORG, "Acme", NOW))
+        yield Org(
+            OrganizationUseCases(store, clock), MemberUseCases(store, clock), InvitationUseCases(store, clock), store
+        )
 
 
 def acting_as(role: str, member_id: str = "actor") -> Principal:
