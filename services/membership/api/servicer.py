@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import grpc
 from tenantry.membership.v1 import membership_service_pb2 as pb
 from tenantry.membership.v1 import membership_service_pb2_grpc as pb_grpc
@@ -48,6 +50,15 @@ def member_to_proto(member: Member) -> pb.Member:
         last_sign_in_time=timestamp(member.last_sign_in_at) if member.last_sign_in_at else None,
         profile=member.profile,
     )
+
+
+def _result(member: Member | None, error_reason: str, error_message: str) -> dict[str, Any]:
+    """The fields every per-member result of a batch shares (invitation, bulk action, import row)."""
+    return {
+        "member": member_to_proto(member) if member else None,
+        "error_reason": error_reason,
+        "error_message": error_message,
+    }
 
 
 def organization_to_proto(overview: OrganizationOverview) -> pb.Organization:
@@ -201,13 +212,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         )
         return pb.ImportInvitationsResponse(
             rows=[
-                pb.ImportRowResult(
-                    row=r.row,
-                    email=r.email[:320],
-                    error_reason=r.error_reason,
-                    error_message=r.error_message,
-                    member=member_to_proto(r.member) if r.member else None,
-                )
+                pb.ImportRowResult(row=r.row, email=r.email[:320], **_result(r.member, r.error_reason, r.error_message))
                 for r in rows
             ],
             valid_rows=sum(1 for r in rows if not r.error_reason),
@@ -237,12 +242,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         )
         return pb.BulkUpdateMembersResponse(
             results=[
-                pb.BulkMemberResult(
-                    member_id=o.member_id,
-                    member=member_to_proto(o.member) if o.member else None,
-                    error_reason=o.error_reason,
-                    error_message=o.error_message,
-                )
+                pb.BulkMemberResult(member_id=o.member_id, **_result(o.member, o.error_reason, o.error_message))
                 for o in outcomes
             ]
         )
@@ -333,12 +333,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         )
         return pb.InviteMembersResponse(
             results=[
-                pb.InvitationResult(
-                    email=o.email,
-                    member=member_to_proto(o.member) if o.member else None,
-                    error_reason=o.error_reason,
-                    error_message=o.error_message,
-                )
+                pb.InvitationResult(email=o.email, **_result(o.member, o.error_reason, o.error_message))
                 for o in outcomes
             ]
         )

@@ -9,6 +9,8 @@ from services.common import migrations
 from services.common.clock import Clock
 from services.common.db import Database
 from services.common.messaging import Outbox
+from services.common.principal import Principal
+from services.membership.domain import roles
 from services.membership.events.publish import to_envelope
 from services.membership.main import MIGRATIONS_DIR
 from services.membership.store.sql import SqlMembershipStore
@@ -24,3 +26,14 @@ async def membership_store(database_url: str, clock: Clock) -> AsyncIterator[tup
         yield SqlMembershipStore(db, Outbox(messaging, clock), clock, to_envelope), db
     finally:
         await db.dispose()
+
+
+def user_with_role(account_id: str, role: str, organization_id: str) -> Principal:
+    """A signed-in person of `organization_id` holding a role's permissions."""
+    return Principal(
+        actor_type="user",
+        actor_id=account_id,
+        account_id=account_id,
+        organization_id=organization_id,
+        permissions=roles.permissions_of(role),
+    )

@@ -12,23 +12,16 @@ from tenantry.events.v1 import billing_events_pb2
 from services.common.clock import FrozenClock
 from services.common.db import Database
 from services.common.messaging import actor_from_principal, new_envelope, timestamp
-from services.common.principal import Principal, system_principal
-from services.membership.domain import roles
+from services.common.principal import system_principal
 from services.membership.domain.model import Organization
 from services.membership.domain.organizations import OrganizationUseCases
 from services.membership.events.consume import BillingProjection
 from services.membership.store.sql import SqlMembershipStore
-from services.membership.tests.support import membership_store
+from services.membership.tests.support import membership_store, user_with_role
 
 ORG = "org-1"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
-OWNER = Principal(
-    actor_type="user",
-    actor_id="acc-o",
-    account_id="acc-o",
-    organization_id=ORG,
-    permissions=roles.permissions_of("owner"),
-)
+OWNER = user_with_role("acc-o", "owner", ORG)
 
 
 @pytest.fixture

@@ -15,8 +15,6 @@ from hypothesis import strategies as st
 
 from services.common.clock import FrozenClock
 from services.common.errors import InvalidArgument
-from services.common.principal import Principal
-from services.membership.domain import roles
 from services.membership.domain.groups import GroupFields, GroupUseCases
 from services.membership.domain.imports import (
     FORMULA_PREFIXES,
@@ -27,24 +25,12 @@ from services.membership.domain.imports import (
 )
 from services.membership.domain.invitations import InvitationUseCases
 from services.membership.domain.model import Member, MemberStatus, Organization
-from services.membership.tests.support import membership_store
+from services.membership.tests.support import membership_store, user_with_role
 
 ORG = "org-1"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
-OWNER = Principal(
-    actor_type="user",
-    actor_id="acc-o",
-    account_id="acc-o",
-    organization_id=ORG,
-    permissions=roles.permissions_of("owner"),
-)
-USER_ADMIN = Principal(
-    actor_type="user",
-    actor_id="acc-u",
-    account_id="acc-u",
-    organization_id=ORG,
-    permissions=roles.permissions_of("user_admin"),
-)
+OWNER = user_with_role("acc-o", "owner", ORG)
+USER_ADMIN = user_with_role("acc-u", "user_admin", ORG)
 FILE = (
     "\ufeffEmail,Name,Role,Groups\n"
     "ann@acme.test,Ann,member,Design\n"

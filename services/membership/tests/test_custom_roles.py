@@ -14,31 +14,18 @@ from services.common.clock import FrozenClock
 from services.common.db import Database
 from services.common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from services.common.principal import Principal
-from services.membership.domain import roles
 from services.membership.domain.custom_roles import RoleUseCases
 from services.membership.domain.invitations import InvitationUseCases, Invitee
 from services.membership.domain.members import MemberUseCases
 from services.membership.domain.model import Member, MemberQuery, MemberStatus, Organization
 from services.membership.domain.rules import holds_seat
 from services.membership.store.tables import messaging
-from services.membership.tests.support import membership_store
+from services.membership.tests.support import membership_store, user_with_role
 
 ORG = "org-1"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
-OWNER = Principal(
-    actor_type="user",
-    actor_id="acc-o",
-    account_id="acc-o",
-    organization_id=ORG,
-    permissions=roles.permissions_of("owner"),
-)
-USER_ADMIN = Principal(
-    actor_type="user",
-    actor_id="acc-u",
-    account_id="acc-u",
-    organization_id=ORG,
-    permissions=roles.permissions_of("user_admin"),
-)
+OWNER = user_with_role("acc-o", "owner", ORG)
+USER_ADMIN = user_with_role("acc-u", "user_admin", ORG)
 ACCOUNTANT = ["members.read", "billing.read", "billing.manage"]
 
 

@@ -22,20 +22,14 @@ from services.membership.domain.members import MemberUseCases
 from services.membership.domain.model import GroupCreationPolicy, GroupQuery, Member, MemberStatus, Organization
 from services.membership.store.sql import SqlMembershipStore
 from services.membership.store.tables import messaging
-from services.membership.tests.support import membership_store
+from services.membership.tests.support import membership_store, user_with_role
 
 ORG = "org-1"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def principal_of(account_id: str, role: str, organization_id: str = ORG) -> Principal:
-    return Principal(
-        actor_type="user",
-        actor_id=account_id,
-        account_id=account_id,
-        organization_id=organization_id,
-        permissions=roles.permissions_of(role),
-    )
+    return user_with_role(account_id, role, organization_id)
 
 
 OWNER = principal_of("acc-owner", roles.OWNER)

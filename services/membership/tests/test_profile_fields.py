@@ -11,24 +11,17 @@ import pytest
 from services.common.clock import FrozenClock
 from services.common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from services.common.principal import Principal
-from services.membership.domain import roles
 from services.membership.domain.members import MemberUseCases
 from services.membership.domain.model import Member, MemberQuery, MemberStatus, Organization
 from services.membership.domain.profile_fields import ProfileFieldUseCases
-from services.membership.tests.support import membership_store
+from services.membership.tests.support import membership_store, user_with_role
 
 ORG = "org-1"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def person(account_id: str, role: str) -> Principal:
-    return Principal(
-        actor_type="user",
-        actor_id=account_id,
-        account_id=account_id,
-        organization_id=ORG,
-        permissions=roles.permissions_of(role),
-    )
+    return user_with_role(account_id, role, ORG)
 
 
 OWNER, USER_ADMIN, ANN, BILLING = (
