@@ -16,15 +16,19 @@ from services.common.clock import Clock
 from services.common.mail import mailer_from_settings
 from services.common.pagination import PageTokens
 from services.common.runtime import ServiceRuntime, Wiring, run_cli
+from services.membership.adapters.billing_seats import BillingSeats
+from services.membership.adapters.invitation_emails import MailerInvitationEmails
 from services.membership.api.groups import GroupServicer
 from services.membership.api.servicer import MembershipServicer
-from services.membership.clients import BillingSeats
 from services.membership.domain.bulk import BulkUseCases
 from services.membership.domain.custom_roles import RoleUseCases
 from services.membership.domain.groups import GroupUseCases
 from services.membership.domain.imports import ImportUseCases
+from services.membership.domain.invitation_emails import InvitationEmailUseCases
+from services.membership.domain.invitations import InvitationUseCases
+from services.membership.domain.members import MemberUseCases
+from services.membership.domain.organizations import OrganizationUseCases
 from services.membership.domain.profile_fields import ProfileFieldUseCases
-from services.membership.domain.use_cases import MembershipUseCases
 from services.membership.events.consume import (
     BILLING_CONSUMER,
     IDENTITY_CONSUMER,
@@ -48,30 +52,32 @@ def build(settings: MembershipSettings, clock: Clock | None = None) -> ServiceRu
     store = SqlMembershipStore(wiring.db, wiring.outbox, wiring.clock, to_envelope)
     secret = settings.secret_key.get_secret_value()
     seats = BillingSeats(settings.billing_address)
-    use_cases = MembershipUseCases(
-        store, wiring.clock, timedelta(days=settings.invitation_ttl_days), secret, seats=seats
-    )
+    ttl = timedelta(days=settings.invitation_ttl_days)
+    members = MemberUseCases(store, wiring.clock, seats)
+    invitations = InvitationUseCases(store, wiring.clock, ttl, secret, seats)
     group_use_cases = GroupUseCases(store, wiring.clock)
     servicer = MembershipServicer(
-        use_cases,
-        PageTokens(secret),
-        BulkUseCases(use_cases, group_use_cases),
-        ImportUseCases(use_cases, store, seats),
-        ProfileFieldUseCases(store, wiring.clock),
-        RoleUseCases(store, wiring.clock),
+        organizations=OrganizationUseCases(store, wiring.clock),
+        members=members,
+        invitations=invitations,
+        bulk=BulkUseCases(members, group_use_cases),
+        imports=ImportUseCases(invitations, store, seats),
+        profiles=ProfileFieldUseCases(store, wiring.clock),
+        custom_roles=RoleUseCases(store, wiring.clock),
+        page_tokens=PageTokens(secret),
     )
     groups = GroupServicer(group_use_cases, PageTokens(secret))
-    mailer = mailer_from_settings(settings, settings.data_dir)
-    invitations = InvitationMailer(mailer, settings.public_url, secret, wiring.clock)
+    emails = MailerInvitationEmails(mailer_from_settings(settings, settings.data_dir))
+    mailer = InvitationMailer(InvitationEmailUseCases(emails, settings.public_url, secret), store.bind)
     return wiring.runtime(
         [
             (membership_service_pb2_grpc.add_MembershipServiceServicer_to_server, servicer, SERVICE_NAME),
             (group_service_pb2_grpc.add_GroupServiceServicer_to_server, groups, GROUP_SERVICE_NAME),
         ],
         [
-            wiring.consumer(MAILER_CONSUMER, [PRODUCER], invitations.handlers()),
-            wiring.consumer(IDENTITY_CONSUMER, ["identity"], IdentityProjection(wiring.clock).handlers()),
-            wiring.consumer(BILLING_CONSUMER, ["billing"], BillingProjection().handlers()),
+            wiring.consumer(MAILER_CONSUMER, [PRODUCER], mailer.handlers()),
+            wiring.consumer(IDENTITY_CONSUMER, ["identity"], IdentityProjection(wiring.clock, store.bind).handlers()),
+            wiring.consumer(BILLING_CONSUMER, ["billing"], BillingProjection(store.bind).handlers()),
         ],
     )
 

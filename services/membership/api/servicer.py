@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import grpc
 from tenantry.membership.v1 import membership_service_pb2 as pb
 from tenantry.membership.v1 import membership_service_pb2_grpc as pb_grpc
@@ -13,6 +15,8 @@ from services.common.principal import current_call
 from services.membership.domain.bulk import BulkAction, BulkUseCases
 from services.membership.domain.custom_roles import RoleUseCases
 from services.membership.domain.imports import ImportUseCases
+from services.membership.domain.invitations import InvitationUseCases, Invitee
+from services.membership.domain.members import MemberUseCases, member_etag, member_order, member_sort_key
 from services.membership.domain.model import (
     CustomRole,
     FieldType,
@@ -22,16 +26,8 @@ from services.membership.domain.model import (
     MemberStatus,
     ProfileField,
 )
+from services.membership.domain.organizations import OrganizationOverview, OrganizationUseCases, organization_etag
 from services.membership.domain.profile_fields import MAX_CHOICES, MAX_FIELDS, ProfileFieldUseCases
-from services.membership.domain.use_cases import (
-    Invitee,
-    MembershipUseCases,
-    OrganizationOverview,
-    member_etag,
-    member_order,
-    member_sort_key,
-    organization_etag,
-)
 
 _STATUS = {
     MemberStatus.INVITED: pb.MEMBER_STATUS_INVITED,
@@ -54,6 +50,15 @@ def member_to_proto(member: Member) -> pb.Member:
         last_sign_in_time=timestamp(member.last_sign_in_at) if member.last_sign_in_at else None,
         profile=member.profile,
     )
+
+
+def _result(member: Member | None, error_reason: str, error_message: str) -> dict[str, Any]:
+    """The fields every per-member result of a batch shares (invitation, bulk action, import row)."""
+    return {
+        "member": member_to_proto(member) if member else None,
+        "error_reason": error_reason,
+        "error_message": error_message,
+    }
 
 
 def organization_to_proto(overview: OrganizationOverview) -> pb.Organization:
@@ -109,14 +114,19 @@ _BULK_ACTIONS = {
 class MembershipServicer(pb_grpc.MembershipServiceServicer):
     def __init__(
         self,
-        use_cases: MembershipUseCases,
-        page_tokens: PageTokens,
+        *,
+        organizations: OrganizationUseCases,
+        members: MemberUseCases,
+        invitations: InvitationUseCases,
         bulk: BulkUseCases,
         imports: ImportUseCases,
         profiles: ProfileFieldUseCases,
         custom_roles: RoleUseCases,
+        page_tokens: PageTokens,
     ):
-        self._use_cases = use_cases
+        self._organizations = organizations
+        self._members = members
+        self._invitations = invitations
         self._page_tokens = page_tokens
         self._bulk = bulk
         self._imports = imports
@@ -184,7 +194,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
     async def ResendInvitation(
         self, request: pb.ResendInvitationRequest, context: grpc.aio.ServicerContext
     ) -> pb.ResendInvitationResponse:
-        member, invitation = await self._use_cases.resend_invitation(
+        member, invitation = await self._invitations.resend_invitation(
             current_call().require_principal(), request.organization_id, request.member_id[:36]
         )
         return pb.ResendInvitationResponse(member=member_to_proto(member), expire_time=timestamp(invitation.expires_at))
@@ -202,13 +212,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         )
         return pb.ImportInvitationsResponse(
             rows=[
-                pb.ImportRowResult(
-                    row=r.row,
-                    email=r.email[:320],
-                    error_reason=r.error_reason,
-                    error_message=r.error_message,
-                    member=member_to_proto(r.member) if r.member else None,
-                )
+                pb.ImportRowResult(row=r.row, email=r.email[:320], **_result(r.member, r.error_reason, r.error_message))
                 for r in rows
             ],
             valid_rows=sum(1 for r in rows if not r.error_reason),
@@ -238,12 +242,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         )
         return pb.BulkUpdateMembersResponse(
             results=[
-                pb.BulkMemberResult(
-                    member_id=o.member_id,
-                    member=member_to_proto(o.member) if o.member else None,
-                    error_reason=o.error_reason,
-                    error_message=o.error_message,
-                )
+                pb.BulkMemberResult(member_id=o.member_id, **_result(o.member, o.error_reason, o.error_message))
                 for o in outcomes
             ]
         )
@@ -252,7 +251,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         self, request: pb.CreateOrganizationRequest, context: grpc.aio.ServicerContext
     ) -> pb.CreateOrganizationResponse:
         call = current_call()
-        organization, owner = await self._use_cases.create_organization(
+        organization, owner = await self._organizations.create_organization(
             call.require_principal(),
             display_name=request.display_name,
             owner_account_id=request.owner_account_id,
@@ -267,7 +266,8 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
     async def GetOrganization(
         self, request: pb.GetOrganizationRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetOrganizationResponse:
-        overview = await self._use_cases.get_organization(current_call().require_principal(), request.organization_id)
+        principal = current_call().require_principal()
+        overview = await self._organizations.get_organization(principal, request.organization_id)
         return pb.GetOrganizationResponse(organization=organization_to_proto(overview))
 
     async def UpdateOrganization(
@@ -282,7 +282,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
             "group_creation_policy": sent.group_creation_policy,
             "invitation_ttl_days": str(sent.invitation_ttl_days),
         }
-        overview = await self._use_cases.update_organization(
+        overview = await self._organizations.update_organization(
             call.require_principal(),
             request.organization.id,
             {path: values.get(path, "") for path in request.update_mask.paths},
@@ -301,7 +301,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         scope = f"members:{request.organization_id}:{request.filter}:{search}:{order.value}"
         position = self._page_tokens.decode(scope, request.page_token)
         limit = page_size(request.page_size)
-        members = await self._use_cases.list_members(
+        members = await self._members.list_members(
             principal,
             MemberQuery(
                 organization_id=request.organization_id,
@@ -325,7 +325,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         self, request: pb.InviteMembersRequest, context: grpc.aio.ServicerContext
     ) -> pb.InviteMembersResponse:
         call = current_call()
-        outcomes = await self._use_cases.invite_members(
+        outcomes = await self._invitations.invite_members(
             call.require_principal(),
             request.organization_id,
             [Invitee(i.email, i.role, i.display_name, tuple(i.group_ids)) for i in request.invitees],
@@ -333,12 +333,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         )
         return pb.InviteMembersResponse(
             results=[
-                pb.InvitationResult(
-                    email=o.email,
-                    member=member_to_proto(o.member) if o.member else None,
-                    error_reason=o.error_reason,
-                    error_message=o.error_message,
-                )
+                pb.InvitationResult(email=o.email, **_result(o.member, o.error_reason, o.error_message))
                 for o in outcomes
             ]
         )
@@ -346,7 +341,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
     async def GetInvitation(
         self, request: pb.GetInvitationRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetInvitationResponse:
-        view = await self._use_cases.invitation_view(request.invitation_id, request.token)
+        view = await self._invitations.invitation_view(request.invitation_id, request.token)
         return pb.GetInvitationResponse(
             invitation=pb.InvitationView(
                 invitation_id=view.invitation.id,
@@ -361,7 +356,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
     async def AcceptInvitation(
         self, request: pb.AcceptInvitationRequest, context: grpc.aio.ServicerContext
     ) -> pb.AcceptInvitationResponse:
-        member = await self._use_cases.accept_invitation(
+        member = await self._invitations.accept_invitation(
             current_call().require_principal(), request.invitation_id, request.token
         )
         return pb.AcceptInvitationResponse(member=member_to_proto(member))
@@ -370,7 +365,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         self, request: pb.ChangeMemberRoleRequest, context: grpc.aio.ServicerContext
     ) -> pb.ChangeMemberRoleResponse:
         call = current_call()
-        member = await self._use_cases.change_role(
+        member = await self._members.change_role(
             call.require_principal(),
             request.organization_id,
             request.member_id,
@@ -384,7 +379,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         self, request: pb.DeactivateMemberRequest, context: grpc.aio.ServicerContext
     ) -> pb.DeactivateMemberResponse:
         call = current_call()
-        member = await self._use_cases.deactivate(
+        member = await self._members.deactivate(
             call.require_principal(), request.organization_id, request.member_id, request.request_id or call.request_id
         )
         return pb.DeactivateMemberResponse(member=member_to_proto(member))
@@ -393,7 +388,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         self, request: pb.ReactivateMemberRequest, context: grpc.aio.ServicerContext
     ) -> pb.ReactivateMemberResponse:
         call = current_call()
-        member = await self._use_cases.reactivate(
+        member = await self._members.reactivate(
             call.require_principal(), request.organization_id, request.member_id, request.request_id or call.request_id
         )
         return pb.ReactivateMemberResponse(member=member_to_proto(member))
@@ -402,7 +397,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         self, request: pb.RemoveMemberRequest, context: grpc.aio.ServicerContext
     ) -> pb.RemoveMemberResponse:
         call = current_call()
-        await self._use_cases.remove(
+        await self._members.remove(
             call.require_principal(), request.organization_id, request.member_id, request.request_id or call.request_id
         )
         return pb.RemoveMemberResponse()

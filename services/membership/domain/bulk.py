@@ -1,4 +1,5 @@
-"""Bulk actions on a selection of members: the single-member rules, applied member by member."""
+"""Bulk actions on a selection of members: the single-member rules, applied member by member. A caller who
+lacks the action's permission altogether is refused the whole request, not each member."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from enum import StrEnum
 from services.common.errors import DomainError, FieldViolation, InvalidArgument
 from services.common.principal import Principal
 from services.membership.domain.groups import GroupUseCases
+from services.membership.domain.members import MemberUseCases
 from services.membership.domain.model import Member
-from services.membership.domain.use_cases import MembershipUseCases
+from services.membership.domain.rules import REQUIRED_PERMISSION, MemberAction
 
 MAX_BULK_MEMBERS = 1000
 MAX_BULK_GROUPS = 10
@@ -26,6 +28,13 @@ class BulkAction(StrEnum):
 
 
 GROUP_ACTIONS = frozenset({BulkAction.ADD_TO_GROUPS, BulkAction.REMOVE_FROM_GROUPS})
+# The single-member action behind each bulk action on members (group actions are checked group by group).
+MEMBER_ACTIONS = {
+    BulkAction.CHANGE_ROLE: MemberAction.CHANGE_ROLE,
+    BulkAction.DEACTIVATE: MemberAction.DEACTIVATE,
+    BulkAction.REACTIVATE: MemberAction.REACTIVATE,
+    BulkAction.REMOVE: MemberAction.REMOVE,
+}
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,7 @@ def check_bulk_request(member_ids: Sequence[str], action: str, role: str, group_
 
 
 class BulkUseCases:
-    def __init__(self, members: MembershipUseCases, groups: GroupUseCases):
+    def __init__(self, members: MemberUseCases, groups: GroupUseCases):
         self._members = members
         self._groups = groups
 
@@ -73,6 +82,9 @@ class BulkUseCases:
     ) -> list[BulkOutcome]:
         principal.require_organization(organization_id)
         chosen = check_bulk_request(member_ids, action, role, group_ids)
+        member_action = MEMBER_ACTIONS.get(chosen)
+        if member_action is not None:
+            principal.authorize(REQUIRED_PERMISSION[member_action], organization_id)
         outcomes = []
         for member_id in member_ids:
             try:
@@ -90,15 +102,10 @@ class BulkUseCases:
         role: str,
         group_ids: Sequence[str],
     ) -> BulkOutcome:
-        if action is BulkAction.CHANGE_ROLE:
-            return BulkOutcome(member_id, await self._members.change_role(principal, organization_id, member_id, role))
-        if action is BulkAction.DEACTIVATE:
-            return BulkOutcome(member_id, await self._members.deactivate(principal, organization_id, member_id))
-        if action is BulkAction.REACTIVATE:
-            return BulkOutcome(member_id, await self._members.reactivate(principal, organization_id, member_id))
-        if action is BulkAction.REMOVE:
-            await self._members.remove(principal, organization_id, member_id)
-            return BulkOutcome(member_id)
+        member_action = MEMBER_ACTIONS.get(action)
+        if member_action is not None:
+            changed = await self._members.change(principal, organization_id, member_id, member_action, new_role=role)
+            return BulkOutcome(member_id, None if member_action is MemberAction.REMOVE else changed)
         if action is BulkAction.ADD_TO_GROUPS:
             results = await self._groups.add_member_to_groups(principal, organization_id, member_id, group_ids)
         else:

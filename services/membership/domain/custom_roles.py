@@ -10,11 +10,16 @@ from services.common.principal import PLATFORM_ADMIN, Principal
 from services.membership.domain import roles
 from services.membership.domain.events import CustomRoleChanged
 from services.membership.domain.model import CustomRole
-from services.membership.domain.ports import MembershipStore
+from services.membership.domain.ports import MembershipStore, MembershipTransaction
 from services.membership.domain.text import KEY_PATTERN, KEY_RULE, printable
 
 MAX_CUSTOM_ROLES = 50
 MAX_ROLE_NAME = 100
+
+
+async def role_catalog(tx: MembershipTransaction, organization_id: str) -> roles.RoleCatalog:
+    """The organization's roles: the built-in ones and its custom roles."""
+    return roles.RoleCatalog({role.key: role.permissions for role in await tx.custom_roles(organization_id)})
 
 
 def checked_role(key: str, name: str, permissions: list[str]) -> tuple[str, str, frozenset[str]]:

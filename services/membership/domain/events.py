@@ -35,7 +35,8 @@ class InvitationResent(DomainEvent):
 
 @dataclass(frozen=True)
 class MemberChanged(DomainEvent):
-    """A member's role or status changed; `verb` names the change (role_changed, deactivated, activated)."""
+    """A member's role or status changed; `change` names the action (change_role, deactivate, reactivate, or
+    accept for an accepted invitation), which the events room turns into the subject's verb."""
 
     member: Member
     change: str

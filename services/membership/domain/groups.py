@@ -32,6 +32,7 @@ from services.membership.domain.model import (
     Organization,
 )
 from services.membership.domain.ports import MembershipStore, MembershipTransaction
+from services.membership.domain.replays import Replay
 from services.membership.domain.text import printable
 
 MAX_GROUP_NAME = 100
@@ -149,13 +150,13 @@ class GroupUseCases:
             if organization is None:
                 raise NotFound("No such organization.")
             check_may_create_group(principal, organization)
-            if request_id:
-                stored = await tx.load_idempotent(organization_id, "CreateGroup", request_id)
-                if stored is not None:
-                    group = await tx.get_group(organization_id, stored.decode())
-                    if group is None:
-                        raise NotFound("The group created by this request no longer exists.")
-                    return group
+            replay = Replay(organization_id, "CreateGroup", request_id)
+            answer = await replay.answer(tx)
+            if answer is not None:
+                created = await tx.get_group(organization_id, answer["group_id"])
+                if created is None:
+                    raise NotFound("The group created by this request no longer exists.")
+                return created
             if await tx.find_group_by_name(organization_id, checked.name) is not None:
                 raise AlreadyExists(f"A group named {checked.name!r} exists.", reason="GROUP_NAME_TAKEN")
             group = Group(
@@ -180,8 +181,7 @@ class GroupUseCases:
                 await tx.record_events(
                     GroupMembersChanged(principal, now, request_id, group, (caller.id,), "added", True)
                 )
-            if request_id:
-                await tx.save_idempotent(organization_id, "CreateGroup", request_id, group.id.encode())
+            await replay.keep(tx, {"group_id": group.id})
             return group
 
     async def get_group(self, principal: Principal, organization_id: str, group_id: str) -> Group:

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from services.common.errors import (
     FieldViolation,
@@ -16,15 +16,17 @@ from services.common.errors import (
 )
 from services.common.principal import Principal
 from services.membership.domain import roles
+from services.membership.domain.custom_roles import role_catalog
+from services.membership.domain.invitations import InvitationUseCases, Invitee, check_invitee
 from services.membership.domain.model import Group, GroupQuery, InviteOutcome, Member, MemberQuery
 from services.membership.domain.ports import MembershipStore, SeatReservations
+from services.membership.domain.replays import Replay, outcome_from_json, outcome_to_json
 from services.membership.domain.rules import check_invitation_domain
-from services.membership.domain.use_cases import Invitee, MembershipUseCases, role_catalog
 
 MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 1000
 COLUMNS = ("email", "name", "role", "groups")
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+# A spreadsheet runs a cell that starts with one of these as a formula: exported cells never start with one.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_PAGE = 500
 EXPORT_FORMATS = ("csv", "groups_csv", "json")
@@ -46,6 +48,8 @@ class ImportRowResult:
     error_reason: str = ""
     error_message: str = ""
     member: Member | None = None
+    # Failed for a passing reason (see InviteOutcome): the same request tries the row again.
+    retryable: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ def parse_import(data: bytes) -> list[ImportRow]:
             "The first row must name the columns: email, and optionally name, role, groups.",
             [FieldViolation("csv", f"header with email and any of {list(COLUMNS[1:])}")],
         )
-    rows = []
+    rows: list[ImportRow] = []
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -172,8 +176,8 @@ def organization_json(members: Sequence[Member], groups: Sequence[Group], groups
 
 
 class ImportUseCases:
-    def __init__(self, members: MembershipUseCases, store: MembershipStore, seats: SeatReservations | None = None):
-        self._members = members
+    def __init__(self, invitations: InvitationUseCases, store: MembershipStore, seats: SeatReservations | None = None):
+        self._invitations = invitations
         self._store = store
         self._seats = seats
 
@@ -182,13 +186,14 @@ class ImportUseCases:
     ) -> list[ImportRowResult]:
         principal.authorize(roles.MEMBERS_INVITE, organization_id)
         rows = parse_import(data)
+        # A dry run changes nothing: there is nothing to replay.
+        replay = Replay(organization_id, "ImportInvitations", "" if dry_run else request_id)
         async with self._store.read() as tx:
             if await tx.get_organization(organization_id) is None:
                 raise NotFound("No such organization.")
-            if request_id and not dry_run:
-                stored = await tx.load_idempotent(organization_id, "ImportInvitations", request_id)
-                if stored is not None:
-                    return [ImportRowResult(**item, member=None) for item in json.loads(stored)]
+            answer = await replay.answer(tx)
+            if answer is not None:
+                return [_row_result(item["row"], outcome_from_json(item)) for item in answer["rows"]]
             allowed_domains = await tx.get_allowed_invitation_domains(organization_id)
             catalog = await role_catalog(tx, organization_id)
             group_by_name = {}
@@ -200,7 +205,7 @@ class ImportUseCases:
         seats_wanted = 0
         for row in rows:
             try:
-                email, role, name = self._members.check_invitee(
+                email, role, name = check_invitee(
                     principal, Invitee(row.email, row.role or roles.MEMBER, row.name), catalog
                 )
                 check_invitation_domain(email, allowed_domains)
@@ -217,7 +222,7 @@ class ImportUseCases:
             seen.add(email)
             groups = [g for n in row.group_names if (g := group_by_name.get(n.lower())) is not None]
             try:
-                chosen = await self._members.invitation_groups(principal, organization_id, [g.id for g in groups])
+                chosen = await self._invitations.invitation_groups(principal, organization_id, [g.id for g in groups])
             except (InvalidArgument, PermissionDenied, NotFound) as exc:
                 results.append(_row_error(row, exc.reason, exc.message))
                 continue
@@ -227,15 +232,13 @@ class ImportUseCases:
                 seats_wanted += 1 if uses_seat and not result.error_reason else 0
                 results.append(result)
                 continue
-            outcome = await self._members.invite_one(principal, organization_id, email, role, name, request_id, chosen)
-            results.append(_row_result(row, outcome))
-        if request_id and not dry_run:
+            outcome = await self._invitations.invite_one(
+                principal, organization_id, email, role, name, request_id, chosen
+            )
+            results.append(_row_result(row.row, replace(outcome, email=row.email)))
+        if replay.request_id and not any(r.retryable for r in results):
             async with self._store.write() as tx:
-                encoded = [
-                    {"row": r.row, "email": r.email, "error_reason": r.error_reason, "error_message": r.error_message}
-                    for r in results
-                ]
-                await tx.save_idempotent(organization_id, "ImportInvitations", request_id, json.dumps(encoded).encode())
+                await replay.keep(tx, {"rows": [{"row": r.row, **outcome_to_json(_outcome_of(r))} for r in results]})
         return results
 
     async def _dry_run_row(
@@ -297,5 +300,11 @@ def _row_error(row: ImportRow, reason: str, message: str) -> ImportRowResult:
     return ImportRowResult(row.row, row.email, reason, message)
 
 
-def _row_result(row: ImportRow, outcome: InviteOutcome) -> ImportRowResult:
-    return ImportRowResult(row.row, row.email, outcome.error_reason, outcome.error_message, outcome.member)
+def _row_result(row: int, outcome: InviteOutcome) -> ImportRowResult:
+    return ImportRowResult(
+        row, outcome.email, outcome.error_reason, outcome.error_message, outcome.member, outcome.retryable
+    )
+
+
+def _outcome_of(result: ImportRowResult) -> InviteOutcome:
+    return InviteOutcome(result.email, result.member, result.error_reason, result.error_message, result.retryable)

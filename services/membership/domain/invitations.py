@@ -1,14 +1,42 @@
-"""Invitation links. The token is an HMAC of the invitation id and its version under the service's secret:
-nothing secret is stored or published, and resending (a new version) retires the old link."""
+"""Invitations: inviting people (each invitee on its own, holding a billing seat first when the role uses
+one), sending a pending invitation again, and a link's view and acceptance. The link's token is an HMAC of the
+invitation id and its version under the service's secret: nothing secret is stored or published, and resending
+(a new version) retires the old link."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
-from urllib.parse import urlencode
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
-from services.membership.domain.model import Invitation
+from services.common.clock import Clock
+from services.common.errors import (
+    Aborted,
+    AlreadyExists,
+    FailedPrecondition,
+    FieldViolation,
+    InvalidArgument,
+    NotFound,
+    PermissionDenied,
+    Unavailable,
+)
+from services.common.ids import new_id
+from services.common.principal import Principal
+from services.membership.domain import roles, rules
+from services.membership.domain.custom_roles import role_catalog
+from services.membership.domain.events import GroupMembersChanged, InvitationResent, MemberChanged, MemberInvited
+from services.membership.domain.groups import check_workspace_limit, join_default_groups
+from services.membership.domain.model import Group, Invitation, InviteOutcome, Member, MemberStatus, Organization
+from services.membership.domain.ports import MembershipStore, MembershipTransaction, SeatReservations
+from services.membership.domain.replays import Replay, all_final, outcome_from_json, outcome_to_json
+from services.membership.domain.seats import give_back_seat
+from services.membership.domain.text import checked_display_name, normalize_email
+
+MAX_INVITEES_PER_CALL = 100
+DEFAULT_INVITATION_TTL = timedelta(days=7)
 
 
 def invitation_token(secret: str, invitation_id: str, token_version: int) -> str:
@@ -25,15 +53,279 @@ def token_matches(secret: str, invitation: Invitation, token: str) -> bool:
     return hmac.compare_digest(expected, token)
 
 
-def invitation_link(public_url: str, secret: str, invitation: Invitation) -> str:
-    query = urlencode(
-        {"invitation": invitation.id, "token": invitation_token(secret, invitation.id, invitation.token_version)}
-    )
-    return f"{public_url.rstrip('/')}/accept-invitation?{query}"
+@dataclass(frozen=True)
+class Invitee:
+    email: str
+    role: str = roles.MEMBER
+    display_name: str = ""
+    # Groups joined with the invitation, besides the default groups.
+    group_ids: tuple[str, ...] = ()
 
 
-def invitation_email_text(organization_name: str, inviter: str, link: str, expires: str) -> str:
-    return (
-        f"Hello,\n\n{inviter or 'An administrator'} invited you to join {organization_name} on Tenantry.\n\n"
-        f"Accept the invitation: {link}\n\nThe link works until {expires} (UTC).\n"
-    )
+@dataclass(frozen=True)
+class InvitationView:
+    invitation: Invitation
+    organization_name: str
+    member: Member
+
+
+def already_member(email: str) -> InviteOutcome:
+    return InviteOutcome(email, error_reason="ALREADY_MEMBER", error_message=f"{email} is already invited or a member.")
+
+
+def check_invitee(
+    principal: Principal, invitee: Invitee, catalog: roles.RoleCatalog = roles.BUILT_IN_CATALOG
+) -> tuple[str, str, str]:
+    """(email, role, display name) of a valid invitee; InvalidArgument/PermissionDenied otherwise."""
+    email = normalize_email(invitee.email)
+    role = invitee.role or roles.MEMBER
+    rules.check_grantable(principal, role, catalog)
+    if role != roles.MEMBER and not principal.has(roles.MEMBERS_MANAGE_ROLES):
+        raise PermissionDenied("You can invite only members of the Member role.", reason="CANNOT_GRANT_PERMISSION")
+    return email, role, checked_display_name(invitee.display_name, "display_name")
+
+
+class InvitationUseCases:
+    def __init__(
+        self,
+        store: MembershipStore,
+        clock: Clock,
+        invitation_ttl: timedelta = DEFAULT_INVITATION_TTL,
+        invitation_secret: str = "",
+        seats: SeatReservations | None = None,
+    ):
+        self._store = store
+        self._clock = clock
+        self._invitation_ttl = invitation_ttl
+        # Verifies invitation links (see invitation_token).
+        self._invitation_secret = invitation_secret
+        # Billing's seats; None where seats are not limited (tests of other rules).
+        self._seats = seats
+
+    async def invite_members(
+        self, principal: Principal, organization_id: str, invitees: list[Invitee], request_id: str = ""
+    ) -> list[InviteOutcome]:
+        """Each invitee succeeds or fails on its own, in its own transaction."""
+        principal.authorize(roles.MEMBERS_INVITE, organization_id)
+        if not 1 <= len(invitees) <= MAX_INVITEES_PER_CALL:
+            raise InvalidArgument(
+                f"Invite between 1 and {MAX_INVITEES_PER_CALL} people per call.",
+                [FieldViolation("invitees", f"1 to {MAX_INVITEES_PER_CALL} entries")],
+            )
+        replay = Replay(organization_id, "InviteMembers", request_id)
+        async with self._store.read() as tx:
+            if await tx.get_organization(organization_id) is None:
+                raise NotFound("No such organization.")
+            answer = await replay.answer(tx)
+            if answer is not None:
+                return [outcome_from_json(item) for item in answer["outcomes"]]
+            allowed_domains = await tx.get_allowed_invitation_domains(organization_id)
+            catalog = await role_catalog(tx, organization_id)
+        outcomes: list[InviteOutcome] = []
+        seen: set[str] = set()
+        for invitee in invitees:
+            try:
+                email, role, display_name = check_invitee(principal, invitee, catalog)
+                rules.check_invitation_domain(email, allowed_domains)
+                groups = await self.invitation_groups(principal, organization_id, invitee.group_ids)
+            except (InvalidArgument, PermissionDenied, NotFound) as exc:
+                outcomes.append(InviteOutcome(invitee.email, error_reason=exc.reason, error_message=exc.message))
+                continue
+            if email in seen:
+                outcomes.append(already_member(email))
+                continue
+            seen.add(email)
+            outcomes.append(
+                await self.invite_one(principal, organization_id, email, role, display_name, request_id, groups)
+            )
+        if replay.request_id and all_final(outcomes):
+            async with self._store.write() as tx:
+                await replay.keep(tx, {"outcomes": [outcome_to_json(o) for o in outcomes]})
+        return outcomes
+
+    async def invitation_groups(
+        self, principal: Principal, organization_id: str, group_ids: Sequence[str]
+    ) -> list[Group]:
+        """The groups an invitation adds its person to; those who manage groups choose them."""
+        if not group_ids:
+            return []
+        if not principal.has(roles.GROUPS_MANAGE):
+            raise PermissionDenied("Only those who manage groups invite into groups.", reason="MISSING_PERMISSION")
+        async with self._store.read() as tx:
+            found = [await tx.get_group(organization_id, group_id[:36]) for group_id in dict.fromkeys(group_ids)]
+        if any(group is None for group in found):
+            raise NotFound("One of the groups does not exist.", reason="UNKNOWN_GROUP")
+        groups = [group for group in found if group is not None]
+        check_workspace_limit(groups)
+        return groups
+
+    async def invite_one(
+        self,
+        principal: Principal,
+        organization_id: str,
+        email: str,
+        role: str,
+        display_name: str,
+        request_id: str,
+        groups: Sequence[Group] = (),
+    ) -> InviteOutcome:
+        """Invite one checked person in its own transaction, holding a seat first when the role uses one (and
+        giving it back if the invitation is then not written)."""
+        now = self._clock.now()
+        member_id = await self._member_id_for(organization_id, email, request_id)
+        async with self._store.read() as tx:
+            existing = await tx.find_member_by_email(organization_id, email)
+            if existing is not None:
+                # The same request already invited this person (its answer was lost): the same success again.
+                return InviteOutcome(email, member=existing) if existing.id == member_id else already_member(email)
+            organization = await tx.get_organization(organization_id)
+            catalog = await role_catalog(tx, organization_id)
+        if organization is None:
+            raise NotFound("No such organization.")
+        member = Member(
+            id=member_id,
+            organization_id=organization_id,
+            account_id=None,
+            email=email,
+            display_name=display_name,
+            role=role,
+            status=MemberStatus.INVITED,
+            created_at=now,
+            updated_at=now,
+            custom_role_permissions=catalog.custom_permissions(role),
+        )
+        seats = self._seats if rules.holds_seat(member) else None
+        if seats is not None:
+            try:
+                await seats.reserve(organization_id, member.id)
+            except Unavailable as exc:
+                return InviteOutcome(email, error_reason=exc.reason, error_message=exc.message, retryable=True)
+            except FailedPrecondition as exc:
+                return InviteOutcome(email, error_reason=exc.reason, error_message=exc.message)
+        invitation = Invitation(
+            id=new_id(),
+            organization_id=organization_id,
+            member_id=member.id,
+            email=email,
+            role=role,
+            invited_by=principal.actor_id,
+            created_at=now,
+            expires_at=now + self._ttl_of(organization),
+        )
+        try:
+            async with self._store.write() as tx:
+                # Custom roles change only under this lock: the role still grants what the seat was held for.
+                await tx.lock_organization(organization_id)
+                granted = await role_catalog(tx, organization_id)
+                if not granted.exists(role) or granted.custom_permissions(role) != member.custom_role_permissions:
+                    raise Aborted("The role changed meanwhile; invite again.", reason="ROLE_CHANGED")
+                if await tx.find_member_by_email(organization_id, email) is not None:
+                    raise AlreadyExists(f"{email} is already invited or a member.", reason="ALREADY_MEMBER")
+                await tx.insert_member(member)
+                await tx.insert_invitation(invitation)
+                await tx.record_events(MemberInvited(principal, now, request_id, member, invitation))
+                await join_default_groups(tx, principal, [member], now)
+                for group in groups:
+                    if not group.is_default:
+                        await tx.add_group_members(group, [member.id], False, now)
+                        await tx.record_events(
+                            GroupMembersChanged(principal, now, request_id, group, (member.id,), "added", False)
+                        )
+        except BaseException as exc:
+            if seats is not None:
+                await give_back_seat(seats, organization_id, member.id)
+            if isinstance(exc, AlreadyExists):
+                return already_member(email)
+            if isinstance(exc, Aborted):
+                return InviteOutcome(email, error_reason=exc.reason, error_message=exc.message, retryable=True)
+            raise
+        return InviteOutcome(email, member=member)
+
+    async def _member_id_for(self, organization_id: str, email: str, request_id: str) -> str:
+        """The id a new member gets. With a request id it is remembered before any seat is held, so a retry after
+        a crash holds the same seat again (billing's holds are per member) instead of a second one."""
+        if not request_id:
+            return new_id()
+        key = hashlib.sha256(f"{request_id}\n{email}".encode()).hexdigest()
+        replay = Replay(organization_id, "InviteMember", key)
+        async with self._store.write() as tx:
+            answer = await replay.answer(tx)
+            if answer is not None:
+                return str(answer["member_id"])
+            member_id = new_id()
+            await replay.keep(tx, {"member_id": member_id})
+            return member_id
+
+    def _ttl_of(self, organization: Organization) -> timedelta:
+        """How long an invitation link of this organization stays valid: its setting, or the service's."""
+        days = organization.invitation_ttl_days
+        return timedelta(days=days) if days else self._invitation_ttl
+
+    async def resend_invitation(
+        self, principal: Principal, organization_id: str, member_id: str
+    ) -> tuple[Member, Invitation]:
+        """A new link and expiry for a pending invitation; the previous link stops working."""
+        principal.authorize(roles.MEMBERS_INVITE, organization_id)
+        now = self._clock.now()
+        async with self._store.write() as tx:
+            organization = await tx.get_organization(organization_id)
+            member = await tx.get_member(organization_id, member_id)
+            if organization is None or member is None:
+                raise NotFound("No such member.")
+            invitation = await tx.find_invitation_of_member(member.id)
+            if member.status is not MemberStatus.INVITED or invitation is None:
+                raise FailedPrecondition("Only a pending invitation can be sent again.", reason="NOT_PENDING")
+            renewed = replace(
+                invitation, token_version=invitation.token_version + 1, expires_at=now + self._ttl_of(organization)
+            )
+            await tx.renew_invitation(renewed)
+            await tx.record_events(InvitationResent(principal, now, "", member, renewed))
+        return member, renewed
+
+    async def invitation_view(self, invitation_id: str, token: str) -> InvitationView:
+        """What a valid, pending, unexpired invitation link offers; NotFound for anything else."""
+        async with self._store.read() as tx:
+            invitation, organization, member = await self._valid_invitation(tx, invitation_id, token)
+        return InvitationView(invitation, organization.display_name, member)
+
+    async def accept_invitation(self, principal: Principal, invitation_id: str, token: str) -> Member:
+        """The signed-in person whose email was invited becomes an active member."""
+        if principal.actor_type != "user" or not principal.account_id:
+            raise PermissionDenied("Sign in to accept an invitation.", reason="SIGN_IN_REQUIRED")
+        now = self._clock.now()
+        async with self._store.write() as tx:
+            invitation, _, member = await self._valid_invitation(tx, invitation_id, token)
+            if principal.actor_display.lower() != invitation.email:
+                raise PermissionDenied(
+                    "This invitation was sent to another email address.", reason="INVITATION_FOR_ANOTHER_EMAIL"
+                )
+            if await tx.find_member_by_account(invitation.organization_id, principal.account_id) is not None:
+                raise AlreadyExists("You are already a member of this organization.", reason="ALREADY_MEMBER")
+            accepted = replace(
+                member,
+                account_id=principal.account_id,
+                status=MemberStatus.ACTIVE,
+                version=member.version + 1,
+                updated_at=now,
+            )
+            if not await tx.update_member(accepted, expected_version=member.version):
+                raise Aborted("The invitation changed concurrently; retry.", reason="CONCURRENT_CHANGE")
+            await tx.record_events(MemberChanged(principal, now, "", accepted, "accept", member))
+        return accepted
+
+    async def _valid_invitation(
+        self, tx: MembershipTransaction, invitation_id: str, token: str
+    ) -> tuple[Invitation, Organization, Member]:
+        not_found = NotFound("This invitation link is not valid (anymore).", reason="INVITATION_NOT_FOUND")
+        if not invitation_id or not token or len(invitation_id) > 64 or len(token) > 128:
+            raise not_found
+        invitation = await tx.get_invitation(invitation_id)
+        if invitation is None or not token_matches(self._invitation_secret, invitation, token):
+            raise not_found
+        member = await tx.get_member(invitation.organization_id, invitation.member_id)
+        organization = await tx.get_organization(invitation.organization_id)
+        if member is None or organization is None or member.status is not MemberStatus.INVITED:
+            raise not_found
+        if self._clock.now() >= invitation.expires_at:
+            raise FailedPrecondition("This invitation has expired; ask for a new one.", reason="INVITATION_EXPIRED")
+        return invitation, organization, member

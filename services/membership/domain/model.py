@@ -87,12 +87,14 @@ class Invitation:
 
 @dataclass(frozen=True)
 class InviteOutcome:
-    """The result of one invitee: a member, or a reason it failed."""
+    """The result of one invitee: a member, or a reason it failed. A retryable failure passes (billing could
+    not be asked, a concurrent change): the same request tries that invitee again."""
 
     email: str
     member: Member | None = None
     error_reason: str = ""
     error_message: str = ""
+    retryable: bool = False
 
 
 class MemberOrder(StrEnum):

@@ -1,4 +1,5 @@
-"""What the use cases need from the outside world, as protocols (the store implements them)."""
+"""What membership's domain needs from the outside world, as protocols: the store (its transactions), billing's
+seats (adapters/billing_seats.py), the invitation emails and the clock (services/common/clock.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Protocol
 
+from services.common.clock import Clock
 from services.membership.domain.events import DomainEvent
 from services.membership.domain.model import (
     CustomRole,
@@ -72,6 +74,12 @@ class MembershipTransaction(Protocol):
     async def delete_profile_field(self, organization_id: str, key: str) -> None: ...
     async def member_profiles(self, organization_id: str, member_ids: Sequence[str]) -> dict[str, dict[str, str]]: ...
     async def set_member_profile(self, organization_id: str, member_id: str, values: dict[str, str]) -> None: ...
+    # What membership keeps from other services' events (identity's sign-ins and policy, billing's deletion).
+    async def record_sign_in(self, organization_id: str, account_id: str, signed_in_at: datetime) -> None: ...
+    async def put_invitation_policy(
+        self, organization_id: str, allowed_domains: list[str], policy_version: int, now: datetime
+    ) -> None: ...
+    async def schedule_deletion(self, organization_id: str, deletion_at: datetime) -> None: ...
 
 
 class MembershipStore(Protocol):
@@ -89,3 +97,12 @@ class SeatReservations(Protocol):
     async def available(self, organization_id: str) -> int | None:
         """Free seats now, or None when the caller may not read billing or billing cannot be asked."""
         ...
+
+
+class InvitationEmails(Protocol):
+    """Delivers an invitation's email (adapters/invitation_emails.py: SMTP, or files in development)."""
+
+    async def send(self, *, to: str, subject: str, text: str, message_id: str) -> None: ...
+
+
+__all__ = ["Clock", "InvitationEmails", "MembershipStore", "MembershipTransaction", "SeatReservations"]

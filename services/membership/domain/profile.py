@@ -8,13 +8,12 @@ from urllib.parse import urlsplit
 
 from services.common.errors import Violations
 from services.membership.domain.model import GroupCreationPolicy, Organization
-from services.membership.domain.text import printable
+from services.membership.domain.text import MAX_DISPLAY_NAME, printable
 
 UPDATABLE_ORGANIZATION_FIELDS = frozenset(
     {"display_name", "logo_url", "brand_color", "group_creation_policy", "invitation_ttl_days"}
 )
 MAX_INVITATION_TTL_DAYS = 90
-MAX_DISPLAY_NAME = 200
 MAX_LOGO_URL = 2048
 _BRAND_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 

@@ -1,4 +1,4 @@
-"""The built-in roles, exactly as the seed portals define them, over the shared permission catalogue."""
+"""The built-in roles (Owner, Billing admin, User admin, Member), over the shared permission catalogue."""
 
 from __future__ import annotations
 

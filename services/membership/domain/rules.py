@@ -1,4 +1,4 @@
-"""Who may change whom: the seed portals' rules, pure, applied on every path (gRPC, REST, bulk, SCIM)."""
+"""Who may change whom: pure rules, applied on every path (gRPC, REST, bulk, SCIM)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Membership's queries. The only place with SQL for this service."""
+"""Membership's queries on organizations, members, invitations, custom roles and what it keeps from other
+services' events. With store/groups.py and store/profiles.py (mixed into the transaction) and the table
+declarations in store/tables.py, the store is the only room with SQL."""
 
 from __future__ import annotations
 
@@ -28,7 +30,8 @@ from services.membership.domain.model import (
     MemberStatus,
     Organization,
 )
-from services.membership.store.groups import GroupQueries, ProfileQueries
+from services.membership.store.groups import GroupQueries
+from services.membership.store.profiles import ProfileQueries
 from services.membership.store.tables import (
     custom_roles,
     group_members,

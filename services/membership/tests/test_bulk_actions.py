@@ -8,21 +8,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.common import migrations
 from services.common.clock import FrozenClock
-from services.common.db import Database
-from services.common.errors import InvalidArgument, NotFound
-from services.common.messaging import Outbox
+from services.common.errors import InvalidArgument, NotFound, PermissionDenied
 from services.common.principal import Principal
 from services.membership.domain import roles
 from services.membership.domain.bulk import BulkUseCases
 from services.membership.domain.groups import GroupFields, GroupUseCases
-from services.membership.domain.model import Member, MemberStatus, Organization
-from services.membership.domain.use_cases import MembershipUseCases
-from services.membership.events.publish import to_envelope
-from services.membership.main import MIGRATIONS_DIR
-from services.membership.store.sql import SqlMembershipStore
-from services.membership.store.tables import messaging
+from services.membership.domain.members import MemberUseCases
+from services.membership.domain.model import Member, MemberQuery, MemberStatus, Organization
+from services.membership.tests.support import membership_store
 
 ORG = "org-1"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -47,24 +41,29 @@ def acting(member_id: str, organization_id: str = ORG) -> Principal:
 
 
 @pytest.fixture
-async def bulk(database_url: str) -> AsyncIterator[tuple[BulkUseCases, GroupUseCases, MembershipUseCases]]:
-    migrations.upgrade(MIGRATIONS_DIR, database_url)
-    db = Database(database_url)
+async def bulk(database_url: str) -> AsyncIterator[tuple[BulkUseCases, GroupUseCases, MemberUseCases]]:
     clock = FrozenClock(NOW)
-    store = SqlMembershipStore(db, Outbox(messaging, clock), clock, to_envelope)
-    async with store.write() as tx:
-        await tx.insert_organization(Organization(ORG, "Acme", NOW))
-        for member_id, role in PEOPLE.items():
-            account = "acc-" + member_id.removeprefix("m-")
-            await tx.insert_member(
-                Member(
-                    member_id, ORG, account, f"{member_id}@acme.test", member_id, role, MemberStatus.ACTIVE, NOW, NOW
+    async with membership_store(database_url, clock) as (store, _):
+        async with store.write() as tx:
+            await tx.insert_organization(Organization(ORG, "Acme", NOW))
+            for member_id, role in PEOPLE.items():
+                account = "acc-" + member_id.removeprefix("m-")
+                await tx.insert_member(
+                    Member(
+                        member_id,
+                        ORG,
+                        account,
+                        f"{member_id}@acme.test",
+                        member_id,
+                        role,
+                        MemberStatus.ACTIVE,
+                        NOW,
+                        NOW,
+                    )
                 )
-            )
-    members = MembershipUseCases(store, clock)
-    groups = GroupUseCases(store, clock)
-    yield BulkUseCases(members, groups), groups, members
-    await db.dispose()
+        members = MemberUseCases(store, clock)
+        groups = GroupUseCases(store, clock)
+        yield BulkUseCases(members, groups), groups, members
 
 
 def reasons(outcomes: list) -> dict[str, str]:  # type: ignore[type-arg]
@@ -88,9 +87,23 @@ async def test_a_user_admin_in_bulk_touches_only_members_of_the_member_role(bulk
 
 
 async def test_a_billing_admin_changes_nothing_in_bulk(bulk) -> None:  # type: ignore[no-untyped-def]
-    use_cases, _, _ = bulk
-    outcomes = await use_cases.update_members(acting("m-billing"), ORG, ["m-ann", "m-bob"], "deactivate")
-    assert set(reasons(outcomes).values()) == {"MISSING_PERMISSION"}
+    use_cases, _, members = bulk
+    # Lacking members.remove altogether, the whole request is refused, not each member one by one.
+    for action in ("deactivate", "remove"):
+        with pytest.raises(PermissionDenied) as refused:
+            await use_cases.update_members(acting("m-billing"), ORG, ["m-ann", "m-bob"], action)
+        assert refused.value.reason == "MISSING_PERMISSION"
+    listed = await members.list_members(acting("m-owner"), MemberQuery(ORG, limit=10, status="active"))
+    assert {"m-ann", "m-bob"} <= {m.id for m in listed}
+
+
+async def test_a_member_changing_roles_in_bulk_is_refused_the_whole_request(bulk) -> None:  # type: ignore[no-untyped-def]
+    use_cases, _, members = bulk
+    with pytest.raises(PermissionDenied) as refused:
+        await use_cases.update_members(acting("m-ann"), ORG, ["m-ann", "m-bob"], "change_role", "owner")
+    assert refused.value.metadata == {"permission": "members.manage_roles"}
+    listed = await members.list_members(acting("m-owner"), MemberQuery(ORG, limit=10, role="owner"))
+    assert [m.id for m in listed] == ["m-owner"]
 
 
 async def test_demoting_every_owner_in_bulk_keeps_the_last_one(bulk) -> None:  # type: ignore[no-untyped-def]

@@ -13,13 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.common import migrations
 from services.common.clock import FrozenClock
-from services.common.db import Database
 from services.common.errors import InvalidArgument
-from services.common.messaging import Outbox
-from services.common.principal import Principal
-from services.membership.domain import roles
 from services.membership.domain.groups import GroupFields, GroupUseCases
 from services.membership.domain.imports import (
     FORMULA_PREFIXES,
@@ -28,29 +23,14 @@ from services.membership.domain.imports import (
     neutralise,
     parse_import,
 )
+from services.membership.domain.invitations import InvitationUseCases
 from services.membership.domain.model import Member, MemberStatus, Organization
-from services.membership.domain.use_cases import MembershipUseCases
-from services.membership.events.publish import to_envelope
-from services.membership.main import MIGRATIONS_DIR
-from services.membership.store.sql import SqlMembershipStore
-from services.membership.store.tables import messaging
+from services.membership.tests.support import membership_store, user_with_role
 
 ORG = "org-1"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
-OWNER = Principal(
-    actor_type="user",
-    actor_id="acc-o",
-    account_id="acc-o",
-    organization_id=ORG,
-    permissions=roles.permissions_of("owner"),
-)
-USER_ADMIN = Principal(
-    actor_type="user",
-    actor_id="acc-u",
-    account_id="acc-u",
-    organization_id=ORG,
-    permissions=roles.permissions_of("user_admin"),
-)
+OWNER = user_with_role("acc-o", "owner", ORG)
+USER_ADMIN = user_with_role("acc-u", "user_admin", ORG)
 FILE = (
     "\ufeffEmail,Name,Role,Groups\n"
     "ann@acme.test,Ann,member,Design\n"
@@ -67,21 +47,20 @@ FILE = (
 
 @pytest.fixture
 async def imports(database_url: str) -> AsyncIterator[tuple[ImportUseCases, GroupUseCases]]:
-    migrations.upgrade(MIGRATIONS_DIR, database_url)
-    db = Database(database_url)
     clock = FrozenClock(NOW)
-    store = SqlMembershipStore(db, Outbox(messaging, clock), clock, to_envelope)
-    async with store.write() as tx:
-        await tx.insert_organization(Organization(ORG, "Acme", NOW))
-        await tx.insert_member(
-            Member("m-o", ORG, "acc-o", "owner@acme.test", '=HYPERLINK("x")', "owner", MemberStatus.ACTIVE, NOW, NOW)
-        )
-    members = MembershipUseCases(store, clock)
-    groups = GroupUseCases(store, clock)
-    await groups.create_group(OWNER, ORG, GroupFields(name="Design"))
-    await groups.create_group(OWNER, ORG, GroupFields(name="Ops"))
-    yield ImportUseCases(members, store), groups
-    await db.dispose()
+    async with membership_store(database_url, clock) as (store, _):
+        async with store.write() as tx:
+            await tx.insert_organization(Organization(ORG, "Acme", NOW))
+            await tx.insert_member(
+                Member(
+                    "m-o", ORG, "acc-o", "owner@acme.test", '=HYPERLINK("x")', "owner", MemberStatus.ACTIVE, NOW, NOW
+                )
+            )
+        invitations = InvitationUseCases(store, clock)
+        groups = GroupUseCases(store, clock)
+        await groups.create_group(OWNER, ORG, GroupFields(name="Design"))
+        await groups.create_group(OWNER, ORG, GroupFields(name="Ops"))
+        yield ImportUseCases(invitations, store), groups
 
 
 def report(rows: list) -> dict[int, str]:  # type: ignore[type-arg]

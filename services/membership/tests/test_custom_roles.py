@@ -10,57 +10,38 @@ import pytest
 from sqlalchemy import select
 from tenantry.events.v1 import envelope_pb2, membership_events_pb2
 
-from services.common import migrations
 from services.common.clock import FrozenClock
 from services.common.db import Database
 from services.common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
-from services.common.messaging import Outbox
 from services.common.principal import Principal
-from services.membership.domain import roles
 from services.membership.domain.custom_roles import RoleUseCases
+from services.membership.domain.invitations import InvitationUseCases, Invitee
+from services.membership.domain.members import MemberUseCases
 from services.membership.domain.model import Member, MemberQuery, MemberStatus, Organization
 from services.membership.domain.rules import holds_seat
-from services.membership.domain.use_cases import Invitee, MembershipUseCases
-from services.membership.events.publish import to_envelope
-from services.membership.main import MIGRATIONS_DIR
-from services.membership.store.sql import SqlMembershipStore
 from services.membership.store.tables import messaging
+from services.membership.tests.support import membership_store, user_with_role
 
 ORG = "org-1"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
-OWNER = Principal(
-    actor_type="user",
-    actor_id="acc-o",
-    account_id="acc-o",
-    organization_id=ORG,
-    permissions=roles.permissions_of("owner"),
-)
-USER_ADMIN = Principal(
-    actor_type="user",
-    actor_id="acc-u",
-    account_id="acc-u",
-    organization_id=ORG,
-    permissions=roles.permissions_of("user_admin"),
-)
+OWNER = user_with_role("acc-o", "owner", ORG)
+USER_ADMIN = user_with_role("acc-u", "user_admin", ORG)
 ACCOUNTANT = ["members.read", "billing.read", "billing.manage"]
 
 
 @pytest.fixture
-async def org(database_url: str) -> AsyncIterator[tuple[RoleUseCases, MembershipUseCases, Database]]:
-    migrations.upgrade(MIGRATIONS_DIR, database_url)
-    db = Database(database_url)
+async def org(database_url: str) -> AsyncIterator[tuple[RoleUseCases, MemberUseCases, InvitationUseCases, Database]]:
     clock = FrozenClock(NOW)
-    store = SqlMembershipStore(db, Outbox(messaging, clock), clock, to_envelope)
-    async with store.write() as tx:
-        await tx.insert_organization(Organization(ORG, "Acme", NOW))
-        await tx.insert_member(
-            Member("m-o", ORG, "acc-o", "o@acme.test", "Olivia", "owner", MemberStatus.ACTIVE, NOW, NOW)
-        )
-        await tx.insert_member(
-            Member("m-ann", ORG, "acc-ann", "ann@acme.test", "Ann", "member", MemberStatus.ACTIVE, NOW, NOW)
-        )
-    yield RoleUseCases(store, clock), MembershipUseCases(store, clock), db
-    await db.dispose()
+    async with membership_store(database_url, clock) as (store, db):
+        async with store.write() as tx:
+            await tx.insert_organization(Organization(ORG, "Acme", NOW))
+            await tx.insert_member(
+                Member("m-o", ORG, "acc-o", "o@acme.test", "Olivia", "owner", MemberStatus.ACTIVE, NOW, NOW)
+            )
+            await tx.insert_member(
+                Member("m-ann", ORG, "acc-ann", "ann@acme.test", "Ann", "member", MemberStatus.ACTIVE, NOW, NOW)
+            )
+        yield RoleUseCases(store, clock), MemberUseCases(store, clock), InvitationUseCases(store, clock), db
 
 
 async def last_member_event(db: Database) -> membership_events_pb2.MemberChanged:
@@ -76,7 +57,7 @@ async def last_member_event(db: Database) -> membership_events_pb2.MemberChanged
 
 
 async def test_an_accountant_role_manages_billing_and_uses_no_seat(org) -> None:  # type: ignore[no-untyped-def]
-    role_cases, members, db = org
+    role_cases, members, _, db = org
     role = await role_cases.save_role(OWNER, ORG, "accountant", "Accountant", ACCOUNTANT)
     assert role.permissions == frozenset(ACCOUNTANT)
     changed = await members.change_role(OWNER, ORG, "m-ann", "accountant")
@@ -88,7 +69,7 @@ async def test_an_accountant_role_manages_billing_and_uses_no_seat(org) -> None:
 
 
 async def test_nobody_defines_a_role_with_a_permission_they_lack(org) -> None:  # type: ignore[no-untyped-def]
-    role_cases, _, _ = org
+    role_cases, _, _, _ = org
     role_manager = Principal(
         actor_type="user", actor_id="acc-r", organization_id=ORG, permissions=frozenset({"members.manage_roles"})
     )
@@ -104,7 +85,7 @@ async def test_nobody_defines_a_role_with_a_permission_they_lack(org) -> None:  
 
 
 async def test_a_held_role_keeps_its_permissions_and_cannot_be_deleted(org) -> None:  # type: ignore[no-untyped-def]
-    role_cases, members, _ = org
+    role_cases, members, _, _ = org
     await role_cases.save_role(OWNER, ORG, "support", "Support", ["members.read", "seat.use"])
     await members.change_role(OWNER, ORG, "m-ann", "support")
     with pytest.raises(FailedPrecondition):
@@ -119,9 +100,9 @@ async def test_a_held_role_keeps_its_permissions_and_cannot_be_deleted(org) -> N
 
 
 async def test_invitations_take_custom_roles_and_refuse_unknown_ones(org) -> None:  # type: ignore[no-untyped-def]
-    role_cases, members, _ = org
+    role_cases, _, invitations, _ = org
     await role_cases.save_role(OWNER, ORG, "auditor", "Auditor", ["members.read", "audit.read"])
-    outcomes = await members.invite_members(
+    outcomes = await invitations.invite_members(
         OWNER, ORG, [Invitee("aud@acme.test", "auditor"), Invitee("x@acme.test", "ghost")]
     )
     assert outcomes[0].member is not None and outcomes[0].member.permissions == frozenset(
@@ -129,5 +110,5 @@ async def test_invitations_take_custom_roles_and_refuse_unknown_ones(org) -> Non
     )
     assert outcomes[1].error_reason == "UNKNOWN_ROLE"
     # A User admin invites only into the Member role, custom roles included.
-    refused = await members.invite_members(USER_ADMIN, ORG, [Invitee("y@acme.test", "auditor")])
+    refused = await invitations.invite_members(USER_ADMIN, ORG, [Invitee("y@acme.test", "auditor")])
     assert refused[0].error_reason == "CANNOT_GRANT_PERMISSION"

@@ -11,33 +11,25 @@ import pytest
 from sqlalchemy import select
 from tenantry.events.v1 import envelope_pb2, membership_events_pb2
 
-from services.common import migrations
 from services.common.clock import FrozenClock
 from services.common.db import Database
 from services.common.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied
-from services.common.messaging import Outbox
 from services.common.principal import Principal
 from services.membership.domain import roles
 from services.membership.domain.groups import GroupFields, GroupUseCases
+from services.membership.domain.invitations import InvitationUseCases, Invitee
+from services.membership.domain.members import MemberUseCases
 from services.membership.domain.model import GroupCreationPolicy, GroupQuery, Member, MemberStatus, Organization
-from services.membership.domain.use_cases import Invitee, MembershipUseCases
-from services.membership.events.publish import to_envelope
-from services.membership.main import MIGRATIONS_DIR
 from services.membership.store.sql import SqlMembershipStore
 from services.membership.store.tables import messaging
+from services.membership.tests.support import membership_store, user_with_role
 
 ORG = "org-1"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def principal_of(account_id: str, role: str, organization_id: str = ORG) -> Principal:
-    return Principal(
-        actor_type="user",
-        actor_id=account_id,
-        account_id=account_id,
-        organization_id=organization_id,
-        permissions=roles.permissions_of(role),
-    )
+    return user_with_role(account_id, role, organization_id)
 
 
 OWNER = principal_of("acc-owner", roles.OWNER)
@@ -49,35 +41,35 @@ BILLING = principal_of("acc-billing", roles.BILLING_ADMIN)
 @dataclass
 class Groups:
     use_cases: GroupUseCases
-    members: MembershipUseCases
+    members: MemberUseCases
+    invitations: InvitationUseCases
     store: SqlMembershipStore
     db: Database
 
 
 @pytest.fixture
 async def groups(database_url: str) -> AsyncIterator[Groups]:
-    migrations.upgrade(MIGRATIONS_DIR, database_url)
-    db = Database(database_url)
     clock = FrozenClock(NOW)
-    store = SqlMembershipStore(db, Outbox(messaging, clock), clock, to_envelope)
-    async with store.write() as tx:
-        await tx.insert_organization(Organization(ORG, "Acme", NOW))
-        for principal, role in (
-            (OWNER, "owner"),
-            (USER_ADMIN, "user_admin"),
-            (ANN, "member"),
-            (BILLING, "billing_admin"),
-        ):
-            member_id = "m-" + principal.account_id.removeprefix("acc-")
-            email = f"{member_id}@acme.test"
+    async with membership_store(database_url, clock) as (store, db):
+        async with store.write() as tx:
+            await tx.insert_organization(Organization(ORG, "Acme", NOW))
+            for principal, role in (
+                (OWNER, "owner"),
+                (USER_ADMIN, "user_admin"),
+                (ANN, "member"),
+                (BILLING, "billing_admin"),
+            ):
+                member_id = "m-" + principal.account_id.removeprefix("acc-")
+                email = f"{member_id}@acme.test"
+                await tx.insert_member(
+                    Member(member_id, ORG, principal.account_id, email, member_id, role, MemberStatus.ACTIVE, NOW, NOW)
+                )
             await tx.insert_member(
-                Member(member_id, ORG, principal.account_id, email, member_id, role, MemberStatus.ACTIVE, NOW, NOW)
+                Member("m-bob", ORG, "acc-bob", "bob@acme.test", "Bob", "member", MemberStatus.ACTIVE, NOW, NOW)
             )
-        await tx.insert_member(
-            Member("m-bob", ORG, "acc-bob", "bob@acme.test", "Bob", "member", MemberStatus.ACTIVE, NOW, NOW)
+        yield Groups(
+            GroupUseCases(store, clock), MemberUseCases(store, clock), InvitationUseCases(store, clock), store, db
         )
-    yield Groups(GroupUseCases(store, clock), MembershipUseCases(store, clock), store, db)
-    await db.dispose()
 
 
 async def set_policy(groups: Groups, policy: GroupCreationPolicy) -> None:
@@ -185,7 +177,7 @@ async def test_results_say_which_members_were_unknown_or_already_there(groups: G
 
 async def test_invited_people_join_the_default_groups(groups: Groups) -> None:
     everyone = await groups.use_cases.create_group(OWNER, ORG, GroupFields(name="Everyone", is_default=True))
-    invited = (await groups.members.invite_members(OWNER, ORG, [Invitee("new@acme.test")]))[0].member
+    invited = (await groups.invitations.invite_members(OWNER, ORG, [Invitee("new@acme.test")]))[0].member
     assert invited is not None
     members = await groups.use_cases.list_group_members(OWNER, ORG, everyone.id, 10, None)
     assert invited.id in {m.member_id for m in members}

@@ -49,7 +49,7 @@ def identity_event(event_type: str, payload: object, occurred_at: datetime) -> e
 
 
 async def test_the_newest_sign_in_wins_whatever_the_delivery_order(db: Database) -> None:
-    projection = IdentityProjection(FrozenClock(NOW))
+    projection = IdentityProjection(FrozenClock(NOW), SqlMembershipTransaction)
     later, earlier = NOW + timedelta(hours=2), NOW + timedelta(hours=1)
     for moment in (later, earlier):
         event = identity_events_pb2.SessionStarted(session_id="s", account_id="acc-1", method="password")
@@ -62,7 +62,7 @@ async def test_the_newest_sign_in_wins_whatever_the_delivery_order(db: Database)
 
 
 async def test_an_older_policy_version_never_replaces_a_newer_one(db: Database) -> None:
-    projection = IdentityProjection(FrozenClock(NOW))
+    projection = IdentityProjection(FrozenClock(NOW), SqlMembershipTransaction)
 
     def policy_update(version: int, domains: list[str]) -> envelope_pb2.Envelope:
         after = identity_service_pb2.SecurityPolicy(organization_id="org-1", allowed_invitation_domains=domains)

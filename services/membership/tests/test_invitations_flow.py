@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from services.billing.main import MIGRATIONS_DIR as BILLING_MIGRATIONS_DIR
 from services.billing.main import build as build_billing
 from services.billing.settings import BillingSettings
 from services.common import migrations
-from services.common.messaging import Bus, unpack
+from services.common.messaging import Bus
 from services.common.nats_server import NatsServer, free_port
 from services.common.principal import Principal, outgoing_metadata, system_principal
 from services.common.runtime import ServiceRuntime
@@ -26,23 +27,24 @@ from services.membership.main import MIGRATIONS_DIR, build
 from services.membership.settings import MembershipSettings
 
 
-@pytest.fixture
-async def membership(
-    tmp_path: Path, database_url: str, nats_server: NatsServer, principal_keys: tuple[str, str]
-) -> AsyncIterator[tuple[ServiceRuntime, pb_grpc.MembershipServiceStub]]:
-    """Membership with the billing it reserves seats from, both in process, each with its own database."""
-    billing_settings = BillingSettings(
+def billing_on(port: int, tmp_path: Path, nats_server: NatsServer, principal_keys: tuple[str, str]) -> ServiceRuntime:
+    """Billing (not started yet) on `port`, with its own database."""
+    settings = BillingSettings(
         data_dir=tmp_path / "billing",
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'billing.db'}",
-        grpc_port=free_port(),
+        grpc_port=port,
         nats_url=nats_server.url,
         principal_public_key=SecretStr(principal_keys[1]),
         secret_key=SecretStr("b" * 48),
         shutdown_grace_seconds=1,
     )
-    migrations.upgrade(BILLING_MIGRATIONS_DIR, billing_settings.database_url)
-    billing = build_billing(billing_settings)
-    billing_port = await billing.start()
+    migrations.upgrade(BILLING_MIGRATIONS_DIR, settings.database_url)
+    return build_billing(settings)
+
+
+def membership_with_billing_at(
+    billing_port: int, tmp_path: Path, database_url: str, nats_server: NatsServer, principal_keys: tuple[str, str]
+) -> ServiceRuntime:
     settings = MembershipSettings(
         data_dir=tmp_path,
         database_url=database_url,
@@ -54,13 +56,81 @@ async def membership(
         billing_address=f"127.0.0.1:{billing_port}",
     )
     migrations.upgrade(MIGRATIONS_DIR, settings.database_url)
-    runtime = build(settings)
+    return build(settings)
+
+
+@pytest.fixture
+async def membership(
+    tmp_path: Path, database_url: str, nats_server: NatsServer, principal_keys: tuple[str, str]
+) -> AsyncIterator[tuple[ServiceRuntime, pb_grpc.MembershipServiceStub]]:
+    """Membership with the billing it reserves seats from, both in process, each with its own database."""
+    billing = billing_on(free_port(), tmp_path, nats_server, principal_keys)
+    billing_port = await billing.start()
+    runtime = membership_with_billing_at(billing_port, tmp_path, database_url, nats_server, principal_keys)
     port = await runtime.start()
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
     yield runtime, pb_grpc.MembershipServiceStub(channel)
     await channel.close()
     await runtime.stop()
     await billing.stop()
+
+
+async def test_an_invitation_that_failed_while_billing_was_down_is_tried_again_with_the_same_request_id(
+    tmp_path: Path,
+    database_url: str,
+    nats_server: NatsServer,
+    principal_keys: tuple[str, str],
+    mint: Callable[[Principal], str],
+) -> None:
+    # Billing's port stays bound, not listening, while billing is down: calls to it are refused, and no other
+    # socket (not even membership's own outgoing connection) can take it before billing starts.
+    placeholder = socket.socket()
+    placeholder.bind(("127.0.0.1", 0))
+    billing_port = int(placeholder.getsockname()[1])
+    runtime = membership_with_billing_at(billing_port, tmp_path, database_url, nats_server, principal_keys)
+    channel = grpc.aio.insecure_channel(f"127.0.0.1:{await runtime.start()}")
+    stub = pb_grpc.MembershipServiceStub(channel)
+    billing = billing_on(billing_port, tmp_path, nats_server, principal_keys)
+    billing_started = False
+    try:
+        created = await stub.CreateOrganization(
+            pb.CreateOrganizationRequest(display_name="Acme", owner_account_id="acc-1", owner_email="o@acme.test"),
+            metadata=outgoing_metadata(mint(system_principal())),
+        )
+        owner = Principal(
+            actor_type="user",
+            actor_id="acc-1",
+            account_id="acc-1",
+            organization_id=created.organization.id,
+            permissions=frozenset({"members.invite", "members.read", "seat.use"}),
+        )
+        request = pb.InviteMembersRequest(
+            organization_id=created.organization.id, invitees=[pb.Invitee(email="new@acme.test")], request_id="i-1"
+        )
+        refused = await stub.InviteMembers(request, metadata=outgoing_metadata(mint(owner)))
+        assert refused.results[0].error_reason == "UNAVAILABLE"
+
+        placeholder.close()
+        await billing.start()
+        billing_started = True
+
+        async def invited_on_retry() -> pb.InvitationResult | None:
+            # The same request id each time: the passing failure was not kept as the request's answer.
+            retried = await stub.InviteMembers(request, metadata=outgoing_metadata(mint(owner)))
+            result = retried.results[0]
+            return result if result.member.id else None
+
+        result = await eventually(invited_on_retry, timeout=30)
+        assert isinstance(result, pb.InvitationResult)
+        assert result.member.status == pb.MEMBER_STATUS_INVITED
+        replayed = await stub.InviteMembers(request, metadata=outgoing_metadata(mint(owner)))
+        assert replayed.results[0].member.id == result.member.id
+    finally:
+        placeholder.close()
+        await channel.close()
+        await runtime.stop()
+        if billing_started:
+            await billing.stop()
 
 
 async def test_owner_invites_a_member_and_the_event_and_email_go_out(
@@ -108,6 +178,7 @@ async def test_owner_invites_a_member_and_the_event_and_email_go_out(
     await bus.close()
 
     mail = await eventually(lambda: list((tmp_path / "mail").glob("*.eml")))
+    assert isinstance(mail, list)
     assert "accept-invitation?invitation=" in mail[0].read_text()
 
 
@@ -146,7 +217,9 @@ async def test_another_organizations_members_are_not_found_and_the_refusal_is_re
     await bus.close()
     # Recorded in the caller's organization, never in the one it probed.
     assert {d.organization_id for d in denials} == {"other-org"}
-    details = [unpack(d, common_pb2.AuthorizationDenied) for d in denials]
+    details = [common_pb2.AuthorizationDenied() for _ in denials]
+    for denial, detail in zip(denials, details, strict=True):
+        denial.payload.Unpack(detail)
     assert [(d.method.rsplit("/", 1)[1], d.code) for d in details] == [
         ("ListMembers", "NOT_FOUND"),
         ("InviteMembers", "PERMISSION_DENIED"),

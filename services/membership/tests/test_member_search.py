@@ -8,21 +8,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.common import migrations
 from services.common.clock import FrozenClock
-from services.common.db import Database
 from services.common.errors import InvalidArgument
 from services.common.ids import new_id
-from services.common.messaging import Outbox
 from services.common.principal import Principal
 from services.membership.domain import roles
 from services.membership.domain.groups import GroupFields, GroupUseCases
+from services.membership.domain.members import MemberUseCases, member_order, member_sort_key
 from services.membership.domain.model import Member, MemberOrder, MemberQuery, MemberStatus, Organization
-from services.membership.domain.use_cases import MembershipUseCases, member_order, member_sort_key
-from services.membership.events.publish import to_envelope
-from services.membership.main import MIGRATIONS_DIR
-from services.membership.store.sql import SqlMembershipStore
-from services.membership.store.tables import messaging
+from services.membership.tests.support import membership_store
 
 ORG = "org-1"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -37,34 +31,31 @@ NAMES = ["Zoe Adams", "ann lee", "Ann Lee", "Bob Stone", "", "Åsa Berg", "anna 
 
 
 @pytest.fixture
-async def organization(database_url: str) -> AsyncIterator[tuple[MembershipUseCases, GroupUseCases, list[Member]]]:
-    migrations.upgrade(MIGRATIONS_DIR, database_url)
-    db = Database(database_url)
+async def organization(database_url: str) -> AsyncIterator[tuple[MemberUseCases, GroupUseCases, list[Member]]]:
     clock = FrozenClock(NOW)
-    store = SqlMembershipStore(db, Outbox(messaging, clock), clock, to_envelope)
-    people = [
-        Member(
-            new_id(),
-            ORG,
-            f"acc-{i}",
-            f"{chr(ord('a') + i)}{i}@acme.test",
-            name,
-            "member",
-            MemberStatus.ACTIVE,
-            NOW,
-            NOW,
-        )
-        for i, name in enumerate(NAMES)
-    ]
-    async with store.write() as tx:
-        await tx.insert_organization(Organization(ORG, "Acme", NOW))
-        for member in people:
-            await tx.insert_member(member)
-    yield MembershipUseCases(store, clock), GroupUseCases(store, clock), people
-    await db.dispose()
+    async with membership_store(database_url, clock) as (store, _):
+        people = [
+            Member(
+                new_id(),
+                ORG,
+                f"acc-{i}",
+                f"{chr(ord('a') + i)}{i}@acme.test",
+                name,
+                "member",
+                MemberStatus.ACTIVE,
+                NOW,
+                NOW,
+            )
+            for i, name in enumerate(NAMES)
+        ]
+        async with store.write() as tx:
+            await tx.insert_organization(Organization(ORG, "Acme", NOW))
+            for member in people:
+                await tx.insert_member(member)
+        yield MemberUseCases(store, clock), GroupUseCases(store, clock), people
 
 
-async def every_page(use_cases: MembershipUseCases, order: MemberOrder, size: int, **filters: str) -> list[Member]:
+async def every_page(use_cases: MemberUseCases, order: MemberOrder, size: int, **filters: str) -> list[Member]:
     seen: list[Member] = []
     after: Member | None = None
     while True:

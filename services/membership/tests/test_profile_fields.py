@@ -8,33 +8,20 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.common import migrations
 from services.common.clock import FrozenClock
-from services.common.db import Database
 from services.common.errors import FailedPrecondition, InvalidArgument, PermissionDenied
-from services.common.messaging import Outbox
 from services.common.principal import Principal
-from services.membership.domain import roles
+from services.membership.domain.members import MemberUseCases
 from services.membership.domain.model import Member, MemberQuery, MemberStatus, Organization
 from services.membership.domain.profile_fields import ProfileFieldUseCases
-from services.membership.domain.use_cases import MembershipUseCases
-from services.membership.events.publish import to_envelope
-from services.membership.main import MIGRATIONS_DIR
-from services.membership.store.sql import SqlMembershipStore
-from services.membership.store.tables import messaging
+from services.membership.tests.support import membership_store, user_with_role
 
 ORG = "org-1"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def person(account_id: str, role: str) -> Principal:
-    return Principal(
-        actor_type="user",
-        actor_id=account_id,
-        account_id=account_id,
-        organization_id=ORG,
-        permissions=roles.permissions_of(role),
-    )
+    return user_with_role(account_id, role, ORG)
 
 
 OWNER, USER_ADMIN, ANN, BILLING = (
@@ -46,25 +33,22 @@ OWNER, USER_ADMIN, ANN, BILLING = (
 
 
 @pytest.fixture
-async def profiles(database_url: str) -> AsyncIterator[tuple[ProfileFieldUseCases, MembershipUseCases]]:
-    migrations.upgrade(MIGRATIONS_DIR, database_url)
-    db = Database(database_url)
+async def profiles(database_url: str) -> AsyncIterator[tuple[ProfileFieldUseCases, MemberUseCases]]:
     clock = FrozenClock(NOW)
-    store = SqlMembershipStore(db, Outbox(messaging, clock), clock, to_envelope)
-    async with store.write() as tx:
-        await tx.insert_organization(Organization(ORG, "Acme", NOW))
-        await tx.insert_member(
-            Member("m-ann", ORG, "acc-ann", "ann@acme.test", "Ann", "member", MemberStatus.ACTIVE, NOW, NOW)
-        )
-        await tx.insert_member(
-            Member("m-bob", ORG, "acc-bob", "bob@acme.test", "Bob", "member", MemberStatus.ACTIVE, NOW, NOW)
-        )
-    fields = ProfileFieldUseCases(store, clock)
-    await fields.save_field(OWNER, ORG, "department", "Department", "choice", ["Sales", "Engineering"], True)
-    await fields.save_field(OWNER, ORG, "start_date", "Start date", "date", [], True)
-    await fields.save_field(OWNER, ORG, "badge", "Badge number", "text", [], False)
-    yield fields, MembershipUseCases(store, clock)
-    await db.dispose()
+    async with membership_store(database_url, clock) as (store, _):
+        async with store.write() as tx:
+            await tx.insert_organization(Organization(ORG, "Acme", NOW))
+            await tx.insert_member(
+                Member("m-ann", ORG, "acc-ann", "ann@acme.test", "Ann", "member", MemberStatus.ACTIVE, NOW, NOW)
+            )
+            await tx.insert_member(
+                Member("m-bob", ORG, "acc-bob", "bob@acme.test", "Bob", "member", MemberStatus.ACTIVE, NOW, NOW)
+            )
+        fields = ProfileFieldUseCases(store, clock)
+        await fields.save_field(OWNER, ORG, "department", "Department", "choice", ["Sales", "Engineering"], True)
+        await fields.save_field(OWNER, ORG, "start_date", "Start date", "date", [], True)
+        await fields.save_field(OWNER, ORG, "badge", "Badge number", "text", [], False)
+        yield fields, MemberUseCases(store, clock)
 
 
 async def test_an_admin_sets_values_and_lists_show_only_the_shown_fields(profiles) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""The seed portals' role rules: every action by every built-in role, against a real database."""
+"""The role rules: every action by every built-in role, against a real database."""
 
 from __future__ import annotations
 
@@ -11,20 +11,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.common import migrations
 from services.common.clock import FrozenClock
-from services.common.db import Database
 from services.common.errors import DomainError, FailedPrecondition
-from services.common.messaging import Outbox
 from services.common.principal import Principal
 from services.membership.domain import roles, rules
+from services.membership.domain.invitations import InvitationUseCases, Invitee
+from services.membership.domain.members import MemberUseCases
 from services.membership.domain.model import Member, MemberQuery, MemberStatus, Organization
+from services.membership.domain.organizations import OrganizationUseCases
 from services.membership.domain.rules import MemberAction
-from services.membership.domain.use_cases import Invitee, MembershipUseCases
-from services.membership.events.publish import to_envelope
-from services.membership.main import MIGRATIONS_DIR
 from services.membership.store.sql import SqlMembershipStore
-from services.membership.store.tables import messaging
+from services.membership.tests.support import membership_store
 
 ORG = "org-1"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
@@ -32,7 +29,9 @@ NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
 @dataclass
 class Org:
-    use_cases: MembershipUseCases
+    organizations: OrganizationUseCases
+    members: MemberUseCases
+    invitations: InvitationUseCases
     store: SqlMembershipStore
 
     async def add(self, member_id: str, role: str, status: MemberStatus = MemberStatus.ACTIVE) -> Member:
@@ -44,14 +43,13 @@ class Org:
 
 @pytest.fixture
 async def org(database_url: str) -> AsyncIterator[Org]:
-    migrations.upgrade(MIGRATIONS_DIR, database_url)
-    db = Database(database_url)
     clock = FrozenClock(NOW)
-    store = SqlMembershipStore(db, Outbox(messaging, clock), clock, to_envelope)
-    async with store.write() as tx:
-        await tx.insert_organization(Organization(ORG, "Acme", NOW))
-    yield Org(MembershipUseCases(store, clock), store)
-    await db.dispose()
+    async with membership_store(database_url, clock) as (store, _):
+        async with store.write() as tx:
+            await tx.insert_organization(Organization(ORG, "Acme", NOW))
+        yield Org(
+            OrganizationUseCases(store, clock), MemberUseCases(store, clock), InvitationUseCases(store, clock), store
+        )
 
 
 def acting_as(role: str, member_id: str = "actor") -> Principal:
@@ -66,7 +64,7 @@ def acting_as(role: str, member_id: str = "actor") -> Principal:
 
 ROLES = [roles.OWNER, roles.BILLING_ADMIN, roles.USER_ADMIN, roles.MEMBER]
 
-# (action, target role, new role) -> roles allowed to do it, straight from the seed matrix.
+# (action, target role, new role) -> roles allowed to do it.
 MATRIX: list[tuple[str, str, str, set[str]]] = [
     ("invite", "", roles.MEMBER, {roles.OWNER, roles.USER_ADMIN}),
     ("invite", "", roles.USER_ADMIN, {roles.OWNER}),
@@ -96,21 +94,21 @@ async def test_every_action_by_every_built_in_role_follows_the_seed_matrix(
     target = await org.add("target", target_role) if target_role else None
     try:
         if action == "invite":
-            outcome = (await org.use_cases.invite_members(actor, ORG, [Invitee("new@acme.test", new_role)]))[0]
+            outcome = (await org.invitations.invite_members(actor, ORG, [Invitee("new@acme.test", new_role)]))[0]
             permitted = outcome.member is not None
             if not permitted and outcome.error_reason not in ("CANNOT_GRANT_PERMISSION",):
                 raise AssertionError(outcome)
         elif action == "list":
-            await org.use_cases.list_members(actor, MemberQuery(ORG, limit=10))
+            await org.members.list_members(actor, MemberQuery(ORG, limit=10))
             permitted = True
         else:
             assert target is not None
             if action == "change_role":
-                await org.use_cases.change_role(actor, ORG, target.id, new_role)
+                await org.members.change_role(actor, ORG, target.id, new_role)
             elif action == "deactivate":
-                await org.use_cases.deactivate(actor, ORG, target.id)
+                await org.members.deactivate(actor, ORG, target.id)
             else:
-                await org.use_cases.remove(actor, ORG, target.id)
+                await org.members.remove(actor, ORG, target.id)
             permitted = True
     except DomainError as exc:
         assert exc.reason in {"MISSING_PERMISSION", "CANNOT_GRANT_PERMISSION", "TARGET_ROLE_NOT_MANAGEABLE"}, exc
@@ -121,7 +119,7 @@ async def test_every_action_by_every_built_in_role_follows_the_seed_matrix(
 async def test_nobody_removes_or_deactivates_themselves(org: Org) -> None:
     await org.add("spare-owner", roles.OWNER)
     me = await org.add("actor", roles.OWNER)
-    for attempt in (org.use_cases.remove, org.use_cases.deactivate):
+    for attempt in (org.members.remove, org.members.deactivate):
         with pytest.raises(FailedPrecondition) as raised:
             await attempt(acting_as(roles.OWNER), ORG, me.id)
         assert raised.value.reason == "CANNOT_ACT_ON_SELF"
@@ -131,9 +129,9 @@ async def test_the_last_owner_cannot_be_demoted_deactivated_or_removed(org: Org)
     only_owner = await org.add("only-owner", roles.OWNER)
     platform = Principal(actor_type="system", actor_id="ops", permissions=frozenset({"platform.admin"}))
     for attempt in (
-        lambda: org.use_cases.change_role(platform, ORG, only_owner.id, roles.MEMBER),
-        lambda: org.use_cases.deactivate(platform, ORG, only_owner.id),
-        lambda: org.use_cases.remove(platform, ORG, only_owner.id),
+        lambda: org.members.change_role(platform, ORG, only_owner.id, roles.MEMBER),
+        lambda: org.members.deactivate(platform, ORG, only_owner.id),
+        lambda: org.members.remove(platform, ORG, only_owner.id),
     ):
         with pytest.raises(FailedPrecondition) as raised:
             await attempt()
@@ -143,8 +141,8 @@ async def test_the_last_owner_cannot_be_demoted_deactivated_or_removed(org: Org)
 async def test_two_owners_demoting_each_other_at_once_leave_one_owner(org: Org) -> None:
     first, second = await org.add("first", roles.OWNER), await org.add("second", roles.OWNER)
     results = await asyncio.gather(
-        org.use_cases.change_role(acting_as(roles.OWNER, "first"), ORG, second.id, roles.MEMBER),
-        org.use_cases.change_role(acting_as(roles.OWNER, "second"), ORG, first.id, roles.MEMBER),
+        org.members.change_role(acting_as(roles.OWNER, "first"), ORG, second.id, roles.MEMBER),
+        org.members.change_role(acting_as(roles.OWNER, "second"), ORG, first.id, roles.MEMBER),
         return_exceptions=True,
     )
     failures = [r for r in results if isinstance(r, Exception)]
@@ -156,10 +154,10 @@ async def test_two_owners_demoting_each_other_at_once_leave_one_owner(org: Org) 
 async def test_a_stale_etag_is_refused(org: Org) -> None:
     await org.add("spare-owner", roles.OWNER)
     target = await org.add("target", roles.MEMBER)
-    changed = await org.use_cases.change_role(acting_as(roles.OWNER), ORG, target.id, roles.USER_ADMIN, etag='W/"1"')
+    changed = await org.members.change_role(acting_as(roles.OWNER), ORG, target.id, roles.USER_ADMIN, etag='W/"1"')
     assert changed.version == 2
     with pytest.raises(DomainError) as raised:
-        await org.use_cases.change_role(acting_as(roles.OWNER), ORG, target.id, roles.MEMBER, etag='W/"1"')
+        await org.members.change_role(acting_as(roles.OWNER), ORG, target.id, roles.MEMBER, etag='W/"1"')
     assert raised.value.reason == "ETAG_MISMATCH"
 
 
@@ -167,10 +165,10 @@ async def test_a_deactivated_member_can_be_reactivated_and_a_removed_one_is_gone
     await org.add("spare-owner", roles.OWNER)
     target = await org.add("target", roles.MEMBER)
     owner = acting_as(roles.OWNER)
-    assert (await org.use_cases.deactivate(owner, ORG, target.id)).status is MemberStatus.DEACTIVATED
-    assert (await org.use_cases.reactivate(owner, ORG, target.id)).status is MemberStatus.ACTIVE
-    await org.use_cases.remove(owner, ORG, target.id, request_id="rm-1")
-    await org.use_cases.remove(owner, ORG, target.id, request_id="rm-1")  # a retry answers as the first time
+    assert (await org.members.deactivate(owner, ORG, target.id)).status is MemberStatus.DEACTIVATED
+    assert (await org.members.reactivate(owner, ORG, target.id)).status is MemberStatus.ACTIVE
+    await org.members.remove(owner, ORG, target.id, request_id="rm-1")
+    await org.members.remove(owner, ORG, target.id, request_id="rm-1")  # a retry answers as the first time
     async with org.store.read() as tx:
         assert await tx.get_member(ORG, target.id) is None
 
@@ -194,16 +192,16 @@ def test_a_role_change_that_passes_the_rules_never_grants_a_permission_the_calle
 
 
 async def test_only_the_owner_renames_the_organization_and_a_stale_etag_is_refused(org: Org) -> None:
-    renamed = await org.use_cases.update_organization(
+    renamed = await org.organizations.update_organization(
         acting_as(roles.OWNER), ORG, {"display_name": "Acme Inc"}, 'W/"1"'
     )
     assert (renamed.organization.display_name, renamed.organization.version) == ("Acme Inc", 2)
     with pytest.raises(DomainError) as stale:
-        await org.use_cases.update_organization(acting_as(roles.OWNER), ORG, {"display_name": "Acme"}, 'W/"1"')
+        await org.organizations.update_organization(acting_as(roles.OWNER), ORG, {"display_name": "Acme"}, 'W/"1"')
     assert stale.value.reason == "ETAG_MISMATCH"
     with pytest.raises(DomainError) as denied:
-        await org.use_cases.update_organization(acting_as(roles.BILLING_ADMIN), ORG, {"display_name": "Mine"})
+        await org.organizations.update_organization(acting_as(roles.BILLING_ADMIN), ORG, {"display_name": "Mine"})
     assert denied.value.reason == "MISSING_PERMISSION"
     with pytest.raises(DomainError) as unknown:
-        await org.use_cases.update_organization(acting_as(roles.OWNER), ORG, {"id": "other"})
+        await org.organizations.update_organization(acting_as(roles.OWNER), ORG, {"id": "other"})
     assert unknown.value.reason == "INVALID_ARGUMENT"

@@ -1,4 +1,4 @@
-"""Membership's calls to other services (adapters for domain ports)."""
+"""Billing's seats over gRPC: the SeatReservations port of membership's domain."""
 
 from __future__ import annotations
 
