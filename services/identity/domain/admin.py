@@ -10,13 +10,14 @@ from datetime import datetime
 from services.common.clock import Clock
 from services.common.errors import Aborted, FieldViolation, InvalidArgument, NotFound, PermissionDenied
 from services.common.ids import new_id, new_secret_token
+from services.common.people import clean_display_name
 from services.common.permissions import SECURITY_MANAGE
 from services.common.principal import ACTOR_SERVICE_ACCOUNT, PLATFORM_ADMIN, Principal
 from services.identity.domain.events import ApiKeyCreated, CredentialRevoked, SecurityPolicyUpdated
 from services.identity.domain.model import API_KEY_KIND, SERVICE_ACCOUNT_KIND, ApiKey
 from services.identity.domain.policies import SecurityPolicy, apply_changes
 from services.identity.domain.ports import IdentityStore
-from services.identity.domain.use_cases import API_KEY_PREFIX, clean_name, token_hash
+from services.identity.domain.use_cases import API_KEY_PREFIX, token_hash
 
 API_KEYS_MANAGE = "api_keys.manage"
 
@@ -87,7 +88,7 @@ class SecurityAdminUseCases:
         principal.authorize(API_KEYS_MANAGE, principal.organization_id)
         now = self._clock.now()
         principal.require_recent_authentication(now)
-        key_name = clean_name(name, "name")
+        key_name = clean_display_name(name, "name")
         if not key_name:
             raise InvalidArgument("A key needs a name.", [FieldViolation("name", "must not be empty")])
         held = {p for p in principal.permissions if not p.startswith("platform.")}

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from services.common.clock import Clock
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.common.ids import new_id
+from services.common.people import normalise_email
 from services.common.principal import Principal
 from services.identity.domain import factors, passwords
 from services.identity.domain.events import MfaChanged, PasswordChanged, PasswordResetRequested
@@ -22,7 +23,6 @@ from services.identity.domain.use_cases import (
     SECURITY_MANAGE,
     IdentityUseCases,
     check_new_password,
-    normalize_email,
     password_policy_for,
     require_session,
     revoke_sessions_with_events,
@@ -76,7 +76,7 @@ class CredentialUseCases:
     async def request_reset(self, actor: Principal, email: str) -> None:
         """Self-service: email a reset link if the account exists. The answer never tells whether it does."""
         try:
-            normalized = normalize_email(email)
+            normalized = normalise_email(email)
         except InvalidArgument:
             return
         now = self._clock.now()

@@ -12,7 +12,6 @@ from services.common.clock import Clock
 from services.common.errors import (
     AlreadyExists,
     FailedPrecondition,
-    FieldViolation,
     InvalidArgument,
     NotFound,
     PermissionDenied,
@@ -20,6 +19,7 @@ from services.common.errors import (
     Unauthenticated,
 )
 from services.common.ids import new_id, new_secret_token
+from services.common.people import clean_display_name, normalise_email
 from services.common.permissions import SECURITY_MANAGE
 from services.common.principal import (
     ACTOR_API_KEY,
@@ -41,30 +41,11 @@ INVALID_CREDENTIALS = "Invalid email or password."
 API_KEY_PREFIX = "tnt"
 # last_seen_at / last_used_at are written at most this often, to keep authentication read-mostly.
 TOUCH_INTERVAL = timedelta(seconds=60)
-MAX_EMAIL_LENGTH = 320
-MAX_NAME_LENGTH = 200
-
-
-def normalize_email(raw: str) -> str:
-    email = raw.strip().lower()
-    if not email or len(email) > MAX_EMAIL_LENGTH or "@" not in email or any(ch.isspace() for ch in email):
-        raise InvalidArgument("Invalid email address.", [FieldViolation("email", "a valid email address")])
-    return email
 
 
 def token_hash(token: str) -> str:
     """Credentials are stored as SHA-256: they are 256-bit random, so no slow hash is needed."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def clean_name(raw: str, field_name: str) -> str:
-    name = raw.strip()
-    if len(name) > MAX_NAME_LENGTH or any(ord(ch) < 32 for ch in name):
-        raise InvalidArgument(
-            f"{field_name} is too long or has control characters.",
-            [FieldViolation(field_name, f"at most {MAX_NAME_LENGTH} printable characters")],
-        )
-    return name
 
 
 MFA_CHALLENGE_LIFETIME = timedelta(minutes=5)
@@ -116,9 +97,9 @@ class IdentityUseCases:
     ) -> Account:
         if not principal.has(PLATFORM_ACCOUNTS_CREATE):
             raise PermissionDenied("Only operators may create accounts directly.", reason="MISSING_PERMISSION")
-        normalized = normalize_email(email)
+        normalized = normalise_email(email)
         passwords.check_password_rules(password)
-        name = clean_name(display_name, "display_name")
+        name = clean_display_name(display_name)
         if request_id:
             async with self._store.read() as tx:
                 stored = await tx.load_idempotent("", "CreateAccount", request_id)
@@ -152,9 +133,9 @@ class IdentityUseCases:
         if self._invitations is None:
             raise FailedPrecondition("Invitations cannot be checked from here.", reason="NO_MEMBERSHIP_LINK")
         passwords.check_password_rules(password)
-        name = clean_name(display_name, "display_name")
+        name = clean_display_name(display_name)
         invited = await self._invitations.invitation(invitation_id, invitation_token)
-        email = normalize_email(invited.email)
+        email = normalise_email(invited.email)
         async with self._store.read() as tx:
             policy = await tx.get_policy(invited.organization_id)
         check_password(password, policy, email=email, admin=invited.admin)
@@ -174,7 +155,7 @@ class IdentityUseCases:
         """Check the password and open a session, or a second-factor challenge when the account has TOTP.
         Every failure is the same Unauthenticated error."""
         try:
-            normalized = normalize_email(email)
+            normalized = normalise_email(email)
         except InvalidArgument:
             normalized = ""
         now = self._clock.now()

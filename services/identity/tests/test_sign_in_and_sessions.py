@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from services.common.errors import AlreadyExists, PermissionDenied, Unauthenticated
+from services.common.errors import AlreadyExists, InvalidArgument, PermissionDenied, Unauthenticated
+from services.common.people import normalise_email
 from services.common.principal import Principal, system_principal
 from services.identity.tests.harness import OWNER_PERMISSIONS, PASSWORD, Identity, anonymous, identity_on
 
@@ -135,3 +136,16 @@ async def test_a_deactivated_member_signs_in_to_no_organization(identity: Identi
         await identity.use_cases.sign_in(
             email="owner@acme.test", password=PASSWORD, organization_id="org-1", actor=anonymous()
         )
+
+
+async def test_an_account_email_follows_the_rule_membership_shares(identity: Identity) -> None:
+    """The account of a person invited as " E\u0301ve@Acme.TEST " is found by the email membership stores."""
+    account = await identity.use_cases.create_account(
+        system_principal(), email=" E\u0301ve@Acme.TEST ", password=PASSWORD, display_name="  Zoe\u0308  "
+    )
+    assert (account.email, account.display_name) == (normalise_email("\u00e9ve@acme.test"), "Zo\u00eb")
+    await identity.member_joined(account.id)
+    token, _ = await identity.sign_in("\u00c9VE@acme.test")
+    assert (await identity.principal(token)).account_id == account.id
+    with pytest.raises(InvalidArgument):
+        await identity.use_cases.create_account(system_principal(), email="user@localhost", password=PASSWORD)
