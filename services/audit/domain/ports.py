@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from services.audit.domain.model import AuditEntry
 
@@ -29,3 +29,6 @@ class AuditTransaction(Protocol):
 
 class AuditStore(Protocol):
     def read(self) -> AbstractAsyncContextManager[AuditTransaction]: ...
+    def bind(self, connection: Any) -> AuditTransaction:
+        """A transaction on a connection a consumer already holds, committing with the event it records."""
+        ...

@@ -116,6 +116,10 @@ class SqlAuditStore:
     def __init__(self, db: Database):
         self._db = db
 
+    def bind(self, connection: AsyncConnection) -> SqlAuditTransaction:
+        """A transaction on the connection of the consumer applying an event."""
+        return SqlAuditTransaction(connection)
+
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqlAuditTransaction]:
         async with self._db.read() as connection:

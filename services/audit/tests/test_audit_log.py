@@ -44,7 +44,7 @@ async def audit(database_url: str) -> AsyncIterator[Audit]:
     migrations.upgrade(MIGRATIONS_DIR, database_url)
     db = Database(database_url)
     clock = FrozenClock(datetime(2026, 3, 1, tzinfo=UTC))
-    recorder = AuditRecorder(clock)
+    recorder = AuditRecorder(SqlAuditStore(db), clock)
     consumer = EventConsumer(
         name=AUDIT_CONSUMER,
         db=db,

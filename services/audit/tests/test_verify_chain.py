@@ -22,6 +22,7 @@ from tenantry.events.v1 import envelope_pb2, membership_events_pb2
 from services.audit.events.consume import AuditRecorder
 from services.audit.main import MIGRATIONS_DIR, build
 from services.audit.settings import AuditSettings
+from services.audit.store.sql import SqlAuditStore
 from services.audit.store.tables import audit_entries
 from services.cli import main as tenantry
 from services.cli import verify_audit_chain
@@ -85,7 +86,7 @@ async def audit(database_url: str, nats_server: NatsServer, tmp_path: Path) -> A
 
 async def _record_invitations(db: Database, count: int) -> None:
     """Entries in ORG's chain, written as the audit consumer writes a delivered event."""
-    recorder = AuditRecorder(FrozenClock(datetime(2026, 3, 1, tzinfo=UTC)))
+    recorder = AuditRecorder(SqlAuditStore(db), FrozenClock(datetime(2026, 3, 1, tzinfo=UTC)))
     for index in range(count):
         async with db.write() as connection:
             await recorder.record(connection, _invited(f"p{index}@acme.test"))
