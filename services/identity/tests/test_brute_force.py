@@ -1,4 +1,4 @@
-"""Brute-force protection (RELIABILITY.md A1-A3) with the injected clock, on SQLite and PostgreSQL.
+"""Brute-force protection (the lockout and per-address rules) with the injected clock, on SQLite and PostgreSQL.
 
 The thresholds are lowered for speed (3 failures per account, 6 per address); the rules are the same.
 """

@@ -1,4 +1,4 @@
-"""RELIABILITY.md section C against identity's use cases on real databases, with the injected clock:
+"""The security requirements against identity's use cases on real databases, with the injected clock:
 lockout limits (A1, A2), session ids (A4), timeouts (A5), revocation (A6), password storage and policy
 and the privileged window (A9), plus MFA, password reset, the security policy and service accounts."""
 
