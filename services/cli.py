@@ -2,6 +2,8 @@
 
 tenantry run                      start the whole suite locally and print how to sign in
 tenantry org create --name ...    create an organization and its Owner (prints JSON)
+tenantry audit verify --organization ID
+                                  verify an organization's audit hash chain (prints JSON; exit 1 when broken)
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import time
 from pathlib import Path
 
 import grpc
+from tenantry.audit.v1 import audit_service_pb2 as audit_pb
+from tenantry.audit.v1 import audit_service_pb2_grpc as audit_grpc
 from tenantry.identity.v1 import identity_service_pb2 as identity_pb
 from tenantry.identity.v1 import identity_service_pb2_grpc as identity_grpc
 from tenantry.membership.v1 import membership_service_pb2 as membership_pb
@@ -113,6 +117,34 @@ def _org_create(args: argparse.Namespace) -> int:
     return 0
 
 
+async def verify_audit_chain(*, data_dir: Path, organization_id: str, audit_address: str = "") -> dict[str, object]:
+    """Ask the audit service, as an operator, whether an organization's hash chain is intact."""
+    token, _ = PrincipalSigner(_signing_key(data_dir)).mint(system_principal("tenantry-cli"))
+    async with grpc.aio.insecure_channel(audit_address or _address("audit", 50054)) as channel:
+        verdict = await audit_grpc.AuditServiceStub(channel).VerifyChain(
+            audit_pb.VerifyChainRequest(organization_id=organization_id),
+            metadata=outgoing_metadata(token),
+            timeout=300,  # the whole chain is read and rehashed
+        )
+    return {
+        "organization_id": organization_id,
+        "intact": verdict.intact,
+        "entries_checked": verdict.entries_checked,
+        "first_broken_sequence": verdict.first_broken_sequence or None,
+    }
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
+    try:
+        result = asyncio.run(verify_audit_chain(data_dir=data_dir, organization_id=args.organization))
+    except grpc.aio.AioRpcError as exc:
+        print(json.dumps({"error": exc.code().name, "message": exc.details()}), file=sys.stderr)
+        return 1
+    print(json.dumps(result, indent=2))
+    return 0 if result["intact"] else 1
+
+
 def _first_run_owner(suite: Suite) -> dict[str, str]:
     """On the first run, create a demo organization and keep its Owner's credentials in the data folder."""
     path = suite.data_dir / INITIAL_OWNER_FILE
@@ -192,9 +224,15 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--owner-email", required=True)
     create.add_argument("--owner-password", required=True)
     create.add_argument("--owner-name", default="")
+    audit = commands.add_parser("audit", help="the audit log")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_commands.add_parser("verify", help="verify an organization's audit hash chain")
+    verify.add_argument("--organization", required=True, help="the organization's id")
     args = parser.parse_args(argv)
     if args.command == "run":
         return _run(args)
+    if args.command == "audit":
+        return _audit_verify(args)
     return _org_create(args)
 
 

@@ -22,9 +22,10 @@ SERVICE_NAME = audit_service_pb2.DESCRIPTOR.services_by_name["AuditService"].ful
 
 def build(settings: AuditSettings, clock: Clock | None = None) -> ServiceRuntime:
     wiring = Wiring.from_settings(settings, messaging, clock)
-    use_cases = AuditUseCases(SqlAuditStore(wiring.db), wiring.clock)
+    store = SqlAuditStore(wiring.db)
+    use_cases = AuditUseCases(store, wiring.clock)
     servicer = AuditServicer(use_cases, PageTokens(settings.secret_key.get_secret_value()))
-    recorder = AuditRecorder(wiring.clock)
+    recorder = AuditRecorder(store, wiring.clock)
     return wiring.runtime(
         [(audit_service_pb2_grpc.add_AuditServiceServicer_to_server, servicer, SERVICE_NAME)],
         [wiring.consumer(AUDIT_CONSUMER, PRODUCERS, fallback_handler=recorder.record)],

@@ -12,10 +12,9 @@ from services.common.clock import Clock
 from services.common.mail import mailer_from_settings
 from services.common.principal import PrincipalSigner
 from services.common.runtime import ServiceRuntime, Wiring, run_cli
+from services.identity.adapters.mail import ResetLinkEmails
+from services.identity.adapters.membership import MembershipInvitations
 from services.identity.api.servicer import IdentityServicer
-from services.identity.clients import MembershipInvitations
-from services.identity.domain.admin import SecurityAdminUseCases
-from services.identity.domain.credentials import CredentialUseCases
 from services.identity.domain.use_cases import IdentityUseCases
 from services.identity.events import consume
 from services.identity.events.publish import to_envelope
@@ -35,15 +34,17 @@ def build(settings: IdentitySettings, clock: Clock | None = None) -> ServiceRunt
         timedelta(seconds=settings.principal_ttl_seconds),
         wiring.clock,
     )
-    invitations = MembershipInvitations(settings.membership_address)
-    sessions = IdentityUseCases(store, wiring.clock, signer, invitations=invitations)
-    credentials = CredentialUseCases(store, wiring.clock, sessions, link_key(settings))
-    admin = SecurityAdminUseCases(store, wiring.clock)
-    servicer = IdentityServicer(sessions, credentials, admin)
-    projection = consume.MembershipProjection(store, wiring.clock)
-    reset_mailer = consume.PasswordResetMailer(
-        mailer_from_settings(settings, settings.data_dir), credentials, settings.public_url
+    use_cases = IdentityUseCases.wire(
+        store,
+        wiring.clock,
+        signer,
+        link_key=link_key(settings),
+        invitations=MembershipInvitations(settings.membership_address),
+        reset_links=ResetLinkEmails(mailer_from_settings(settings, settings.data_dir), settings.public_url),
     )
+    servicer = IdentityServicer(use_cases)
+    projection = consume.MembershipProjection(store, wiring.clock)
+    reset_mailer = consume.PasswordResetMailer(use_cases.credentials)
     return wiring.runtime(
         [(identity_service_pb2_grpc.add_IdentityServiceServicer_to_server, servicer, SERVICE_NAME)],
         [

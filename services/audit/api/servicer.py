@@ -11,7 +11,8 @@ from tenantry.audit.v1 import audit_service_pb2_grpc as pb_grpc
 from tenantry.common.v1 import common_pb2
 
 from services.audit.domain.model import AuditEntry
-from services.audit.domain.use_cases import AuditUseCases, EntryQuery
+from services.audit.domain.ports import EntryQuery
+from services.audit.domain.use_cases import AuditUseCases
 from services.common.filters import parse_equality_filter
 from services.common.messaging import ACTOR_TYPES, timestamp
 from services.common.pagination import PageTokens, page_size, split_page
@@ -76,3 +77,13 @@ class AuditServicer(pb_grpc.AuditServiceServicer):
         )
         page, next_token = split_page(entries, limit, self._page_tokens, scope, lambda e: {"sequence": e.sequence})
         return pb.ListAuditEntriesResponse(entries=[entry_to_proto(e) for e in page], next_page_token=next_token)
+
+    async def VerifyChain(
+        self, request: pb.VerifyChainRequest, context: grpc.aio.ServicerContext
+    ) -> pb.VerifyChainResponse:
+        verdict = await self._use_cases.verify_chain(current_call().require_principal(), request.organization_id)
+        return pb.VerifyChainResponse(
+            intact=verdict.intact,
+            entries_checked=verdict.entries_checked,
+            first_broken_sequence=verdict.first_broken_sequence or 0,
+        )

@@ -2,37 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
 
 from services.audit.domain.model import AuditEntry, AuditRecord, chain, first_broken_sequence
+from services.audit.domain.ports import AuditStore, AuditTransaction, EntryQuery
 from services.common.clock import Clock
-from services.common.permissions import AUDIT_READ
+from services.common.permissions import AUDIT_READ, PLATFORM_ADMIN
 from services.common.principal import Principal
 
 
 @dataclass(frozen=True)
-class EntryQuery:
-    organization_id: str
-    limit: int
-    before_sequence: int | None = None
-    action: str | None = None
-    actor_id: str | None = None
-    target_id: str | None = None
+class ChainVerification:
+    """The verifier's verdict on one organization's chain."""
 
-
-class AuditTransaction(Protocol):
-    async def chain_head(self, organization_id: str) -> tuple[int, str]: ...
-    async def append(self, entry: AuditEntry) -> None: ...
-    async def list_entries(self, query: EntryQuery) -> list[AuditEntry]: ...
-    def entries_in_order(self, organization_id: str) -> AsyncIterator[AuditEntry]: ...
-
-
-class AuditStore(Protocol):
-    def read(self) -> AbstractAsyncContextManager[AuditTransaction]: ...
+    intact: bool
+    # Entries verified in order: all of them when intact, up to and including the first broken one.
+    entries_checked: int
+    first_broken_sequence: int | None
 
 
 async def append_record(tx: AuditTransaction, record: AuditRecord, now: datetime) -> AuditEntry:
@@ -53,7 +40,12 @@ class AuditUseCases:
         async with self._store.read() as tx:
             return await tx.list_entries(query)
 
-    async def verify(self, organization_id: str) -> int | None:
-        """The first sequence of the organization's chain that fails verification, or None."""
+    async def verify_chain(self, principal: Principal, organization_id: str) -> ChainVerification:
+        """Operators only: an organization's members, Owners included, must not be the ones vouching for
+        their own log."""
+        principal.authorize(PLATFORM_ADMIN, organization_id)
         async with self._store.read() as tx:
-            return first_broken_sequence([entry async for entry in tx.entries_in_order(organization_id)])
+            entries = [entry async for entry in tx.entries_in_order(organization_id)]
+        broken = first_broken_sequence(entries)
+        # The verifier walks entries in order, so the first broken position is also the count it examined.
+        return ChainVerification(broken is None, len(entries) if broken is None else broken, broken)

@@ -12,8 +12,8 @@ from tenantry.common.v1 import common_pb2
 from tenantry.events.v1 import billing_events_pb2, envelope_pb2, identity_events_pb2, membership_events_pb2
 
 from services.audit.domain.model import AuditRecord, action_of, capped
+from services.audit.domain.ports import AuditStore
 from services.audit.domain.use_cases import append_record
-from services.audit.store.sql import SqlAuditTransaction
 from services.common.clock import Clock
 from services.common.messaging import unpack_known
 
@@ -63,8 +63,9 @@ def details_of(envelope: envelope_pb2.Envelope) -> str:
 
 
 class AuditRecorder:
-    def __init__(self, clock: Clock):
+    def __init__(self, store: AuditStore, clock: Clock):
+        self._store = store
         self._clock = clock
 
     async def record(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
-        await append_record(SqlAuditTransaction(connection), record_of(envelope), self._clock.now())
+        await append_record(self._store.bind(connection), record_of(envelope), self._clock.now())

@@ -9,7 +9,7 @@ from sqlalchemy import Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.audit.domain.model import GENESIS_HASH, AuditEntry, AuditRecord
-from services.audit.domain.use_cases import EntryQuery
+from services.audit.domain.ports import EntryQuery
 from services.audit.store.tables import audit_entries, chain_heads
 from services.common.db import Database
 from services.common.errors import Aborted
@@ -115,6 +115,10 @@ class SqlAuditTransaction:
 class SqlAuditStore:
     def __init__(self, db: Database):
         self._db = db
+
+    def bind(self, connection: AsyncConnection) -> SqlAuditTransaction:
+        """A transaction on the connection of the consumer applying an event."""
+        return SqlAuditTransaction(connection)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqlAuditTransaction]:

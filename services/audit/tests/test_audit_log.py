@@ -14,7 +14,8 @@ from tenantry.events.v1 import envelope_pb2, identity_events_pb2, membership_eve
 from tenantry.identity.v1 import identity_service_pb2
 
 from services.audit.domain.model import GENESIS_HASH, AuditEntry, entry_hash
-from services.audit.domain.use_cases import AuditUseCases, EntryQuery
+from services.audit.domain.ports import EntryQuery
+from services.audit.domain.use_cases import AuditUseCases
 from services.audit.events.consume import AUDIT_CONSUMER, AuditRecorder
 from services.audit.main import MIGRATIONS_DIR
 from services.audit.store.sql import SqlAuditStore
@@ -23,8 +24,8 @@ from services.common import migrations
 from services.common.clock import FrozenClock
 from services.common.db import Database
 from services.common.errors import NotFound
-from services.common.messaging import EventConsumer, EventTarget, new_envelope
-from services.common.principal import Principal
+from services.common.messaging import Bus, EventConsumer, EventTarget, new_envelope
+from services.common.principal import Principal, system_principal
 
 ORG = "org-1"
 AUDITOR = Principal(actor_type="user", actor_id="a", organization_id=ORG, permissions=frozenset({"audit.read"}))
@@ -43,12 +44,12 @@ async def audit(database_url: str) -> AsyncIterator[Audit]:
     migrations.upgrade(MIGRATIONS_DIR, database_url)
     db = Database(database_url)
     clock = FrozenClock(datetime(2026, 3, 1, tzinfo=UTC))
-    recorder = AuditRecorder(clock)
+    recorder = AuditRecorder(SqlAuditStore(db), clock)
     consumer = EventConsumer(
         name=AUDIT_CONSUMER,
         db=db,
         tables=messaging,
-        bus=None,
+        bus=Bus("nats://127.0.0.1:4222", name="audit-test"),  # never started: apply() does not publish
         producers=[],
         handlers={},
         fallback_handler=recorder.record,  # type: ignore[arg-type]
@@ -69,6 +70,11 @@ def invited(email: str, organization_id: str = ORG, actor_display: str = "owner@
         occurred_at=datetime(2026, 3, 1, 12, tzinfo=UTC),
         target=EventTarget("member", f"m-{email}", email),
     )
+
+
+async def first_broken(audit: Audit) -> int | None:
+    """The verifier's answer to an operator: the first broken sequence of ORG's chain, or None."""
+    return (await audit.use_cases.verify_chain(system_principal("operator"), ORG)).first_broken_sequence
 
 
 async def record(audit: Audit, *envelopes: envelope_pb2.Envelope) -> None:
@@ -105,13 +111,13 @@ async def test_control_characters_in_actor_fields_are_stored_verbatim_not_interp
     await record(audit, invited("a@acme.test", actor_display=hostile))
     entry = (await audit.use_cases.list_entries(AUDITOR, EntryQuery(ORG, limit=1)))[0]
     assert entry.record.actor_display == hostile
-    assert await audit.use_cases.verify(ORG) is None
+    assert await first_broken(audit) is None
 
 
 @pytest.mark.parametrize("tampering", ["edit", "delete", "reorder", "truncate-middle"])
 async def test_tampering_with_entries_in_the_database_is_detected_by_the_verifier(audit: Audit, tampering: str) -> None:
     await record(audit, *(invited(f"p{i}@acme.test") for i in range(5)))
-    assert await audit.use_cases.verify(ORG) is None
+    assert await first_broken(audit) is None
     table = audit_entries
     async with audit.db.write() as connection:
         if tampering == "edit":
@@ -125,7 +131,7 @@ async def test_tampering_with_entries_in_the_database_is_detected_by_the_verifie
         else:
             await connection.execute(delete(table).where(table.c.sequence.in_([2, 3])))
     expected = {"edit": 3, "delete": 3, "reorder": 2, "truncate-middle": 2}[tampering]
-    assert await audit.use_cases.verify(ORG) == expected
+    assert await first_broken(audit) == expected
 
 
 def policy_updated(before_domains: list[str], after_domains: list[str]) -> envelope_pb2.Envelope:
@@ -153,11 +159,11 @@ async def test_a_policy_change_is_recorded_with_before_and_after_and_an_edit_of_
     details = json.loads(entry.record.details)
     assert details["before"].get("allowed_invitation_domains", []) == []
     assert details["after"]["allowed_invitation_domains"] == ["acme.test"]
-    assert await audit.use_cases.verify(ORG) is None
+    assert await first_broken(audit) is None
     async with audit.db.write() as connection:
         forged = entry.record.details.replace("acme.test", "evil.test")
         await connection.execute(update(audit_entries).where(audit_entries.c.sequence == 1).values(details=forged))
-    assert await audit.use_cases.verify(ORG) == 1
+    assert await first_broken(audit) == 1
 
 
 async def test_entries_recorded_before_details_existed_still_verify(audit: Audit) -> None:
@@ -176,7 +182,7 @@ async def test_entries_recorded_before_details_existed_still_verify(audit: Audit
                 .values(prev_hash=previous, hash=old_hash)
             )
             previous = old_hash
-    assert await audit.use_cases.verify(ORG) is None
+    assert await first_broken(audit) is None
 
 
 async def _entries(audit: Audit) -> AsyncIterator[AuditEntry]:

@@ -12,12 +12,11 @@ from tenantry.identity.v1 import identity_service_pb2_grpc as pb_grpc
 from services.common.errors import FieldViolation, InvalidArgument
 from services.common.messaging import actor_from_principal, timestamp
 from services.common.principal import ACTOR_USER, Principal, current_call
-from services.identity.domain.admin import SecurityAdminUseCases
-from services.identity.domain.credentials import CredentialUseCases
+from services.identity.convert import policy_to_proto
+from services.identity.domain.authentication import Authenticated
 from services.identity.domain.model import Account, ApiKey, Session
 from services.identity.domain.policies import EDITABLE_FIELDS
-from services.identity.domain.use_cases import Authenticated, IdentityUseCases
-from services.identity.events.publish import policy_to_proto
+from services.identity.domain.use_cases import IdentityUseCases
 
 
 def api_key_to_proto(api_key: ApiKey) -> pb.ApiKey:
@@ -106,16 +105,20 @@ def policy_changes(request: pb.UpdateSecurityPolicyRequest) -> dict[str, object]
 
 
 class IdentityServicer(pb_grpc.IdentityServiceServicer):
-    def __init__(self, sessions: IdentityUseCases, credentials: CredentialUseCases, admin: SecurityAdminUseCases):
-        self._sessions = sessions
-        self._credentials = credentials
-        self._admin = admin
+    def __init__(self, use_cases: IdentityUseCases):
+        self._accounts = use_cases.accounts
+        self._sign_in = use_cases.sign_in
+        self._authentication = use_cases.authentication
+        self._sessions = use_cases.sessions
+        self._credentials = use_cases.credentials
+        self._api_keys = use_cases.api_keys
+        self._security_policy = use_cases.security_policy
 
     async def CreateAccount(
         self, request: pb.CreateAccountRequest, context: grpc.aio.ServicerContext
     ) -> pb.CreateAccountResponse:
         call = current_call()
-        account = await self._sessions.create_account(
+        account = await self._accounts.create_account(
             call.require_principal(),
             email=request.email,
             password=request.password,
@@ -127,7 +130,7 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     async def CreateSession(
         self, request: pb.CreateSessionRequest, context: grpc.aio.ServicerContext
     ) -> pb.CreateSessionResponse:
-        result = await self._sessions.sign_in(
+        result = await self._sign_in.sign_in(
             email=request.email,
             password=request.password,
             organization_id=request.organization_id,
@@ -144,7 +147,7 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     async def VerifySecondFactor(
         self, request: pb.VerifySecondFactorRequest, context: grpc.aio.ServicerContext
     ) -> pb.VerifySecondFactorResponse:
-        result = await self._sessions.verify_second_factor(
+        result = await self._sign_in.verify_second_factor(
             challenge_token=request.mfa_challenge_token,
             totp_code=request.totp_code,
             recovery_code=request.recovery_code,
@@ -165,9 +168,11 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
         self, request: pb.AuthenticateRequest, context: grpc.aio.ServicerContext
     ) -> pb.AuthenticateResponse:
         if request.WhichOneof("credential") == "api_key":
-            result = await self._sessions.authenticate_api_key(request.api_key, request.ip_address, request.user_agent)
+            result = await self._authentication.authenticate_api_key(
+                request.api_key, request.ip_address, request.user_agent
+            )
         else:
-            result = await self._sessions.authenticate_session(
+            result = await self._authentication.authenticate_session(
                 request.session_token, request.ip_address, request.user_agent
             )
         return authenticated_to_proto(result)
@@ -175,7 +180,7 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     async def RegisterInvitedAccount(
         self, request: pb.RegisterInvitedAccountRequest, context: grpc.aio.ServicerContext
     ) -> pb.RegisterInvitedAccountResponse:
-        account = await self._sessions.register_invited_account(
+        account = await self._accounts.register_invited_account(
             invitation_id=request.invitation_id,
             invitation_token=request.invitation_token,
             password=request.password,
@@ -187,7 +192,7 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     async def ReauthenticateSession(
         self, request: pb.ReauthenticateSessionRequest, context: grpc.aio.ServicerContext
     ) -> pb.ReauthenticateSessionResponse:
-        token, session = await self._sessions.reauthenticate(
+        token, session = await self._sign_in.reauthenticate(
             current_call().require_principal(), password=request.password, totp_code=request.totp_code
         )
         return pb.ReauthenticateSessionResponse(session_token=token, session=session_to_proto(session, session.id))
@@ -275,14 +280,14 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     async def GetSecurityPolicy(
         self, request: pb.GetSecurityPolicyRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetSecurityPolicyResponse:
-        policy = await self._admin.get_policy(current_call().require_principal(), request.organization_id)
+        policy = await self._security_policy.get_policy(current_call().require_principal(), request.organization_id)
         return pb.GetSecurityPolicyResponse(policy=policy_to_proto(policy))
 
     async def UpdateSecurityPolicy(
         self, request: pb.UpdateSecurityPolicyRequest, context: grpc.aio.ServicerContext
     ) -> pb.UpdateSecurityPolicyResponse:
         call = current_call()
-        policy = await self._admin.update_policy(
+        policy = await self._security_policy.update_policy(
             call.require_principal(),
             request.policy.organization_id,
             policy_changes(request),
@@ -295,7 +300,7 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
         self, request: pb.CreateApiKeyRequest, context: grpc.aio.ServicerContext
     ) -> pb.CreateApiKeyResponse:
         call = current_call()
-        created = await self._admin.create_api_key(
+        created = await self._api_keys.create_api_key(
             call.require_principal(),
             name=request.name,
             permissions=list(request.permissions),
@@ -308,7 +313,7 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
         self, request: pb.CreateServiceAccountRequest, context: grpc.aio.ServicerContext
     ) -> pb.CreateServiceAccountResponse:
         call = current_call()
-        created = await self._admin.create_service_account(
+        created = await self._api_keys.create_service_account(
             call.require_principal(),
             name=request.name,
             permissions=list(request.permissions),
@@ -320,11 +325,11 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     async def ListApiKeys(
         self, request: pb.ListApiKeysRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListApiKeysResponse:
-        keys = await self._admin.list_api_keys(current_call().require_principal(), request.include_inactive)
+        keys = await self._api_keys.list_api_keys(current_call().require_principal(), request.include_inactive)
         return pb.ListApiKeysResponse(api_keys=[api_key_to_proto(k) for k in keys])
 
     async def RevokeApiKey(
         self, request: pb.RevokeApiKeyRequest, context: grpc.aio.ServicerContext
     ) -> pb.RevokeApiKeyResponse:
-        key = await self._admin.revoke_api_key(current_call().require_principal(), request.api_key_id)
+        key = await self._api_keys.revoke_api_key(current_call().require_principal(), request.api_key_id)
         return pb.RevokeApiKeyResponse(api_key=api_key_to_proto(key))

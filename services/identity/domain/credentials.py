@@ -13,21 +13,17 @@ from datetime import datetime, timedelta
 from services.common.clock import Clock
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.common.ids import new_id
+from services.common.people import normalise_email
+from services.common.permissions import SECURITY_MANAGE
 from services.common.principal import Principal
 from services.identity.domain import factors, passwords
 from services.identity.domain.events import MfaChanged, PasswordChanged, PasswordResetRequested
 from services.identity.domain.model import PasswordReset, TotpFactor
-from services.identity.domain.ports import IdentityStore
-from services.identity.domain.use_cases import (
-    SECURITY_MANAGE,
-    IdentityUseCases,
-    check_new_password,
-    normalize_email,
-    password_policy_for,
-    require_session,
-    revoke_sessions_with_events,
-    token_hash,
-)
+from services.identity.domain.ports import IdentityStore, ResetLinkSender
+from services.identity.domain.security_policy import check_new_password, password_policy_for
+from services.identity.domain.sessions import require_session, revoke_sessions_with_events
+from services.identity.domain.sign_in import SignInUseCases
+from services.identity.domain.tokens import token_hash
 
 SELF_SERVICE_RESET_LIFETIME = timedelta(minutes=30)
 ADMIN_RESET_LIFETIME = timedelta(hours=24)
@@ -43,20 +39,40 @@ class TotpEnrollment:
 
 
 class CredentialUseCases:
-    def __init__(self, store: IdentityStore, clock: Clock, sessions: IdentityUseCases, link_key: bytes):
+    def __init__(
+        self,
+        store: IdentityStore,
+        clock: Clock,
+        sign_in: SignInUseCases,
+        link_key: bytes,
+        reset_links: ResetLinkSender | None = None,
+    ):
         self._store = store
         self._clock = clock
-        self._sessions = sessions
+        self._sign_in = sign_in
         self._link_key = link_key
+        self._reset_links = reset_links
 
     def reset_token(self, reset_id: str) -> str:
-        """The token of a reset link; identity's mailer derives it the same way."""
+        """The token of a reset link, derived from its id: only its hash is stored and no event carries it."""
         return factors.link_token(self._link_key, RESET_PURPOSE, reset_id)
+
+    async def send_reset_link(self, *, reset_id: str, email: str, expires_at: datetime, sent_by_admin: bool) -> None:
+        """Deliver a requested reset link, after the transaction that created the reset committed."""
+        if self._reset_links is None:
+            raise FailedPrecondition("Reset links cannot be sent from here.", reason="NO_MAILER")
+        await self._reset_links.send_reset_link(
+            reset_id=reset_id,
+            token=self.reset_token(reset_id),
+            email=email,
+            expires_at=expires_at,
+            sent_by_admin=sent_by_admin,
+        )
 
     async def change_password(self, principal: Principal, *, current_password: str, new_password: str) -> int:
         """Change the caller's password; returns how many of their other sessions were ended."""
         require_session(principal)
-        account = await self._sessions.check_current_password(principal, current_password)
+        account = await self._sign_in.check_current_password(principal, current_password)
         async with self._store.read() as tx:
             policy, admin = await password_policy_for(tx, account.id)
         check_new_password(new_password, policy, account.email, admin)
@@ -76,7 +92,7 @@ class CredentialUseCases:
     async def request_reset(self, actor: Principal, email: str) -> None:
         """Self-service: email a reset link if the account exists. The answer never tells whether it does."""
         try:
-            normalized = normalize_email(email)
+            normalized = normalise_email(email)
         except InvalidArgument:
             return
         now = self._clock.now()
@@ -192,7 +208,7 @@ class CredentialUseCases:
     async def disable_totp(self, principal: Principal, password: str) -> None:
         require_session(principal)
         principal.require_recent_authentication(self._clock.now())
-        account = await self._sessions.check_current_password(principal, password)
+        account = await self._sign_in.check_current_password(principal, password)
         now = self._clock.now()
         async with self._store.write() as tx:
             factor = await tx.get_totp(account.id)

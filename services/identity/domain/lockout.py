@@ -1,4 +1,4 @@
-"""Brute-force protection, on by default (Keycloak's semantics, our floors from RELIABILITY.md A1 to A3).
+"""Brute-force protection, on by default, with the semantics of Keycloak's brute-force detection.
 
 Per account: after `max_failures` failed sign-ins within `window`, the account is locked for a wait that
 doubles with each lockout (from `first_wait`, capped at `max_wait`). A locked account answers exactly like

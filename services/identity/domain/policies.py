@@ -1,7 +1,7 @@
 """An organization's security policy: sessions, passwords, MFA, privacy mode and invitation domains.
 
-Pure rules: validation of a policy change and of a password against the policy. Defaults follow
-RELIABILITY.md (30 minutes idle, 12 hours absolute, 12 characters for admins).
+Pure rules: validation of a policy change and of a password against the policy. Defaults: 30 minutes idle,
+12 hours absolute, 12 characters for admins' passwords.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from services.common.errors import FieldViolation, InvalidArgument, Violations
+from services.common.permissions import SEAT_USE
 from services.identity.domain.passwords import MAX_PASSWORD_LENGTH
 
 MFA_OFF = "off"
@@ -20,7 +21,7 @@ MFA_ADMINS = "admins"
 MFA_EVERYONE = "everyone"
 MFA_REQUIREMENTS = (MFA_OFF, MFA_ADMINS, MFA_EVERYONE)
 # The permission that consumes a seat is the only one a non-admin member holds.
-NON_ADMIN_PERMISSIONS = frozenset({"seat.use"})
+NON_ADMIN_PERMISSIONS = frozenset({SEAT_USE})
 MAX_ALLOWED_DOMAINS = 50
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")

@@ -1,12 +1,14 @@
-"""What identity's use cases need from the store."""
+"""What identity's use cases need from the world: the store, the principal signer, membership's word on an
+invitation, and the mail that carries a reset link."""
 
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
+from services.common.principal import Principal
 from services.identity.domain.events import DomainEvent
 from services.identity.domain.lockout import FailureState
 from services.identity.domain.model import (
@@ -42,6 +44,7 @@ class IdentityTransaction(Protocol):
     async def load_idempotent(self, scope: str, operation: str, request_id: str) -> bytes | None: ...
     async def save_idempotent(self, scope: str, operation: str, request_id: str, response: bytes) -> None: ...
     async def get_membership(self, organization_id: str, account_id: str) -> Membership | None: ...
+    async def upsert_membership(self, membership: Membership) -> bool: ...
     async def open_sessions(self, account_id: str, organization_id: str, now: datetime) -> list[Session]: ...
     async def revoke_sessions(
         self, account_id: str, organization_id: str | None, now: datetime, keep_session_id: str = ""
@@ -72,10 +75,15 @@ class IdentityTransaction(Protocol):
 class IdentityStore(Protocol):
     def write(self) -> AbstractAsyncContextManager[IdentityTransaction]: ...
     def read(self) -> AbstractAsyncContextManager[IdentityTransaction]: ...
+    def bind(self, connection: Any) -> IdentityTransaction:
+        """A transaction on a connection a consumer already holds, committing with the event it applies."""
+        ...
 
 
 class PrincipalMinter(Protocol):
-    def mint(self, principal: object) -> tuple[str, datetime]: ...
+    """Signs a principal into the short-lived token other services verify; returns it and its expiry."""
+
+    def mint(self, principal: Principal) -> tuple[str, datetime]: ...
 
 
 @dataclass(frozen=True)
@@ -89,3 +97,11 @@ class InvitationChecker(Protocol):
     """Membership's word on an invitation link: who is invited where, or NotFound/FailedPrecondition."""
 
     async def invitation(self, invitation_id: str, token: str) -> InvitedPerson: ...
+
+
+class ResetLinkSender(Protocol):
+    """Delivers a password reset link to the person who (or whose administrator) asked for it."""
+
+    async def send_reset_link(
+        self, *, reset_id: str, token: str, email: str, expires_at: datetime, sent_by_admin: bool
+    ) -> None: ...

@@ -7,17 +7,17 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from tenantry.events.v1 import membership_events_pb2
+from sqlalchemy import select
+from tenantry.events.v1 import envelope_pb2, membership_events_pb2
 
 from services.common import migrations
 from services.common.clock import FrozenClock
 from services.common.db import Database
 from services.common.messaging import Outbox, actor_from_principal, new_envelope
 from services.common.principal import Principal, PrincipalSigner, PrincipalVerifier, system_principal
-from services.identity.domain.admin import SecurityAdminUseCases
-from services.identity.domain.credentials import CredentialUseCases
 from services.identity.domain.lockout import LockoutPolicy
 from services.identity.domain.model import Session
+from services.identity.domain.ports import ResetLinkSender
 from services.identity.domain.use_cases import IdentityUseCases
 from services.identity.events.consume import MembershipProjection
 from services.identity.events.publish import to_envelope
@@ -33,21 +33,19 @@ START = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 @dataclass
 class Identity:
     use_cases: IdentityUseCases
-    credentials: CredentialUseCases
-    admin: SecurityAdminUseCases
     store: SqlIdentityStore
     clock: FrozenClock
     db: Database
     verifier: PrincipalVerifier
 
     async def sign_in(self, email: str, password: str = PASSWORD, **kwargs: object) -> tuple[str, Session]:
-        result = await self.use_cases.sign_in(email=email, password=password, actor=anonymous(), **kwargs)  # type: ignore[arg-type]
+        result = await self.use_cases.sign_in.sign_in(email=email, password=password, actor=anonymous(), **kwargs)  # type: ignore[arg-type]
         assert result.session is not None, "expected a session, got a second-factor challenge"
         return result.token, result.session
 
     async def principal(self, session_token: str) -> Principal:
         """The principal a service would see for a request with this session."""
-        return self.verifier.verify((await self.use_cases.authenticate_session(session_token)).token)
+        return self.verifier.verify((await self.use_cases.authentication.authenticate_session(session_token)).token)
 
     async def member_joined(
         self,
@@ -79,15 +77,12 @@ class Identity:
             await MembershipProjection(self.store, self.clock).on_member_changed(connection, envelope)
 
     async def owner_account(self, email: str = "Owner@Acme.test", organization_id: str = "org-1") -> str:
-        account = await self.use_cases.create_account(system_principal(), email=email, password=PASSWORD)
+        account = await self.use_cases.accounts.create_account(system_principal(), email=email, password=PASSWORD)
         await self.member_joined(account.id, organization_id)
         return account.id
 
-    async def events(self, event_type: str) -> list[object]:
+    async def events(self, event_type: str) -> list[envelope_pb2.Envelope]:
         """Envelopes of `event_type` recorded in the outbox, oldest first."""
-        from sqlalchemy import select
-        from tenantry.events.v1 import envelope_pb2
-
         outbox = messaging.outbox
         async with self.db.read() as connection:
             rows = (await connection.execute(select(outbox.c.payload).order_by(outbox.c.id))).all()
@@ -106,19 +101,22 @@ def anonymous(ip: str = "203.0.113.9") -> Principal:
 
 @asynccontextmanager
 async def identity_on(
-    database_url: str, principal_keys: tuple[str, str], lockout: LockoutPolicy | None = None
+    database_url: str,
+    principal_keys: tuple[str, str],
+    lockout: LockoutPolicy | None = None,
+    reset_links: ResetLinkSender | None = None,
 ) -> AsyncIterator[Identity]:
     migrations.upgrade(MIGRATIONS_DIR, database_url)
     db = Database(database_url)
     clock = FrozenClock(START)
     store = SqlIdentityStore(db, Outbox(messaging, clock), clock, to_envelope)
     signer = PrincipalSigner(principal_keys[0], clock=clock)
-    sessions = IdentityUseCases(store, clock, signer, lockout)
+    use_cases = IdentityUseCases.wire(
+        store, clock, signer, link_key=b"test-link-key", lockout=lockout, reset_links=reset_links
+    )
     try:
         yield Identity(
-            sessions,
-            CredentialUseCases(store, clock, sessions, b"test-link-key"),
-            SecurityAdminUseCases(store, clock),
+            use_cases,
             store,
             clock,
             db,

@@ -1,4 +1,4 @@
-"""Brute-force protection (RELIABILITY.md A1-A3) with the injected clock, on SQLite and PostgreSQL.
+"""Brute-force protection (the lockout and per-address rules) with the injected clock, on SQLite and PostgreSQL.
 
 The thresholds are lowered for speed (3 failures per account, 6 per address); the rules are the same.
 """
@@ -36,8 +36,10 @@ async def identity(
     db = Database(database_url)
     clock = FrozenClock(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
     store = SqlIdentityStore(db, Outbox(messaging, clock), clock, to_envelope)
-    use_cases = IdentityUseCases(store, clock, PrincipalSigner(principal_keys[0], clock=clock), POLICY)
-    await use_cases.create_account(system_principal(), email="victim@acme.test", password=PASSWORD)
+    use_cases = IdentityUseCases.wire(
+        store, clock, PrincipalSigner(principal_keys[0], clock=clock), link_key=b"test-link-key", lockout=POLICY
+    )
+    await use_cases.accounts.create_account(system_principal(), email="victim@acme.test", password=PASSWORD)
     yield use_cases, clock, db
     await db.dispose()
 
@@ -49,7 +51,7 @@ def from_ip(ip: str) -> Principal:
 async def attempt(use_cases: IdentityUseCases, email: str, password: str, ip: str = "198.51.100.1") -> str:
     """'ok', or the error's reason."""
     try:
-        await use_cases.sign_in(email=email, password=password, ip_address=ip, actor=from_ip(ip))
+        await use_cases.sign_in.sign_in(email=email, password=password, ip_address=ip, actor=from_ip(ip))
     except (Unauthenticated, ResourceExhausted) as exc:
         return f"{exc.reason}: {exc.message}"
     return "ok"
@@ -114,7 +116,7 @@ async def test_failures_against_unknown_emails_leave_nothing_that_blocks_a_later
         await attempt(use_cases, "newcomer@acme.test", "guess", ip=f"203.0.113.{i}")
     async with db.read() as connection:
         assert await connection.scalar(select(func.count()).select_from(login_failures)) == 0
-    await use_cases.create_account(system_principal(), email="newcomer@acme.test", password=PASSWORD)
+    await use_cases.accounts.create_account(system_principal(), email="newcomer@acme.test", password=PASSWORD)
     assert await attempt(use_cases, "newcomer@acme.test", PASSWORD, ip="203.0.113.99") == "ok"
 
 
@@ -125,7 +127,7 @@ async def test_one_address_trying_many_accounts_is_slowed_without_locking_anyone
     for i in range(6):
         await attempt(use_cases, f"user{i}@acme.test", "guess", ip="198.51.100.66")
     with pytest.raises(ResourceExhausted) as limited:
-        await use_cases.sign_in(
+        await use_cases.sign_in.sign_in(
             email="victim@acme.test", password=PASSWORD, ip_address="198.51.100.66", actor=from_ip("x")
         )
     assert limited.value.retry_after_seconds > 0

@@ -27,7 +27,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from tenantry.common.v1 import common_pb2 as tenantry_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%tenantry/audit/v1/audit_service.proto\x12\x11tenantry.audit.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ftenantry/common/v1/common.proto\"\xb9\x02\n\nAuditEntry\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12(\n\x05\x61\x63tor\x18\x04 \x01(\x0b\x32\x19.tenantry.common.v1.Actor\x12\x13\n\x0btarget_type\x18\x05 \x01(\t\x12\x11\n\ttarget_id\x18\x06 \x01(\t\x12\x16\n\x0etarget_display\x18\x07 \x01(\t\x12.\n\noccur_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nrequest_id\x18\t \x01(\t\x12\x10\n\x08sequence\x18\n \x01(\x03\x12\x0c\n\x04hash\x18\x0b \x01(\t\x12(\n\x07\x64\x65tails\x18\x0c \x01(\x0b\x32\x17.google.protobuf.Struct\"i\n\x17ListAuditEntriesRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\"c\n\x18ListAuditEntriesResponse\x12.\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x1d.tenantry.audit.v1.AuditEntry\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2{\n\x0c\x41uditService\x12k\n\x10ListAuditEntries\x12*.tenantry.audit.v1.ListAuditEntriesRequest\x1a+.tenantry.audit.v1.ListAuditEntriesResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%tenantry/audit/v1/audit_service.proto\x12\x11tenantry.audit.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ftenantry/common/v1/common.proto\"\xb9\x02\n\nAuditEntry\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12(\n\x05\x61\x63tor\x18\x04 \x01(\x0b\x32\x19.tenantry.common.v1.Actor\x12\x13\n\x0btarget_type\x18\x05 \x01(\t\x12\x11\n\ttarget_id\x18\x06 \x01(\t\x12\x16\n\x0etarget_display\x18\x07 \x01(\t\x12.\n\noccur_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nrequest_id\x18\t \x01(\t\x12\x10\n\x08sequence\x18\n \x01(\x03\x12\x0c\n\x04hash\x18\x0b \x01(\t\x12(\n\x07\x64\x65tails\x18\x0c \x01(\x0b\x32\x17.google.protobuf.Struct\"i\n\x17ListAuditEntriesRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\"c\n\x18ListAuditEntriesResponse\x12.\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x1d.tenantry.audit.v1.AuditEntry\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"-\n\x12VerifyChainRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"]\n\x13VerifyChainResponse\x12\x0e\n\x06intact\x18\x01 \x01(\x08\x12\x17\n\x0f\x65ntries_checked\x18\x02 \x01(\x03\x12\x1d\n\x15\x66irst_broken_sequence\x18\x03 \x01(\x03\x32\xd9\x01\n\x0c\x41uditService\x12k\n\x10ListAuditEntries\x12*.tenantry.audit.v1.ListAuditEntriesRequest\x1a+.tenantry.audit.v1.ListAuditEntriesResponse\x12\\\n\x0bVerifyChain\x12%.tenantry.audit.v1.VerifyChainRequest\x1a&.tenantry.audit.v1.VerifyChainResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,6 +40,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTAUDITENTRIESREQUEST']._serialized_end=577
   _globals['_LISTAUDITENTRIESRESPONSE']._serialized_start=579
   _globals['_LISTAUDITENTRIESRESPONSE']._serialized_end=678
-  _globals['_AUDITSERVICE']._serialized_start=680
-  _globals['_AUDITSERVICE']._serialized_end=803
+  _globals['_VERIFYCHAINREQUEST']._serialized_start=680
+  _globals['_VERIFYCHAINREQUEST']._serialized_end=725
+  _globals['_VERIFYCHAINRESPONSE']._serialized_start=727
+  _globals['_VERIFYCHAINRESPONSE']._serialized_end=820
+  _globals['_AUDITSERVICE']._serialized_start=823
+  _globals['_AUDITSERVICE']._serialized_end=1040
 # @@protoc_insertion_point(module_scope)

@@ -156,3 +156,55 @@ class ListAuditEntriesResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___ListAuditEntriesResponse: _TypeAlias = ListAuditEntriesResponse  # noqa: Y015
+
+@_typing.final
+class VerifyChainRequest(_message.Message):
+    """Request of VerifyChain."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization whose audit chain to verify."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization_id", b"organization_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___VerifyChainRequest: _TypeAlias = VerifyChainRequest  # noqa: Y015
+
+@_typing.final
+class VerifyChainResponse(_message.Message):
+    """Response of VerifyChain."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    INTACT_FIELD_NUMBER: _builtins.int
+    ENTRIES_CHECKED_FIELD_NUMBER: _builtins.int
+    FIRST_BROKEN_SEQUENCE_FIELD_NUMBER: _builtins.int
+    intact: _builtins.bool
+    """True when every entry verifies against the one before it."""
+    entries_checked: _builtins.int
+    """Entries verified in sequence order: all of them when intact, up to and including the first broken one."""
+    first_broken_sequence: _builtins.int
+    """Sequence of the first entry that fails verification; 0 when the chain is intact."""
+    def __init__(
+        self,
+        *,
+        intact: _builtins.bool = ...,
+        entries_checked: _builtins.int = ...,
+        first_broken_sequence: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["entries_checked", b"entries_checked", "first_broken_sequence", b"first_broken_sequence", "intact", b"intact"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___VerifyChainResponse: _TypeAlias = VerifyChainResponse  # noqa: Y015

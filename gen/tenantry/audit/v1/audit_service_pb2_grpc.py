@@ -40,6 +40,11 @@ class AuditServiceStub:
                 request_serializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditEntriesRequest.SerializeToString,
                 response_deserializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditEntriesResponse.FromString,
                 _registered_method=True)
+        self.VerifyChain = channel.unary_unary(
+                '/tenantry.audit.v1.AuditService/VerifyChain',
+                request_serializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.VerifyChainRequest.SerializeToString,
+                response_deserializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.VerifyChainResponse.FromString,
+                _registered_method=True)
 
 
 class AuditServiceServicer:
@@ -54,6 +59,16 @@ class AuditServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def VerifyChain(self, request, context):
+        """Recomputes an organization's hash chain from its first entry and reports whether it is intact, or the
+        sequence of the first entry that was edited, deleted or reordered.
+        Requires permission "platform.admin" (operators only; never the organization's own members, not even its
+        Owner: PERMISSION_DENIED).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuditServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -61,6 +76,11 @@ def add_AuditServiceServicer_to_server(servicer, server):
                     servicer.ListAuditEntries,
                     request_deserializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditEntriesRequest.FromString,
                     response_serializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditEntriesResponse.SerializeToString,
+            ),
+            'VerifyChain': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyChain,
+                    request_deserializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.VerifyChainRequest.FromString,
+                    response_serializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.VerifyChainResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -91,6 +111,33 @@ class AuditService:
             '/tenantry.audit.v1.AuditService/ListAuditEntries',
             tenantry_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditEntriesRequest.SerializeToString,
             tenantry_dot_audit_dot_v1_dot_audit__service__pb2.ListAuditEntriesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyChain(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.audit.v1.AuditService/VerifyChain',
+            tenantry_dot_audit_dot_v1_dot_audit__service__pb2.VerifyChainRequest.SerializeToString,
+            tenantry_dot_audit_dot_v1_dot_audit__service__pb2.VerifyChainResponse.FromString,
             options,
             channel_credentials,
             insecure,

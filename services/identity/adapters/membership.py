@@ -1,4 +1,4 @@
-"""Identity's calls to other services (adapters for domain ports)."""
+"""Membership, as identity sees it: the adapter of the InvitationChecker port."""
 
 from __future__ import annotations
 

@@ -1,24 +1,24 @@
-"""An organization's security administration: its security policy, API keys and service accounts."""
+"""API keys and service accounts: an organization's credentials for programs."""
 
 from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from services.common.clock import Clock
-from services.common.errors import Aborted, FieldViolation, InvalidArgument, NotFound, PermissionDenied
+from services.common.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied
 from services.common.ids import new_id, new_secret_token
-from services.common.permissions import SECURITY_MANAGE
-from services.common.principal import ACTOR_SERVICE_ACCOUNT, PLATFORM_ADMIN, Principal
-from services.identity.domain.events import ApiKeyCreated, CredentialRevoked, SecurityPolicyUpdated
+from services.common.people import clean_display_name
+from services.common.permissions import API_KEYS_MANAGE, PLATFORM_ADMIN
+from services.common.principal import ACTOR_SERVICE_ACCOUNT, Principal
+from services.identity.domain.events import ApiKeyCreated, CredentialRevoked
 from services.identity.domain.model import API_KEY_KIND, SERVICE_ACCOUNT_KIND, ApiKey
-from services.identity.domain.policies import SecurityPolicy, apply_changes
 from services.identity.domain.ports import IdentityStore
-from services.identity.domain.use_cases import API_KEY_PREFIX, clean_name, token_hash
+from services.identity.domain.tokens import token_hash
 
-API_KEYS_MANAGE = "api_keys.manage"
+API_KEY_PREFIX = "tnt"
 
 
 @dataclass(frozen=True)
@@ -27,51 +27,10 @@ class NewApiKey:
     secret: str
 
 
-class SecurityAdminUseCases:
+class ApiKeyUseCases:
     def __init__(self, store: IdentityStore, clock: Clock):
         self._store = store
         self._clock = clock
-
-    async def get_policy(self, principal: Principal, organization_id: str) -> SecurityPolicy:
-        """Anyone acting in the organization may read its policy: the product needs privacy mode."""
-        if PLATFORM_ADMIN not in principal.permissions and (
-            not organization_id or organization_id != principal.organization_id
-        ):
-            raise NotFound("No such organization.")
-        async with self._store.read() as tx:
-            return await tx.get_policy(organization_id)
-
-    async def update_policy(
-        self,
-        principal: Principal,
-        organization_id: str,
-        changes: dict[str, object],
-        *,
-        etag: str = "",
-        request_id: str = "",
-    ) -> SecurityPolicy:
-        principal.authorize(SECURITY_MANAGE, organization_id)
-        now = self._clock.now()
-        principal.require_recent_authentication(now)
-        if not changes:
-            raise InvalidArgument("Name at least one field to change.", [FieldViolation("update_mask", "not empty")])
-        async with self._store.write() as tx:
-            if request_id:
-                stored = await tx.load_idempotent(organization_id, "UpdateSecurityPolicy", request_id)
-                if stored is not None:
-                    return await tx.get_policy(organization_id)
-            before = await tx.get_policy(organization_id)
-            if etag and etag != before.etag:
-                raise Aborted("The policy changed since you read it; reload and try again.", reason="ETAG_MISMATCH")
-            after = apply_changes(before, changes, now)
-            if not await tx.save_policy(after, before.version):
-                raise Aborted("The policy changed at the same time; try again.", reason="CONCURRENT_UPDATE")
-            await tx.record_events(SecurityPolicyUpdated(principal, now, request_id, before, after))
-            if request_id:
-                await tx.save_idempotent(
-                    organization_id, "UpdateSecurityPolicy", request_id, json.dumps({"version": after.version}).encode()
-                )
-        return after
 
     async def create_api_key(
         self,
@@ -87,7 +46,7 @@ class SecurityAdminUseCases:
         principal.authorize(API_KEYS_MANAGE, principal.organization_id)
         now = self._clock.now()
         principal.require_recent_authentication(now)
-        key_name = clean_name(name, "name")
+        key_name = clean_display_name(name, "name")
         if not key_name:
             raise InvalidArgument("A key needs a name.", [FieldViolation("name", "must not be empty")])
         held = {p for p in principal.permissions if not p.startswith("platform.")}
@@ -164,6 +123,6 @@ class SecurityAdminUseCases:
             if api_key is None:
                 raise NotFound("No such API key.")
             if await tx.revoke_api_key(api_key.id, now):
-                api_key = ApiKey(**{**vars(api_key), "revoked_at": now})
+                api_key = replace(api_key, revoked_at=now)
                 await tx.record_events(CredentialRevoked(principal, now, "", api_key))
         return api_key
