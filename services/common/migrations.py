@@ -36,6 +36,8 @@ def make_parent_dir(database_url: str) -> str:
 def run_env(target_metadata: MetaData) -> None:
     """Body of every service's migrations/env.py (online mode only: we always have a database)."""
     url = context.config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise RuntimeError("Migrations need sqlalchemy.url in the Alembic configuration (migrate() sets it).")
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(

@@ -24,6 +24,7 @@ from services.common.errors import (
     Unavailable,
 )
 from services.common.ids import new_id
+from services.common.people import clean_display_name, normalise_email
 from services.common.principal import Principal
 from services.membership.domain import roles, rules
 from services.membership.domain.custom_roles import role_catalog
@@ -33,7 +34,6 @@ from services.membership.domain.model import Group, Invitation, InviteOutcome, M
 from services.membership.domain.ports import MembershipStore, MembershipTransaction, SeatReservations
 from services.membership.domain.replays import Replay, all_final, outcome_from_json, outcome_to_json
 from services.membership.domain.seats import give_back_seat
-from services.membership.domain.text import checked_display_name, normalize_email
 
 MAX_INVITEES_PER_CALL = 100
 DEFAULT_INVITATION_TTL = timedelta(days=7)
@@ -77,12 +77,12 @@ def check_invitee(
     principal: Principal, invitee: Invitee, catalog: roles.RoleCatalog = roles.BUILT_IN_CATALOG
 ) -> tuple[str, str, str]:
     """(email, role, display name) of a valid invitee; InvalidArgument/PermissionDenied otherwise."""
-    email = normalize_email(invitee.email)
+    email = normalise_email(invitee.email)
     role = invitee.role or roles.MEMBER
     rules.check_grantable(principal, role, catalog)
     if role != roles.MEMBER and not principal.has(roles.MEMBERS_MANAGE_ROLES):
         raise PermissionDenied("You can invite only members of the Member role.", reason="CANNOT_GRANT_PERMISSION")
-    return email, role, checked_display_name(invitee.display_name, "display_name")
+    return email, role, clean_display_name(invitee.display_name, "display_name")
 
 
 class InvitationUseCases:

@@ -15,6 +15,7 @@ from services.common.errors import (
     InvalidArgument,
     NotFound,
 )
+from services.common.people import is_printable
 from services.common.principal import Principal
 from services.membership.domain import roles, rules
 from services.membership.domain.custom_roles import role_catalog
@@ -24,7 +25,6 @@ from services.membership.domain.ports import MembershipStore, SeatReservations
 from services.membership.domain.replays import Replay, member_from_json, member_to_json
 from services.membership.domain.rules import MemberAction
 from services.membership.domain.seats import give_back_seat
-from services.membership.domain.text import is_printable
 
 MAX_SEARCH = 100
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from services.common.clock import Clock
 from services.common.errors import Aborted, NotFound, PermissionDenied, Violations
 from services.common.ids import new_id
+from services.common.people import clean_display_name, normalise_email
 from services.common.principal import Principal
 from services.membership.domain import roles
 from services.membership.domain.events import MemberAdded, OrganizationCreated, OrganizationUpdated
@@ -14,7 +15,6 @@ from services.membership.domain.model import Member, MemberCounts, MemberStatus,
 from services.membership.domain.ports import MembershipStore
 from services.membership.domain.profile import apply_profile_changes
 from services.membership.domain.replays import Replay
-from services.membership.domain.text import checked_display_name, normalize_email
 
 
 @dataclass(frozen=True)
@@ -45,13 +45,13 @@ class OrganizationUseCases:
         if not principal.has(roles.PLATFORM_ORGANIZATIONS_CREATE):
             raise PermissionDenied("Only operators may create organizations.", reason="MISSING_PERMISSION")
         violations = Violations()
-        name = checked_display_name(display_name, "display_name")
+        name = clean_display_name(display_name, "display_name")
         if not name:
             violations.add("display_name", "must not be empty")
         if not owner_account_id:
             violations.add("owner_account_id", "must not be empty")
         violations.raise_if_any()
-        email = normalize_email(owner_email)
+        email = normalise_email(owner_email)
         now = self._clock.now()
         replay = Replay("", "CreateOrganization", request_id)
         async with self._store.write() as tx:
@@ -68,7 +68,7 @@ class OrganizationUseCases:
                 organization_id=organization.id,
                 account_id=owner_account_id,
                 email=email,
-                display_name=checked_display_name(owner_display_name, "owner_display_name"),
+                display_name=clean_display_name(owner_display_name, "owner_display_name"),
                 role=roles.OWNER,
                 status=MemberStatus.ACTIVE,
                 created_at=now,

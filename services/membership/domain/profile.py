@@ -7,8 +7,9 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from services.common.errors import Violations
+from services.common.people import MAX_DISPLAY_NAME_LENGTH
 from services.membership.domain.model import GroupCreationPolicy, Organization
-from services.membership.domain.text import MAX_DISPLAY_NAME, printable
+from services.membership.domain.text import printable
 
 UPDATABLE_ORGANIZATION_FIELDS = frozenset(
     {"display_name", "logo_url", "brand_color", "group_creation_policy", "invitation_ttl_days"}
@@ -26,7 +27,9 @@ def apply_profile_changes(before: Organization, changes: dict[str, str]) -> Orga
         problems.add("update_mask", f"one or more of {sorted(UPDATABLE_ORGANIZATION_FIELDS)}")
     values: dict[str, object] = {}
     if "display_name" in changes:
-        values["display_name"] = printable(changes["display_name"], "display_name", MAX_DISPLAY_NAME, problems, True)
+        values["display_name"] = printable(
+            changes["display_name"], "display_name", MAX_DISPLAY_NAME_LENGTH, problems, True
+        )
     if "logo_url" in changes:
         url = changes["logo_url"].strip()
         # Only https: the portal shows it as an image, and a javascript: or http: URL would be unsafe there.
