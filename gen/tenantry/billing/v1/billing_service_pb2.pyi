@@ -1090,7 +1090,7 @@ class ListInvoicesRequest(_message.Message):
     organization_id: _builtins.str
     """Organization whose invoices are listed."""
     page_size: _builtins.int
-    """Most invoices returned (1 to 200, more is capped at 200; 0 means 50)."""
+    """Most invoices returned (1 to 200; 0 means 50; more is refused)."""
     filter: _builtins.str
     """Filter such as `status = "open"` (open, paid or void); empty lists every invoice."""
     page_token: _builtins.str
@@ -1203,7 +1203,7 @@ class ListPaymentsRequest(_message.Message):
     organization_id: _builtins.str
     """Organization whose payments are listed."""
     page_size: _builtins.int
-    """Most payments returned (1 to 200, more is capped at 200; 0 means 50)."""
+    """Most payments returned (1 to 200; 0 means 50; more is refused)."""
     page_token: _builtins.str
     """Opaque cursor from a previous response's next_page_token; empty for the first page."""
     def __init__(
@@ -1593,7 +1593,7 @@ class ListCreditNotesRequest(_message.Message):
     organization_id: _builtins.str
     """Organization whose credit notes are listed."""
     page_size: _builtins.int
-    """Most credit notes returned (1 to 200, more is capped at 200; 0 means 50)."""
+    """Most credit notes returned (1 to 200; 0 means 50; more is refused)."""
     page_token: _builtins.str
     """Opaque cursor from a previous response's next_page_token; empty for the first page."""
     def __init__(

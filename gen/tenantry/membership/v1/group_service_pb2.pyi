@@ -302,7 +302,7 @@ class ListGroupsRequest(_message.Message):
     organization_id: _builtins.str
     """Organization whose groups to list."""
     page_size: _builtins.int
-    """Maximum number of groups to return (1 to 200; 0 means 50)."""
+    """Maximum number of groups to return (1 to 200; 0 means 50; more is refused)."""
     page_token: _builtins.str
     """Opaque cursor from a previous response's next_page_token."""
     filter: _builtins.str
@@ -587,7 +587,7 @@ class ListGroupMembersRequest(_message.Message):
     group_id: _builtins.str
     """Id of the group."""
     page_size: _builtins.int
-    """Maximum number of members to return (1 to 200; 0 means 50)."""
+    """Maximum number of members to return (1 to 200; 0 means 50; more is refused)."""
     page_token: _builtins.str
     """Opaque cursor from a previous response's next_page_token."""
     def __init__(

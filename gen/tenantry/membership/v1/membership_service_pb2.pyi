@@ -446,7 +446,7 @@ class ListMembersRequest(_message.Message):
     organization_id: _builtins.str
     """Organization whose members to list."""
     page_size: _builtins.int
-    """Maximum number of members to return (1 to 200; 0 means 50)."""
+    """Maximum number of members to return (1 to 200; 0 means 50; more is refused)."""
     page_token: _builtins.str
     """Opaque cursor from a previous response's next_page_token."""
     filter: _builtins.str
