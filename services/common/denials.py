@@ -1,5 +1,5 @@
 """Refused calls leave a trace: every service records `authz.denied` when a caller with a valid principal is
-refused for a missing permission or asks for something it cannot see (RELIABILITY.md T1).
+refused for a missing permission or asks for something it cannot see.
 
 Not-found answers are recorded whether or not the id exists in another organization, so the caller's own
 audit log cannot be used to probe other tenants. Recording is best effort: it never changes the answer."""

@@ -1,4 +1,4 @@
-"""Revocation of principals within seconds, in every service (RELIABILITY.md A6).
+"""Revocation of principals within seconds, in every service.
 
 A principal token stays valid for its short lifetime (minutes) even after its session or API key is
 revoked. Each service therefore follows identity's `session.ended` and `credential.revoked` events with

@@ -1,4 +1,4 @@
-"""RELIABILITY.md C and D through real processes: revocation reaches the gateway and every service within
+"""Session and tenancy attacks through real processes: revocation reaches the gateway and every service within
 5 seconds (A6), CSRF (A8), the IDOR matrix generated from the route table (T1), cross-tenant lists (T2),
 mass assignment (T3), spoofed metadata (T4), and the emailed password reset."""
 

@@ -123,7 +123,7 @@ class EnvelopeFactory:
 
 
 def envelope_problem(subject: str, envelope: envelope_pb2.Envelope) -> str:
-    """Why an event cannot be trusted, or "" (RELIABILITY.md T4). Its subject must be the one its type
+    """Why an event cannot be trusted, or "". Its subject must be the one its type
     publishes to, on its producer's stream (which only that service may write to), and every
     `organization_id` in its payload must be the envelope's: a forged tenant is parked, never applied."""
     if subject != subject_of(envelope.type):
