@@ -20,11 +20,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.api import build_routes, openapi_document
 from gateway.auth import Authenticator
 from gateway.clients import ServiceClients
+from gateway.openapi import openapi_document
+from gateway.pipeline import build_routes
 from gateway.portal import build_portal_routes
 from gateway.problems import problem
 from gateway.settings import GatewaySettings
@@ -52,7 +53,7 @@ class TracingMiddleware:
             attributes={"http.request.method": scope["method"], "url.path": scope["path"]},
         ) as span:
 
-            async def send_with_status(message: dict) -> None:  # type: ignore[type-arg]
+            async def send_with_status(message: Message) -> None:
                 if message["type"] == "http.response.start":
                     span.set_attribute("http.response.status_code", message["status"])
                 await send(message)

@@ -27,8 +27,8 @@ from tenantry.membership.v1 import membership_service_pb2 as membership_pb
 
 from gateway import convert
 from gateway.auth import AuthError, Caller, client_ip, csrf_token_for, csrf_token_valid, request_metadata, same_origin
+from gateway.cookies import clear_session_cookie, rotated_cookie_expiry, set_session_cookie
 from gateway.problems import from_grpc_error
-from gateway.security_api import clear_session_cookie, rotated_cookie_expiry, set_session_cookie
 from gateway.settings import GatewaySettings
 from services.common import permissions as permissions_catalogue
 

@@ -15,7 +15,7 @@ from tenantry.identity.v1 import identity_service_pb2_grpc as identity_grpc
 from tenantry.membership.v1 import membership_service_pb2 as membership_pb
 from tenantry.membership.v1 import membership_service_pb2_grpc as membership_grpc
 
-from gateway.api import ROUTES
+from gateway.routes import ROUTES
 from services.common.principal import outgoing_metadata
 from services.suite import Suite
 from tests.e2e.conftest import SmtpInbox, create_owner, form_token, signed_in_client, wait_for

@@ -1,4 +1,4 @@
-"""REST routes of groups (membership's GroupService): `/v1/groups`."""
+"""REST routes: Groups (membership's GroupService): `/v1/groups` and a member's groups."""
 
 from __future__ import annotations
 
@@ -8,29 +8,24 @@ from starlette.responses import JSONResponse, Response
 from tenantry.membership.v1 import group_service_pb2 as group_pb
 
 from gateway import convert
-from gateway.routing import PAGE_QUERY, ApiRoute, BadRequest, Context, equality_filter, page_size_of, path_id
+from gateway.convert import KINDS
+from gateway.routing import (
+    PAGE_QUERY,
+    ApiRoute,
+    BadRequest,
+    Context,
+    equality_filter,
+    page_size_of,
+    path_id,
+)
 
-KINDS = {"team": group_pb.GROUP_KIND_TEAM, "workspace": group_pb.GROUP_KIND_WORKSPACE}
-KIND_NAMES = {value: name for name, value in KINDS.items()}
 TEXT_FIELDS = {"name": 100, "description": 1000, "category": 100}
+
+
 FLAG_FIELDS = ("is_default", "locked")
+
+
 MAX_IDS = 1000
-
-
-def group_json(group: group_pb.Group) -> dict[str, Any]:
-    return {
-        "id": group.id,
-        "organization_id": group.organization_id,
-        "name": group.name,
-        "description": group.description,
-        "kind": KIND_NAMES.get(group.kind, "team"),
-        "category": group.category,
-        "is_default": group.is_default,
-        "locked": group.locked,
-        "member_count": group.member_count,
-        "create_time": convert.time_of(group.create_time),
-        "etag": group.etag,
-    }
 
 
 def _results_json(results: Any) -> JSONResponse:
@@ -48,7 +43,7 @@ def _results_json(results: Any) -> JSONResponse:
     )
 
 
-def _group_from_body(body: dict[str, Any], allowed: set[str]) -> group_pb.Group:
+def _group_frombody_schema(body: dict[str, Any], allowed: set[str]) -> group_pb.Group:
     """The sent fields as a Group; every wrong field is reported at once."""
     errors = [{"field": name, "description": "cannot be set here"} for name in sorted(set(body) - allowed)]
     group = group_pb.Group()
@@ -86,43 +81,42 @@ def _ids(context: Context, field_name: str) -> list[str]:
     return ids
 
 
-async def create_group(context: Context) -> Response:
-    group = _group_from_body(context.body, {"name", "description", "kind", "category", "is_default", "locked"})
-    reply = await context.clients.groups.CreateGroup(
-        group_pb.CreateGroupRequest(
-            organization_id=context.organization_id, group=group, request_id=context.idempotency_key()
-        ),
-        metadata=context.metadata,
-        timeout=context.clients.timeout,
-    )
-    return JSONResponse({"group": group_json(reply.group)}, status_code=201, headers={"ETag": reply.group.etag})
-
-
 async def list_groups(context: Context) -> Response:
-    reply = await context.clients.groups.ListGroups(
+    reply = await context.call(
+        context.clients.groups.ListGroups,
         group_pb.ListGroupsRequest(
             organization_id=context.organization_id,
             page_size=page_size_of(context),
             page_token=context.query("page_token"),
             filter=equality_filter({k: context.query(k) for k in ("kind", "category")}),
         ),
-        metadata=context.metadata,
-        timeout=context.clients.timeout,
     )
-    return JSONResponse({"groups": [group_json(g) for g in reply.groups], "next_page_token": reply.next_page_token})
+    return JSONResponse(
+        {"groups": [convert.group_json(g) for g in reply.groups], "next_page_token": reply.next_page_token}
+    )
+
+
+async def create_group(context: Context) -> Response:
+    group = _group_frombody_schema(context.body, {"name", "description", "kind", "category", "is_default", "locked"})
+    reply = await context.call(
+        context.clients.groups.CreateGroup,
+        group_pb.CreateGroupRequest(
+            organization_id=context.organization_id, group=group, request_id=context.idempotency_key()
+        ),
+    )
+    return JSONResponse({"group": convert.group_json(reply.group)}, status_code=201, headers={"ETag": reply.group.etag})
 
 
 async def get_group(context: Context) -> Response:
-    reply = await context.clients.groups.GetGroup(
+    reply = await context.call(
+        context.clients.groups.GetGroup,
         group_pb.GetGroupRequest(organization_id=context.organization_id, group_id=path_id(context, "group_id")),
-        metadata=context.metadata,
-        timeout=context.clients.timeout,
     )
-    return JSONResponse({"group": group_json(reply.group)}, headers={"ETag": reply.group.etag})
+    return JSONResponse({"group": convert.group_json(reply.group)}, headers={"ETag": reply.group.etag})
 
 
 async def update_group(context: Context) -> Response:
-    changes = _group_from_body(context.body, {*TEXT_FIELDS, *FLAG_FIELDS})
+    changes = _group_frombody_schema(context.body, {*TEXT_FIELDS, *FLAG_FIELDS})
     if not context.body:
         raise BadRequest("Send one or more fields to change.")
     changes.id = path_id(context, "group_id")
@@ -132,31 +126,27 @@ async def update_group(context: Context) -> Response:
         etag=context.request.headers.get("if-match", "")[:64],
     )
     request.update_mask.paths.extend(sorted(context.body))
-    reply = await context.clients.groups.UpdateGroup(
-        request, metadata=context.metadata, timeout=context.clients.timeout
-    )
-    return JSONResponse({"group": group_json(reply.group)}, headers={"ETag": reply.group.etag})
+    reply = await context.call(context.clients.groups.UpdateGroup, request)
+    return JSONResponse({"group": convert.group_json(reply.group)}, headers={"ETag": reply.group.etag})
 
 
 async def delete_group(context: Context) -> Response:
-    await context.clients.groups.DeleteGroup(
+    await context.call(
+        context.clients.groups.DeleteGroup,
         group_pb.DeleteGroupRequest(organization_id=context.organization_id, group_id=path_id(context, "group_id")),
-        metadata=context.metadata,
-        timeout=context.clients.timeout,
     )
     return Response(status_code=204)
 
 
 async def list_group_members(context: Context) -> Response:
-    reply = await context.clients.groups.ListGroupMembers(
+    reply = await context.call(
+        context.clients.groups.ListGroupMembers,
         group_pb.ListGroupMembersRequest(
             organization_id=context.organization_id,
             group_id=path_id(context, "group_id"),
             page_size=page_size_of(context),
             page_token=context.query("page_token"),
         ),
-        metadata=context.metadata,
-        timeout=context.clients.timeout,
     )
     members = [
         {"member_id": m.member_id, "email": m.email, "display_name": m.display_name, "is_admin": m.is_admin}
@@ -169,41 +159,38 @@ async def add_group_members(context: Context) -> Response:
     as_admins = context.body.get("as_admins", False)
     if not isinstance(as_admins, bool):
         raise BadRequest("as_admins must be true or false.", [{"field": "as_admins", "description": "boolean"}])
-    reply = await context.clients.groups.AddGroupMembers(
+    reply = await context.call(
+        context.clients.groups.AddGroupMembers,
         group_pb.AddGroupMembersRequest(
             organization_id=context.organization_id,
             group_id=path_id(context, "group_id"),
             member_ids=_ids(context, "member_ids"),
             as_admins=as_admins,
         ),
-        metadata=context.metadata,
-        timeout=context.clients.timeout,
     )
     return _results_json(reply.results)
 
 
 async def remove_group_members(context: Context) -> Response:
-    reply = await context.clients.groups.RemoveGroupMembers(
+    reply = await context.call(
+        context.clients.groups.RemoveGroupMembers,
         group_pb.RemoveGroupMembersRequest(
             organization_id=context.organization_id,
             group_id=path_id(context, "group_id"),
             member_ids=_ids(context, "member_ids"),
         ),
-        metadata=context.metadata,
-        timeout=context.clients.timeout,
     )
     return _results_json(reply.results)
 
 
 async def add_member_to_groups(context: Context) -> Response:
-    reply = await context.clients.groups.AddMemberToGroups(
+    reply = await context.call(
+        context.clients.groups.AddMemberToGroups,
         group_pb.AddMemberToGroupsRequest(
             organization_id=context.organization_id,
             member_id=path_id(context, "member_id"),
             group_ids=_ids(context, "group_ids"),
         ),
-        metadata=context.metadata,
-        timeout=context.clients.timeout,
     )
     return _results_json(reply.results)
 
@@ -215,9 +202,12 @@ _GROUP_FIELDS_SCHEMA: dict[str, Any] = {
     "is_default": {"type": "boolean", "description": "new members join it (groups.manage)"},
     "locked": {"type": "boolean", "description": "only admins change its members"},
 }
+
+
 _IDS_SCHEMA: dict[str, Any] = {"type": "array", "minItems": 1, "maxItems": MAX_IDS, "items": {"type": "string"}}
 
-GROUP_ROUTES = [
+
+ROUTES: tuple[ApiRoute, ...] = (
     ApiRoute(
         "GET",
         "/v1/groups",
@@ -285,4 +275,4 @@ GROUP_ROUTES = [
         "Add one member to several groups (at most 10 workspaces); one result per group.",
         request_schema={"type": "object", "required": ["group_ids"], "properties": {"group_ids": _IDS_SCHEMA}},
     ),
-]
+)
