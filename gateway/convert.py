@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from google.protobuf import json_format
@@ -18,6 +19,12 @@ def time_of(stamp: Timestamp) -> str | None:
     if stamp.seconds == 0 and stamp.nanos == 0:
         return None
     return stamp.ToDatetime().isoformat(timespec="milliseconds") + "Z"
+
+
+def timestamp(moment: datetime) -> Timestamp:
+    stamp = Timestamp()
+    stamp.FromDatetime(moment.astimezone(UTC).replace(tzinfo=None))
+    return stamp
 
 
 def _enum_word(name: str, prefix: str) -> str:
@@ -144,7 +151,7 @@ FIELD_TYPES = {
 FIELD_TYPE_NAMES = {code: name for name, code in FIELD_TYPES.items()}
 
 
-def profile_field_json(field: membership_pb.ProfileField) -> dict[str, Any]:
+def profile_field(field: membership_pb.ProfileField) -> dict[str, Any]:
     return {
         "key": field.key,
         "label": field.label,
@@ -154,7 +161,7 @@ def profile_field_json(field: membership_pb.ProfileField) -> dict[str, Any]:
     }
 
 
-def role_json(role: membership_pb.Role) -> dict[str, Any]:
+def role(role: membership_pb.Role) -> dict[str, Any]:
     return {"key": role.key, "name": role.name, "permissions": list(role.permissions)}
 
 
@@ -164,7 +171,7 @@ KINDS = {"team": group_pb.GROUP_KIND_TEAM, "workspace": group_pb.GROUP_KIND_WORK
 KIND_NAMES = {value: name for name, value in KINDS.items()}
 
 
-def group_json(group: group_pb.Group) -> dict[str, Any]:
+def group(group: group_pb.Group) -> dict[str, Any]:
     return {
         "id": group.id,
         "organization_id": group.organization_id,
@@ -185,7 +192,7 @@ def money(value: common_pb2.Money) -> dict[str, Any]:
     return {"amount_minor": value.amount_minor, "currency": value.currency}
 
 
-def plan_json(plan: billing_pb.Plan) -> dict[str, Any]:
+def plan(plan: billing_pb.Plan) -> dict[str, Any]:
     return {
         "id": plan.id,
         "name": plan.name,
@@ -198,7 +205,7 @@ def plan_json(plan: billing_pb.Plan) -> dict[str, Any]:
     }
 
 
-def profile_json(profile: billing_pb.BillingProfile) -> dict[str, Any]:
+def billing_profile(profile: billing_pb.BillingProfile) -> dict[str, Any]:
     return {
         "legal_name": profile.legal_name,
         "address": profile.address,
@@ -209,7 +216,7 @@ def profile_json(profile: billing_pb.BillingProfile) -> dict[str, Any]:
     }
 
 
-def payment_method_json(method: billing_pb.PaymentMethod) -> dict[str, Any]:
+def payment_method(method: billing_pb.PaymentMethod) -> dict[str, Any]:
     return {
         "kind": method.kind,
         "label": method.label,
@@ -222,7 +229,7 @@ def payment_method_json(method: billing_pb.PaymentMethod) -> dict[str, Any]:
     }
 
 
-def subscription_json(subscription: billing_pb.Subscription) -> dict[str, Any]:
+def subscription(subscription: billing_pb.Subscription) -> dict[str, Any]:
     return {
         "organization_id": subscription.organization_id,
         "plan_id": subscription.plan_id,
@@ -235,14 +242,14 @@ def subscription_json(subscription: billing_pb.Subscription) -> dict[str, Any]:
         "cancel_time": time_of(subscription.cancel_time),
         "failed_payment_attempts": subscription.failed_payment_attempts,
         "next_payment_attempt_time": time_of(subscription.next_payment_attempt_time),
-        "billing_profile": profile_json(subscription.billing_profile),
-        "payment_method": payment_method_json(subscription.payment_method),
+        "billing_profile": billing_profile(subscription.billing_profile),
+        "payment_method": payment_method(subscription.payment_method),
         "version": subscription.version,
         "plan_at_renewal": subscription.plan_at_renewal or None,
     }
 
 
-def invoice_json(invoice: billing_pb.Invoice) -> dict[str, Any]:
+def invoice(invoice: billing_pb.Invoice) -> dict[str, Any]:
     return {
         "id": invoice.id or None,
         "number": invoice.number or None,
@@ -267,11 +274,11 @@ def invoice_json(invoice: billing_pb.Invoice) -> dict[str, Any]:
         "period_end": time_of(invoice.period_end),
         "issue_time": time_of(invoice.issue_time),
         "paid_time": time_of(invoice.paid_time),
-        "billing_profile": profile_json(invoice.billing_profile),
+        "billing_profile": billing_profile(invoice.billing_profile),
     }
 
 
-def payment_json(payment: billing_pb.Payment) -> dict[str, Any]:
+def payment(payment: billing_pb.Payment) -> dict[str, Any]:
     return {
         "id": payment.id,
         "invoice_id": payment.invoice_id,
@@ -284,7 +291,7 @@ def payment_json(payment: billing_pb.Payment) -> dict[str, Any]:
     }
 
 
-def credit_note_json(note: billing_pb.CreditNote) -> dict[str, Any]:
+def credit_note(note: billing_pb.CreditNote) -> dict[str, Any]:
     return {
         "id": note.id,
         "number": note.number,
@@ -299,7 +306,7 @@ def credit_note_json(note: billing_pb.CreditNote) -> dict[str, Any]:
     }
 
 
-def session_json(session: identity_pb.Session) -> dict[str, Any]:
+def session(session: identity_pb.Session) -> dict[str, Any]:
     return {
         "id": session.id,
         "account_id": session.account_id,
@@ -313,23 +320,54 @@ def session_json(session: identity_pb.Session) -> dict[str, Any]:
     }
 
 
-POLICY_FIELDS: dict[str, type | tuple[type, ...]] = {
-    "session_idle_timeout_seconds": int,
-    "session_absolute_lifetime_seconds": int,
-    "password_min_length": int,
-    "admin_password_min_length": int,
-    "password_required_classes": int,
-    "mfa_required": str,
-    "privacy_mode": bool,
-    "allowed_invitation_domains": list,
-}
-
-
-def policy_json(policy: identity_pb.SecurityPolicy) -> dict[str, Any]:
+def security_policy(policy: identity_pb.SecurityPolicy) -> dict[str, Any]:
     return {
         "organization_id": policy.organization_id,
-        **{name: getattr(policy, name) for name in POLICY_FIELDS if name != "allowed_invitation_domains"},
+        "session_idle_timeout_seconds": policy.session_idle_timeout_seconds,
+        "session_absolute_lifetime_seconds": policy.session_absolute_lifetime_seconds,
+        "password_min_length": policy.password_min_length,
+        "admin_password_min_length": policy.admin_password_min_length,
+        "password_required_classes": policy.password_required_classes,
+        "mfa_required": policy.mfa_required,
+        "privacy_mode": policy.privacy_mode,
         "allowed_invitation_domains": list(policy.allowed_invitation_domains),
         "etag": policy.etag,
         "update_time": time_of(policy.update_time) if policy.HasField("update_time") else None,
+    }
+
+
+BULK_ACTIONS = {
+    "change_role": membership_pb.BULK_ACTION_CHANGE_ROLE,
+    "deactivate": membership_pb.BULK_ACTION_DEACTIVATE,
+    "reactivate": membership_pb.BULK_ACTION_REACTIVATE,
+    "remove": membership_pb.BULK_ACTION_REMOVE,
+    "add_to_groups": membership_pb.BULK_ACTION_ADD_TO_GROUPS,
+    "remove_from_groups": membership_pb.BULK_ACTION_REMOVE_FROM_GROUPS,
+}
+
+
+def group_member(value: group_pb.GroupMember) -> dict[str, Any]:
+    return {
+        "member_id": value.member_id,
+        "email": value.email,
+        "display_name": value.display_name,
+        "is_admin": value.is_admin,
+    }
+
+
+def membership_outcome(result: Any) -> dict[str, Any]:
+    """One member joining or leaving one group: the error when it failed."""
+    return {
+        "member_id": result.member_id,
+        "group_id": result.group_id,
+        "error": {"reason": result.error_reason, "message": result.error_message} if result.error_reason else None,
+    }
+
+
+def seat_difference(difference: billing_pb.SeatDifference) -> dict[str, Any]:
+    return {
+        "member_id": difference.member_id,
+        "kind": difference.kind,
+        "membership_status": difference.membership_status or None,
+        "billing_status": difference.billing_status or None,
     }

@@ -28,6 +28,7 @@ from gateway.openapi import openapi_document
 from gateway.pipeline import build_routes
 from gateway.portal import build_portal_routes
 from gateway.problems import problem
+from gateway.request_id import RequestIdMiddleware
 from gateway.settings import GatewaySettings
 from services.common.logs import setup_logging
 from services.common.telemetry import extract, setup_tracing
@@ -113,7 +114,7 @@ def create_app(settings: GatewaySettings) -> Starlette:
         ],
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error, Exception: internal_error},
-        middleware=[Middleware(TracingMiddleware)],
+        middleware=[Middleware(RequestIdMiddleware), Middleware(TracingMiddleware)],
     )
 
 

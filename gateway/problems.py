@@ -9,7 +9,11 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 from starlette.responses import JSONResponse
 
+from gateway.request_id import HEADER as REQUEST_ID_HEADER
+from gateway.request_id import current_request_id
+
 PROBLEM_TYPE_BASE = "https://tenantry.dev/problems/"
+ETAG_MISMATCH = "ETAG_MISMATCH"
 
 _HTTP_STATUS = {
     grpc.StatusCode.INVALID_ARGUMENT: 400,
@@ -33,9 +37,11 @@ _TITLES = {
     404: "Not Found",
     405: "Method Not Allowed",
     409: "Conflict",
+    412: "Precondition Failed",
     413: "Content Too Large",
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
+    428: "Precondition Required",
     429: "Too Many Requests",
     500: "Internal Server Error",
     501: "Not Implemented",
@@ -68,6 +74,10 @@ def problem(
         body["errors"] = errors
     if extra:
         body.update(extra)
+    request_id = current_request_id.get()
+    if request_id:
+        body["request_id"] = request_id
+        headers = {**(headers or {}), REQUEST_ID_HEADER: request_id}
     return ProblemResponse(body, status_code=status, headers=headers)
 
 
@@ -94,6 +104,8 @@ def from_grpc_error(error: grpc.aio.AioRpcError) -> ProblemResponse:
             ]
         elif packed.Unpack(retry):
             headers["Retry-After"] = str(max(retry.retry_delay.seconds, 1))
+    if reason == ETAG_MISMATCH:
+        status = 412  # the If-Match the caller sent no longer matches
     if status == 500:
         detail = "Internal error; it has been logged."
     if status == 503 and not reason:

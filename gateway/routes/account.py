@@ -1,24 +1,31 @@
-"""REST routes: The caller's own account: who am I, password change and resets, the authenticator app."""
+"""REST routes of the caller's own account (who am I, password, authenticator app) and password resets."""
 
 from __future__ import annotations
 
-from starlette.responses import JSONResponse, Response
 from tenantry.identity.v1 import identity_service_pb2 as identity_pb
 
 from gateway import convert
 from gateway.auth import client_ip
-from gateway.routes.sessions import strings
-from gateway.routing import (
-    STRING,
-    ApiRoute,
-    Context,
-    body_schema,
+from gateway.models.identity import (
+    Accepted,
+    AccountSecurity,
+    Me,
+    PasswordChange,
+    PasswordChanged,
+    PasswordConfirmation,
+    PasswordReset,
+    PasswordResetRequest,
+    RecoveryCodes,
+    ResetSent,
+    TotpCode,
+    TotpEnrollment,
 )
+from gateway.routing import ApiRoute, Context
 
 
-async def whoami(context: Context) -> Response:
+async def whoami(context: Context) -> Me:
     assert context.caller is not None
-    return JSONResponse(
+    return Me.model_validate(
         {
             "principal": convert.principal(context.caller.principal),
             "mfa_enrollment_required": context.caller.mfa_enrollment_required,
@@ -26,93 +33,87 @@ async def whoami(context: Context) -> Response:
     )
 
 
-async def change_password(context: Context) -> Response:
-    fields = strings(context, "current_password", "new_password")
+async def change_password(context: Context) -> PasswordChanged:
     reply = await context.call(
         context.clients.identity.ChangePassword,
-        identity_pb.ChangePasswordRequest(
-            current_password=fields["current_password"], new_password=fields["new_password"]
-        ),
+        identity_pb.ChangePasswordRequest(**context.body_as(PasswordChange).model_dump()),
     )
-    return JSONResponse({"revoked_session_count": reply.revoked_session_count})
+    return PasswordChanged(revoked_session_count=reply.revoked_session_count)
 
 
-async def account_security(context: Context) -> Response:
+async def account_security(context: Context) -> AccountSecurity:
     reply = await context.call(context.clients.identity.GetAccountSecurity, identity_pb.GetAccountSecurityRequest())
-    return JSONResponse({"totp_enabled": reply.totp_enabled, "recovery_codes_left": reply.recovery_codes_left})
+    return AccountSecurity(totp_enabled=reply.totp_enabled, recovery_codes_left=reply.recovery_codes_left)
 
 
-async def enroll_totp(context: Context) -> Response:
+async def enroll_totp(context: Context) -> TotpEnrollment:
     reply = await context.call(context.clients.identity.EnrollTotp, identity_pb.EnrollTotpRequest())
-    return JSONResponse(
-        {"secret": reply.secret, "otpauth_uri": reply.otpauth_uri, "qr_code_svg": reply.qr_code_svg}, status_code=201
-    )
+    return TotpEnrollment(secret=reply.secret, otpauth_uri=reply.otpauth_uri, qr_code_svg=reply.qr_code_svg)
 
 
-async def confirm_totp(context: Context) -> Response:
-    fields = strings(context, "totp_code")
+async def confirm_totp(context: Context) -> RecoveryCodes:
     reply = await context.call(
-        context.clients.identity.ConfirmTotp, identity_pb.ConfirmTotpRequest(totp_code=fields["totp_code"][:16])
+        context.clients.identity.ConfirmTotp,
+        identity_pb.ConfirmTotpRequest(totp_code=context.body_as(TotpCode).totp_code),
     )
-    return JSONResponse({"recovery_codes": list(reply.recovery_codes)})
+    return RecoveryCodes(recovery_codes=list(reply.recovery_codes))
 
 
-async def disable_totp(context: Context) -> Response:
-    fields = strings(context, "password")
+async def disable_totp(context: Context) -> None:
     await context.call(
-        context.clients.identity.DisableTotp, identity_pb.DisableTotpRequest(password=fields["password"])
+        context.clients.identity.DisableTotp,
+        identity_pb.DisableTotpRequest(password=context.body_as(PasswordConfirmation).password),
     )
-    return Response(status_code=204)
 
 
-async def request_password_reset(context: Context) -> Response:
-    fields = strings(context, "email")
+async def request_password_reset(context: Context) -> Accepted:
     await context.call(
         context.clients.identity.RequestPasswordReset,
-        identity_pb.RequestPasswordResetRequest(email=fields["email"][:320], ip_address=client_ip(context.request)),
-    )
-    return JSONResponse({"detail": "If the address belongs to an account, a reset link is on its way."}, 202)
-
-
-async def reset_password(context: Context) -> Response:
-    fields = strings(context, "reset_id", "token", "new_password")
-    await context.call(
-        context.clients.identity.ResetPassword,
-        identity_pb.ResetPasswordRequest(
-            reset_id=fields["reset_id"][:64], token=fields["token"][:128], new_password=fields["new_password"]
+        identity_pb.RequestPasswordResetRequest(
+            email=context.body_as(PasswordResetRequest).email, ip_address=client_ip(context.request)
         ),
     )
-    return Response(status_code=204)
+    return Accepted(detail="If the address belongs to an account, a reset link is on its way.")
 
 
-async def send_password_reset(context: Context) -> Response:
+async def reset_password(context: Context) -> None:
+    await context.call(
+        context.clients.identity.ResetPassword,
+        identity_pb.ResetPasswordRequest(**context.body_as(PasswordReset).model_dump()),
+    )
+
+
+async def send_password_reset(context: Context) -> ResetSent:
     reply = await context.call(
         context.clients.identity.SendPasswordReset,
-        identity_pb.SendPasswordResetRequest(account_id=str(context.request.path_params["account_id"])[:64]),
+        identity_pb.SendPasswordResetRequest(account_id=context.path("account_id")),
     )
-    return JSONResponse({"expire_time": convert.time_of(reply.expire_time)}, status_code=202)
+    return ResetSent(expire_time=convert.time_of(reply.expire_time))
 
 
 ROUTES: tuple[ApiRoute, ...] = (
-    ApiRoute("GET", "/v1/me", whoami, "The authenticated caller and their permissions."),
+    ApiRoute("GET", "/v1/me", whoami, "The authenticated caller and their permissions.", response=Me),
     ApiRoute(
         "POST",
         "/v1/me/password",
         change_password,
         "Change your password (the current one is required); your other sessions end.",
-        request_schema=body_schema("current_password", "new_password", current_password=STRING, new_password=STRING),
+        body=PasswordChange,
+        response=PasswordChanged,
     ),
     ApiRoute(
         "GET",
         "/v1/me/security",
         account_security,
         "How your account is protected: whether an authenticator app is on, recovery codes left.",
+        response=AccountSecurity,
     ),
     ApiRoute(
         "POST",
         "/v1/me/mfa/totp",
         enroll_totp,
         "Start setting up an authenticator app: secret, otpauth URI and QR code (SVG).",
+        response=TotpEnrollment,
         success_status=201,
     ),
     ApiRoute(
@@ -120,14 +121,15 @@ ROUTES: tuple[ApiRoute, ...] = (
         "/v1/me/mfa/totp/confirm",
         confirm_totp,
         "Activate the authenticator app with a current code; returns recovery codes once.",
-        request_schema=body_schema("totp_code", totp_code=STRING),
+        body=TotpCode,
+        response=RecoveryCodes,
     ),
     ApiRoute(
         "POST",
         "/v1/me/mfa/totp/disable",
         disable_totp,
         "Turn the authenticator app off (password and the privileged window required).",
-        request_schema=body_schema("password", password=STRING),
+        body=PasswordConfirmation,
         success_status=204,
     ),
     ApiRoute(
@@ -136,7 +138,8 @@ ROUTES: tuple[ApiRoute, ...] = (
         request_password_reset,
         "Email a password reset link; the answer is the same whether the address has an account or not.",
         authenticated=False,
-        request_schema=body_schema("email", email=STRING),
+        body=PasswordResetRequest,
+        response=Accepted,
         success_status=202,
     ),
     ApiRoute(
@@ -145,9 +148,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         reset_password,
         "Set a new password with a reset link (single use); every session of the account ends.",
         authenticated=False,
-        request_schema=body_schema(
-            "reset_id", "token", "new_password", reset_id=STRING, token=STRING, new_password=STRING
-        ),
+        body=PasswordReset,
         success_status=204,
     ),
     ApiRoute(
@@ -155,6 +156,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         "/v1/accounts/{account_id}/password-reset",
         send_password_reset,
         "Email a member a password reset link (security.manage).",
+        response=ResetSent,
         success_status=202,
     ),
 )

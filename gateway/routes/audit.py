@@ -1,31 +1,26 @@
-"""REST routes: The audit log."""
+"""REST route of the audit log."""
 
 from __future__ import annotations
 
-from starlette.responses import JSONResponse, Response
 from tenantry.audit.v1 import audit_service_pb2 as audit_pb
 
 from gateway import convert
-from gateway.routing import (
-    PAGE_QUERY,
-    ApiRoute,
-    Context,
-    equality_filter,
-    page_size_of,
-)
+from gateway.models.members import AuditEntryList, AuditQuery
+from gateway.routing import ApiRoute, Context, equality_filter
 
 
-async def list_audit_entries(context: Context) -> Response:
+async def list_audit_entries(context: Context) -> AuditEntryList:
+    query = context.params_as(AuditQuery)
     reply = await context.call(
         context.clients.audit.ListAuditEntries,
         audit_pb.ListAuditEntriesRequest(
             organization_id=context.organization_id,
-            page_size=page_size_of(context),
-            page_token=context.query("page_token"),
-            filter=equality_filter({k: context.query(k) for k in ("action", "actor_id", "target_id")}),
+            page_size=query.page_size or 0,
+            page_token=query.page_token or "",
+            filter=equality_filter({"action": query.action, "actor_id": query.actor_id, "target_id": query.target_id}),
         ),
     )
-    return JSONResponse(
+    return AuditEntryList.model_validate(
         {"entries": [convert.audit_entry(e) for e in reply.entries], "next_page_token": reply.next_page_token}
     )
 
@@ -36,6 +31,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         "/v1/audit/entries",
         list_audit_entries,
         "Search the audit log, newest first (audit.read).",
-        query=(("action", "string"), ("actor_id", "string"), ("target_id", "string"), *PAGE_QUERY),
+        query=AuditQuery,
+        response=AuditEntryList,
     ),
 )

@@ -1,78 +1,67 @@
-"""REST routes: Billing: seats, plans, the subscription dashboard, seat and plan changes, billing profile, payment
-method, cancellation and seat reconciliation. Every handler is one billing call; the rules live in billing."""
+"""REST routes of billing: seats, plans, the subscription dashboard, seat and plan changes, the billing
+profile, the payment method, cancellation and seat reconciliation. Every handler is one billing call; the
+rules (permissions, proration, rounding) live in billing."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import JSONResponse, Response
 from tenantry.billing.v1 import billing_service_pb2 as billing_pb
 
 from gateway import convert
-from gateway.routing import (
-    STRING,
-    ApiRoute,
-    BadRequest,
-    Context,
-    body_schema,
+from gateway.models.billing import (
+    BillingProfileChange,
+    Dashboard,
+    PaymentMethodChange,
+    PlanChange,
+    PlanList,
+    Reconciliation,
+    SeatChange,
+    SeatUsage,
+    SubscriptionChange,
+    SubscriptionReply,
 )
-
-MAX_TEXT_FIELD = 1000
-
-
-PROFILE_TEXT_FIELDS = ("legal_name", "address", "country", "vat_id", "billing_email")
+from gateway.routing import ApiRoute, Context
 
 
-PROFILE_FIELDS = (*PROFILE_TEXT_FIELDS, "tax_rate_basis_points")
+def subscription_reply(reply: Any) -> SubscriptionReply:
+    return SubscriptionReply.model_validate({"subscription": convert.subscription(reply.subscription)})
 
 
-def refuse_unknown_fields(context: Context, allowed: tuple[str, ...]) -> None:
-    unknown = sorted(set(context.body) - set(allowed))
-    if unknown:
-        raise BadRequest(
-            f"Only these fields are accepted: {', '.join(allowed)}.",
-            [{"field": name, "description": "unknown field"} for name in unknown],
-        )
+def subscription_change(reply: Any) -> SubscriptionChange:
+    return SubscriptionChange.model_validate(
+        {
+            "subscription": convert.subscription(reply.subscription),
+            "invoice": convert.invoice(reply.invoice) if reply.HasField("invoice") else None,
+            "payment": convert.payment(reply.payment) if reply.HasField("payment") else None,
+        }
+    )
 
 
-def text_field(context: Context, name: str, *, required: bool = False) -> str:
-    value = context.body.get(name, "")
-    if not isinstance(value, str) or (required and not value):
-        raise BadRequest(f"{name} must be a string.", [{"field": name, "description": "a string is required"}])
-    return value[:MAX_TEXT_FIELD]
-
-
-def whole_number_field(context: Context, name: str, *, required: bool = False) -> int:
-    value = context.body.get(name, 0 if not required else None)
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 2**31 - 1:
-        raise BadRequest(f"{name} must be a whole number.", [{"field": name, "description": "a whole number"}])
-    return value
-
-
-async def seat_usage(context: Context) -> Response:
+async def seat_usage(context: Context) -> SeatUsage:
     reply = await context.call(
         context.clients.billing.GetSeatUsage, billing_pb.GetSeatUsageRequest(organization_id=context.organization_id)
     )
-    return JSONResponse(convert.seat_usage(reply.seat_usage))
+    return SeatUsage.model_validate(convert.seat_usage(reply.seat_usage))
 
 
-async def list_plans(context: Context) -> Response:
+async def list_plans(context: Context) -> PlanList:
     reply = await context.call(
         context.clients.billing.ListPlans, billing_pb.ListPlansRequest(organization_id=context.organization_id)
     )
-    return JSONResponse({"plans": [convert.plan_json(plan) for plan in reply.plans]})
+    return PlanList.model_validate({"plans": [convert.plan(plan) for plan in reply.plans]})
 
 
-async def get_subscription(context: Context) -> Response:
+async def get_subscription(context: Context) -> Dashboard:
     reply = await context.call(
         context.clients.billing.GetSubscription,
         billing_pb.GetSubscriptionRequest(organization_id=context.organization_id),
     )
-    upcoming = convert.invoice_json(reply.upcoming_invoice) if reply.HasField("upcoming_invoice") else None
-    return JSONResponse(
+    upcoming = convert.invoice(reply.upcoming_invoice) if reply.HasField("upcoming_invoice") else None
+    return Dashboard.model_validate(
         {
-            "subscription": convert.subscription_json(reply.subscription),
-            "plan": convert.plan_json(reply.plan),
+            "subscription": convert.subscription(reply.subscription),
+            "plan": convert.plan(reply.plan),
             "seats": convert.seat_usage(reply.seat_usage),
             "upcoming_invoice": upcoming,
             "next_payment": {"time": upcoming["issue_time"], "amount": upcoming["total"]} if upcoming else None,
@@ -80,156 +69,101 @@ async def get_subscription(context: Context) -> Response:
     )
 
 
-async def change_seats(context: Context) -> Response:
-    refuse_unknown_fields(context, ("seats",))
+async def change_seats(context: Context) -> SubscriptionChange:
     reply = await context.call(
         context.clients.billing.ChangeSeats,
         billing_pb.ChangeSeatsRequest(
             organization_id=context.organization_id,
-            seats=whole_number_field(context, "seats", required=True),
-            request_id=context.idempotency_key(),
+            seats=context.body_as(SeatChange).seats,
+            request_id=context.idempotency_key,
         ),
     )
-    return JSONResponse(
-        {
-            "subscription": convert.subscription_json(reply.subscription),
-            "invoice": convert.invoice_json(reply.invoice) if reply.HasField("invoice") else None,
-            "payment": convert.payment_json(reply.payment) if reply.HasField("payment") else None,
-        }
-    )
+    return subscription_change(reply)
 
 
-async def change_plan(context: Context) -> Response:
-    refuse_unknown_fields(context, ("plan_id",))
+async def change_plan(context: Context) -> SubscriptionChange:
     reply = await context.call(
         context.clients.billing.ChangePlan,
         billing_pb.ChangePlanRequest(
             organization_id=context.organization_id,
-            plan_id=text_field(context, "plan_id", required=True),
-            request_id=context.idempotency_key(),
+            plan_id=context.body_as(PlanChange).plan_id,
+            request_id=context.idempotency_key,
         ),
     )
-    return JSONResponse(
-        {
-            "subscription": convert.subscription_json(reply.subscription),
-            "invoice": convert.invoice_json(reply.invoice) if reply.HasField("invoice") else None,
-            "payment": convert.payment_json(reply.payment) if reply.HasField("payment") else None,
-        }
-    )
+    return subscription_change(reply)
 
 
-async def cancel_seat_reduction(context: Context) -> Response:
+async def cancel_seat_reduction(context: Context) -> SubscriptionReply:
     reply = await context.call(
         context.clients.billing.CancelSeatReduction,
         billing_pb.CancelSeatReductionRequest(organization_id=context.organization_id),
     )
-    return JSONResponse({"subscription": convert.subscription_json(reply.subscription)})
+    return subscription_reply(reply)
 
 
-async def reconcile_seats(context: Context) -> Response:
+async def reconcile_seats(context: Context) -> Reconciliation:
     reply = await context.call(
         context.clients.billing.ReconcileSeats,
         billing_pb.ReconcileSeatsRequest(organization_id=context.organization_id),
     )
-    return JSONResponse(
+    return Reconciliation.model_validate(
         {
             "in_sync": reply.in_sync,
             "membership_members": reply.membership_members,
             "billing_seats": reply.billing_seats,
-            "differences": [
-                {
-                    "member_id": difference.member_id,
-                    "kind": difference.kind,
-                    "membership_status": difference.membership_status or None,
-                    "billing_status": difference.billing_status or None,
-                }
-                for difference in reply.differences
-            ],
+            "differences": [convert.seat_difference(difference) for difference in reply.differences],
         }
     )
 
 
-async def update_billing_profile(context: Context) -> Response:
-    refuse_unknown_fields(context, PROFILE_FIELDS)
-    profile = billing_pb.BillingProfile(
-        **{name: text_field(context, name) for name in PROFILE_TEXT_FIELDS},
-        tax_rate_basis_points=whole_number_field(context, "tax_rate_basis_points"),
-    )
+async def update_billing_profile(context: Context) -> SubscriptionReply:
+    profile = billing_pb.BillingProfile(**context.body_as(BillingProfileChange).model_dump())
     reply = await context.call(
         context.clients.billing.UpdateBillingProfile,
         billing_pb.UpdateBillingProfileRequest(organization_id=context.organization_id, billing_profile=profile),
     )
-    return JSONResponse({"subscription": convert.subscription_json(reply.subscription)})
+    return subscription_reply(reply)
 
 
-async def update_payment_method(context: Context) -> Response:
-    refuse_unknown_fields(context, ("kind", "label", "reference", "brand", "last4", "expiry_month", "expiry_year"))
-    method = billing_pb.PaymentMethod(
-        kind=text_field(context, "kind", required=True),
-        label=text_field(context, "label"),
-        reference=text_field(context, "reference"),
-        brand=text_field(context, "brand"),
-        last4=text_field(context, "last4"),
-        expiry_month=whole_number_field(context, "expiry_month"),
-        expiry_year=whole_number_field(context, "expiry_year"),
-    )
+async def update_payment_method(context: Context) -> SubscriptionReply:
+    method = billing_pb.PaymentMethod(**context.body_as(PaymentMethodChange).model_dump())
     reply = await context.call(
         context.clients.billing.UpdatePaymentMethod,
         billing_pb.UpdatePaymentMethodRequest(organization_id=context.organization_id, payment_method=method),
     )
-    return JSONResponse({"subscription": convert.subscription_json(reply.subscription)})
+    return subscription_reply(reply)
 
 
-async def cancel_subscription(context: Context) -> Response:
+async def cancel_subscription(context: Context) -> SubscriptionReply:
     reply = await context.call(
         context.clients.billing.CancelSubscription,
         billing_pb.CancelSubscriptionRequest(organization_id=context.organization_id),
     )
-    return JSONResponse({"subscription": convert.subscription_json(reply.subscription)})
+    return subscription_reply(reply)
 
 
-async def resume_subscription(context: Context) -> Response:
+async def resume_subscription(context: Context) -> SubscriptionReply:
     reply = await context.call(
         context.clients.billing.ResumeSubscription,
         billing_pb.ResumeSubscriptionRequest(organization_id=context.organization_id),
     )
-    return JSONResponse({"subscription": convert.subscription_json(reply.subscription)})
-
-
-_WHOLE: dict[str, Any] = {"type": "integer", "minimum": 0}
-
-
-_MONEY: dict[str, Any] = {
-    "type": "object",
-    "properties": {"amount_minor": {"type": "integer"}, "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}},
-}
-
-
-def _object(**properties: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object", "properties": properties}
-
-
-_SUBSCRIPTION = _object(
-    status={"type": "string", "enum": ["trialing", "active", "past_due", "unpaid", "canceled"]},
-    plan_id=STRING,
-    seats_purchased=_WHOLE,
-    seats_at_renewal={"type": ["integer", "null"], "minimum": 0},
-    current_period_end={"type": "string", "format": "date-time"},
-    cancel_at_period_end={"type": "boolean"},
-)
-
-
-_INVOICE = _object(id=STRING, number=STRING, status=STRING, subtotal=_MONEY, tax=_MONEY, total=_MONEY)
+    return subscription_reply(reply)
 
 
 ROUTES: tuple[ApiRoute, ...] = (
-    ApiRoute("GET", "/v1/billing/seats", seat_usage, "Seats purchased, in use and available (billing.read)."),
+    ApiRoute(
+        "GET",
+        "/v1/billing/seats",
+        seat_usage,
+        "Seats purchased, in use and available (billing.read).",
+        response=SeatUsage,
+    ),
     ApiRoute(
         "GET",
         "/v1/billing/plans",
         list_plans,
         "The plans of the catalogue; prices in integer minor units of an ISO 4217 currency (billing.read).",
-        response_schema=_object(plans={"type": "array", "items": _object(id=STRING, price_per_seat=_MONEY)}),
+        response=PlanList,
     ),
     ApiRoute(
         "GET",
@@ -237,7 +171,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         get_subscription,
         "The billing dashboard: subscription, plan, seats purchased/in use/invited/available, and the next payment "
         "(date and amount, from a preview of the upcoming invoice) (billing.read).",
-        response_schema=_object(subscription=_SUBSCRIPTION, upcoming_invoice=_INVOICE),
+        response=Dashboard,
     ),
     ApiRoute(
         "POST",
@@ -245,8 +179,8 @@ ROUTES: tuple[ApiRoute, ...] = (
         change_seats,
         "Buy seats now (invoiced prorated to the period end and collected) or reduce them from the next renewal, "
         "never below the seats in use (billing.manage). Send an Idempotency-Key.",
-        request_schema=body_schema("seats", seats={"type": "integer", "minimum": 1}),
-        response_schema=_object(subscription=_SUBSCRIPTION, invoice=_INVOICE),
+        body=SeatChange,
+        response=SubscriptionChange,
     ),
     ApiRoute(
         "POST",
@@ -255,8 +189,8 @@ ROUTES: tuple[ApiRoute, ...] = (
         "Move to another plan: an upgrade for the same interval applies now (prorated, the unused old plan "
         "credited, collected at once); a cheaper plan or another interval at the next renewal (billing.manage). "
         "Send an Idempotency-Key.",
-        request_schema=body_schema("plan_id", plan_id=STRING),
-        response_schema=_object(subscription=_SUBSCRIPTION, invoice=_INVOICE),
+        body=PlanChange,
+        response=SubscriptionChange,
     ),
     ApiRoute(
         "POST",
@@ -264,7 +198,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         cancel_seat_reduction,
         "Drop the seat reduction scheduled for the next renewal (seats_at_renewal); nothing changes when none is "
         "scheduled (billing.manage).",
-        response_schema=_object(subscription=_SUBSCRIPTION),
+        response=SubscriptionReply,
     ),
     ApiRoute(
         "GET",
@@ -272,7 +206,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         reconcile_seats,
         "Compare billing's seats with membership's invited and active members and list every member on one side "
         "only (billing.read and members.read).",
-        response_schema=_object(in_sync={"type": "boolean"}, differences={"type": "array", "items": _object()}),
+        response=Reconciliation,
     ),
     ApiRoute(
         "PUT",
@@ -281,15 +215,8 @@ ROUTES: tuple[ApiRoute, ...] = (
         "Replace the billing profile printed on invoices: legal name, address, country, VAT id, tax rate in basis "
         "points (2000 = 20 %), billing email (billing.manage; the tax rate only by a platform operator, "
         "platform.admin: a tenant sends the current rate unchanged, else 403 OPERATOR_ONLY).",
-        request_schema=body_schema(
-            legal_name=STRING,
-            address=STRING,
-            country={"type": "string", "pattern": "^[A-Za-z]{2}$"},
-            vat_id=STRING,
-            tax_rate_basis_points={"type": "integer", "minimum": 0, "maximum": 10000},
-            billing_email={"type": "string", "format": "email"},
-        ),
-        response_schema=_object(subscription=_SUBSCRIPTION),
+        body=BillingProfileChange,
+        response=SubscriptionReply,
     ),
     ApiRoute(
         "PUT",
@@ -297,32 +224,22 @@ ROUTES: tuple[ApiRoute, ...] = (
         update_payment_method,
         "Replace the payment method, as provider references only: invoice (bank transfer or purchase order, "
         "label = PO number), test (a card token, brand, last4, expiry; tokens ending in _fail are declined) or "
-        "none. Card numbers are refused. Failed collections are retried "
-        "with it at once (billing.manage).",
-        request_schema=body_schema(
-            "kind",
-            kind={"type": "string", "enum": ["invoice", "test", "none"]},
-            label=STRING,
-            reference={"type": "string", "pattern": "^tok_[A-Za-z0-9_]{1,60}$"},
-            brand=STRING,
-            last4={"type": "string", "pattern": "^[0-9]{4}$"},
-            expiry_month={"type": "integer", "minimum": 1, "maximum": 12},
-            expiry_year={"type": "integer"},
-        ),
-        response_schema=_object(subscription=_SUBSCRIPTION),
+        "none. Card numbers are refused. Failed collections are retried with it at once (billing.manage).",
+        body=PaymentMethodChange,
+        response=SubscriptionReply,
     ),
     ApiRoute(
         "POST",
         "/v1/billing/subscription/cancel",
         cancel_subscription,
         "End the subscription at the end of the current period (subscription.cancel, Owners; privileged window).",
-        response_schema=_object(subscription=_SUBSCRIPTION),
+        response=SubscriptionReply,
     ),
     ApiRoute(
         "POST",
         "/v1/billing/subscription/resume",
         resume_subscription,
         "Take back a cancellation before the period ends (subscription.cancel).",
-        response_schema=_object(subscription=_SUBSCRIPTION),
+        response=SubscriptionReply,
     ),
 )
