@@ -45,9 +45,13 @@ _IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
-    "description": "Retries with the same key are applied once and answered like the first.",
     "schema": {"type": "string", "maxLength": 255},
 }
+_RETRIES_APPLIED_ONCE = "Retries with the same key are applied once and answered like the first."
+_RETRIES_NOT_RECORDED = (
+    "Checked (at most 255 characters) but not recorded: this operation is not deduplicated by key; repeating it "
+    "sets the same state again, or (sign-in, authenticator enrollment, emails) does it again."
+)
 _REQUEST_ID = {
     "name": "X-Request-Id",
     "in": "header",
@@ -117,7 +121,8 @@ def _parameters(route: ApiRoute, definitions: dict[str, Any]) -> list[dict[str, 
             }
         )
     if route.method != "GET":
-        parameters.append(_IDEMPOTENCY_KEY)
+        described = _RETRIES_APPLIED_ONCE if route.idempotent_retries else _RETRIES_NOT_RECORDED
+        parameters.append({**_IDEMPOTENCY_KEY, "description": described})
     parameters.append(_REQUEST_ID)
     return parameters
 

@@ -3,6 +3,7 @@ and query validated by the route's models, the handler, error mapping and the ro
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 
 import grpc
@@ -12,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from gateway.auth import UNSAFE_METHODS, AuthError, Caller, csrf_token_valid, same_origin
+from gateway.auth import UNSAFE_METHODS, AuthError, Caller, csrf_token_valid, request_id_for, same_origin
 from gateway.cookies import rotated_cookie_expiry, set_session_cookie
 from gateway.etags import service_etag
 from gateway.problems import from_grpc_error, problem
@@ -142,6 +143,8 @@ def _if_match(route: ApiRoute, request: Request) -> str:
 
 
 def _idempotency_key(route: ApiRoute, request: Request) -> str:
+    """The caller's Idempotency-Key; without one, a key of this request alone, so that no service falls back
+    on the request id (a correlation id, which callers and proxies may repeat) to deduplicate."""
     key = request.headers.get("idempotency-key", "")
     if route.method == "GET":
         return ""
@@ -150,7 +153,8 @@ def _idempotency_key(route: ApiRoute, request: Request) -> str:
             "Idempotency-Key is too long.",
             [{"field": "Idempotency-Key", "description": f"at most {MAX_IDEMPOTENCY_KEY} characters"}],
         )
-    return key
+    # It starts with the request id, so the audit log still correlates.
+    return key or (f"{request_id_for(request)}/{uuid.uuid4().hex}" if route.idempotent_retries else "")
 
 
 def _response(route: ApiRoute, context: Context, result: BaseModel | Response | None) -> Response:

@@ -79,6 +79,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         body=Credential,
         response=CreatedApiKey,
         success_status=201,
+        idempotent_retries=True,
     ),
     ApiRoute(
         "DELETE",
@@ -95,5 +96,6 @@ ROUTES: tuple[ApiRoute, ...] = (
         body=Credential,
         response=CreatedServiceAccount,
         success_status=201,
+        idempotent_retries=True,
     ),
 )

@@ -181,6 +181,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         "never below the seats in use (billing.manage). Send an Idempotency-Key.",
         body=SeatChange,
         response=SubscriptionChange,
+        idempotent_retries=True,
     ),
     ApiRoute(
         "POST",
@@ -191,6 +192,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         "Send an Idempotency-Key.",
         body=PlanChange,
         response=SubscriptionChange,
+        idempotent_retries=True,
     ),
     ApiRoute(
         "POST",

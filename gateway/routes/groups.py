@@ -164,6 +164,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         response=GroupReply,
         success_status=201,
         returns_etag=True,
+        idempotent_retries=True,
     ),
     ApiRoute(
         "GET",

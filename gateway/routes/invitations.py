@@ -71,6 +71,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         "Invite people by email; one result per invitee (members.invite). Send an Idempotency-Key.",
         body=Invitation,
         response=InvitationResults,
+        idempotent_retries=True,
     ),
     ApiRoute(
         "POST",
@@ -87,5 +88,6 @@ ROUTES: tuple[ApiRoute, ...] = (
         "row, a commit invites the valid rows (members.invite). Send an Idempotency-Key when committing.",
         body=InvitationImport,
         response=ImportReport,
+        idempotent_retries=True,
     ),
 )

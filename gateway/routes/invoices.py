@@ -122,6 +122,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         body=CreditNoteRequest,
         response=CreditNoteReply,
         success_status=201,
+        idempotent_retries=True,
     ),
     ApiRoute(
         "GET",
@@ -148,5 +149,6 @@ ROUTES: tuple[ApiRoute, ...] = (
         body=PaymentRecord,
         response=RecordedPayment,
         success_status=201,
+        idempotent_retries=True,
     ),
 )

@@ -161,6 +161,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         response=MemberReply,
         if_match=IfMatch.REQUIRED,
         returns_etag=True,
+        idempotent_retries=True,
     ),
     ApiRoute(
         "POST",
@@ -168,6 +169,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         deactivate_member,
         "Deactivate a member: no access, data kept (members.remove).",
         response=MemberReply,
+        idempotent_retries=True,
     ),
     ApiRoute(
         "POST",
@@ -175,6 +177,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         reactivate_member,
         "Give a deactivated member access again (members.remove).",
         response=MemberReply,
+        idempotent_retries=True,
     ),
     ApiRoute(
         "GET",
@@ -201,6 +204,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         remove_member,
         "Remove a member or revoke a pending invitation (members.remove).",
         success_status=204,
+        idempotent_retries=True,
     ),
     ApiRoute(
         "PATCH",

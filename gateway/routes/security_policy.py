@@ -54,5 +54,6 @@ ROUTES: tuple[ApiRoute, ...] = (
         response=SecurityPolicyReply,
         if_match=IfMatch.HONOURED,
         returns_etag=True,
+        idempotent_retries=True,
     ),
 )

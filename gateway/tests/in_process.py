@@ -53,19 +53,22 @@ async def running_services(
         "billing": (build_billing, BillingSettings(**common, **(billing_settings or {}))),
         "audit": (build_audit, AuditSettings(**common)),
     }
+    ports = {name: free_port() for name in builders}
+    addresses = {f"{name}_address": f"127.0.0.1:{port}" for name, port in ports.items()}
+    for name, (_, settings) in builders.items():
+        settings.grpc_port = ports[name]
+        # Services that call one another: identity and billing ask membership, membership reserves seats.
+        for peer in ("identity", "membership", "billing"):
+            if hasattr(settings, f"{peer}_address"):
+                setattr(settings, f"{peer}_address", addresses[f"{peer}_address"])
     runtimes: list[ServiceRuntime] = []
-    ports: dict[str, int] = {}
     try:
         for name, (build, settings) in builders.items():
-            settings.grpc_port = free_port()
-            if isinstance(settings, BillingSettings):
-                settings.membership_address = f"127.0.0.1:{ports['membership']}"  # ReconcileSeats asks it
             module = __import__(f"services.{name}.main", fromlist=["MIGRATIONS_DIR"])
             migrations.upgrade(module.MIGRATIONS_DIR, settings.database_url)
             runtime = build(settings)  # type: ignore[operator]
-            ports[name] = await runtime.start()
+            await runtime.start()
             runtimes.append(runtime)
-        addresses = {f"{name}_address": f"127.0.0.1:{port}" for name, port in ports.items()}
         await create_organization(
             data_dir=data_dir,
             name="Acme",
