@@ -58,9 +58,7 @@ def _endpoint(route: ApiRoute, settings: GatewaySettings) -> Callable[[Request],
                 set_session_cookie(response, settings, caller.rotated_session_token, rotated_cookie_expiry())
             return response
         except BadRequest as exc:
-            reason = {400: "INVALID_ARGUMENT", 413: "BODY_TOO_LARGE", 422: "INVALID_ARGUMENT"}.get(exc.status, "")
-            reason = reason or ("PRECONDITION_REQUIRED" if exc.status == 428 else "PRECONDITION_FAILED")
-            return problem(exc.status, exc.detail, reason=reason, errors=exc.errors)
+            return problem(exc.status, exc.detail, reason=exc.reason, errors=exc.errors)
         except grpc.aio.AioRpcError as exc:
             if exc.code() == grpc.StatusCode.UNAUTHENTICATED:
                 state.authenticator.forget(request)
@@ -102,6 +100,7 @@ async def read_body(request: Request, settings: GatewaySettings) -> bytes:
         f"The body is larger than {settings.max_body_bytes} bytes.",
         [{"field": "body", "description": f"at most {settings.max_body_bytes} bytes"}],
         status=413,
+        reason="BODY_TOO_LARGE",
     )
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > settings.max_body_bytes:
@@ -134,6 +133,7 @@ def _if_match(route: ApiRoute, request: Request) -> str:
                 "Send If-Match with the etag you read (or * to change whatever is current).",
                 [{"field": "If-Match", "description": "required"}],
                 status=428,
+                reason="PRECONDITION_REQUIRED",
             )
         return ""
     etag = service_etag(header)

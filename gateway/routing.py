@@ -21,13 +21,21 @@ Model = TypeVar("Model", bound=BaseModel)
 
 
 class BadRequest(Exception):
-    """Input the gateway refuses before calling a service (400, or `status`)."""
+    """A request the gateway refuses before calling a service (400 unless `status` says otherwise)."""
 
-    def __init__(self, detail: str, errors: list[dict[str, str]] | None = None, *, status: int = 400):
+    def __init__(
+        self,
+        detail: str,
+        errors: list[dict[str, str]] | None = None,
+        *,
+        status: int = 400,
+        reason: str = "INVALID_ARGUMENT",
+    ):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
         self.status = status
+        self.reason = reason
 
 
 class IfMatch(Enum):
