@@ -15,11 +15,13 @@ from tenantry.common.v1 import common_pb2
 from tenantry.identity.v1 import identity_service_pb2 as identity_pb
 
 from gateway.clients import ServiceClients
+from gateway.request_id import request_id_of
 from gateway.settings import GatewaySettings
 from services.common.idempotency import IDEMPOTENCY_KEY_METADATA_KEY
 from services.common.principal import outgoing_metadata
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+MAX_USER_AGENT = 512
 
 
 @dataclass(frozen=True)
@@ -47,14 +49,25 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
+def user_agent(request: Request) -> str:
+    """The User-Agent as sessions and the audit log record it: informational, so a long one is cut rather than
+    refused."""
+    return request.headers.get("user-agent", "")[:MAX_USER_AGENT]
+
+
+def request_id_for(request: Request) -> str:
+    """The id the request id middleware gave this request (or the caller's, when it is a sensible one)."""
+    return str(getattr(request.state, "request_id", "")) or request_id_of(request.headers.get("x-request-id", ""))
+
+
 def request_metadata(request: Request, caller: Caller | None) -> tuple[tuple[str, str], ...]:
     """The caller and request ids for a service. A change's `Idempotency-Key` goes along (services run the call
     once per key); X-Request-Id only correlates logs and events, it never makes a call idempotent."""
     metadata = outgoing_metadata(
         caller.principal_token if caller else "",
-        request.headers.get("x-request-id", "")[:255],
+        request_id_for(request),
         client_ip(request),
-        request.headers.get("user-agent", "")[:512],
+        user_agent(request),
     )
     key = request.headers.get("idempotency-key", "") if request.method in UNSAFE_METHODS else ""
     if key and key.isascii() and key.isprintable():  # gRPC metadata carries printable ASCII only
@@ -96,7 +109,7 @@ class Authenticator:
             identity_pb.AuthenticateRequest(
                 **{kind: value},
                 ip_address=client_ip(request),
-                user_agent=request.headers.get("user-agent", "")[:512],
+                user_agent=user_agent(request),
             ),
             timeout=self._clients.timeout,
         )
@@ -137,7 +150,6 @@ def same_origin(request: Request, settings: GatewaySettings) -> bool:
 
 
 CSRF_HEADER = "x-csrf-token"
-CSRF_FORM_FIELD = "csrf_token"
 
 
 def csrf_token_for(session_token: str, settings: GatewaySettings) -> str:

@@ -20,13 +20,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.api import build_routes, openapi_document
 from gateway.auth import Authenticator
 from gateway.clients import ServiceClients
+from gateway.openapi import openapi_document
+from gateway.pipeline import build_routes
 from gateway.portal import build_portal_routes
 from gateway.problems import problem
+from gateway.request_id import RequestIdMiddleware
 from gateway.settings import GatewaySettings
 from services.common.logs import setup_logging
 from services.common.telemetry import extract, setup_tracing
@@ -52,7 +54,7 @@ class TracingMiddleware:
             attributes={"http.request.method": scope["method"], "url.path": scope["path"]},
         ) as span:
 
-            async def send_with_status(message: dict) -> None:  # type: ignore[type-arg]
+            async def send_with_status(message: Message) -> None:
                 if message["type"] == "http.response.start":
                     span.set_attribute("http.response.status_code", message["status"])
                 await send(message)
@@ -112,7 +114,7 @@ def create_app(settings: GatewaySettings) -> Starlette:
         ],
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error, Exception: internal_error},
-        middleware=[Middleware(TracingMiddleware)],
+        middleware=[Middleware(RequestIdMiddleware), Middleware(TracingMiddleware)],
     )
 
 

@@ -9,7 +9,11 @@ from google.rpc import error_details_pb2
 from grpc_status import rpc_status
 from starlette.responses import JSONResponse
 
+from gateway.request_id import HEADER as REQUEST_ID_HEADER
+from gateway.request_id import current_request_id
+
 PROBLEM_TYPE_BASE = "https://tenantry.dev/problems/"
+ETAG_MISMATCH = "ETAG_MISMATCH"
 
 _HTTP_STATUS = {
     grpc.StatusCode.INVALID_ARGUMENT: 400,
@@ -27,7 +31,9 @@ _HTTP_STATUS = {
 }
 
 # Reasons answered with another status than their gRPC code's: a key reused with another body is Stripe's 422.
-_REASON_STATUS = {"IDEMPOTENCY_KEY_REUSED": 422}
+# Reasons whose HTTP status is more precise than their gRPC code's: the If-Match the caller sent no longer
+# matches (412); an Idempotency-Key reused with another request (422, as Stripe answers).
+_REASON_STATUS = {ETAG_MISMATCH: 412, "IDEMPOTENCY_KEY_REUSED": 422}
 
 _TITLES = {
     400: "Bad Request",
@@ -36,9 +42,11 @@ _TITLES = {
     404: "Not Found",
     405: "Method Not Allowed",
     409: "Conflict",
+    412: "Precondition Failed",
     413: "Content Too Large",
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
+    428: "Precondition Required",
     429: "Too Many Requests",
     500: "Internal Server Error",
     501: "Not Implemented",
@@ -71,6 +79,10 @@ def problem(
         body["errors"] = errors
     if extra:
         body.update(extra)
+    request_id = current_request_id.get()
+    if request_id:
+        body["request_id"] = request_id
+        headers = {**(headers or {}), REQUEST_ID_HEADER: request_id}
     return ProblemResponse(body, status_code=status, headers=headers)
 
 

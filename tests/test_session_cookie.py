@@ -8,7 +8,7 @@ from pathlib import Path
 from google.protobuf.timestamp_pb2 import Timestamp
 from starlette.responses import Response
 
-from gateway.security_api import set_session_cookie
+from gateway.cookies import set_session_cookie
 from gateway.settings import GatewaySettings
 from services.common.ids import new_secret_token
 

@@ -30,8 +30,8 @@ from gateway.auth import (
     same_origin,
 )
 from gateway.clients import ServiceClients
+from gateway.cookies import clear_session_cookie, rotated_cookie_expiry, set_session_cookie
 from gateway.problems import from_grpc_error
-from gateway.security_api import clear_session_cookie, rotated_cookie_expiry, set_session_cookie
 from gateway.settings import GatewaySettings
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent.parent / "templates"))

@@ -45,7 +45,7 @@ def test_an_owner_organises_teams_and_workspaces_and_the_audit_log_names_who_joi
         stale = client.patch(
             f"/v1/groups/{spaces[0]['id']}", json={"name": "Again"}, headers={"If-Match": spaces[0]["etag"]}
         )
-        assert stale.status_code == 409
+        assert stale.status_code == 412
         taken = client.post("/v1/groups", json={"name": "launch"})
         assert taken.status_code == 409
 
@@ -69,6 +69,6 @@ def test_an_owner_organises_teams_and_workspaces_and_the_audit_log_names_who_joi
             "/v1/members/bulk", json={"member_ids": [ann["id"]], "action": "change_role", "role": "user_admin"}
         )
         assert bulk_role.json()["results"][0]["member"]["role"] == "user_admin", bulk_role.text
-        assert client.post("/v1/members/bulk", json={"member_ids": [ann["id"]], "action": "explode"}).status_code == 400
+        assert client.post("/v1/members/bulk", json={"member_ids": [ann["id"]], "action": "explode"}).status_code == 422
         assert client.delete(f"/v1/groups/{spaces[10]['id']}").status_code == 204
         assert client.get(f"/v1/groups/{spaces[10]['id']}").status_code == 404

@@ -160,7 +160,7 @@ def test_revoking_an_invitation_releases_its_seat_and_is_audited(suite: Suite) -
         stale = client.patch(
             f"/v1/members/{member['id']}", json={"role": "member"}, headers={"If-Match": member["etag"]}
         )
-        assert stale.status_code == 409 and stale.json()["reason"] == "ETAG_MISMATCH"
+        assert stale.status_code == 412 and stale.json()["reason"] == "ETAG_MISMATCH"
 
         assert client.delete(f"/v1/members/{member['id']}").status_code == 204
         wait_for(lambda: client.get("/v1/billing/seats").json()["invited"] == 0)
@@ -184,7 +184,7 @@ def test_the_owner_renames_the_organization_with_an_etag_and_the_change_is_audit
         renamed = client.patch("/v1/organization", json={"display_name": "Acme Inc"}, headers={"If-Match": etag})
         assert renamed.status_code == 200, renamed.text
         assert renamed.json()["organization"]["display_name"] == "Acme Inc"
-        assert client.patch("/v1/organization", json={"id": "x"}).status_code == 400
+        assert client.patch("/v1/organization", json={"id": "x"}).status_code == 422
         wait_for(lambda: client.get("/v1/audit/entries", params={"action": "organization.updated"}).json()["entries"])
 
 
