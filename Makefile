@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | $(PYTHON) -c "import hashlib,sys;print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:12])")
 BUF := node_modules/.bin/buf
 
-.PHONY: install run test check lint format protos proto-lint browser bench clean
+.PHONY: install run test check lint format protos client proto-lint browser bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,7 @@ test: install lint proto-lint browser
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy services gateway
 
 format: install
 	$(BIN)/ruff format .
@@ -34,6 +35,10 @@ format: install
 
 protos: install
 	$(BIN)/python scripts/gen_protos.py
+
+## Regenerate the typed REST client (clients/tenantry_client) from the gateway's OpenAPI document.
+client: install
+	$(BIN)/python scripts/gen_client.py
 
 $(BUF):
 	npm install --silent --no-audit --no-fund

@@ -163,6 +163,7 @@ def _operation(route: ApiRoute, references: dict[Any, dict[str, Any]], definitio
     operation: dict[str, Any] = {
         "summary": route.summary,
         "operationId": route.handler.__name__,
+        "tags": [area_of(route)],
         "parameters": _parameters(route, definitions),
         "responses": responses,
     }
@@ -178,6 +179,12 @@ def _operation(route: ApiRoute, references: dict[Any, dict[str, Any]], definitio
             "content": {"application/json": {"schema": references[(route.body, "validation")]}},
         }
     return operation
+
+
+def area_of(route: ApiRoute) -> str:
+    """The area a route belongs to: its module under gateway/routes (one tag each in the document, one module each
+    in the generated client)."""
+    return route.handler.__module__.rsplit(".", 1)[-1]
 
 
 def openapi_document(settings: GatewaySettings) -> dict[str, Any]:

@@ -1,0 +1,213 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.group_members_removal import GroupMembersRemoval
+from ...models.membership_results import MembershipResults
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    group_id: str,
+    *,
+    body: GroupMembersRemoval,
+    idempotency_key: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-Id"] = x_request_id
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/groups/{group_id}/members/remove".format(
+            group_id=quote(str(group_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> MembershipResults | Problem:
+    if response.status_code == 200:
+        response_200 = MembershipResults.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    response_default = Problem.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[MembershipResults | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    group_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: GroupMembersRemoval,
+    idempotency_key: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> Response[MembershipResults | Problem]:
+    """Remove members; one result per member (groups.manage, group admin, or yourself in an unlocked
+    group).
+
+    Args:
+        group_id (str):
+        idempotency_key (str | Unset):
+        x_request_id (str | Unset):
+        body (GroupMembersRemoval):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[MembershipResults | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        group_id=group_id,
+        body=body,
+        idempotency_key=idempotency_key,
+        x_request_id=x_request_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    group_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: GroupMembersRemoval,
+    idempotency_key: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> MembershipResults | Problem | None:
+    """Remove members; one result per member (groups.manage, group admin, or yourself in an unlocked
+    group).
+
+    Args:
+        group_id (str):
+        idempotency_key (str | Unset):
+        x_request_id (str | Unset):
+        body (GroupMembersRemoval):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        MembershipResults | Problem
+    """
+
+    return sync_detailed(
+        group_id=group_id,
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+        x_request_id=x_request_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    group_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: GroupMembersRemoval,
+    idempotency_key: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> Response[MembershipResults | Problem]:
+    """Remove members; one result per member (groups.manage, group admin, or yourself in an unlocked
+    group).
+
+    Args:
+        group_id (str):
+        idempotency_key (str | Unset):
+        x_request_id (str | Unset):
+        body (GroupMembersRemoval):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[MembershipResults | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        group_id=group_id,
+        body=body,
+        idempotency_key=idempotency_key,
+        x_request_id=x_request_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    group_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: GroupMembersRemoval,
+    idempotency_key: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> MembershipResults | Problem | None:
+    """Remove members; one result per member (groups.manage, group admin, or yourself in an unlocked
+    group).
+
+    Args:
+        group_id (str):
+        idempotency_key (str | Unset):
+        x_request_id (str | Unset):
+        body (GroupMembersRemoval):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        MembershipResults | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            group_id=group_id,
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+            x_request_id=x_request_id,
+        )
+    ).parsed

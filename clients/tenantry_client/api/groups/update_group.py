@@ -1,0 +1,238 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.group_changes import GroupChanges
+from ...models.group_reply import GroupReply
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    group_id: str,
+    *,
+    body: GroupChanges,
+    if_match: str,
+    idempotency_key: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    headers["If-Match"] = if_match
+
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-Id"] = x_request_id
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/v1/groups/{group_id}".format(
+            group_id=quote(str(group_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> GroupReply | Problem:
+    if response.status_code == 200:
+        response_200 = GroupReply.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 428:
+        response_428 = Problem.from_dict(response.json())
+
+        return response_428
+
+    response_default = Problem.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[GroupReply | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    group_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: GroupChanges,
+    if_match: str,
+    idempotency_key: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> Response[GroupReply | Problem]:
+    """Change a group (groups.manage or group admin). If-Match is required: the group's etag as read, or *
+    to change whatever is current.
+
+    Args:
+        group_id (str):
+        if_match (str):
+        idempotency_key (str | Unset):
+        x_request_id (str | Unset):
+        body (GroupChanges): Only the fields sent change.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[GroupReply | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        group_id=group_id,
+        body=body,
+        if_match=if_match,
+        idempotency_key=idempotency_key,
+        x_request_id=x_request_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    group_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: GroupChanges,
+    if_match: str,
+    idempotency_key: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> GroupReply | Problem | None:
+    """Change a group (groups.manage or group admin). If-Match is required: the group's etag as read, or *
+    to change whatever is current.
+
+    Args:
+        group_id (str):
+        if_match (str):
+        idempotency_key (str | Unset):
+        x_request_id (str | Unset):
+        body (GroupChanges): Only the fields sent change.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        GroupReply | Problem
+    """
+
+    return sync_detailed(
+        group_id=group_id,
+        client=client,
+        body=body,
+        if_match=if_match,
+        idempotency_key=idempotency_key,
+        x_request_id=x_request_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    group_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: GroupChanges,
+    if_match: str,
+    idempotency_key: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> Response[GroupReply | Problem]:
+    """Change a group (groups.manage or group admin). If-Match is required: the group's etag as read, or *
+    to change whatever is current.
+
+    Args:
+        group_id (str):
+        if_match (str):
+        idempotency_key (str | Unset):
+        x_request_id (str | Unset):
+        body (GroupChanges): Only the fields sent change.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[GroupReply | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        group_id=group_id,
+        body=body,
+        if_match=if_match,
+        idempotency_key=idempotency_key,
+        x_request_id=x_request_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    group_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: GroupChanges,
+    if_match: str,
+    idempotency_key: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> GroupReply | Problem | None:
+    """Change a group (groups.manage or group admin). If-Match is required: the group's etag as read, or *
+    to change whatever is current.
+
+    Args:
+        group_id (str):
+        if_match (str):
+        idempotency_key (str | Unset):
+        x_request_id (str | Unset):
+        body (GroupChanges): Only the fields sent change.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        GroupReply | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            group_id=group_id,
+            client=client,
+            body=body,
+            if_match=if_match,
+            idempotency_key=idempotency_key,
+            x_request_id=x_request_id,
+        )
+    ).parsed

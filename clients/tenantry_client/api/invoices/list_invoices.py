@@ -1,0 +1,203 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.invoice_list import InvoiceList
+from ...models.list_invoices_status import ListInvoicesStatus
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    page_size: int | Unset = UNSET,
+    status: ListInvoicesStatus | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-Id"] = x_request_id
+
+    params: dict[str, Any] = {}
+
+    params["page_size"] = page_size
+
+    json_status: str | Unset = UNSET
+    if not isinstance(status, Unset):
+        json_status = status.value
+
+    params["status"] = json_status
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/billing/invoices",
+        "params": params,
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> InvoiceList | Problem:
+    if response.status_code == 200:
+        response_200 = InvoiceList.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    response_default = Problem.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[InvoiceList | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    page_size: int | Unset = UNSET,
+    status: ListInvoicesStatus | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> Response[InvoiceList | Problem]:
+    """Issued invoices, newest first, with line items, subtotal, tax and total; filter by status (open,
+    paid, void) (billing.read).
+
+    Args:
+        page_size (int | Unset): Items per page (the service's default when absent).
+        status (ListInvoicesStatus | Unset):
+        x_request_id (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[InvoiceList | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        page_size=page_size,
+        status=status,
+        x_request_id=x_request_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    page_size: int | Unset = UNSET,
+    status: ListInvoicesStatus | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> InvoiceList | Problem | None:
+    """Issued invoices, newest first, with line items, subtotal, tax and total; filter by status (open,
+    paid, void) (billing.read).
+
+    Args:
+        page_size (int | Unset): Items per page (the service's default when absent).
+        status (ListInvoicesStatus | Unset):
+        x_request_id (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        InvoiceList | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        page_size=page_size,
+        status=status,
+        x_request_id=x_request_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    page_size: int | Unset = UNSET,
+    status: ListInvoicesStatus | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> Response[InvoiceList | Problem]:
+    """Issued invoices, newest first, with line items, subtotal, tax and total; filter by status (open,
+    paid, void) (billing.read).
+
+    Args:
+        page_size (int | Unset): Items per page (the service's default when absent).
+        status (ListInvoicesStatus | Unset):
+        x_request_id (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[InvoiceList | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        page_size=page_size,
+        status=status,
+        x_request_id=x_request_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    page_size: int | Unset = UNSET,
+    status: ListInvoicesStatus | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> InvoiceList | Problem | None:
+    """Issued invoices, newest first, with line items, subtotal, tax and total; filter by status (open,
+    paid, void) (billing.read).
+
+    Args:
+        page_size (int | Unset): Items per page (the service's default when absent).
+        status (ListInvoicesStatus | Unset):
+        x_request_id (str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        InvoiceList | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            page_size=page_size,
+            status=status,
+            x_request_id=x_request_id,
+        )
+    ).parsed

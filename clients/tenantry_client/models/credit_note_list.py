@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+
+if TYPE_CHECKING:
+    from ..models.credit_note import CreditNote
+
+
+T = TypeVar("T", bound="CreditNoteList")
+
+
+@_attrs_define
+class CreditNoteList:
+    """
+    Attributes:
+        credit_notes (list[CreditNote]):
+    """
+
+    credit_notes: list[CreditNote]
+
+    def to_dict(self) -> dict[str, Any]:
+        credit_notes = []
+        for credit_notes_item_data in self.credit_notes:
+            credit_notes_item = credit_notes_item_data.to_dict()
+            credit_notes.append(credit_notes_item)
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "credit_notes": credit_notes,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.credit_note import CreditNote  # noqa: PLC0415
+
+        d = dict(src_dict)
+        credit_notes = []
+        _credit_notes = d.pop("credit_notes")
+        for credit_notes_item_data in _credit_notes:
+            credit_notes_item = CreditNote.from_dict(credit_notes_item_data)
+
+            credit_notes.append(credit_notes_item)
+
+        credit_note_list = cls(
+            credit_notes=credit_notes,
+        )
+
+        return credit_note_list

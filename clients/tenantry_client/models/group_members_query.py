@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="GroupMembersQuery")
+
+
+@_attrs_define
+class GroupMembersQuery:
+    """
+    Attributes:
+        page_size (int | None | Unset):
+        page_token (None | str | Unset):
+    """
+
+    page_size: int | None | Unset = UNSET
+    page_token: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        page_size: int | None | Unset
+        if isinstance(self.page_size, Unset):
+            page_size = UNSET
+        else:
+            page_size = self.page_size
+
+        page_token: None | str | Unset
+        if isinstance(self.page_token, Unset):
+            page_token = UNSET
+        else:
+            page_token = self.page_token
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if page_size is not UNSET:
+            field_dict["page_size"] = page_size
+        if page_token is not UNSET:
+            field_dict["page_token"] = page_token
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+
+        def _parse_page_size(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        page_size = _parse_page_size(d.pop("page_size", UNSET))
+
+        def _parse_page_token(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        page_token = _parse_page_token(d.pop("page_token", UNSET))
+
+        group_members_query = cls(
+            page_size=page_size,
+            page_token=page_token,
+        )
+
+        group_members_query.additional_properties = d
+        return group_members_query
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+if TYPE_CHECKING:
+    from ..models.member import Member
+    from ..models.outcome import Outcome
+
+
+T = TypeVar("T", bound="MemberOutcome")
+
+
+@_attrs_define
+class MemberOutcome:
+    """One member of a bulk action: the member when it succeeded, the error when it did not.
+
+    Attributes:
+        error (None | Outcome):
+        member (Member | None):
+        member_id (str):
+    """
+
+    error: None | Outcome
+    member: Member | None
+    member_id: str
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.member import Member  # noqa: PLC0415
+        from ..models.outcome import Outcome  # noqa: PLC0415
+
+        error: dict[str, Any] | None
+        if isinstance(self.error, Outcome):
+            error = self.error.to_dict()
+        else:
+            error = self.error
+
+        member: dict[str, Any] | None
+        if isinstance(self.member, Member):
+            member = self.member.to_dict()
+        else:
+            member = self.member
+
+        member_id = self.member_id
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "error": error,
+                "member": member,
+                "member_id": member_id,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.member import Member  # noqa: PLC0415
+        from ..models.outcome import Outcome  # noqa: PLC0415
+
+        d = dict(src_dict)
+
+        def _parse_error(data: object) -> None | Outcome:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                error_type_0 = Outcome.from_dict(data)
+
+                return error_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Outcome, data)
+
+        error = _parse_error(d.pop("error"))
+
+        def _parse_member(data: object) -> Member | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                member_type_0 = Member.from_dict(data)
+
+                return member_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Member | None, data)
+
+        member = _parse_member(d.pop("member"))
+
+        member_id = d.pop("member_id")
+
+        member_outcome = cls(
+            error=error,
+            member=member,
+            member_id=member_id,
+        )
+
+        return member_outcome
