@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from services.common.clock import Clock
 from services.common.errors import FailedPrecondition, NotFound, PermissionDenied, Violations
 from services.common.principal import PLATFORM_ADMIN, Principal
 from services.membership.domain import roles
 from services.membership.domain.events import CustomRoleChanged
 from services.membership.domain.model import CustomRole
-from services.membership.domain.ports import MembershipStore, MembershipTransaction
+from services.membership.domain.ports import Clock, MembershipStore, MembershipTransaction
 from services.membership.domain.text import KEY_PATTERN, KEY_RULE, printable
 
 MAX_CUSTOM_ROLES = 50

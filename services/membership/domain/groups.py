@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from services.common.clock import Clock
 from services.common.errors import (
     Aborted,
     AlreadyExists,
@@ -31,7 +30,7 @@ from services.membership.domain.model import (
     MemberStatus,
     Organization,
 )
-from services.membership.domain.ports import MembershipStore, MembershipTransaction
+from services.membership.domain.ports import Clock, MembershipStore, MembershipTransaction
 from services.membership.domain.replays import Replay
 from services.membership.domain.text import printable
 

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from services.common.clock import Clock
 from services.common.errors import (
     Aborted,
     AlreadyExists,
@@ -31,7 +30,7 @@ from services.membership.domain.custom_roles import role_catalog
 from services.membership.domain.events import GroupMembersChanged, InvitationResent, MemberChanged, MemberInvited
 from services.membership.domain.groups import check_workspace_limit, join_default_groups
 from services.membership.domain.model import Group, Invitation, InviteOutcome, Member, MemberStatus, Organization
-from services.membership.domain.ports import MembershipStore, MembershipTransaction, SeatReservations
+from services.membership.domain.ports import Clock, MembershipStore, MembershipTransaction, SeatReservations
 from services.membership.domain.replays import Replay, all_final, outcome_from_json, outcome_to_json
 from services.membership.domain.seats import give_back_seat
 

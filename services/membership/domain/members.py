@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from services.common.clock import Clock
 from services.common.errors import (
     Aborted,
     DomainError,
@@ -21,7 +20,7 @@ from services.membership.domain import roles, rules
 from services.membership.domain.custom_roles import role_catalog
 from services.membership.domain.events import MemberChanged, MemberRemoved
 from services.membership.domain.model import Member, MemberOrder, MemberQuery, MemberStatus
-from services.membership.domain.ports import MembershipStore, SeatReservations
+from services.membership.domain.ports import Clock, MembershipStore, SeatReservations
 from services.membership.domain.replays import Replay, member_from_json, member_to_json
 from services.membership.domain.rules import MemberAction
 from services.membership.domain.seats import give_back_seat

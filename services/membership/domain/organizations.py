@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.common.clock import Clock
 from services.common.errors import Aborted, NotFound, PermissionDenied, Violations
 from services.common.ids import new_id
 from services.common.people import clean_display_name, normalise_email
@@ -12,7 +11,7 @@ from services.common.principal import Principal
 from services.membership.domain import roles
 from services.membership.domain.events import MemberAdded, OrganizationCreated, OrganizationUpdated
 from services.membership.domain.model import Member, MemberCounts, MemberStatus, Organization
-from services.membership.domain.ports import MembershipStore
+from services.membership.domain.ports import Clock, MembershipStore
 from services.membership.domain.profile import apply_profile_changes
 from services.membership.domain.replays import Replay
 

@@ -105,4 +105,5 @@ class InvitationEmails(Protocol):
     async def send(self, *, to: str, subject: str, text: str, message_id: str) -> None: ...
 
 
+# The clock is the platform's (services/common/clock.py); the domain names it here with its other needs.
 __all__ = ["Clock", "InvitationEmails", "MembershipStore", "MembershipTransaction", "SeatReservations"]

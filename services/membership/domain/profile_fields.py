@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from services.common.clock import Clock
 from services.common.errors import FailedPrecondition, NotFound, PermissionDenied, Violations
 from services.common.people import is_printable
 from services.common.principal import Principal
 from services.membership.domain import roles, rules
 from services.membership.domain.events import MemberProfileChanged, ProfileFieldChanged
 from services.membership.domain.model import FieldType, Member, ProfileField
-from services.membership.domain.ports import MembershipStore
+from services.membership.domain.ports import Clock, MembershipStore
 from services.membership.domain.text import KEY_PATTERN, KEY_RULE, printable
 
 MAX_FIELDS = 50
