@@ -121,7 +121,8 @@ def _parameters(route: ApiRoute, definitions: dict[str, Any]) -> list[dict[str, 
             }
         )
     if route.method != "GET":
-        described = _RETRIES_APPLIED_ONCE if route.idempotent_retries else _RETRIES_NOT_RECORDED
+        # Every service applies an authenticated change once per key (services/common/idempotency.py).
+        described = _RETRIES_APPLIED_ONCE if route.authenticated else _RETRIES_NOT_RECORDED
         parameters.append({**_IDEMPOTENCY_KEY, "description": described})
     parameters.append(_REQUEST_ID)
     return parameters

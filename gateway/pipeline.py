@@ -3,7 +3,6 @@ and query validated by the route's models, the handler, error mapping and the ro
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable
 
 import grpc
@@ -13,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from gateway.auth import UNSAFE_METHODS, AuthError, Caller, csrf_token_valid, request_id_for, same_origin
+from gateway.auth import UNSAFE_METHODS, AuthError, Caller, csrf_token_valid, same_origin
 from gateway.cookies import rotated_cookie_expiry, set_session_cookie
 from gateway.etags import service_etag
 from gateway.problems import from_grpc_error, problem
@@ -143,8 +142,7 @@ def _if_match(route: ApiRoute, request: Request) -> str:
 
 
 def _idempotency_key(route: ApiRoute, request: Request) -> str:
-    """The caller's Idempotency-Key; without one, a key of this request alone, so that no service falls back
-    on the request id (a correlation id, which callers and proxies may repeat) to deduplicate."""
+    """The caller's Idempotency-Key, or "" (the X-Request-Id is a correlation id: it never deduplicates)."""
     key = request.headers.get("idempotency-key", "")
     if route.method == "GET":
         return ""
@@ -153,8 +151,7 @@ def _idempotency_key(route: ApiRoute, request: Request) -> str:
             "Idempotency-Key is too long.",
             [{"field": "Idempotency-Key", "description": f"at most {MAX_IDEMPOTENCY_KEY} characters"}],
         )
-    # It starts with the request id, so the audit log still correlates.
-    return key or (f"{request_id_for(request)}/{uuid.uuid4().hex}" if route.idempotent_retries else "")
+    return key
 
 
 def _response(route: ApiRoute, context: Context, result: BaseModel | Response | None) -> Response:

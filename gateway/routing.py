@@ -111,8 +111,6 @@ class ApiRoute:
     if_match: IfMatch = IfMatch.IGNORED
     # The success response carries the resource's ETag.
     returns_etag: bool = False
-    # The service records the Idempotency-Key: a retry with the same key is applied once.
-    idempotent_retries: bool = False
 
 
 def equality_filter(pairs: dict[str, str | None]) -> str:

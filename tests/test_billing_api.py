@@ -210,7 +210,7 @@ async def test_without_a_trial_the_first_invoice_is_collected_and_downloadable_a
     assert (await client.get("/v1/billing/credit-notes")).json()["credit_notes"] == []
     request = billing_pb.CreateCreditNoteRequest(
         organization_id=organization_id, invoice_id=invoice["id"], amount_minor=1000, reason="Goodwill",
-        request_id="goodwill",
+        idempotency_key="goodwill",
     )  # fmt: skip
     channel, billing, operator = operator_billing(tmp_path, addresses)
     async with channel:

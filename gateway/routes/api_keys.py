@@ -23,7 +23,7 @@ def credential_fields(context: Context) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "name": credential.name,
         "permissions": credential.permissions,
-        "request_id": context.idempotency_key,
+        "idempotency_key": context.idempotency_key,
     }
     if credential.expire_time is not None:
         fields["expire_time"] = convert.timestamp(credential.expire_time)
@@ -79,7 +79,6 @@ ROUTES: tuple[ApiRoute, ...] = (
         body=Credential,
         response=CreatedApiKey,
         success_status=201,
-        idempotent_retries=True,
     ),
     ApiRoute(
         "DELETE",
@@ -96,6 +95,5 @@ ROUTES: tuple[ApiRoute, ...] = (
         body=Credential,
         response=CreatedServiceAccount,
         success_status=201,
-        idempotent_retries=True,
     ),
 )

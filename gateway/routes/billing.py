@@ -75,7 +75,7 @@ async def change_seats(context: Context) -> SubscriptionChange:
         billing_pb.ChangeSeatsRequest(
             organization_id=context.organization_id,
             seats=context.body_as(SeatChange).seats,
-            request_id=context.idempotency_key,
+            idempotency_key=context.idempotency_key,
         ),
     )
     return subscription_change(reply)
@@ -87,7 +87,7 @@ async def change_plan(context: Context) -> SubscriptionChange:
         billing_pb.ChangePlanRequest(
             organization_id=context.organization_id,
             plan_id=context.body_as(PlanChange).plan_id,
-            request_id=context.idempotency_key,
+            idempotency_key=context.idempotency_key,
         ),
     )
     return subscription_change(reply)
@@ -181,7 +181,6 @@ ROUTES: tuple[ApiRoute, ...] = (
         "never below the seats in use (billing.manage). Send an Idempotency-Key.",
         body=SeatChange,
         response=SubscriptionChange,
-        idempotent_retries=True,
     ),
     ApiRoute(
         "POST",
@@ -192,7 +191,6 @@ ROUTES: tuple[ApiRoute, ...] = (
         "Send an Idempotency-Key.",
         body=PlanChange,
         response=SubscriptionChange,
-        idempotent_retries=True,
     ),
     ApiRoute(
         "POST",

@@ -55,7 +55,7 @@ async def create_group(context: Context) -> GroupReply:
     reply = await context.call(
         context.clients.groups.CreateGroup,
         group_pb.CreateGroupRequest(
-            organization_id=context.organization_id, group=group, request_id=context.idempotency_key
+            organization_id=context.organization_id, group=group, idempotency_key=context.idempotency_key
         ),
     )
     return group_reply(context, reply.group)
@@ -164,7 +164,6 @@ ROUTES: tuple[ApiRoute, ...] = (
         response=GroupReply,
         success_status=201,
         returns_etag=True,
-        idempotent_retries=True,
     ),
     ApiRoute(
         "GET",

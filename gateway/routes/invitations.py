@@ -22,7 +22,7 @@ async def invite_members(context: Context) -> InvitationResults:
         membership_pb.InviteMembersRequest(
             organization_id=context.organization_id,
             invitees=[membership_pb.Invitee(**invitee.model_dump()) for invitee in invitation.invitees],
-            request_id=context.idempotency_key,
+            idempotency_key=context.idempotency_key,
         ),
     )
     return InvitationResults.model_validate(
@@ -50,7 +50,7 @@ async def import_invitations(context: Context) -> ImportReport:
             organization_id=context.organization_id,
             csv=upload.csv.encode(),
             dry_run=upload.dry_run,
-            request_id=context.idempotency_key,
+            idempotency_key=context.idempotency_key,
         ),
         timeout_factor=6,
     )
@@ -71,7 +71,6 @@ ROUTES: tuple[ApiRoute, ...] = (
         "Invite people by email; one result per invitee (members.invite). Send an Idempotency-Key.",
         body=Invitation,
         response=InvitationResults,
-        idempotent_retries=True,
     ),
     ApiRoute(
         "POST",
@@ -88,6 +87,5 @@ ROUTES: tuple[ApiRoute, ...] = (
         "row, a commit invites the valid rows (members.invite). Send an Idempotency-Key when committing.",
         body=InvitationImport,
         response=ImportReport,
-        idempotent_retries=True,
     ),
 )

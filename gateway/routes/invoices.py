@@ -54,7 +54,7 @@ async def create_credit_note(context: Context) -> CreditNoteReply:
             invoice_id=context.path("invoice_id"),
             amount_minor=note.amount_minor,
             reason=note.reason,
-            request_id=context.idempotency_key,
+            idempotency_key=context.idempotency_key,
         ),
     )
     return CreditNoteReply.model_validate({"credit_note": convert.credit_note(reply.credit_note)})
@@ -87,7 +87,7 @@ async def record_payment(context: Context) -> RecordedPayment:
             organization_id=context.organization_id,
             invoice_id=context.path("invoice_id"),
             reference=context.body_as(PaymentRecord).reference,
-            request_id=context.idempotency_key,
+            idempotency_key=context.idempotency_key,
         ),
     )
     return RecordedPayment.model_validate(
@@ -122,7 +122,6 @@ ROUTES: tuple[ApiRoute, ...] = (
         body=CreditNoteRequest,
         response=CreditNoteReply,
         success_status=201,
-        idempotent_retries=True,
     ),
     ApiRoute(
         "GET",
@@ -149,6 +148,5 @@ ROUTES: tuple[ApiRoute, ...] = (
         body=PaymentRecord,
         response=RecordedPayment,
         success_status=201,
-        idempotent_retries=True,
     ),
 )

@@ -54,7 +54,7 @@ async def change_member_role(context: Context) -> MemberReply:
             member_id=context.path("member_id"),
             role=context.body_as(RoleChange).role,
             etag=context.if_match,
-            request_id=context.idempotency_key,
+            idempotency_key=context.idempotency_key,
         ),
     )
     context.response_headers["ETag"] = http_etag(reply.member.etag)
@@ -67,7 +67,7 @@ async def deactivate_member(context: Context) -> MemberReply:
         membership_pb.DeactivateMemberRequest(
             organization_id=context.organization_id,
             member_id=context.path("member_id"),
-            request_id=context.idempotency_key,
+            idempotency_key=context.idempotency_key,
         ),
     )
     return member_reply(reply.member)
@@ -79,7 +79,7 @@ async def reactivate_member(context: Context) -> MemberReply:
         membership_pb.ReactivateMemberRequest(
             organization_id=context.organization_id,
             member_id=context.path("member_id"),
-            request_id=context.idempotency_key,
+            idempotency_key=context.idempotency_key,
         ),
     )
     return member_reply(reply.member)
@@ -91,7 +91,7 @@ async def remove_member(context: Context) -> None:
         membership_pb.RemoveMemberRequest(
             organization_id=context.organization_id,
             member_id=context.path("member_id"),
-            request_id=context.idempotency_key,
+            idempotency_key=context.idempotency_key,
         ),
     )
 
@@ -161,7 +161,6 @@ ROUTES: tuple[ApiRoute, ...] = (
         response=MemberReply,
         if_match=IfMatch.REQUIRED,
         returns_etag=True,
-        idempotent_retries=True,
     ),
     ApiRoute(
         "POST",
@@ -169,7 +168,6 @@ ROUTES: tuple[ApiRoute, ...] = (
         deactivate_member,
         "Deactivate a member: no access, data kept (members.remove).",
         response=MemberReply,
-        idempotent_retries=True,
     ),
     ApiRoute(
         "POST",
@@ -177,7 +175,6 @@ ROUTES: tuple[ApiRoute, ...] = (
         reactivate_member,
         "Give a deactivated member access again (members.remove).",
         response=MemberReply,
-        idempotent_retries=True,
     ),
     ApiRoute(
         "GET",
@@ -204,7 +201,6 @@ ROUTES: tuple[ApiRoute, ...] = (
         remove_member,
         "Remove a member or revoke a pending invitation (members.remove).",
         success_status=204,
-        idempotent_retries=True,
     ),
     ApiRoute(
         "PATCH",

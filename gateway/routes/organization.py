@@ -28,7 +28,7 @@ async def update_organization(context: Context) -> OrganizationReply:
         )
     request = membership_pb.UpdateOrganizationRequest(
         organization=membership_pb.Organization(id=context.organization_id, etag=context.if_match, **sent),
-        request_id=context.idempotency_key,
+        idempotency_key=context.idempotency_key,
     )
     request.update_mask.paths.extend(sorted(sent))
     reply = await context.call(context.clients.membership.UpdateOrganization, request)
@@ -54,6 +54,5 @@ ROUTES: tuple[ApiRoute, ...] = (
         response=OrganizationReply,
         if_match=IfMatch.HONOURED,
         returns_etag=True,
-        idempotent_retries=True,
     ),
 )

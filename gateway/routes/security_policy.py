@@ -30,7 +30,7 @@ async def update_security_policy(context: Context) -> SecurityPolicyReply:
             "Send one or more fields to change.", [{"field": "body", "description": "no change"}], status=422
         )
     policy = identity_pb.SecurityPolicy(organization_id=context.organization_id, etag=context.if_match, **changes)
-    request = identity_pb.UpdateSecurityPolicyRequest(policy=policy, request_id=context.idempotency_key)
+    request = identity_pb.UpdateSecurityPolicyRequest(policy=policy, idempotency_key=context.idempotency_key)
     request.update_mask.paths.extend(sorted(changes))
     reply = await context.call(context.clients.identity.UpdateSecurityPolicy, request)
     return policy_reply(context, reply.policy)
@@ -54,6 +54,5 @@ ROUTES: tuple[ApiRoute, ...] = (
         response=SecurityPolicyReply,
         if_match=IfMatch.HONOURED,
         returns_etag=True,
-        idempotent_retries=True,
     ),
 )

@@ -10,8 +10,8 @@ from services.common.principal import Principal
 
 @dataclass(frozen=True)
 class DomainEvent:
-    """Something that happened, by whom, when, and for which request; the events room makes it an envelope."""
+    """Something that happened, by whom and when; the events room makes it an envelope. The request it happened in
+    (its correlation id, never an idempotency key) travels with the actor: `actor.request_id`."""
 
     actor: Principal
     occurred_at: datetime
-    request_id: str

@@ -31,6 +31,7 @@ from services.common.errors import (
 )
 from services.common.idempotency import (
     IDEMPOTENCY_KEY_METADATA_KEY,
+    MAX_IDEMPOTENCY_KEY_LENGTH,
     IdempotentCalls,
     is_read_method,
     response_type_of,
@@ -150,6 +151,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
             metadata = {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
             token = metadata.get(PRINCIPAL_METADATA_KEY, "")
+            request_id = metadata.get(REQUEST_ID_METADATA_KEY, "")[:255]
             principal = None
             if token:
                 if verifier is None:
@@ -158,6 +160,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                     principal = verifier.verify(token).with_client(
                         metadata.get(CLIENT_IP_METADATA_KEY, "")[:64],
                         metadata.get(USER_AGENT_METADATA_KEY, "")[:512],
+                        request_id,
                     )
                 except Unauthenticated as exc:
                     await _abort(context, exc)
@@ -166,7 +169,8 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             call = CallContext(
                 principal=principal,
                 principal_token=token,
-                request_id=metadata.get(REQUEST_ID_METADATA_KEY, "")[:255],
+                request_id=request_id,
+                idempotency_key=metadata.get(IDEMPOTENCY_KEY_METADATA_KEY, "")[:MAX_IDEMPOTENCY_KEY_LENGTH],
             )
             reset_token = set_current_call(call)
             started = time.perf_counter()

@@ -5,7 +5,7 @@ Two layers share the table, each with its own operation names so their rows neve
 - whole RPCs (`IdempotentCalls`, used by the gRPC interceptor): the client's `Idempotency-Key`, scoped to the
   caller's organization and keyed by the full gRPC method name; the row remembers a fingerprint of the request
   and, once the call succeeded, its serialized reply;
-- use cases that replay in their own transaction by a request's `request_id` field (`load_response` and
+- use cases that replay in their own transaction by a request's `idempotency_key` field (`load_response` and
   `save_response`, operation names such as "CreateGroup").
 Keys are kept for `RETENTION`, then pruned.
 """
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 ResponseT = TypeVar("ResponseT", bound=Message)
 
-MAX_REQUEST_ID_LENGTH = 255
+MAX_IDEMPOTENCY_KEY_LENGTH = 255
 IDEMPOTENCY_KEY_METADATA_KEY = "idempotency-key"
 TABLE_NAME = "idempotency_keys"
 # How long a key is remembered (Stripe's window): a retry after that runs the call again.
@@ -48,18 +48,18 @@ READ_METHOD_PREFIXES = ("Get", "List", "Export", "Check", "Preview")
 
 
 def idempotency_table(metadata: MetaData) -> Table:
-    # Imported here: services.common.tables reads MAX_REQUEST_ID_LENGTH from this module.
+    # Imported here: services.common.tables reads MAX_IDEMPOTENCY_KEY_LENGTH from this module.
     from services.common.tables import core_table, idempotency_model, model_base
 
     return core_table(idempotency_model(model_base(metadata)))
 
 
 async def load_response(
-    connection: AsyncConnection, table: Table, scope: str, operation: str, request_id: str
+    connection: AsyncConnection, table: Table, scope: str, operation: str, idempotency_key: str
 ) -> bytes | None:
     return await connection.scalar(
         select(table.c.response).where(
-            table.c.scope == scope, table.c.operation == operation, table.c.request_id == request_id
+            table.c.scope == scope, table.c.operation == operation, table.c.request_id == idempotency_key
         )
     )
 
@@ -69,12 +69,14 @@ async def save_response(
     table: Table,
     scope: str,
     operation: str,
-    request_id: str,
+    idempotency_key: str,
     response: bytes,
     now: datetime,
 ) -> None:
     await connection.execute(
-        insert(table).values(scope=scope, operation=operation, request_id=request_id, response=response, created_at=now)
+        insert(table).values(
+            scope=scope, operation=operation, request_id=idempotency_key, response=response, created_at=now
+        )
     )
 
 
@@ -198,10 +200,10 @@ class IdempotentCalls:
         call: Callable[[], Awaitable[ResponseT]],
     ) -> ResponseT:
         """Run `call` once per key: replay the stored reply, or run it and store its reply if it succeeds."""
-        if len(key) > MAX_REQUEST_ID_LENGTH:
+        if len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
             raise InvalidArgument(
                 "Idempotency-Key is too long.",
-                [FieldViolation("Idempotency-Key", f"at most {MAX_REQUEST_ID_LENGTH} characters")],
+                [FieldViolation("Idempotency-Key", f"at most {MAX_IDEMPOTENCY_KEY_LENGTH} characters")],
             )
         claimed = await self.claim(principal.organization_id, method, key, request_fingerprint(principal, request))
         if not isinstance(claimed, Claim):

@@ -55,6 +55,9 @@ class Principal:
     user_agent: str = ""
     # When the person last proved their credentials; None means "at the time the token was minted".
     authenticated_at: datetime | None = None
+    # The correlation id (X-Request-Id) of the call this principal is making: it goes into the events and audit
+    # entries the call causes. It is never an idempotency key.
+    request_id: str = ""
 
     def has(self, permission: str) -> bool:
         return permission in self.permissions or PLATFORM_ADMIN in self.permissions
@@ -91,8 +94,9 @@ class Principal:
                 metadata={"window_seconds": str(int(window.total_seconds()))},
             )
 
-    def with_client(self, ip_address: str, user_agent: str) -> Principal:
-        return replace(self, ip_address=ip_address, user_agent=user_agent)
+    def with_client(self, ip_address: str, user_agent: str, request_id: str = "") -> Principal:
+        """This principal as it makes one call: from where, and under which correlation id."""
+        return replace(self, ip_address=ip_address, user_agent=user_agent, request_id=request_id)
 
 
 def system_principal(name: str = "tenantry-cli") -> Principal:
@@ -188,7 +192,10 @@ class CallContext:
 
     principal: Principal | None
     principal_token: str = ""
+    # The caller's correlation id (X-Request-Id): logs, events and audit entries; never an idempotency key.
     request_id: str = ""
+    # The caller's Idempotency-Key: a retried change with the same key is applied once.
+    idempotency_key: str = ""
 
     def require_principal(self) -> Principal:
         if self.principal is None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from services.common.db import UTCDateTime
-from services.common.idempotency import MAX_REQUEST_ID_LENGTH
+from services.common.idempotency import MAX_IDEMPOTENCY_KEY_LENGTH
 from services.common.idempotency import TABLE_NAME as IDEMPOTENCY_TABLE_NAME
 
 Row = TypeVar("Row", bound=SQLModel)
@@ -81,7 +81,8 @@ class IdempotencyKeyRow(SQLModel):
         primary_key=True, max_length=100, sa_column_kwargs={"comment": "organization id, or '' for platform calls"}
     )
     operation: str = Field(primary_key=True, max_length=100)
-    request_id: str = Field(primary_key=True, max_length=MAX_REQUEST_ID_LENGTH)
+    # The idempotency key (the column kept the name it was created with).
+    request_id: str = Field(primary_key=True, max_length=MAX_IDEMPOTENCY_KEY_LENGTH)
     response: bytes | None = Field(
         default=None, sa_type=LargeBinary, sa_column_kwargs={"comment": "NULL while the first call runs"}
     )

@@ -49,10 +49,9 @@ def invoiced_change_fields(change: InvoicedChange) -> dict[str, object]:
     return fields
 
 
-async def changed_subscription(change: Callable[[Principal, str], Awaitable[Subscription]]) -> pb.Subscription:
-    """The subscription a change by the caller (with the call's request id) leaves, as a message."""
-    call = current_call()
-    return subscription_to_proto(await change(call.require_principal(), call.request_id))
+async def changed_subscription(change: Callable[[Principal], Awaitable[Subscription]]) -> pb.Subscription:
+    """The subscription a change by the caller leaves, as a message."""
+    return subscription_to_proto(await change(current_call().require_principal()))
 
 
 class BillingServicer(pb_grpc.BillingServiceServicer):
@@ -94,7 +93,7 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
     ) -> pb.ReserveSeatResponse:
         call = current_call()
         usage = await self._use_cases.seat_holds.reserve_seat(
-            call.require_principal(), request.organization_id, request.member_id, call.request_id
+            call.require_principal(), request.organization_id, request.member_id
         )
         return pb.ReserveSeatResponse(seat_usage=seat_usage_to_proto(usage))
 
@@ -103,7 +102,7 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
     ) -> pb.ReleaseSeatResponse:
         call = current_call()
         await self._use_cases.seat_holds.release_seat(
-            call.require_principal(), request.organization_id, request.member_id, call.request_id
+            call.require_principal(), request.organization_id, request.member_id
         )
         return pb.ReleaseSeatResponse()
 
@@ -135,7 +134,10 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
     ) -> pb.ChangeSeatsResponse:
         call = current_call()
         change = await self._use_cases.seat_purchases.change_seats(
-            call.require_principal(), request.organization_id, request.seats, call.request_id, request.request_id
+            call.require_principal(),
+            request.organization_id,
+            request.seats,
+            request.idempotency_key or call.idempotency_key,
         )
         return pb.ChangeSeatsResponse(**invoiced_change_fields(change))  # type: ignore[arg-type]
 
@@ -144,7 +146,10 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
     ) -> pb.ChangePlanResponse:
         call = current_call()
         change = await self._use_cases.plan_changes.change_plan(
-            call.require_principal(), request.organization_id, request.plan_id, call.request_id, request.request_id
+            call.require_principal(),
+            request.organization_id,
+            request.plan_id,
+            request.idempotency_key or call.idempotency_key,
         )
         return pb.ChangePlanResponse(**invoiced_change_fields(change))  # type: ignore[arg-type]
 
@@ -154,9 +159,7 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
         profile = profile_from_proto(request.billing_profile)
         subscriptions = self._use_cases.subscriptions
         changed = await changed_subscription(
-            lambda principal, request_id: subscriptions.update_profile(
-                principal, request.organization_id, profile, request_id
-            )
+            lambda principal: subscriptions.update_profile(principal, request.organization_id, profile)
         )
         return pb.UpdateBillingProfileResponse(subscription=changed)
 
@@ -166,9 +169,7 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
         method = payment_method_from_proto(request.payment_method)
         subscriptions = self._use_cases.subscriptions
         changed = await changed_subscription(
-            lambda principal, request_id: subscriptions.update_payment_method(
-                principal, request.organization_id, method, request_id
-            )
+            lambda principal: subscriptions.update_payment_method(principal, request.organization_id, method)
         )
         return pb.UpdatePaymentMethodResponse(subscription=changed)
 
@@ -176,18 +177,14 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
         self, request: pb.CancelSubscriptionRequest, context: grpc.aio.ServicerContext
     ) -> pb.CancelSubscriptionResponse:
         cancel = self._use_cases.subscriptions.cancel
-        changed = await changed_subscription(
-            lambda principal, request_id: cancel(principal, request.organization_id, request_id)
-        )
+        changed = await changed_subscription(lambda principal: cancel(principal, request.organization_id))
         return pb.CancelSubscriptionResponse(subscription=changed)
 
     async def ResumeSubscription(
         self, request: pb.ResumeSubscriptionRequest, context: grpc.aio.ServicerContext
     ) -> pb.ResumeSubscriptionResponse:
         resume = self._use_cases.subscriptions.resume
-        changed = await changed_subscription(
-            lambda principal, request_id: resume(principal, request.organization_id, request_id)
-        )
+        changed = await changed_subscription(lambda principal: resume(principal, request.organization_id))
         return pb.ResumeSubscriptionResponse(subscription=changed)
 
     async def ListInvoices(
@@ -234,8 +231,7 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
             request.organization_id,
             request.invoice_id,
             request.reference,
-            call.request_id,
-            request.request_id,
+            request.idempotency_key or call.idempotency_key,
         )
         return pb.RecordPaymentResponse(
             payment=payment_to_proto(recorded.payment), subscription=subscription_to_proto(recorded.subscription)
@@ -245,9 +241,7 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
         self, request: pb.CancelSeatReductionRequest, context: grpc.aio.ServicerContext
     ) -> pb.CancelSeatReductionResponse:
         cancel_reduction = self._use_cases.seat_purchases.cancel_seat_reduction
-        changed = await changed_subscription(
-            lambda principal, request_id: cancel_reduction(principal, request.organization_id, request_id)
-        )
+        changed = await changed_subscription(lambda principal: cancel_reduction(principal, request.organization_id))
         return pb.CancelSeatReductionResponse(subscription=changed)
 
     async def CreateCreditNote(
@@ -260,8 +254,7 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
             request.invoice_id,
             request.amount_minor,
             request.reason,
-            call.request_id,
-            request.request_id,
+            request.idempotency_key or call.idempotency_key,
         )
         return pb.CreateCreditNoteResponse(credit_note=credit_note_to_proto(note))
 

@@ -34,7 +34,7 @@ class Collection:
         self._access = access
         self._processor = processor
 
-    async def collect(self, organization_id: str, actor: Principal, request_id: str = "") -> Payment | None:
+    async def collect(self, organization_id: str, actor: Principal) -> Payment | None:
         """Charge the open invoices, oldest first, until one fails; returns the last attempt (None if none)."""
         store, clock = self._access.store, self._access.clock
         last: Payment | None = None
@@ -67,7 +67,7 @@ class Collection:
                 if current is None or current.status != INVOICE_OPEN:
                     continue  # paid meanwhile (recorded by hand, or another replica's retry)
                 outcome = "succeeded" if result.status == PAYMENT_SUCCEEDED else "failed"
-                subscription = await apply_payment(tx, before, invoice, payment, outcome, actor, request_id, now)
+                subscription = await apply_payment(tx, before, invoice, payment, outcome, actor, now)
             last = payment
             if result.status == PAYMENT_FAILED:
                 break
@@ -99,7 +99,6 @@ async def apply_payment(
     payment: Payment,
     outcome: str,
     actor: Principal,
-    request_id: str,
     now: datetime,
 ) -> Subscription:
     """Store a payment of an invoice of the locked subscription: a success pays the invoice (and brings the
@@ -113,8 +112,8 @@ async def apply_payment(
         after = payment_failed(before, now)
     after = replace(after, version=before.version + 1)
     await tx.save_subscription(after, now)
-    await tx.record_events(PaymentAttempted(actor, now, request_id, outcome, payment, after.failed_payment_attempts))
+    await tx.record_events(PaymentAttempted(actor, now, outcome, payment, after.failed_payment_attempts))
     if after.status != before.status:
         change = "reactivated" if payment.status == PAYMENT_SUCCEEDED else after.status
-        await tx.record_events(SubscriptionChanged(actor, now, request_id, change, after, before))
+        await tx.record_events(SubscriptionChanged(actor, now, change, after, before))
     return after

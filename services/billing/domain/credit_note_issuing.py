@@ -30,7 +30,6 @@ class CreditNoteUseCases:
         invoice_id: str,
         amount_minor: int,
         reason: str,
-        request_id: str = "",
         idempotency_key: str = "",
     ) -> CreditNote:
         """An amount before tax, taxed at the invoice's rate; a retry with the same idempotency key returns the
@@ -62,6 +61,6 @@ class CreditNoteUseCases:
             )  # fmt: skip
             await tx.save_subscription(replace(before, credit_notes_issued=sequence, version=before.version + 1), now)
             await tx.insert_credit_note(note)
-            await tx.record_events(CreditNoteIssued(principal, now, request_id, note))
+            await tx.record_events(CreditNoteIssued(principal, now, note))
             await remember_record(tx, organization_id, CREATE_CREDIT_NOTE, idempotency_key, invoice.id, note.id)
         return note

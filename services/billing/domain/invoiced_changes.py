@@ -36,7 +36,6 @@ async def save_change(
     tx: BillingTransaction,
     principal: Principal,
     now: datetime,
-    request_id: str,
     change: str,
     before: Subscription,
     after: Subscription,
@@ -45,10 +44,10 @@ async def save_change(
     """Write the changed subscription (a version up) with its event, and the invoice it issued, if any."""
     after = replace(after, version=before.version + 1)
     await tx.save_subscription(after, now)
-    await tx.record_events(SubscriptionChanged(principal, now, request_id, change, after, before))
+    await tx.record_events(SubscriptionChanged(principal, now, change, after, before))
     if invoice is not None:
         await tx.insert_invoice(invoice)
-        await tx.record_events(InvoiceIssued(principal, now, request_id, invoice))
+        await tx.record_events(InvoiceIssued(principal, now, invoice))
     return after
 
 
@@ -56,7 +55,6 @@ async def collect_issued(
     store: BillingStore,
     collection: Collection,
     principal: Principal,
-    request_id: str,
     after: Subscription,
     invoice: Invoice | None,
 ) -> InvoicedChange:
@@ -64,7 +62,7 @@ async def collect_issued(
     if invoice is None:
         return InvoicedChange(after, None, None)
     organization_id = after.organization_id
-    payment = await collection.collect(organization_id, principal, request_id)
+    payment = await collection.collect(organization_id, principal)
     async with store.read() as tx:
         after = await tx.get_subscription(organization_id) or after
         invoice = await tx.get_invoice(organization_id, invoice.id) or invoice

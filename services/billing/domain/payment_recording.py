@@ -37,7 +37,6 @@ class PaymentRecordingUseCases:
         organization_id: str,
         invoice_id: str,
         reference: str,
-        request_id: str = "",
         idempotency_key: str = "",
     ) -> RecordedPayment:
         """The transfer's reference is required; a retry with the same idempotency key returns the first payment."""
@@ -66,6 +65,6 @@ class PaymentRecordingUseCases:
                 new_id(), organization_id, invoice.id, invoice.total, PAYMENT_SUCCEEDED, METHOD_INVOICE,
                 reference, "", now,
             )  # fmt: skip
-            after = await apply_payment(tx, before, invoice, payment, "recorded", principal, request_id, now)
+            after = await apply_payment(tx, before, invoice, payment, "recorded", principal, now)
             await remember_record(tx, organization_id, RECORD_PAYMENT, idempotency_key, invoice.id, payment.id)
         return RecordedPayment(payment, after)

@@ -26,7 +26,6 @@ class PlanChangeUseCases:
         principal: Principal,
         organization_id: str,
         plan_id: str,
-        request_id: str = "",
         idempotency_key: str = "",
     ) -> InvoicedChange:
         """Another plan, now or at the renewal (see the module). A retry with the same idempotency key answers with
@@ -51,5 +50,5 @@ class PlanChangeUseCases:
             if after == before:
                 return InvoicedChange(before, None, None)
             change = "plan_changed" if applies_now else "plan_change_scheduled"
-            after = await save_change(tx, principal, now, request_id, change, before, after, invoice)
-        return await collect_issued(self._access.store, self._collection, principal, request_id, after, invoice)
+            after = await save_change(tx, principal, now, change, before, after, invoice)
+        return await collect_issued(self._access.store, self._collection, principal, after, invoice)

@@ -65,9 +65,9 @@ class RenewalUseCases:
                     await tx.save_subscription(subscription, now)
                     ended = subscription.canceled_at or now
                     await tx.record_events(
-                        SubscriptionChanged(RENEWALS_ACTOR, now, "", "canceled", subscription, before),
+                        SubscriptionChanged(RENEWALS_ACTOR, now, "canceled", subscription, before),
                         OrganizationDeletionScheduled(
-                            RENEWALS_ACTOR, now, "", organization_id, ended, ended + DELETION_DELAY
+                            RENEWALS_ACTOR, now, organization_id, ended, ended + DELETION_DELAY
                         ),
                     )
                     return
@@ -76,8 +76,8 @@ class RenewalUseCases:
                 await tx.save_subscription(subscription, now)
                 await tx.insert_invoice(invoice)
                 await tx.record_events(
-                    SubscriptionChanged(RENEWALS_ACTOR, now, "", "renewed", subscription, before),
-                    InvoiceIssued(RENEWALS_ACTOR, now, "", invoice),
+                    SubscriptionChanged(RENEWALS_ACTOR, now, "renewed", subscription, before),
+                    InvoiceIssued(RENEWALS_ACTOR, now, invoice),
                 )
         retry_due = subscription.next_payment_attempt_at is None or subscription.next_payment_attempt_at <= now
         if subscription.status != CANCELED and retry_due:

@@ -52,9 +52,7 @@ class SeatHoldUseCases:
             counts = await tx.seat_counts(organization_id, hold_cutoff(self._clock.now()))
         return usage_from_counts(subscription, counts)
 
-    async def reserve_seat(
-        self, principal: Principal, organization_id: str, member_id: str, request_id: str = ""
-    ) -> SeatUsage:
+    async def reserve_seat(self, principal: Principal, organization_id: str, member_id: str) -> SeatUsage:
         """Hold a seat for a member about to use one; a member who already holds one (confirmed or held) keeps
         it and no second seat is taken. Refuses with NO_SEATS_AVAILABLE when every seat is in use."""
         authorize_any(principal, SEAT_HOLDING_PERMISSIONS, organization_id)
@@ -65,7 +63,7 @@ class SeatHoldUseCases:
             subscription = await tx.lock_subscription(organization_id)
             if subscription is None:
                 # The organization's first invitation came before membership's organization.created did.
-                await self._opener.open_if_absent(tx, organization_id, principal, request_id)
+                await self._opener.open_if_absent(tx, organization_id, principal)
                 subscription = await tx.lock_subscription(organization_id)
                 if subscription is None:
                     raise NotFound("No subscription for this organization.")
@@ -106,7 +104,6 @@ class SeatHoldUseCases:
                 SeatReserved(
                     actor=principal,
                     occurred_at=now,
-                    request_id=request_id,
                     organization_id=organization_id,
                     member_id=member_id,
                     seats_in_use=usage.in_use,
@@ -115,9 +112,7 @@ class SeatHoldUseCases:
             )
         return usage
 
-    async def release_seat(
-        self, principal: Principal, organization_id: str, member_id: str, request_id: str = ""
-    ) -> None:
+    async def release_seat(self, principal: Principal, organization_id: str, member_id: str) -> None:
         """Give back a hold no membership event has confirmed; anything else is left as it is."""
         authorize_any(principal, SEAT_HOLDING_PERMISSIONS, organization_id)
         validate_member_id(member_id)
@@ -137,7 +132,6 @@ class SeatHoldUseCases:
                 SeatReleased(
                     actor=principal,
                     occurred_at=now,
-                    request_id=request_id,
                     organization_id=organization_id,
                     member_id=member_id,
                 )

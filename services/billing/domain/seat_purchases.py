@@ -27,7 +27,6 @@ class SeatPurchaseUseCases:
         principal: Principal,
         organization_id: str,
         seats: int,
-        request_id: str = "",
         idempotency_key: str = "",
     ) -> InvoicedChange:
         """More seats now, invoiced prorated and collected at once (free in a trial); fewer from the next period.
@@ -53,18 +52,15 @@ class SeatPurchaseUseCases:
             await remember_outcome(tx, organization_id, CHANGE_SEATS, idempotency_key, invoice)
             if after == before:
                 return InvoicedChange(before, None, None)
-            after = await save_change(tx, principal, now, request_id, change, before, after, invoice)
-        return await collect_issued(self._access.store, self._collection, principal, request_id, after, invoice)
+            after = await save_change(tx, principal, now, change, before, after, invoice)
+        return await collect_issued(self._access.store, self._collection, principal, after, invoice)
 
-    async def cancel_seat_reduction(
-        self, principal: Principal, organization_id: str, request_id: str = ""
-    ) -> Subscription:
+    async def cancel_seat_reduction(self, principal: Principal, organization_id: str) -> Subscription:
         """Drop a seat reduction scheduled for the next renewal; nothing changes when none is scheduled."""
         principal.authorize(BILLING_MANAGE, organization_id)
         return await self._access.change(
             principal,
             organization_id,
             "seat_reduction_canceled",
-            request_id,
             lambda subscription: replace(subscription, seats_at_renewal=None),
         )

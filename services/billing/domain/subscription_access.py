@@ -51,7 +51,6 @@ class SubscriptionAccess:
         principal: Principal,
         organization_id: str,
         change: str,
-        request_id: str,
         apply: Callable[[Subscription], Subscription],
     ) -> Subscription:
         """Apply a change to the locked subscription and record it as `change`; nothing is written when the
@@ -64,19 +63,17 @@ class SubscriptionAccess:
                 return before
             after = replace(after, version=before.version + 1)
             await tx.save_subscription(after, now)
-            await tx.record_events(SubscriptionChanged(principal, now, request_id, change, after, before))
+            await tx.record_events(SubscriptionChanged(principal, now, change, after, before))
         return after
 
-    async def update(
-        self, principal: Principal, organization_id: str, change: str, request_id: str, **values: object
-    ) -> Subscription:
+    async def update(self, principal: Principal, organization_id: str, change: str, **values: object) -> Subscription:
         """Set fields of a subscription that is not canceled."""
 
         def apply(subscription: Subscription) -> Subscription:
             refuse_if_canceled(subscription)
             return replace(subscription, **values)  # type: ignore[arg-type]
 
-        return await self.change(principal, organization_id, change, request_id, apply)
+        return await self.change(principal, organization_id, change, apply)
 
 
 def refuse_if_canceled(subscription: Subscription) -> None:

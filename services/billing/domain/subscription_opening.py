@@ -22,9 +22,7 @@ class SubscriptionOpener:
         self._default_seats = default_seats
         self._clock = clock
 
-    async def open_if_absent(
-        self, tx: BillingTransaction, organization_id: str, actor: Principal, request_id: str = ""
-    ) -> bool:
+    async def open_if_absent(self, tx: BillingTransaction, organization_id: str, actor: Principal) -> bool:
         """Open the subscription unless the organization has one; True if this call opened it."""
         now = self._clock.now()
         plan = self._catalogue.default_plan
@@ -36,8 +34,8 @@ class SubscriptionOpener:
             subscription = replace(subscription, next_payment_attempt_at=now)
         if not await tx.insert_subscription_if_absent(subscription, now):
             return False
-        await tx.record_events(SubscriptionChanged(actor, now, request_id, "opened", subscription, subscription))
+        await tx.record_events(SubscriptionChanged(actor, now, "opened", subscription, subscription))
         if first_invoice is not None:
             await tx.insert_invoice(first_invoice)
-            await tx.record_events(InvoiceIssued(actor, now, request_id, first_invoice))
+            await tx.record_events(InvoiceIssued(actor, now, first_invoice))
         return True

@@ -60,9 +60,7 @@ class SubscriptionUseCases:
         next_plan = self._access.next_plan_of(subscription)
         return renewal_invoice(renew(subscription, plan, seats_in_use, next_plan), next_plan or plan)
 
-    async def update_profile(
-        self, principal: Principal, organization_id: str, profile: BillingProfile, request_id: str = ""
-    ) -> Subscription:
+    async def update_profile(self, principal: Principal, organization_id: str, profile: BillingProfile) -> Subscription:
         """The billing profile, editable by the tenant (billing.manage) except its tax rate, which only a platform
         operator sets: a tenant's update must carry the rate as it is (OPERATOR_ONLY otherwise)."""
         principal.authorize(BILLING_MANAGE, organization_id)
@@ -84,30 +82,26 @@ class SubscriptionUseCases:
                 )
             return replace(subscription, profile=profile)
 
-        return await self._access.change(principal, organization_id, "profile_updated", request_id, apply)
+        return await self._access.change(principal, organization_id, "profile_updated", apply)
 
     async def update_payment_method(
-        self, principal: Principal, organization_id: str, method: PaymentMethod, request_id: str = ""
+        self, principal: Principal, organization_id: str, method: PaymentMethod
     ) -> Subscription:
         """A new payment method; when a collection had failed, the open invoices are retried with it at once."""
         principal.authorize(BILLING_MANAGE, organization_id)
         method = validate_payment_method(method, self._access.clock.now())
-        updated = await self._access.update(
-            principal, organization_id, "payment_method_updated", request_id, payment_method=method
-        )
+        updated = await self._access.update(principal, organization_id, "payment_method_updated", payment_method=method)
         if updated.failed_payment_attempts:
-            await self._collection.collect(organization_id, principal, request_id)
+            await self._collection.collect(organization_id, principal)
             async with self._access.store.read() as tx:
                 updated = await tx.get_subscription(organization_id) or updated
         return updated
 
-    async def cancel(self, principal: Principal, organization_id: str, request_id: str = "") -> Subscription:
+    async def cancel(self, principal: Principal, organization_id: str) -> Subscription:
         principal.authorize(SUBSCRIPTION_CANCEL, organization_id)
         principal.require_recent_authentication(self._access.clock.now())
-        return await self._access.change(
-            principal, organization_id, "cancel_scheduled", request_id, cancel_at_period_end
-        )
+        return await self._access.change(principal, organization_id, "cancel_scheduled", cancel_at_period_end)
 
-    async def resume(self, principal: Principal, organization_id: str, request_id: str = "") -> Subscription:
+    async def resume(self, principal: Principal, organization_id: str) -> Subscription:
         principal.authorize(SUBSCRIPTION_CANCEL, organization_id)
-        return await self._access.change(principal, organization_id, "resumed", request_id, resume)
+        return await self._access.change(principal, organization_id, "resumed", resume)

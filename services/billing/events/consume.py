@@ -25,9 +25,7 @@ class SeatProjection:
 
     async def on_organization_created(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
         """A new organization subscribes to the default plan (unless a first ReserveSeat already opened it)."""
-        await self._opener.open_if_absent(
-            self._store.bind(connection), envelope.organization_id, PROJECTION_ACTOR, envelope.request_id
-        )
+        await self._opener.open_if_absent(self._store.bind(connection), envelope.organization_id, PROJECTION_ACTOR)
 
     async def on_member_changed(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
         member = member_state(envelope)

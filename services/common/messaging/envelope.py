@@ -118,7 +118,7 @@ class EnvelopeFactory:
             payload=payload,
             occurred_at=event.occurred_at,
             target=target,
-            request_id=event.request_id,
+            request_id=event.actor.request_id,
         )
 
 

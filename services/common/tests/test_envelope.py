@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from tenantry.common.v1 import common_pb2
@@ -30,7 +31,7 @@ MOMENT = datetime(2026, 3, 1, 12, 30, 15, 250000, tzinfo=UTC)
 
 
 def test_a_factory_envelope_is_the_one_new_envelope_makes_for_the_same_event() -> None:
-    event = DomainEvent(actor=ALICE, occurred_at=MOMENT, request_id="req-7")
+    event = DomainEvent(actor=replace(ALICE, request_id="req-7"), occurred_at=MOMENT)
     payload = identity_events_pb2.AccountCreated(account_id="acc-1", email="alice@example.com")
     target = EventTarget("account", "acc-1", "alice@example.com")
 
@@ -54,7 +55,7 @@ def test_a_factory_envelope_is_the_one_new_envelope_makes_for_the_same_event() -
 
 
 def test_a_factory_envelope_names_its_producer_actor_time_and_request() -> None:
-    event = DomainEvent(actor=ALICE, occurred_at=MOMENT, request_id="req-7")
+    event = DomainEvent(actor=replace(ALICE, request_id="req-7"), occurred_at=MOMENT)
     payload = identity_events_pb2.AccountCreated(account_id="acc-1", email="alice@example.com")
 
     made = EnvelopeFactory("identity").wrap(event, "account.created", organization_id="", payload=payload)

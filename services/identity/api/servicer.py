@@ -123,7 +123,7 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
             email=request.email,
             password=request.password,
             display_name=request.display_name,
-            request_id=request.request_id or call.request_id,
+            idempotency_key=request.idempotency_key or call.idempotency_key,
         )
         return pb.CreateAccountResponse(account=account_to_proto(account))
 
@@ -292,7 +292,7 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
             request.policy.organization_id,
             policy_changes(request),
             etag=request.policy.etag,
-            request_id=request.request_id or call.request_id,
+            idempotency_key=request.idempotency_key or call.idempotency_key,
         )
         return pb.UpdateSecurityPolicyResponse(policy=policy_to_proto(policy))
 
@@ -305,7 +305,7 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
             name=request.name,
             permissions=list(request.permissions),
             expires_at=request.expire_time.ToDatetime(tzinfo=UTC) if request.HasField("expire_time") else None,
-            request_id=request.request_id or call.request_id,
+            idempotency_key=request.idempotency_key or call.idempotency_key,
         )
         return pb.CreateApiKeyResponse(api_key=api_key_to_proto(created.api_key), secret=created.secret)
 
@@ -318,7 +318,7 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
             name=request.name,
             permissions=list(request.permissions),
             expires_at=request.expire_time.ToDatetime(tzinfo=UTC) if request.HasField("expire_time") else None,
-            request_id=request.request_id or call.request_id,
+            idempotency_key=request.idempotency_key or call.idempotency_key,
         )
         return pb.CreateServiceAccountResponse(service_account=api_key_to_proto(created.api_key), secret=created.secret)
 

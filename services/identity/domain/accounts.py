@@ -27,21 +27,21 @@ class AccountUseCases:
         self._invitations = invitations
 
     async def create_account(
-        self, principal: Principal, *, email: str, password: str, display_name: str = "", request_id: str = ""
+        self, principal: Principal, *, email: str, password: str, display_name: str = "", idempotency_key: str = ""
     ) -> Account:
         if not principal.has(PLATFORM_ACCOUNTS_CREATE):
             raise PermissionDenied("Only operators may create accounts directly.", reason="MISSING_PERMISSION")
         normalized = normalise_email(email)
         passwords.check_password_rules(password)
         name = clean_display_name(display_name)
-        if request_id:
+        if idempotency_key:
             async with self._store.read() as tx:
-                stored = await tx.load_idempotent("", "CreateAccount", request_id)
+                stored = await tx.load_idempotent("", "CreateAccount", idempotency_key)
                 if stored is not None:
                     account = await tx.get_account(json.loads(stored)["account_id"])
                     if account is not None:
                         return account
-        return await self._insert_account(principal, normalized, password, name, request_id)
+        return await self._insert_account(principal, normalized, password, name, idempotency_key)
 
     async def register_invited_account(
         self, *, invitation_id: str, invitation_token: str, password: str, display_name: str, actor: Principal
@@ -59,7 +59,7 @@ class AccountUseCases:
         return await self._insert_account(replace(actor, actor_display=email), email, password, name)
 
     async def _insert_account(
-        self, principal: Principal, email: str, password: str, display_name: str, request_id: str = ""
+        self, principal: Principal, email: str, password: str, display_name: str, idempotency_key: str = ""
     ) -> Account:
         password_hash = await passwords.hash_password(password)
         now = self._clock.now()
@@ -68,9 +68,9 @@ class AccountUseCases:
             if await tx.find_account_by_email(email) is not None:
                 raise AlreadyExists("An account with this email exists; sign in instead.", reason="ACCOUNT_EXISTS")
             await tx.insert_account(account)
-            await tx.record_events(AccountCreated(principal, now, request_id, account))
-            if request_id:
+            await tx.record_events(AccountCreated(principal, now, account))
+            if idempotency_key:
                 await tx.save_idempotent(
-                    "", "CreateAccount", request_id, json.dumps({"account_id": account.id}).encode()
+                    "", "CreateAccount", idempotency_key, json.dumps({"account_id": account.id}).encode()
                 )
         return account

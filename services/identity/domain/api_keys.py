@@ -39,7 +39,7 @@ class ApiKeyUseCases:
         name: str,
         permissions: list[str],
         expires_at: datetime | None = None,
-        request_id: str = "",
+        idempotency_key: str = "",
         kind: str = API_KEY_KIND,
     ) -> NewApiKey:
         """A credential for programs, never granting more than its creator holds; its secret is shown once."""
@@ -76,17 +76,20 @@ class ApiKeyUseCases:
         )
         operation = "CreateServiceAccount" if kind == SERVICE_ACCOUNT_KIND else "CreateApiKey"
         async with self._store.write() as tx:
-            if request_id:
-                stored = await tx.load_idempotent(principal.organization_id, operation, request_id)
+            if idempotency_key:
+                stored = await tx.load_idempotent(principal.organization_id, operation, idempotency_key)
                 if stored is not None:
                     existing = await tx.get_api_key(principal.organization_id, json.loads(stored)["api_key_id"])
                     if existing is not None:
                         return NewApiKey(existing, "")
             await tx.insert_api_key(api_key)
-            await tx.record_events(ApiKeyCreated(principal, now, request_id, api_key))
-            if request_id:
+            await tx.record_events(ApiKeyCreated(principal, now, api_key))
+            if idempotency_key:
                 await tx.save_idempotent(
-                    principal.organization_id, operation, request_id, json.dumps({"api_key_id": api_key.id}).encode()
+                    principal.organization_id,
+                    operation,
+                    idempotency_key,
+                    json.dumps({"api_key_id": api_key.id}).encode(),
                 )
         return NewApiKey(api_key, secret)
 
@@ -97,7 +100,7 @@ class ApiKeyUseCases:
         name: str,
         permissions: list[str],
         expires_at: datetime | None = None,
-        request_id: str = "",
+        idempotency_key: str = "",
     ) -> NewApiKey:
         if principal.actor_type == ACTOR_SERVICE_ACCOUNT:
             raise PermissionDenied("A service account cannot create service accounts.", reason="NOT_ALLOWED")
@@ -106,7 +109,7 @@ class ApiKeyUseCases:
             name=name,
             permissions=permissions,
             expires_at=expires_at,
-            request_id=request_id,
+            idempotency_key=idempotency_key,
             kind=SERVICE_ACCOUNT_KIND,
         )
 
@@ -124,5 +127,5 @@ class ApiKeyUseCases:
                 raise NotFound("No such API key.")
             if await tx.revoke_api_key(api_key.id, now):
                 api_key = replace(api_key, revoked_at=now)
-                await tx.record_events(CredentialRevoked(principal, now, "", api_key))
+                await tx.record_events(CredentialRevoked(principal, now, api_key))
         return api_key

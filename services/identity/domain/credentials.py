@@ -86,7 +86,7 @@ class CredentialUseCases:
             revoked = await revoke_sessions_with_events(
                 tx, account.id, None, principal, now, "password_changed", keep_session_id=principal.credential_id
             )
-            await tx.record_events(PasswordChanged(principal, now, "", account, "change", revoked))
+            await tx.record_events(PasswordChanged(principal, now, account, "change", revoked))
         return revoked
 
     async def request_reset(self, actor: Principal, email: str) -> None:
@@ -102,7 +102,7 @@ class CredentialUseCases:
                 return
             reset = self._new_reset(account.id, now, SELF_SERVICE_RESET_LIFETIME, requested_by=account.id)
             await tx.insert_password_reset(reset)
-            await tx.record_events(PasswordResetRequested(actor, now, "", reset, account.email, sent_by_admin=False))
+            await tx.record_events(PasswordResetRequested(actor, now, reset, account.email, sent_by_admin=False))
 
     async def send_reset(self, principal: Principal, account_id: str) -> PasswordReset:
         """An administrator sends a member a reset link (as the seed portals do)."""
@@ -115,7 +115,7 @@ class CredentialUseCases:
                 raise NotFound("No such member.")
             reset = self._new_reset(account.id, now, ADMIN_RESET_LIFETIME, requested_by=principal.actor_id)
             await tx.insert_password_reset(reset)
-            await tx.record_events(PasswordResetRequested(principal, now, "", reset, account.email, sent_by_admin=True))
+            await tx.record_events(PasswordResetRequested(principal, now, reset, account.email, sent_by_admin=True))
         return reset
 
     def _new_reset(self, account_id: str, now: datetime, lifetime: timedelta, requested_by: str) -> PasswordReset:
@@ -156,7 +156,7 @@ class CredentialUseCases:
             await tx.clear_login_failures(account.id)
             revoked = await revoke_sessions_with_events(tx, account.id, None, actor, now, "password_reset")
             method = "reset" if reset.requested_by == account.id else "admin_reset"
-            await tx.record_events(PasswordChanged(actor, now, "", account, method, revoked))
+            await tx.record_events(PasswordChanged(actor, now, account, method, revoked))
 
     async def account_security(self, principal: Principal) -> tuple[bool, int]:
         """(TOTP on, recovery codes left) of the signed-in person's account."""
@@ -202,7 +202,7 @@ class CredentialUseCases:
             revoked = await revoke_sessions_with_events(
                 tx, account.id, None, principal, now, "mfa_changed", keep_session_id=principal.credential_id
             )
-            await tx.record_events(MfaChanged(principal, now, "", account, enabled=True, revoked_sessions=revoked))
+            await tx.record_events(MfaChanged(principal, now, account, enabled=True, revoked_sessions=revoked))
         return codes
 
     async def disable_totp(self, principal: Principal, password: str) -> None:
@@ -224,4 +224,4 @@ class CredentialUseCases:
             revoked = await revoke_sessions_with_events(
                 tx, account.id, None, principal, now, "mfa_changed", keep_session_id=principal.credential_id
             )
-            await tx.record_events(MfaChanged(principal, now, "", account, enabled=False, revoked_sessions=revoked))
+            await tx.record_events(MfaChanged(principal, now, account, enabled=False, revoked_sessions=revoked))

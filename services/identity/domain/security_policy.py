@@ -36,7 +36,7 @@ class SecurityPolicyUseCases:
         changes: dict[str, object],
         *,
         etag: str = "",
-        request_id: str = "",
+        idempotency_key: str = "",
     ) -> SecurityPolicy:
         principal.authorize(SECURITY_MANAGE, organization_id)
         now = self._clock.now()
@@ -44,8 +44,8 @@ class SecurityPolicyUseCases:
         if not changes:
             raise InvalidArgument("Name at least one field to change.", [FieldViolation("update_mask", "not empty")])
         async with self._store.write() as tx:
-            if request_id:
-                stored = await tx.load_idempotent(organization_id, "UpdateSecurityPolicy", request_id)
+            if idempotency_key:
+                stored = await tx.load_idempotent(organization_id, "UpdateSecurityPolicy", idempotency_key)
                 if stored is not None:
                     return await tx.get_policy(organization_id)
             before = await tx.get_policy(organization_id)
@@ -54,10 +54,13 @@ class SecurityPolicyUseCases:
             after = apply_changes(before, changes, now)
             if not await tx.save_policy(after, before.version):
                 raise Aborted("The policy changed at the same time; try again.", reason="CONCURRENT_UPDATE")
-            await tx.record_events(SecurityPolicyUpdated(principal, now, request_id, before, after))
-            if request_id:
+            await tx.record_events(SecurityPolicyUpdated(principal, now, before, after))
+            if idempotency_key:
                 await tx.save_idempotent(
-                    organization_id, "UpdateSecurityPolicy", request_id, json.dumps({"version": after.version}).encode()
+                    organization_id,
+                    "UpdateSecurityPolicy",
+                    idempotency_key,
+                    json.dumps({"version": after.version}).encode(),
                 )
         return after
 

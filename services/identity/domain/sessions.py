@@ -37,7 +37,7 @@ class SessionUseCases:
             if session is None:
                 raise NotFound("No such session.")
             if await tx.revoke_session(session.id, now):
-                await tx.record_events(SessionEnded(principal, now, "", session, "sign_out"))
+                await tx.record_events(SessionEnded(principal, now, session, "sign_out"))
 
     async def list_sessions(self, principal: Principal, account_id: str = "") -> list[Session]:
         require_session(principal)
@@ -56,7 +56,7 @@ class SessionUseCases:
                 await self._session_owner(principal, session.account_id, tx)
             if await tx.revoke_session(session.id, now):
                 reason = "sign_out" if session.account_id == principal.account_id else "admin_revoked"
-                await tx.record_events(SessionEnded(principal, now, "", session, reason))
+                await tx.record_events(SessionEnded(principal, now, session, reason))
 
     async def revoke_account_sessions(
         self, principal: Principal, account_id: str = "", keep_current: bool = False
@@ -112,7 +112,7 @@ async def revoke_sessions_with_events(
     feed turns into a refusal of principals minted from them."""
     ended = await tx.revoke_sessions(account_id, organization_id, now, keep_session_id)
     if ended:
-        await tx.record_events(*(SessionEnded(actor, now, "", session, reason) for session in ended))
+        await tx.record_events(*(SessionEnded(actor, now, session, reason) for session in ended))
     return len(ended)
 
 
@@ -149,7 +149,7 @@ async def open_session(
         method=method,
     )
     await tx.insert_session(session)
-    await tx.record_events(SessionStarted(_user_actor(account, session, anonymous), now, "", session, account.email))
+    await tx.record_events(SessionStarted(_user_actor(account, session, anonymous), now, session, account.email))
     return token, session
 
 
@@ -175,7 +175,7 @@ async def rotate_session(
     )
     await tx.revoke_session(session.id, now)
     await tx.insert_session(replacement)
-    await tx.record_events(SessionEnded(actor, now, "", session, reason))
+    await tx.record_events(SessionEnded(actor, now, session, reason))
     return token, replacement
 
 
@@ -185,7 +185,7 @@ async def end_presented_session(tx: IdentityTransaction, token: str, actor: Prin
         return
     session = await tx.find_session_by_token_hash(token_hash(token))
     if session is not None and await tx.revoke_session(session.id, now):
-        await tx.record_events(SessionEnded(actor, now, "", session, "replaced_at_sign_in"))
+        await tx.record_events(SessionEnded(actor, now, session, "replaced_at_sign_in"))
 
 
 def system_actor(session: Session) -> Principal:

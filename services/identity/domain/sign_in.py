@@ -166,7 +166,7 @@ class SignInUseCases:
             if not accepted:
                 await tx.count_mfa_attempt(challenge.id)
                 await tx.record_events(
-                    SignInFailed(actor, now, "", account.email, account.id, challenge.organization_id, "bad_code")
+                    SignInFailed(actor, now, account.email, account.id, challenge.organization_id, "bad_code")
                 )
             elif not await tx.use_mfa_challenge(challenge.id, now):
                 accepted = False
@@ -238,11 +238,11 @@ class SignInUseCases:
         self._ip_limiter.register_failure(ip_address, now)
         async with self._store.write() as tx:
             events: list[DomainEvent] = [
-                SignInFailed(actor, now, "", email, account.id if account else "", organization_id, reason)
+                SignInFailed(actor, now, email, account.id if account else "", organization_id, reason)
             ]
             if account is not None and reason == "bad_password":
                 after = register_failure(await tx.get_login_failures(account.id), account.id, now, self._lockout)
                 await tx.save_login_failures(after)
                 if after.is_locked(now):
-                    events.append(LoginLocked(actor, now, "", account, after.locked_until or now))
+                    events.append(LoginLocked(actor, now, account, after.locked_until or now))
             await tx.record_events(*events)

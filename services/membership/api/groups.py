@@ -73,7 +73,7 @@ class GroupServicer(pb_grpc.GroupServiceServicer):
                 is_default=sent.is_default,
                 locked=sent.locked,
             ),
-            request_id=request.request_id or call.request_id,
+            idempotency_key=request.idempotency_key or call.idempotency_key,
         )
         return pb.CreateGroupResponse(group=group_to_proto(group))
 

@@ -208,7 +208,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
             request.organization_id,
             request.csv,
             request.dry_run,
-            request_id=request.request_id or call.request_id,
+            idempotency_key=request.idempotency_key or call.idempotency_key,
         )
         return pb.ImportInvitationsResponse(
             rows=[
@@ -257,7 +257,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
             owner_account_id=request.owner_account_id,
             owner_email=request.owner_email,
             owner_display_name=request.owner_display_name,
-            request_id=request.request_id or call.request_id,
+            idempotency_key=request.idempotency_key or call.idempotency_key,
         )
         # A new organization has exactly one member: its active Owner.
         overview = OrganizationOverview(organization, counts=MemberCounts(active=1))
@@ -287,7 +287,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
             request.organization.id,
             {path: values.get(path, "") for path in request.update_mask.paths},
             etag=request.organization.etag,
-            request_id=request.request_id or call.request_id,
+            idempotency_key=request.idempotency_key or call.idempotency_key,
         )
         return pb.UpdateOrganizationResponse(organization=organization_to_proto(overview))
 
@@ -329,7 +329,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
             call.require_principal(),
             request.organization_id,
             [Invitee(i.email, i.role, i.display_name, tuple(i.group_ids)) for i in request.invitees],
-            request_id=request.request_id or call.request_id,
+            idempotency_key=request.idempotency_key or call.idempotency_key,
         )
         return pb.InviteMembersResponse(
             results=[
@@ -371,7 +371,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
             request.member_id,
             request.role,
             etag=request.etag,
-            request_id=request.request_id or call.request_id,
+            idempotency_key=request.idempotency_key or call.idempotency_key,
         )
         return pb.ChangeMemberRoleResponse(member=member_to_proto(member))
 
@@ -380,7 +380,10 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
     ) -> pb.DeactivateMemberResponse:
         call = current_call()
         member = await self._members.deactivate(
-            call.require_principal(), request.organization_id, request.member_id, request.request_id or call.request_id
+            call.require_principal(),
+            request.organization_id,
+            request.member_id,
+            request.idempotency_key or call.idempotency_key,
         )
         return pb.DeactivateMemberResponse(member=member_to_proto(member))
 
@@ -389,7 +392,10 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
     ) -> pb.ReactivateMemberResponse:
         call = current_call()
         member = await self._members.reactivate(
-            call.require_principal(), request.organization_id, request.member_id, request.request_id or call.request_id
+            call.require_principal(),
+            request.organization_id,
+            request.member_id,
+            request.idempotency_key or call.idempotency_key,
         )
         return pb.ReactivateMemberResponse(member=member_to_proto(member))
 
@@ -398,6 +404,9 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
     ) -> pb.RemoveMemberResponse:
         call = current_call()
         await self._members.remove(
-            call.require_principal(), request.organization_id, request.member_id, request.request_id or call.request_id
+            call.require_principal(),
+            request.organization_id,
+            request.member_id,
+            request.idempotency_key or call.idempotency_key,
         )
         return pb.RemoveMemberResponse()

@@ -84,7 +84,7 @@ class RoleUseCases:
                 check_may_define(principal, before.permissions)
                 saved = replace(before, name=name, permissions=granted, version=before.version + 1)
             await tx.save_custom_role(saved, is_new=before is None)
-            await tx.record_events(CustomRoleChanged(principal, now, "", saved, "saved"))
+            await tx.record_events(CustomRoleChanged(principal, now, saved, "saved"))
             return saved
 
     async def delete_role(self, principal: Principal, organization_id: str, key: str) -> None:
@@ -101,4 +101,4 @@ class RoleUseCases:
             if await tx.role_in_use(organization_id, key):
                 raise FailedPrecondition("Members hold this role; give them another first.", reason="ROLE_IN_USE")
             await tx.delete_custom_role(organization_id, key)
-            await tx.record_events(CustomRoleChanged(principal, now, "", role, "deleted"))
+            await tx.record_events(CustomRoleChanged(principal, now, role, "deleted"))

@@ -130,7 +130,7 @@ async def join_default_groups(
     for group in await tx.default_groups(members[0].organization_id):
         member_ids = [m.id for m in members]
         await tx.add_group_members(group, member_ids, False, now)
-        await tx.record_events(GroupMembersChanged(principal, now, "", group, tuple(member_ids), "added", False))
+        await tx.record_events(GroupMembersChanged(principal, now, group, tuple(member_ids), "added", False))
 
 
 class GroupUseCases:
@@ -139,7 +139,7 @@ class GroupUseCases:
         self._clock = clock
 
     async def create_group(
-        self, principal: Principal, organization_id: str, fields: GroupFields, request_id: str = ""
+        self, principal: Principal, organization_id: str, fields: GroupFields, idempotency_key: str = ""
     ) -> Group:
         principal.require_organization(organization_id)
         checked = checked_new_group(fields)
@@ -149,7 +149,7 @@ class GroupUseCases:
             if organization is None:
                 raise NotFound("No such organization.")
             check_may_create_group(principal, organization)
-            replay = Replay(organization_id, "CreateGroup", request_id)
+            replay = Replay(organization_id, "CreateGroup", idempotency_key)
             answer = await replay.answer(tx)
             if answer is not None:
                 created = await tx.get_group(organization_id, answer["group_id"])
@@ -171,15 +171,13 @@ class GroupUseCases:
                 updated_at=now,
             )
             await tx.insert_group(group)
-            await tx.record_events(GroupChanged(principal, now, request_id, group, "created", group))
+            await tx.record_events(GroupChanged(principal, now, group, "created", group))
             caller = await self._caller(tx, principal, organization_id)
             if caller is not None:
                 # Whoever creates a group administers it (a member allowed to create groups can then fill it).
                 await tx.add_group_members(group, [caller.id], True, now)
                 group = replace(group, member_count=1)
-                await tx.record_events(
-                    GroupMembersChanged(principal, now, request_id, group, (caller.id,), "added", True)
-                )
+                await tx.record_events(GroupMembersChanged(principal, now, group, (caller.id,), "added", True))
             await replay.keep(tx, {"group_id": group.id})
             return group
 
@@ -246,7 +244,7 @@ class GroupUseCases:
             )
             if not await tx.update_group(after, expected_version=before.version):
                 raise Aborted("The group changed concurrently; retry.", reason="CONCURRENT_CHANGE")
-            await tx.record_events(GroupChanged(principal, now, "", after, "updated", before))
+            await tx.record_events(GroupChanged(principal, now, after, "updated", before))
             return after
 
     async def delete_group(self, principal: Principal, organization_id: str, group_id: str) -> None:
@@ -255,7 +253,7 @@ class GroupUseCases:
         async with self._store.write() as tx:
             group = await self._group(tx, organization_id, group_id)
             await tx.delete_group(group)
-            await tx.record_events(GroupChanged(principal, now, "", group, "deleted", group))
+            await tx.record_events(GroupChanged(principal, now, group, "deleted", group))
 
     async def add_group_members(
         self, principal: Principal, organization_id: str, group_id: str, member_ids: Sequence[str], as_admins: bool
@@ -316,7 +314,7 @@ class GroupUseCases:
                 outcomes.append(GroupMemberOutcome(member_id, group.id))
         if removed:
             await tx.remove_group_members(group, removed)
-            await tx.record_events(GroupMembersChanged(principal, now, "", group, tuple(removed), "removed", False))
+            await tx.record_events(GroupMembersChanged(principal, now, group, tuple(removed), "removed", False))
         return outcomes
 
     async def list_group_members(
@@ -372,7 +370,7 @@ class GroupUseCases:
                 outcomes.append(GroupMemberOutcome(member_id, group.id))
         if added:
             await tx.add_group_members(group, added, as_admins, now)
-            await tx.record_events(GroupMembersChanged(principal, now, "", group, tuple(added), "added", as_admins))
+            await tx.record_events(GroupMembersChanged(principal, now, group, tuple(added), "added", as_admins))
         return outcomes
 
     async def _group(self, tx: MembershipTransaction, organization_id: str, group_id: str) -> Group:

@@ -182,12 +182,12 @@ class ImportUseCases:
         self._seats = seats
 
     async def import_invitations(
-        self, principal: Principal, organization_id: str, data: bytes, dry_run: bool, request_id: str = ""
+        self, principal: Principal, organization_id: str, data: bytes, dry_run: bool, idempotency_key: str = ""
     ) -> list[ImportRowResult]:
         principal.authorize(roles.MEMBERS_INVITE, organization_id)
         rows = parse_import(data)
         # A dry run changes nothing: there is nothing to replay.
-        replay = Replay(organization_id, "ImportInvitations", "" if dry_run else request_id)
+        replay = Replay(organization_id, "ImportInvitations", "" if dry_run else idempotency_key)
         async with self._store.read() as tx:
             if await tx.get_organization(organization_id) is None:
                 raise NotFound("No such organization.")
@@ -233,10 +233,10 @@ class ImportUseCases:
                 results.append(result)
                 continue
             outcome = await self._invitations.invite_one(
-                principal, organization_id, email, role, name, request_id, chosen
+                principal, organization_id, email, role, name, idempotency_key, chosen
             )
             results.append(_row_result(row.row, replace(outcome, email=row.email)))
-        if replay.request_id and not any(r.retryable for r in results):
+        if replay.idempotency_key and not any(r.retryable for r in results):
             async with self._store.write() as tx:
                 await replay.keep(tx, {"rows": [{"row": r.row, **outcome_to_json(_outcome_of(r))} for r in results]})
         return results

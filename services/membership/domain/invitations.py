@@ -102,7 +102,7 @@ class InvitationUseCases:
         self._seats = seats
 
     async def invite_members(
-        self, principal: Principal, organization_id: str, invitees: list[Invitee], request_id: str = ""
+        self, principal: Principal, organization_id: str, invitees: list[Invitee], idempotency_key: str = ""
     ) -> list[InviteOutcome]:
         """Each invitee succeeds or fails on its own, in its own transaction."""
         principal.authorize(roles.MEMBERS_INVITE, organization_id)
@@ -111,7 +111,7 @@ class InvitationUseCases:
                 f"Invite between 1 and {MAX_INVITEES_PER_CALL} people per call.",
                 [FieldViolation("invitees", f"1 to {MAX_INVITEES_PER_CALL} entries")],
             )
-        replay = Replay(organization_id, "InviteMembers", request_id)
+        replay = Replay(organization_id, "InviteMembers", idempotency_key)
         async with self._store.read() as tx:
             if await tx.get_organization(organization_id) is None:
                 raise NotFound("No such organization.")
@@ -135,9 +135,9 @@ class InvitationUseCases:
                 continue
             seen.add(email)
             outcomes.append(
-                await self.invite_one(principal, organization_id, email, role, display_name, request_id, groups)
+                await self.invite_one(principal, organization_id, email, role, display_name, idempotency_key, groups)
             )
-        if replay.request_id and all_final(outcomes):
+        if replay.idempotency_key and all_final(outcomes):
             async with self._store.write() as tx:
                 await replay.keep(tx, {"outcomes": [outcome_to_json(o) for o in outcomes]})
         return outcomes
@@ -165,13 +165,13 @@ class InvitationUseCases:
         email: str,
         role: str,
         display_name: str,
-        request_id: str,
+        idempotency_key: str,
         groups: Sequence[Group] = (),
     ) -> InviteOutcome:
         """Invite one checked person in its own transaction, holding a seat first when the role uses one (and
         giving it back if the invitation is then not written)."""
         now = self._clock.now()
-        member_id = await self._member_id_for(organization_id, email, request_id)
+        member_id = await self._member_id_for(organization_id, email, idempotency_key)
         async with self._store.read() as tx:
             existing = await tx.find_member_by_email(organization_id, email)
             if existing is not None:
@@ -222,14 +222,12 @@ class InvitationUseCases:
                     raise AlreadyExists(f"{email} is already invited or a member.", reason="ALREADY_MEMBER")
                 await tx.insert_member(member)
                 await tx.insert_invitation(invitation)
-                await tx.record_events(MemberInvited(principal, now, request_id, member, invitation))
+                await tx.record_events(MemberInvited(principal, now, member, invitation))
                 await join_default_groups(tx, principal, [member], now)
                 for group in groups:
                     if not group.is_default:
                         await tx.add_group_members(group, [member.id], False, now)
-                        await tx.record_events(
-                            GroupMembersChanged(principal, now, request_id, group, (member.id,), "added", False)
-                        )
+                        await tx.record_events(GroupMembersChanged(principal, now, group, (member.id,), "added", False))
         except BaseException as exc:
             if seats is not None:
                 await give_back_seat(seats, organization_id, member.id)
@@ -240,12 +238,12 @@ class InvitationUseCases:
             raise
         return InviteOutcome(email, member=member)
 
-    async def _member_id_for(self, organization_id: str, email: str, request_id: str) -> str:
+    async def _member_id_for(self, organization_id: str, email: str, idempotency_key: str) -> str:
         """The id a new member gets. With a request id it is remembered before any seat is held, so a retry after
         a crash holds the same seat again (billing's holds are per member) instead of a second one."""
-        if not request_id:
+        if not idempotency_key:
             return new_id()
-        key = hashlib.sha256(f"{request_id}\n{email}".encode()).hexdigest()
+        key = hashlib.sha256(f"{idempotency_key}\n{email}".encode()).hexdigest()
         replay = Replay(organization_id, "InviteMember", key)
         async with self._store.write() as tx:
             answer = await replay.answer(tx)
@@ -278,7 +276,7 @@ class InvitationUseCases:
                 invitation, token_version=invitation.token_version + 1, expires_at=now + self._ttl_of(organization)
             )
             await tx.renew_invitation(renewed)
-            await tx.record_events(InvitationResent(principal, now, "", member, renewed))
+            await tx.record_events(InvitationResent(principal, now, member, renewed))
         return member, renewed
 
     async def invitation_view(self, invitation_id: str, token: str) -> InvitationView:
@@ -309,7 +307,7 @@ class InvitationUseCases:
             )
             if not await tx.update_member(accepted, expected_version=member.version):
                 raise Aborted("The invitation changed concurrently; retry.", reason="CONCURRENT_CHANGE")
-            await tx.record_events(MemberChanged(principal, now, "", accepted, "accept", member))
+            await tx.record_events(MemberChanged(principal, now, accepted, "accept", member))
         return accepted
 
     async def _valid_invitation(

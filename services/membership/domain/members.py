@@ -103,7 +103,7 @@ class MemberUseCases:
         member_id: str,
         role: str,
         etag: str = "",
-        request_id: str = "",
+        idempotency_key: str = "",
     ) -> Member:
         return await self.change(
             principal,
@@ -112,21 +112,27 @@ class MemberUseCases:
             MemberAction.CHANGE_ROLE,
             new_role=role,
             etag=etag,
-            request_id=request_id,
+            idempotency_key=idempotency_key,
         )
 
     async def deactivate(
-        self, principal: Principal, organization_id: str, member_id: str, request_id: str = ""
+        self, principal: Principal, organization_id: str, member_id: str, idempotency_key: str = ""
     ) -> Member:
-        return await self.change(principal, organization_id, member_id, MemberAction.DEACTIVATE, request_id=request_id)
+        return await self.change(
+            principal, organization_id, member_id, MemberAction.DEACTIVATE, idempotency_key=idempotency_key
+        )
 
     async def reactivate(
-        self, principal: Principal, organization_id: str, member_id: str, request_id: str = ""
+        self, principal: Principal, organization_id: str, member_id: str, idempotency_key: str = ""
     ) -> Member:
-        return await self.change(principal, organization_id, member_id, MemberAction.REACTIVATE, request_id=request_id)
+        return await self.change(
+            principal, organization_id, member_id, MemberAction.REACTIVATE, idempotency_key=idempotency_key
+        )
 
-    async def remove(self, principal: Principal, organization_id: str, member_id: str, request_id: str = "") -> None:
-        await self.change(principal, organization_id, member_id, MemberAction.REMOVE, request_id=request_id)
+    async def remove(
+        self, principal: Principal, organization_id: str, member_id: str, idempotency_key: str = ""
+    ) -> None:
+        await self.change(principal, organization_id, member_id, MemberAction.REMOVE, idempotency_key=idempotency_key)
 
     async def change(
         self,
@@ -137,12 +143,12 @@ class MemberUseCases:
         *,
         new_role: str = "",
         etag: str = "",
-        request_id: str = "",
+        idempotency_key: str = "",
     ) -> Member:
         """Apply one action to one member; the member as it is afterwards (REMOVED for a removal)."""
         principal.authorize(rules.REQUIRED_PERMISSION[action], organization_id)
         now = self._clock.now()
-        replay = Replay(organization_id, f"member.{action.value}", request_id)
+        replay = Replay(organization_id, f"member.{action.value}", idempotency_key)
         reserved = await self._hold_seat_if_gained(principal, organization_id, member_id, action, new_role, now)
         seat_used = False
         try:
@@ -172,11 +178,11 @@ class MemberUseCases:
                     raise Aborted("The member changed concurrently; retry.", reason="CONCURRENT_CHANGE")
                 if action is MemberAction.REMOVE:
                     await tx.delete_member(target)
-                    await tx.record_events(MemberRemoved(principal, now, request_id, changed))
+                    await tx.record_events(MemberRemoved(principal, now, changed))
                 else:
                     if not await tx.update_member(changed, expected_version=target.version):
                         raise Aborted("The member changed concurrently; retry.", reason="CONCURRENT_CHANGE")
-                    await tx.record_events(MemberChanged(principal, now, request_id, changed, action.value, target))
+                    await tx.record_events(MemberChanged(principal, now, changed, action.value, target))
                 await replay.keep(tx, {"member": member_to_json(changed)})
         finally:
             if reserved and not seat_used and self._seats is not None:

@@ -39,7 +39,7 @@ class OrganizationUseCases:
         owner_account_id: str,
         owner_email: str,
         owner_display_name: str,
-        request_id: str = "",
+        idempotency_key: str = "",
     ) -> tuple[Organization, Member]:
         if not principal.has(roles.PLATFORM_ORGANIZATIONS_CREATE):
             raise PermissionDenied("Only operators may create organizations.", reason="MISSING_PERMISSION")
@@ -52,7 +52,7 @@ class OrganizationUseCases:
         violations.raise_if_any()
         email = normalise_email(owner_email)
         now = self._clock.now()
-        replay = Replay("", "CreateOrganization", request_id)
+        replay = Replay("", "CreateOrganization", idempotency_key)
         async with self._store.write() as tx:
             answer = await replay.answer(tx)
             if answer is not None:
@@ -76,8 +76,8 @@ class OrganizationUseCases:
             await tx.insert_organization(organization)
             await tx.insert_member(owner)
             await tx.record_events(
-                OrganizationCreated(principal, now, request_id, organization, owner),
-                MemberAdded(principal, now, request_id, owner),
+                OrganizationCreated(principal, now, organization, owner),
+                MemberAdded(principal, now, owner),
             )
             await replay.keep(tx, {"organization_id": organization.id, "owner_id": owner.id})
         return organization, owner
@@ -96,12 +96,12 @@ class OrganizationUseCases:
         organization_id: str,
         changes: dict[str, str],
         etag: str = "",
-        request_id: str = "",
+        idempotency_key: str = "",
     ) -> OrganizationOverview:
         """Apply the masked fields of an organization's profile and settings."""
         principal.authorize(roles.ORG_MANAGE, organization_id)
         now = self._clock.now()
-        replay = Replay(organization_id, "UpdateOrganization", request_id)
+        replay = Replay(organization_id, "UpdateOrganization", idempotency_key)
         async with self._store.write() as tx:
             before = await tx.get_organization(organization_id)
             if before is None:
@@ -114,6 +114,6 @@ class OrganizationUseCases:
             after = apply_profile_changes(before, changes)
             if not await tx.update_organization(after, expected_version=before.version):
                 raise Aborted("The organization changed concurrently; retry.", reason="CONCURRENT_CHANGE")
-            await tx.record_events(OrganizationUpdated(principal, now, request_id, after, before))
+            await tx.record_events(OrganizationUpdated(principal, now, after, before))
             await replay.keep(tx, {"organization_id": after.id, "version": after.version})
             return OrganizationOverview(after, await tx.count_members(organization_id))

@@ -108,7 +108,7 @@ class ProfileFieldUseCases:
             position = before.position if before else len(existing)
             saved = ProfileField(field.key, field.label, field.type, field.choices, field.shown, position)
             await tx.save_profile_field(organization_id, saved, now)
-            await tx.record_events(ProfileFieldChanged(principal, now, "", organization_id, saved, "saved"))
+            await tx.record_events(ProfileFieldChanged(principal, now, organization_id, saved, "saved"))
             return saved
 
     async def list_fields(self, principal: Principal, organization_id: str) -> list[ProfileField]:
@@ -124,7 +124,7 @@ class ProfileFieldUseCases:
             if field is None:
                 raise NotFound("No such profile field.")
             await tx.delete_profile_field(organization_id, key)
-            await tx.record_events(ProfileFieldChanged(principal, now, "", organization_id, field, "deleted"))
+            await tx.record_events(ProfileFieldChanged(principal, now, organization_id, field, "deleted"))
 
     async def set_member_profile(
         self, principal: Principal, organization_id: str, member_id: str, values: dict[str, str]
@@ -148,7 +148,7 @@ class ProfileFieldUseCases:
             if changed:
                 await tx.set_member_profile(organization_id, member.id, changed)
                 await tx.record_events(
-                    MemberProfileChanged(principal, now, "", member, {k: before.get(k, "") for k in changed}, changed)
+                    MemberProfileChanged(principal, now, member, {k: before.get(k, "") for k in changed}, changed)
                 )
             shown = {k for k, f in fields.items() if f.shown}
             after = {k: v for k, v in {**before, **changed}.items() if v and k in shown}

@@ -23,18 +23,18 @@ class Replay:
 
     scope: str
     operation: str
-    request_id: str
+    idempotency_key: str
 
     async def answer(self, tx: MembershipTransaction) -> Answer | None:
-        if not self.request_id:
+        if not self.idempotency_key:
             return None
-        stored = await tx.load_idempotent(self.scope, self.operation, self.request_id)
+        stored = await tx.load_idempotent(self.scope, self.operation, self.idempotency_key)
         return None if stored is None else json.loads(stored)
 
     async def keep(self, tx: MembershipTransaction, answer: Answer) -> None:
-        if self.request_id:
+        if self.idempotency_key:
             encoded = json.dumps(answer, sort_keys=True).encode()
-            await tx.save_idempotent(self.scope, self.operation, self.request_id, encoded)
+            await tx.save_idempotent(self.scope, self.operation, self.idempotency_key, encoded)
 
 
 def member_to_json(member: Member) -> Answer:

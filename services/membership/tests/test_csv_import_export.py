@@ -89,11 +89,11 @@ async def test_a_dry_run_reports_every_row_and_invites_nobody(imports) -> None: 
 
 async def test_a_commit_invites_the_valid_rows_into_their_groups_once(imports) -> None:  # type: ignore[no-untyped-def]
     use_cases, _ = imports
-    rows = await use_cases.import_invitations(USER_ADMIN, ORG, FILE, dry_run=False, request_id="import-1")
+    rows = await use_cases.import_invitations(USER_ADMIN, ORG, FILE, dry_run=False, idempotency_key="import-1")
     assert report(rows) == EXPECTED
     invited = {r.email: r.member for r in rows if r.member}
     assert set(invited) == {"ann@acme.test", "eve@acme.test"}
-    replay = await use_cases.import_invitations(USER_ADMIN, ORG, FILE, dry_run=False, request_id="import-1")
+    replay = await use_cases.import_invitations(USER_ADMIN, ORG, FILE, dry_run=False, idempotency_key="import-1")
     assert report(replay) == EXPECTED
     exported = json.loads((await use_cases.export(OWNER, ORG, "json")).content)
     by_email = {m["email"]: m for m in exported["members"]}

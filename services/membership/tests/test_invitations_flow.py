@@ -75,7 +75,7 @@ async def membership(
     await billing.stop()
 
 
-async def test_an_invitation_that_failed_while_billing_was_down_is_tried_again_with_the_same_request_id(
+async def test_an_invitation_that_failed_while_billing_was_down_is_tried_again_with_the_same_idempotency_key(
     tmp_path: Path,
     database_url: str,
     nats_server: NatsServer,
@@ -105,7 +105,7 @@ async def test_an_invitation_that_failed_while_billing_was_down_is_tried_again_w
             permissions=frozenset({"members.invite", "members.read", "seat.use"}),
         )
         request = pb.InviteMembersRequest(
-            organization_id=created.organization.id, invitees=[pb.Invitee(email="new@acme.test")], request_id="i-1"
+            organization_id=created.organization.id, invitees=[pb.Invitee(email="new@acme.test")], idempotency_key="i-1"
         )
         refused = await stub.InviteMembers(request, metadata=outgoing_metadata(mint(owner)))
         assert refused.results[0].error_reason == "UNAVAILABLE"
@@ -142,7 +142,7 @@ async def test_owner_invites_a_member_and_the_event_and_email_go_out(
     _runtime, stub = membership
     created = await stub.CreateOrganization(
         pb.CreateOrganizationRequest(
-            display_name="Acme", owner_account_id="acc-1", owner_email="Owner@Acme.test", request_id="r1"
+            display_name="Acme", owner_account_id="acc-1", owner_email="Owner@Acme.test", idempotency_key="r1"
         ),
         metadata=outgoing_metadata(mint(system_principal())),
     )
@@ -156,13 +156,17 @@ async def test_owner_invites_a_member_and_the_event_and_email_go_out(
         permissions=frozenset({"members.invite", "members.read", "seat.use"}),
     )
     invited = await stub.InviteMembers(
-        pb.InviteMembersRequest(organization_id=org_id, invitees=[pb.Invitee(email="new@acme.test")], request_id="i1"),
+        pb.InviteMembersRequest(
+            organization_id=org_id, invitees=[pb.Invitee(email="new@acme.test")], idempotency_key="i1"
+        ),
         metadata=outgoing_metadata(mint(owner)),
     )
     assert invited.results[0].member.status == pb.MEMBER_STATUS_INVITED
 
     again = await stub.InviteMembers(
-        pb.InviteMembersRequest(organization_id=org_id, invitees=[pb.Invitee(email="new@acme.test")], request_id="i1"),
+        pb.InviteMembersRequest(
+            organization_id=org_id, invitees=[pb.Invitee(email="new@acme.test")], idempotency_key="i1"
+        ),
         metadata=outgoing_metadata(mint(owner)),
     )
     assert again.results[0].member.id == invited.results[0].member.id

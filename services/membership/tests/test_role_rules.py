@@ -167,8 +167,8 @@ async def test_a_deactivated_member_can_be_reactivated_and_a_removed_one_is_gone
     owner = acting_as(roles.OWNER)
     assert (await org.members.deactivate(owner, ORG, target.id)).status is MemberStatus.DEACTIVATED
     assert (await org.members.reactivate(owner, ORG, target.id)).status is MemberStatus.ACTIVE
-    await org.members.remove(owner, ORG, target.id, request_id="rm-1")
-    await org.members.remove(owner, ORG, target.id, request_id="rm-1")  # a retry answers as the first time
+    await org.members.remove(owner, ORG, target.id, idempotency_key="rm-1")
+    await org.members.remove(owner, ORG, target.id, idempotency_key="rm-1")  # a retry answers as the first time
     async with org.store.read() as tx:
         assert await tx.get_member(ORG, target.id) is None
 

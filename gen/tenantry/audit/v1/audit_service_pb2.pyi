@@ -52,7 +52,7 @@ class AuditEntry(_message.Message):
     target_display: _builtins.str
     """Label of the resource at the time, e.g. an email address."""
     request_id: _builtins.str
-    """Request id of the call that caused it."""
+    """Correlation id (the X-Request-Id) of the call that caused it."""
     sequence: _builtins.int
     """Position of the entry in its organization's hash chain, from 1."""
     hash: _builtins.str

@@ -753,12 +753,12 @@ class ChangeSeatsRequest(_message.Message):
 
     ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
     SEATS_FIELD_NUMBER: _builtins.int
-    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization whose seats change."""
     seats: _builtins.int
     """Seats wanted: more than purchased buys now, fewer takes effect at the next renewal."""
-    request_id: _builtins.str
+    idempotency_key: _builtins.str
     """Idempotency key (the REST Idempotency-Key): a retry with the same key returns the first call's outcome
     and changes nothing more.
     """
@@ -767,11 +767,11 @@ class ChangeSeatsRequest(_message.Message):
         *,
         organization_id: _builtins.str = ...,
         seats: _builtins.int = ...,
-        request_id: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization_id", b"organization_id", "request_id", b"request_id", "seats", b"seats"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["idempotency_key", b"idempotency_key", "organization_id", b"organization_id", "seats", b"seats"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -821,12 +821,12 @@ class ChangePlanRequest(_message.Message):
 
     ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
     PLAN_ID_FIELD_NUMBER: _builtins.int
-    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization whose plan changes."""
     plan_id: _builtins.str
     """Id of the plan wanted, from ListPlans."""
-    request_id: _builtins.str
+    idempotency_key: _builtins.str
     """Idempotency key (the REST Idempotency-Key): a retry with the same key returns the first call's outcome
     and changes nothing more.
     """
@@ -835,11 +835,11 @@ class ChangePlanRequest(_message.Message):
         *,
         organization_id: _builtins.str = ...,
         plan_id: _builtins.str = ...,
-        request_id: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization_id", b"organization_id", "plan_id", b"plan_id", "request_id", b"request_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["idempotency_key", b"idempotency_key", "organization_id", b"organization_id", "plan_id", b"plan_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1258,14 +1258,14 @@ class RecordPaymentRequest(_message.Message):
     ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
     INVOICE_ID_FIELD_NUMBER: _builtins.int
     REFERENCE_FIELD_NUMBER: _builtins.int
-    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization that paid."""
     invoice_id: _builtins.str
     """Open invoice paid."""
     reference: _builtins.str
     """Bank reference of the transfer."""
-    request_id: _builtins.str
+    idempotency_key: _builtins.str
     """Idempotency key (the REST Idempotency-Key): a retry with the same key returns the payment first recorded."""
     def __init__(
         self,
@@ -1273,11 +1273,11 @@ class RecordPaymentRequest(_message.Message):
         organization_id: _builtins.str = ...,
         invoice_id: _builtins.str = ...,
         reference: _builtins.str = ...,
-        request_id: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["invoice_id", b"invoice_id", "organization_id", b"organization_id", "reference", b"reference", "request_id", b"request_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["idempotency_key", b"idempotency_key", "invoice_id", b"invoice_id", "organization_id", b"organization_id", "reference", b"reference"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1529,7 +1529,7 @@ class CreateCreditNoteRequest(_message.Message):
     INVOICE_ID_FIELD_NUMBER: _builtins.int
     AMOUNT_MINOR_FIELD_NUMBER: _builtins.int
     REASON_FIELD_NUMBER: _builtins.int
-    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization invoiced."""
     invoice_id: _builtins.str
@@ -1538,7 +1538,7 @@ class CreateCreditNoteRequest(_message.Message):
     """Amount to credit before tax, in minor units of the invoice's currency (positive)."""
     reason: _builtins.str
     """Why the invoice is credited (1 to 500 characters)."""
-    request_id: _builtins.str
+    idempotency_key: _builtins.str
     """Idempotency key (the REST Idempotency-Key): a retry with the same key returns the first credit note."""
     def __init__(
         self,
@@ -1547,11 +1547,11 @@ class CreateCreditNoteRequest(_message.Message):
         invoice_id: _builtins.str = ...,
         amount_minor: _builtins.int = ...,
         reason: _builtins.str = ...,
-        request_id: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount_minor", b"amount_minor", "invoice_id", b"invoice_id", "organization_id", b"organization_id", "reason", b"reason", "request_id", b"request_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["amount_minor", b"amount_minor", "idempotency_key", b"idempotency_key", "invoice_id", b"invoice_id", "organization_id", b"organization_id", "reason", b"reason"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -286,7 +286,7 @@ class BillingServiceServicer:
     def CreateCreditNote(self, request, context):
         """Credits part or all of a paid invoice with a credit note (the invoice itself never changes). The credit
         notes of an invoice never total more than the invoice (FAILED_PRECONDITION reason "CREDIT_EXCEEDS_INVOICE";
-        "INVOICE_NOT_PAID" for an open invoice). Idempotent per request_id.
+        "INVOICE_NOT_PAID" for an open invoice). Idempotent per idempotency_key.
         Requires permission "platform.admin" (a platform operator; never the organization's own members).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

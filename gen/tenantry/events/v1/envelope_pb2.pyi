@@ -46,7 +46,7 @@ class Envelope(_message.Message):
     type: _builtins.str
     """Event type, equal to the subject without the "tenantry." prefix, e.g. "membership.member.invited"."""
     request_id: _builtins.str
-    """Request id of the call that caused the event, for idempotency and support."""
+    """Correlation id (the X-Request-Id) of the call that caused the event, for support; never an idempotency key."""
     traceparent: _builtins.str
     """W3C trace context of the causing request, so consumers continue its trace."""
     tracestate: _builtins.str

@@ -66,26 +66,26 @@ class CreateAccountRequest(_message.Message):
     EMAIL_FIELD_NUMBER: _builtins.int
     PASSWORD_FIELD_NUMBER: _builtins.int
     DISPLAY_NAME_FIELD_NUMBER: _builtins.int
-    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
     email: _builtins.str
     """Email of the person; compared case-insensitively."""
     password: _builtins.str
     """Initial password; never stored, only its argon2id hash."""
     display_name: _builtins.str
     """Name shown in the portal."""
-    request_id: _builtins.str
-    """Idempotency key: a retry with the same id returns the first result."""
+    idempotency_key: _builtins.str
+    """Idempotency key (the REST Idempotency-Key; never the X-Request-Id): a retry with the same key returns the first result."""
     def __init__(
         self,
         *,
         email: _builtins.str = ...,
         password: _builtins.str = ...,
         display_name: _builtins.str = ...,
-        request_id: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["display_name", b"display_name", "email", b"email", "password", b"password", "request_id", b"request_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["display_name", b"display_name", "email", b"email", "idempotency_key", b"idempotency_key", "password", b"password"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -455,11 +455,11 @@ class CreateApiKeyRequest(_message.Message):
     NAME_FIELD_NUMBER: _builtins.int
     PERMISSIONS_FIELD_NUMBER: _builtins.int
     EXPIRE_TIME_FIELD_NUMBER: _builtins.int
-    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
     name: _builtins.str
     """Name of the key, e.g. "provisioning script"."""
-    request_id: _builtins.str
-    """Idempotency key: a retry with the same id returns the first key (without its secret)."""
+    idempotency_key: _builtins.str
+    """Idempotency key (the REST Idempotency-Key; never the X-Request-Id): a retry with the same key returns the first key (without its secret)."""
     @_builtins.property
     def permissions(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Permissions to grant; each must be held by the caller. Empty grants all of the caller's."""
@@ -474,11 +474,11 @@ class CreateApiKeyRequest(_message.Message):
         name: _builtins.str = ...,
         permissions: _abc.Iterable[_builtins.str] | None = ...,
         expire_time: _timestamp_pb2.Timestamp | None = ...,
-        request_id: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["expire_time", b"expire_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["expire_time", b"expire_time", "name", b"name", "permissions", b"permissions", "request_id", b"request_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["expire_time", b"expire_time", "idempotency_key", b"idempotency_key", "name", b"name", "permissions", b"permissions"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1302,9 +1302,9 @@ class UpdateSecurityPolicyRequest(_message.Message):
 
     POLICY_FIELD_NUMBER: _builtins.int
     UPDATE_MASK_FIELD_NUMBER: _builtins.int
-    REQUEST_ID_FIELD_NUMBER: _builtins.int
-    request_id: _builtins.str
-    """Idempotency key."""
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
+    idempotency_key: _builtins.str
+    """Idempotency key (the REST Idempotency-Key): a retry with the same key returns the first result."""
     @_builtins.property
     def policy(self) -> Global___SecurityPolicy:
         """New values; organization_id names the organization, etag (optional) must match the current one."""
@@ -1318,11 +1318,11 @@ class UpdateSecurityPolicyRequest(_message.Message):
         *,
         policy: Global___SecurityPolicy | None = ...,
         update_mask: _field_mask_pb2.FieldMask | None = ...,
-        request_id: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["policy", b"policy", "update_mask", b"update_mask"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["policy", b"policy", "request_id", b"request_id", "update_mask", b"update_mask"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["idempotency_key", b"idempotency_key", "policy", b"policy", "update_mask", b"update_mask"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1453,11 +1453,11 @@ class CreateServiceAccountRequest(_message.Message):
     NAME_FIELD_NUMBER: _builtins.int
     PERMISSIONS_FIELD_NUMBER: _builtins.int
     EXPIRE_TIME_FIELD_NUMBER: _builtins.int
-    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
     name: _builtins.str
     """Name of the service, e.g. "product-backend"."""
-    request_id: _builtins.str
-    """Idempotency key."""
+    idempotency_key: _builtins.str
+    """Idempotency key (the REST Idempotency-Key): a retry with the same key returns the first result."""
     @_builtins.property
     def permissions(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Permissions to grant; each must be held by the caller."""
@@ -1472,11 +1472,11 @@ class CreateServiceAccountRequest(_message.Message):
         name: _builtins.str = ...,
         permissions: _abc.Iterable[_builtins.str] | None = ...,
         expire_time: _timestamp_pb2.Timestamp | None = ...,
-        request_id: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["expire_time", b"expire_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["expire_time", b"expire_time", "name", b"name", "permissions", b"permissions", "request_id", b"request_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["expire_time", b"expire_time", "idempotency_key", b"idempotency_key", "name", b"name", "permissions", b"permissions"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

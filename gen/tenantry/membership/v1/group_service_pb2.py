@@ -26,15 +26,15 @@ from google.protobuf import field_mask_pb2 as google_dot_protobuf_dot_field__mas
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*tenantry/membership/v1/group_service.proto\x12\x16tenantry.membership.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8b\x02\n\x05Group\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12/\n\x04kind\x18\x05 \x01(\x0e\x32!.tenantry.membership.v1.GroupKind\x12\x10\n\x08\x63\x61tegory\x18\x06 \x01(\t\x12\x12\n\nis_default\x18\x07 \x01(\x08\x12\x0e\n\x06locked\x18\x08 \x01(\x08\x12\x14\n\x0cmember_count\x18\t \x01(\x03\x12/\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x0b \x01(\t\"\x85\x01\n\x0bGroupMember\x12\x11\n\tmember_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x10\n\x08is_admin\x18\x04 \x01(\x08\x12,\n\x08\x61\x64\x64_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"e\n\x11GroupMemberResult\x12\x11\n\tmember_id\x18\x01 \x01(\t\x12\x10\n\x08group_id\x18\x02 \x01(\t\x12\x14\n\x0c\x65rror_reason\x18\x03 \x01(\t\x12\x15\n\rerror_message\x18\x04 \x01(\t\"o\n\x12\x43reateGroupRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12,\n\x05group\x18\x02 \x01(\x0b\x32\x1d.tenantry.membership.v1.Group\x12\x12\n\nrequest_id\x18\x03 \x01(\t\"C\n\x13\x43reateGroupResponse\x12,\n\x05group\x18\x01 \x01(\x0b\x32\x1d.tenantry.membership.v1.Group\"<\n\x0fGetGroupRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x10\n\x08group_id\x18\x02 \x01(\t\"@\n\x10GetGroupResponse\x12,\n\x05group\x18\x01 \x01(\x0b\x32\x1d.tenantry.membership.v1.Group\"c\n\x11ListGroupsRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\"\\\n\x12ListGroupsResponse\x12-\n\x06groups\x18\x01 \x03(\x0b\x32\x1d.tenantry.membership.v1.Group\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x9a\x01\n\x12UpdateGroupRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12,\n\x05group\x18\x02 \x01(\x0b\x32\x1d.tenantry.membership.v1.Group\x12/\n\x0bupdate_mask\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x0c\n\x04\x65tag\x18\x04 \x01(\t\"C\n\x13UpdateGroupResponse\x12,\n\x05group\x18\x01 \x01(\x0b\x32\x1d.tenantry.membership.v1.Group\"?\n\x12\x44\x65leteGroupRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x10\n\x08group_id\x18\x02 \x01(\t\"\x15\n\x13\x44\x65leteGroupResponse\"j\n\x16\x41\x64\x64GroupMembersRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x10\n\x08group_id\x18\x02 \x01(\t\x12\x12\n\nmember_ids\x18\x03 \x03(\t\x12\x11\n\tas_admins\x18\x04 \x01(\x08\"U\n\x17\x41\x64\x64GroupMembersResponse\x12:\n\x07results\x18\x01 \x03(\x0b\x32).tenantry.membership.v1.GroupMemberResult\"Z\n\x19RemoveGroupMembersRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x10\n\x08group_id\x18\x02 \x01(\t\x12\x12\n\nmember_ids\x18\x03 \x03(\t\"X\n\x1aRemoveGroupMembersResponse\x12:\n\x07results\x18\x01 \x03(\x0b\x32).tenantry.membership.v1.GroupMemberResult\"k\n\x17ListGroupMembersRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x10\n\x08group_id\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"i\n\x18ListGroupMembersResponse\x12\x34\n\x07members\x18\x01 \x03(\x0b\x32#.tenantry.membership.v1.GroupMember\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"Y\n\x18\x41\x64\x64MemberToGroupsRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x11\n\tgroup_ids\x18\x03 \x03(\t\"W\n\x19\x41\x64\x64MemberToGroupsResponse\x12:\n\x07results\x18\x01 \x03(\x0b\x32).tenantry.membership.v1.GroupMemberResult*V\n\tGroupKind\x12\x1a\n\x16GROUP_KIND_UNSPECIFIED\x10\x00\x12\x13\n\x0fGROUP_KIND_TEAM\x10\x01\x12\x18\n\x14GROUP_KIND_WORKSPACE\x10\x02\x32\xec\x07\n\x0cGroupService\x12\x66\n\x0b\x43reateGroup\x12*.tenantry.membership.v1.CreateGroupRequest\x1a+.tenantry.membership.v1.CreateGroupResponse\x12]\n\x08GetGroup\x12\'.tenantry.membership.v1.GetGroupRequest\x1a(.tenantry.membership.v1.GetGroupResponse\x12\x63\n\nListGroups\x12).tenantry.membership.v1.ListGroupsRequest\x1a*.tenantry.membership.v1.ListGroupsResponse\x12\x66\n\x0bUpdateGroup\x12*.tenantry.membership.v1.UpdateGroupRequest\x1a+.tenantry.membership.v1.UpdateGroupResponse\x12\x66\n\x0b\x44\x65leteGroup\x12*.tenantry.membership.v1.DeleteGroupRequest\x1a+.tenantry.membership.v1.DeleteGroupResponse\x12r\n\x0f\x41\x64\x64GroupMembers\x12..tenantry.membership.v1.AddGroupMembersRequest\x1a/.tenantry.membership.v1.AddGroupMembersResponse\x12{\n\x12RemoveGroupMembers\x12\x31.tenantry.membership.v1.RemoveGroupMembersRequest\x1a\x32.tenantry.membership.v1.RemoveGroupMembersResponse\x12u\n\x10ListGroupMembers\x12/.tenantry.membership.v1.ListGroupMembersRequest\x1a\x30.tenantry.membership.v1.ListGroupMembersResponse\x12x\n\x11\x41\x64\x64MemberToGroups\x12\x30.tenantry.membership.v1.AddMemberToGroupsRequest\x1a\x31.tenantry.membership.v1.AddMemberToGroupsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*tenantry/membership/v1/group_service.proto\x12\x16tenantry.membership.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8b\x02\n\x05Group\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\x12/\n\x04kind\x18\x05 \x01(\x0e\x32!.tenantry.membership.v1.GroupKind\x12\x10\n\x08\x63\x61tegory\x18\x06 \x01(\t\x12\x12\n\nis_default\x18\x07 \x01(\x08\x12\x0e\n\x06locked\x18\x08 \x01(\x08\x12\x14\n\x0cmember_count\x18\t \x01(\x03\x12/\n\x0b\x63reate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0c\n\x04\x65tag\x18\x0b \x01(\t\"\x85\x01\n\x0bGroupMember\x12\x11\n\tmember_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\x12\x10\n\x08is_admin\x18\x04 \x01(\x08\x12,\n\x08\x61\x64\x64_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"e\n\x11GroupMemberResult\x12\x11\n\tmember_id\x18\x01 \x01(\t\x12\x10\n\x08group_id\x18\x02 \x01(\t\x12\x14\n\x0c\x65rror_reason\x18\x03 \x01(\t\x12\x15\n\rerror_message\x18\x04 \x01(\t\"t\n\x12\x43reateGroupRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12,\n\x05group\x18\x02 \x01(\x0b\x32\x1d.tenantry.membership.v1.Group\x12\x17\n\x0fidempotency_key\x18\x03 \x01(\t\"C\n\x13\x43reateGroupResponse\x12,\n\x05group\x18\x01 \x01(\x0b\x32\x1d.tenantry.membership.v1.Group\"<\n\x0fGetGroupRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x10\n\x08group_id\x18\x02 \x01(\t\"@\n\x10GetGroupResponse\x12,\n\x05group\x18\x01 \x01(\x0b\x32\x1d.tenantry.membership.v1.Group\"c\n\x11ListGroupsRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\"\\\n\x12ListGroupsResponse\x12-\n\x06groups\x18\x01 \x03(\x0b\x32\x1d.tenantry.membership.v1.Group\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x9a\x01\n\x12UpdateGroupRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12,\n\x05group\x18\x02 \x01(\x0b\x32\x1d.tenantry.membership.v1.Group\x12/\n\x0bupdate_mask\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.FieldMask\x12\x0c\n\x04\x65tag\x18\x04 \x01(\t\"C\n\x13UpdateGroupResponse\x12,\n\x05group\x18\x01 \x01(\x0b\x32\x1d.tenantry.membership.v1.Group\"?\n\x12\x44\x65leteGroupRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x10\n\x08group_id\x18\x02 \x01(\t\"\x15\n\x13\x44\x65leteGroupResponse\"j\n\x16\x41\x64\x64GroupMembersRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x10\n\x08group_id\x18\x02 \x01(\t\x12\x12\n\nmember_ids\x18\x03 \x03(\t\x12\x11\n\tas_admins\x18\x04 \x01(\x08\"U\n\x17\x41\x64\x64GroupMembersResponse\x12:\n\x07results\x18\x01 \x03(\x0b\x32).tenantry.membership.v1.GroupMemberResult\"Z\n\x19RemoveGroupMembersRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x10\n\x08group_id\x18\x02 \x01(\t\x12\x12\n\nmember_ids\x18\x03 \x03(\t\"X\n\x1aRemoveGroupMembersResponse\x12:\n\x07results\x18\x01 \x03(\x0b\x32).tenantry.membership.v1.GroupMemberResult\"k\n\x17ListGroupMembersRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x10\n\x08group_id\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\"i\n\x18ListGroupMembersResponse\x12\x34\n\x07members\x18\x01 \x03(\x0b\x32#.tenantry.membership.v1.GroupMember\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"Y\n\x18\x41\x64\x64MemberToGroupsRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x11\n\tgroup_ids\x18\x03 \x03(\t\"W\n\x19\x41\x64\x64MemberToGroupsResponse\x12:\n\x07results\x18\x01 \x03(\x0b\x32).tenantry.membership.v1.GroupMemberResult*V\n\tGroupKind\x12\x1a\n\x16GROUP_KIND_UNSPECIFIED\x10\x00\x12\x13\n\x0fGROUP_KIND_TEAM\x10\x01\x12\x18\n\x14GROUP_KIND_WORKSPACE\x10\x02\x32\xec\x07\n\x0cGroupService\x12\x66\n\x0b\x43reateGroup\x12*.tenantry.membership.v1.CreateGroupRequest\x1a+.tenantry.membership.v1.CreateGroupResponse\x12]\n\x08GetGroup\x12\'.tenantry.membership.v1.GetGroupRequest\x1a(.tenantry.membership.v1.GetGroupResponse\x12\x63\n\nListGroups\x12).tenantry.membership.v1.ListGroupsRequest\x1a*.tenantry.membership.v1.ListGroupsResponse\x12\x66\n\x0bUpdateGroup\x12*.tenantry.membership.v1.UpdateGroupRequest\x1a+.tenantry.membership.v1.UpdateGroupResponse\x12\x66\n\x0b\x44\x65leteGroup\x12*.tenantry.membership.v1.DeleteGroupRequest\x1a+.tenantry.membership.v1.DeleteGroupResponse\x12r\n\x0f\x41\x64\x64GroupMembers\x12..tenantry.membership.v1.AddGroupMembersRequest\x1a/.tenantry.membership.v1.AddGroupMembersResponse\x12{\n\x12RemoveGroupMembers\x12\x31.tenantry.membership.v1.RemoveGroupMembersRequest\x1a\x32.tenantry.membership.v1.RemoveGroupMembersResponse\x12u\n\x10ListGroupMembers\x12/.tenantry.membership.v1.ListGroupMembersRequest\x1a\x30.tenantry.membership.v1.ListGroupMembersResponse\x12x\n\x11\x41\x64\x64MemberToGroups\x12\x30.tenantry.membership.v1.AddMemberToGroupsRequest\x1a\x31.tenantry.membership.v1.AddMemberToGroupsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tenantry.membership.v1.group_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_GROUPKIND']._serialized_start=2238
-  _globals['_GROUPKIND']._serialized_end=2324
+  _globals['_GROUPKIND']._serialized_start=2243
+  _globals['_GROUPKIND']._serialized_end=2329
   _globals['_GROUP']._serialized_start=138
   _globals['_GROUP']._serialized_end=405
   _globals['_GROUPMEMBER']._serialized_start=408
@@ -42,41 +42,41 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GROUPMEMBERRESULT']._serialized_start=543
   _globals['_GROUPMEMBERRESULT']._serialized_end=644
   _globals['_CREATEGROUPREQUEST']._serialized_start=646
-  _globals['_CREATEGROUPREQUEST']._serialized_end=757
-  _globals['_CREATEGROUPRESPONSE']._serialized_start=759
-  _globals['_CREATEGROUPRESPONSE']._serialized_end=826
-  _globals['_GETGROUPREQUEST']._serialized_start=828
-  _globals['_GETGROUPREQUEST']._serialized_end=888
-  _globals['_GETGROUPRESPONSE']._serialized_start=890
-  _globals['_GETGROUPRESPONSE']._serialized_end=954
-  _globals['_LISTGROUPSREQUEST']._serialized_start=956
-  _globals['_LISTGROUPSREQUEST']._serialized_end=1055
-  _globals['_LISTGROUPSRESPONSE']._serialized_start=1057
-  _globals['_LISTGROUPSRESPONSE']._serialized_end=1149
-  _globals['_UPDATEGROUPREQUEST']._serialized_start=1152
-  _globals['_UPDATEGROUPREQUEST']._serialized_end=1306
-  _globals['_UPDATEGROUPRESPONSE']._serialized_start=1308
-  _globals['_UPDATEGROUPRESPONSE']._serialized_end=1375
-  _globals['_DELETEGROUPREQUEST']._serialized_start=1377
-  _globals['_DELETEGROUPREQUEST']._serialized_end=1440
-  _globals['_DELETEGROUPRESPONSE']._serialized_start=1442
-  _globals['_DELETEGROUPRESPONSE']._serialized_end=1463
-  _globals['_ADDGROUPMEMBERSREQUEST']._serialized_start=1465
-  _globals['_ADDGROUPMEMBERSREQUEST']._serialized_end=1571
-  _globals['_ADDGROUPMEMBERSRESPONSE']._serialized_start=1573
-  _globals['_ADDGROUPMEMBERSRESPONSE']._serialized_end=1658
-  _globals['_REMOVEGROUPMEMBERSREQUEST']._serialized_start=1660
-  _globals['_REMOVEGROUPMEMBERSREQUEST']._serialized_end=1750
-  _globals['_REMOVEGROUPMEMBERSRESPONSE']._serialized_start=1752
-  _globals['_REMOVEGROUPMEMBERSRESPONSE']._serialized_end=1840
-  _globals['_LISTGROUPMEMBERSREQUEST']._serialized_start=1842
-  _globals['_LISTGROUPMEMBERSREQUEST']._serialized_end=1949
-  _globals['_LISTGROUPMEMBERSRESPONSE']._serialized_start=1951
-  _globals['_LISTGROUPMEMBERSRESPONSE']._serialized_end=2056
-  _globals['_ADDMEMBERTOGROUPSREQUEST']._serialized_start=2058
-  _globals['_ADDMEMBERTOGROUPSREQUEST']._serialized_end=2147
-  _globals['_ADDMEMBERTOGROUPSRESPONSE']._serialized_start=2149
-  _globals['_ADDMEMBERTOGROUPSRESPONSE']._serialized_end=2236
-  _globals['_GROUPSERVICE']._serialized_start=2327
-  _globals['_GROUPSERVICE']._serialized_end=3331
+  _globals['_CREATEGROUPREQUEST']._serialized_end=762
+  _globals['_CREATEGROUPRESPONSE']._serialized_start=764
+  _globals['_CREATEGROUPRESPONSE']._serialized_end=831
+  _globals['_GETGROUPREQUEST']._serialized_start=833
+  _globals['_GETGROUPREQUEST']._serialized_end=893
+  _globals['_GETGROUPRESPONSE']._serialized_start=895
+  _globals['_GETGROUPRESPONSE']._serialized_end=959
+  _globals['_LISTGROUPSREQUEST']._serialized_start=961
+  _globals['_LISTGROUPSREQUEST']._serialized_end=1060
+  _globals['_LISTGROUPSRESPONSE']._serialized_start=1062
+  _globals['_LISTGROUPSRESPONSE']._serialized_end=1154
+  _globals['_UPDATEGROUPREQUEST']._serialized_start=1157
+  _globals['_UPDATEGROUPREQUEST']._serialized_end=1311
+  _globals['_UPDATEGROUPRESPONSE']._serialized_start=1313
+  _globals['_UPDATEGROUPRESPONSE']._serialized_end=1380
+  _globals['_DELETEGROUPREQUEST']._serialized_start=1382
+  _globals['_DELETEGROUPREQUEST']._serialized_end=1445
+  _globals['_DELETEGROUPRESPONSE']._serialized_start=1447
+  _globals['_DELETEGROUPRESPONSE']._serialized_end=1468
+  _globals['_ADDGROUPMEMBERSREQUEST']._serialized_start=1470
+  _globals['_ADDGROUPMEMBERSREQUEST']._serialized_end=1576
+  _globals['_ADDGROUPMEMBERSRESPONSE']._serialized_start=1578
+  _globals['_ADDGROUPMEMBERSRESPONSE']._serialized_end=1663
+  _globals['_REMOVEGROUPMEMBERSREQUEST']._serialized_start=1665
+  _globals['_REMOVEGROUPMEMBERSREQUEST']._serialized_end=1755
+  _globals['_REMOVEGROUPMEMBERSRESPONSE']._serialized_start=1757
+  _globals['_REMOVEGROUPMEMBERSRESPONSE']._serialized_end=1845
+  _globals['_LISTGROUPMEMBERSREQUEST']._serialized_start=1847
+  _globals['_LISTGROUPMEMBERSREQUEST']._serialized_end=1954
+  _globals['_LISTGROUPMEMBERSRESPONSE']._serialized_start=1956
+  _globals['_LISTGROUPMEMBERSRESPONSE']._serialized_end=2061
+  _globals['_ADDMEMBERTOGROUPSREQUEST']._serialized_start=2063
+  _globals['_ADDMEMBERTOGROUPSREQUEST']._serialized_end=2152
+  _globals['_ADDMEMBERTOGROUPSRESPONSE']._serialized_start=2154
+  _globals['_ADDMEMBERTOGROUPSRESPONSE']._serialized_end=2241
+  _globals['_GROUPSERVICE']._serialized_start=2332
+  _globals['_GROUPSERVICE']._serialized_end=3336
 # @@protoc_insertion_point(module_scope)

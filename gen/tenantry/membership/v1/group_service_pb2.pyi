@@ -191,11 +191,11 @@ class CreateGroupRequest(_message.Message):
 
     ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
     GROUP_FIELD_NUMBER: _builtins.int
-    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization to create the group in."""
-    request_id: _builtins.str
-    """Idempotency key: a retry with the same id returns the first result."""
+    idempotency_key: _builtins.str
+    """Idempotency key (the REST Idempotency-Key; never the X-Request-Id): a retry with the same key returns the first result."""
     @_builtins.property
     def group(self) -> Global___Group:
         """The group; id, organization_id, member_count, create_time and etag are ignored."""
@@ -205,11 +205,11 @@ class CreateGroupRequest(_message.Message):
         *,
         organization_id: _builtins.str = ...,
         group: Global___Group | None = ...,
-        request_id: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["group", b"group"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["group", b"group", "organization_id", b"organization_id", "request_id", b"request_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["group", b"group", "idempotency_key", b"idempotency_key", "organization_id", b"organization_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

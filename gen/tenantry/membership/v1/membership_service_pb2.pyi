@@ -327,7 +327,7 @@ class CreateOrganizationRequest(_message.Message):
     OWNER_ACCOUNT_ID_FIELD_NUMBER: _builtins.int
     OWNER_EMAIL_FIELD_NUMBER: _builtins.int
     OWNER_DISPLAY_NAME_FIELD_NUMBER: _builtins.int
-    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
     display_name: _builtins.str
     """Name shown in the portal."""
     owner_account_id: _builtins.str
@@ -336,8 +336,8 @@ class CreateOrganizationRequest(_message.Message):
     """Email of that account."""
     owner_display_name: _builtins.str
     """Name of that person."""
-    request_id: _builtins.str
-    """Idempotency key: a retry with the same id returns the first result."""
+    idempotency_key: _builtins.str
+    """Idempotency key (the REST Idempotency-Key; never the X-Request-Id): a retry with the same key returns the first result."""
     def __init__(
         self,
         *,
@@ -345,11 +345,11 @@ class CreateOrganizationRequest(_message.Message):
         owner_account_id: _builtins.str = ...,
         owner_email: _builtins.str = ...,
         owner_display_name: _builtins.str = ...,
-        request_id: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["display_name", b"display_name", "owner_account_id", b"owner_account_id", "owner_display_name", b"owner_display_name", "owner_email", b"owner_email", "request_id", b"request_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["display_name", b"display_name", "idempotency_key", b"idempotency_key", "owner_account_id", b"owner_account_id", "owner_display_name", b"owner_display_name", "owner_email", b"owner_email"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -547,11 +547,11 @@ class InviteMembersRequest(_message.Message):
 
     ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
     INVITEES_FIELD_NUMBER: _builtins.int
-    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization to invite into."""
-    request_id: _builtins.str
-    """Idempotency key: a retry with the same id returns the first result."""
+    idempotency_key: _builtins.str
+    """Idempotency key (the REST Idempotency-Key; never the X-Request-Id): a retry with the same key returns the first result."""
     @_builtins.property
     def invitees(self) -> _containers.RepeatedCompositeFieldContainer[Global___Invitee]:
         """People to invite (1 to 100)."""
@@ -561,11 +561,11 @@ class InviteMembersRequest(_message.Message):
         *,
         organization_id: _builtins.str = ...,
         invitees: _abc.Iterable[Global___Invitee] | None = ...,
-        request_id: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["invitees", b"invitees", "organization_id", b"organization_id", "request_id", b"request_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["idempotency_key", b"idempotency_key", "invitees", b"invitees", "organization_id", b"organization_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -641,7 +641,7 @@ class ChangeMemberRoleRequest(_message.Message):
     MEMBER_ID_FIELD_NUMBER: _builtins.int
     ROLE_FIELD_NUMBER: _builtins.int
     ETAG_FIELD_NUMBER: _builtins.int
-    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization of the member."""
     member_id: _builtins.str
@@ -650,8 +650,8 @@ class ChangeMemberRoleRequest(_message.Message):
     """New role name, e.g. "user_admin"."""
     etag: _builtins.str
     """The member's etag as last read; a stale etag fails with ABORTED. Empty skips the check."""
-    request_id: _builtins.str
-    """Idempotency key: a retry with the same id returns the first result."""
+    idempotency_key: _builtins.str
+    """Idempotency key (the REST Idempotency-Key; never the X-Request-Id): a retry with the same key returns the first result."""
     def __init__(
         self,
         *,
@@ -659,11 +659,11 @@ class ChangeMemberRoleRequest(_message.Message):
         member_id: _builtins.str = ...,
         role: _builtins.str = ...,
         etag: _builtins.str = ...,
-        request_id: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["etag", b"etag", "member_id", b"member_id", "organization_id", b"organization_id", "request_id", b"request_id", "role", b"role"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["etag", b"etag", "idempotency_key", b"idempotency_key", "member_id", b"member_id", "organization_id", b"organization_id", "role", b"role"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -701,23 +701,23 @@ class DeactivateMemberRequest(_message.Message):
 
     ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
     MEMBER_ID_FIELD_NUMBER: _builtins.int
-    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization of the member."""
     member_id: _builtins.str
     """Member to deactivate."""
-    request_id: _builtins.str
-    """Idempotency key: a retry with the same id returns the first result."""
+    idempotency_key: _builtins.str
+    """Idempotency key (the REST Idempotency-Key; never the X-Request-Id): a retry with the same key returns the first result."""
     def __init__(
         self,
         *,
         organization_id: _builtins.str = ...,
         member_id: _builtins.str = ...,
-        request_id: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["member_id", b"member_id", "organization_id", b"organization_id", "request_id", b"request_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["idempotency_key", b"idempotency_key", "member_id", b"member_id", "organization_id", b"organization_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -755,23 +755,23 @@ class ReactivateMemberRequest(_message.Message):
 
     ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
     MEMBER_ID_FIELD_NUMBER: _builtins.int
-    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization of the member."""
     member_id: _builtins.str
     """Member to reactivate."""
-    request_id: _builtins.str
-    """Idempotency key: a retry with the same id returns the first result."""
+    idempotency_key: _builtins.str
+    """Idempotency key (the REST Idempotency-Key; never the X-Request-Id): a retry with the same key returns the first result."""
     def __init__(
         self,
         *,
         organization_id: _builtins.str = ...,
         member_id: _builtins.str = ...,
-        request_id: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["member_id", b"member_id", "organization_id", b"organization_id", "request_id", b"request_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["idempotency_key", b"idempotency_key", "member_id", b"member_id", "organization_id", b"organization_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -809,23 +809,23 @@ class RemoveMemberRequest(_message.Message):
 
     ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
     MEMBER_ID_FIELD_NUMBER: _builtins.int
-    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization of the member."""
     member_id: _builtins.str
     """Member to remove."""
-    request_id: _builtins.str
-    """Idempotency key: a retry with the same id returns the first result."""
+    idempotency_key: _builtins.str
+    """Idempotency key (the REST Idempotency-Key; never the X-Request-Id): a retry with the same key returns the first result."""
     def __init__(
         self,
         *,
         organization_id: _builtins.str = ...,
         member_id: _builtins.str = ...,
-        request_id: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["member_id", b"member_id", "organization_id", b"organization_id", "request_id", b"request_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["idempotency_key", b"idempotency_key", "member_id", b"member_id", "organization_id", b"organization_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1405,26 +1405,26 @@ class ImportInvitationsRequest(_message.Message):
     ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
     CSV_FIELD_NUMBER: _builtins.int
     DRY_RUN_FIELD_NUMBER: _builtins.int
-    REQUEST_ID_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization to invite into."""
     csv: _builtins.bytes
     """The CSV file, UTF-8 (a byte order mark is accepted), with a header row."""
     dry_run: _builtins.bool
     """True to check the rows without inviting anyone."""
-    request_id: _builtins.str
-    """Idempotency key for a committing import: a retry with the same id returns the first result."""
+    idempotency_key: _builtins.str
+    """Idempotency key of a committing import (the REST Idempotency-Key): a retry with the same key returns the first result."""
     def __init__(
         self,
         *,
         organization_id: _builtins.str = ...,
         csv: _builtins.bytes = ...,
         dry_run: _builtins.bool = ...,
-        request_id: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["csv", b"csv", "dry_run", b"dry_run", "organization_id", b"organization_id", "request_id", b"request_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["csv", b"csv", "dry_run", b"dry_run", "idempotency_key", b"idempotency_key", "organization_id", b"organization_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1568,9 +1568,9 @@ class UpdateOrganizationRequest(_message.Message):
 
     ORGANIZATION_FIELD_NUMBER: _builtins.int
     UPDATE_MASK_FIELD_NUMBER: _builtins.int
-    REQUEST_ID_FIELD_NUMBER: _builtins.int
-    request_id: _builtins.str
-    """Idempotency key: a retry with the same id returns the first result."""
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
+    idempotency_key: _builtins.str
+    """Idempotency key (the REST Idempotency-Key; never the X-Request-Id): a retry with the same key returns the first result."""
     @_builtins.property
     def organization(self) -> Global___Organization:
         """The organization with its id and the new values of the fields to change."""
@@ -1586,11 +1586,11 @@ class UpdateOrganizationRequest(_message.Message):
         *,
         organization: Global___Organization | None = ...,
         update_mask: _field_mask_pb2.FieldMask | None = ...,
-        request_id: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["organization", b"organization", "update_mask", b"update_mask"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization", b"organization", "request_id", b"request_id", "update_mask", b"update_mask"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["idempotency_key", b"idempotency_key", "organization", b"organization", "update_mask", b"update_mask"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
