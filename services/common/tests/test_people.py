@@ -57,7 +57,9 @@ def test_a_display_name_is_trimmed_and_unicode_normalised() -> None:
     assert clean_display_name("") == ""
 
 
-@pytest.mark.parametrize("hostile", ["Eve\r\nFAKE LOG LINE", "Eve\x1b[31m", "Eve\x00", "Eve\x7fX", "Eve\x85X"], ids=repr)
+@pytest.mark.parametrize(
+    "hostile", ["Eve\r\nFAKE LOG LINE", "Eve\x1b[31m", "Eve\x00", "Eve\x7fX", "Eve\x85X"], ids=repr
+)
 def test_a_display_name_with_control_characters_is_refused(hostile: str) -> None:
     with pytest.raises(InvalidArgument) as refused:
         clean_display_name(hostile)
