@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -33,6 +34,19 @@ from services.common.principal import Principal
 log = logging.getLogger(__name__)
 
 ResponseT = TypeVar("ResponseT", bound=Message)
+
+# Set by `IdempotentCalls.run` around the call: a handler whose OK reply holds a transient failure (one item of a
+# batch to try again) clears it, and that reply is not stored under the key.
+_reply_is_final: ContextVar[list[bool] | None] = ContextVar("idempotent_reply_is_final", default=None)
+
+
+def reply_not_final() -> None:
+    """The reply being built holds a failure worth retrying (a batch item refused with "try again"): it is answered
+    but not kept under the call's Idempotency-Key, so a retry with the same key runs the call again."""
+    final = _reply_is_final.get()
+    if final is not None:
+        final[0] = False
+
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 255
 IDEMPOTENCY_KEY_METADATA_KEY = "idempotency-key"
@@ -208,11 +222,18 @@ class IdempotentCalls:
         claimed = await self.claim(principal.organization_id, method, key, request_fingerprint(principal, request))
         if not isinstance(claimed, Claim):
             return response_type.FromString(claimed)
+        final = [True]
+        reset = _reply_is_final.set(final)
         try:
             response = await call()
         except Exception:
             await self._forget_quietly(claimed)
             raise
+        finally:
+            _reply_is_final.reset(reset)
+        if not final[0]:
+            await self._forget_quietly(claimed)
+            return response
         # A cancelled call (BaseException) keeps its pending row: its effect may have been written, so its key
         # stays in use until it counts as abandoned.
         try:

@@ -28,6 +28,7 @@ SEAT_USE = "seat.use"
 # Held only by operators' tools; lets a system principal act in any organization.
 PLATFORM_ADMIN = "platform.admin"
 PLATFORM_ORGANIZATIONS_CREATE = "platform.organizations.create"
+PLATFORM_ACCOUNTS_CREATE = "platform.accounts.create"
 
 # What an organization's roles may grant (platform permissions are never part of a role).
 CATALOGUE: frozenset[str] = frozenset(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -70,6 +70,19 @@ def entry_hash(record: AuditRecord, sequence: int, prev_hash: str) -> str:
 def chain(record: AuditRecord, head_sequence: int, head_hash: str, recorded_at: datetime) -> AuditEntry:
     sequence = head_sequence + 1
     return AuditEntry(record, sequence, head_hash, entry_hash(record, sequence, head_hash), recorded_at)
+
+
+def first_missing_or_broken(entries: Sequence[AuditEntry], head_sequence: int, head_hash: str) -> int | None:
+    """Like `first_broken_sequence`, and the chain must also reach the head recorded as each entry was appended:
+    entries deleted from the end leave a chain that verifies on its own but stops short of its head."""
+    broken = first_broken_sequence(entries)
+    if broken is not None:
+        return broken
+    if len(entries) < head_sequence:
+        return len(entries) + 1
+    if head_sequence and entries[head_sequence - 1].hash != head_hash:
+        return head_sequence
+    return None
 
 
 def first_broken_sequence(entries: Iterable[AuditEntry]) -> int | None:

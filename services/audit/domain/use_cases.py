@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.audit.domain.model import AuditEntry, AuditRecord, chain, first_broken_sequence
+from services.audit.domain.model import AuditEntry, AuditRecord, chain, first_missing_or_broken
 from services.audit.domain.ports import AuditStore, AuditTransaction, EntryQuery
 from services.common.clock import Clock
 from services.common.permissions import AUDIT_READ, PLATFORM_ADMIN
@@ -45,7 +45,10 @@ class AuditUseCases:
         their own log."""
         principal.authorize(PLATFORM_ADMIN, organization_id)
         async with self._store.read() as tx:
+            # The head first: entries appended while the chain is read only lengthen it past the head.
+            head_sequence, head_hash = await tx.chain_head(organization_id)
+        async with self._store.read() as tx:
             entries = [entry async for entry in tx.entries_in_order(organization_id)]
-        broken = first_broken_sequence(entries)
+        broken = first_missing_or_broken(entries, head_sequence, head_hash)
         # The verifier walks entries in order, so the first broken position is also the count it examined.
         return ChainVerification(broken is None, len(entries) if broken is None else broken, broken)

@@ -13,7 +13,7 @@ from pathlib import Path
 import grpc
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from tenantry.audit.v1 import audit_service_pb2 as pb
 from tenantry.audit.v1 import audit_service_pb2_grpc as pb_grpc
 from tenantry.common.v1 import common_pb2
@@ -128,6 +128,15 @@ async def test_an_entry_updated_in_the_database_is_reported_with_its_sequence(au
     await _tamper_with_entry(audit.db, 3)
     verdict = await audit.verify(system_principal("operator"))
     assert (verdict.intact, verdict.entries_checked, verdict.first_broken_sequence) == (False, 3, 3)
+
+
+async def test_entries_deleted_from_the_end_of_the_chain_are_reported(audit: RunningAudit) -> None:
+    async with audit.db.write() as connection:
+        await connection.execute(
+            delete(audit_entries).where(audit_entries.c.organization_id == ORG, audit_entries.c.sequence >= 3)
+        )
+    verdict = await audit.verify(system_principal("operator"))
+    assert (verdict.intact, verdict.first_broken_sequence) == (False, 3)
 
 
 async def test_the_cli_reports_an_intact_chain_and_then_the_tampered_entry(

@@ -9,6 +9,7 @@ from services.common.clock import Clock
 from services.common.errors import AlreadyExists, FailedPrecondition, PermissionDenied
 from services.common.ids import new_id
 from services.common.people import clean_display_name, normalise_email
+from services.common.permissions import PLATFORM_ACCOUNTS_CREATE
 from services.common.principal import Principal
 from services.identity.domain import passwords
 from services.identity.domain.events import AccountCreated
@@ -17,7 +18,6 @@ from services.identity.domain.ports import IdentityStore, InvitationChecker
 from services.identity.domain.security_policy import check_new_password
 
 # Held by operators' tools (through platform.admin) and bootstrap tools; never part of a role.
-PLATFORM_ACCOUNTS_CREATE = "platform.accounts.create"
 
 
 class AccountUseCases:

@@ -141,7 +141,7 @@ class GroupServicer(pb_grpc.GroupServiceServicer):
             current_call().require_principal(),
             request.organization_id,
             request.group_id,
-            [m[:36] for m in request.member_ids],
+            list(request.member_ids),
             request.as_admins,
         )
         return pb.AddGroupMembersResponse(results=_results(outcomes))
@@ -153,7 +153,7 @@ class GroupServicer(pb_grpc.GroupServiceServicer):
             current_call().require_principal(),
             request.organization_id,
             request.group_id,
-            [m[:36] for m in request.member_ids],
+            list(request.member_ids),
         )
         return pb.RemoveGroupMembersResponse(results=_results(outcomes))
 
@@ -176,7 +176,7 @@ class GroupServicer(pb_grpc.GroupServiceServicer):
         outcomes = await self._use_cases.add_member_to_groups(
             current_call().require_principal(),
             request.organization_id,
-            request.member_id[:36],
-            [g[:36] for g in request.group_ids],
+            request.member_id,
+            list(request.group_ids),
         )
         return pb.AddMemberToGroupsResponse(results=_results(outcomes))

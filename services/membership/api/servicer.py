@@ -9,6 +9,7 @@ from tenantry.membership.v1 import membership_service_pb2 as pb
 from tenantry.membership.v1 import membership_service_pb2_grpc as pb_grpc
 
 from services.common.filters import parse_equality_filter
+from services.common.idempotency import reply_not_final
 from services.common.messaging import timestamp
 from services.common.pagination import PageTokens, page_size, split_page
 from services.common.principal import current_call
@@ -186,7 +187,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         member = await self._profiles.set_member_profile(
             current_call().require_principal(),
             request.organization_id,
-            request.member_id[:36],
+            request.member_id,
             {k[:64]: v[:2000] for k, v in list(request.values.items())[: MAX_FIELDS + 1]},
         )
         return pb.SetMemberProfileResponse(member=member_to_proto(member))
@@ -195,7 +196,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         self, request: pb.ResendInvitationRequest, context: grpc.aio.ServicerContext
     ) -> pb.ResendInvitationResponse:
         member, invitation = await self._invitations.resend_invitation(
-            current_call().require_principal(), request.organization_id, request.member_id[:36]
+            current_call().require_principal(), request.organization_id, request.member_id
         )
         return pb.ResendInvitationResponse(member=member_to_proto(member), expire_time=timestamp(invitation.expires_at))
 
@@ -210,6 +211,8 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
             request.dry_run,
             idempotency_key=request.idempotency_key or call.idempotency_key,
         )
+        if any(row.retryable for row in rows):
+            reply_not_final()
         return pb.ImportInvitationsResponse(
             rows=[
                 pb.ImportRowResult(row=r.row, email=r.email[:320], **_result(r.member, r.error_reason, r.error_message))
@@ -235,11 +238,13 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         outcomes = await self._bulk.update_members(
             current_call().require_principal(),
             request.organization_id,
-            [m[:36] for m in request.member_ids],
+            list(request.member_ids),
             _BULK_ACTIONS.get(request.action, ""),
             role=request.role,
-            group_ids=[g[:36] for g in request.group_ids],
+            group_ids=list(request.group_ids),
         )
+        if any(outcome.retryable for outcome in outcomes):
+            reply_not_final()
         return pb.BulkUpdateMembersResponse(
             results=[
                 pb.BulkMemberResult(member_id=o.member_id, **_result(o.member, o.error_reason, o.error_message))
@@ -331,6 +336,8 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
             [Invitee(i.email, i.role, i.display_name, tuple(i.group_ids)) for i in request.invitees],
             idempotency_key=request.idempotency_key or call.idempotency_key,
         )
+        if any(outcome.retryable for outcome in outcomes):
+            reply_not_final()
         return pb.InviteMembersResponse(
             results=[
                 pb.InvitationResult(email=o.email, **_result(o.member, o.error_reason, o.error_message))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from services.common.errors import DomainError, FieldViolation, InvalidArgument
+from services.common.errors import DomainError, FieldViolation, InvalidArgument, Unavailable
 from services.common.principal import Principal
 from services.membership.domain.groups import GroupUseCases
 from services.membership.domain.members import MemberUseCases
@@ -45,6 +45,8 @@ class BulkOutcome:
     member: Member | None = None
     error_reason: str = ""
     error_message: str = ""
+    # Failed for a passing reason (billing unreachable): the same request may succeed later.
+    retryable: bool = False
 
 
 def check_bulk_request(member_ids: Sequence[str], action: str, role: str, group_ids: Sequence[str]) -> BulkAction:
@@ -90,7 +92,10 @@ class BulkUseCases:
             try:
                 outcomes.append(await self._apply(principal, organization_id, member_id, chosen, role, group_ids))
             except DomainError as exc:
-                outcomes.append(BulkOutcome(member_id, error_reason=exc.reason, error_message=exc.message))
+                retryable = isinstance(exc, Unavailable)
+                outcomes.append(
+                    BulkOutcome(member_id, error_reason=exc.reason, error_message=exc.message, retryable=retryable)
+                )
         return outcomes
 
     async def _apply(
