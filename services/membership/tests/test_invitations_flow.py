@@ -18,6 +18,7 @@ from services.billing.main import MIGRATIONS_DIR as BILLING_MIGRATIONS_DIR
 from services.billing.main import build as build_billing
 from services.billing.settings import BillingSettings
 from services.common import migrations
+from services.common.idempotency import IDEMPOTENCY_KEY_METADATA_KEY
 from services.common.messaging import Bus
 from services.common.nats_server import NatsServer, free_port
 from services.common.principal import Principal, outgoing_metadata, system_principal
@@ -75,7 +76,9 @@ async def membership(
     await billing.stop()
 
 
+@pytest.mark.parametrize("key_sent_as", ["request field", "Idempotency-Key metadata"])
 async def test_an_invitation_that_failed_while_billing_was_down_is_tried_again_with_the_same_idempotency_key(
+    key_sent_as: str,
     tmp_path: Path,
     database_url: str,
     nats_server: NatsServer,
@@ -104,10 +107,19 @@ async def test_an_invitation_that_failed_while_billing_was_down_is_tried_again_w
             organization_id=created.organization.id,
             permissions=frozenset({"members.invite", "members.read", "seat.use"}),
         )
+        # Over REST the key comes as metadata (and the whole reply is kept by the gRPC layer); gRPC callers may put
+        # it in the request. Either way a passing failure is not kept as the answer.
+        in_field = key_sent_as == "request field"
         request = pb.InviteMembersRequest(
-            organization_id=created.organization.id, invitees=[pb.Invitee(email="new@acme.test")], idempotency_key="i-1"
+            organization_id=created.organization.id,
+            invitees=[pb.Invitee(email="new@acme.test")],
+            idempotency_key="i-1" if in_field else "",
         )
-        refused = await stub.InviteMembers(request, metadata=outgoing_metadata(mint(owner)))
+
+        def as_owner() -> tuple[tuple[str, str], ...]:
+            return outgoing_metadata(mint(owner)) + (() if in_field else ((IDEMPOTENCY_KEY_METADATA_KEY, "i-1"),))
+
+        refused = await stub.InviteMembers(request, metadata=as_owner())
         assert refused.results[0].error_reason == "UNAVAILABLE"
 
         placeholder.close()
@@ -116,14 +128,14 @@ async def test_an_invitation_that_failed_while_billing_was_down_is_tried_again_w
 
         async def invited_on_retry() -> pb.InvitationResult | None:
             # The same request id each time: the passing failure was not kept as the request's answer.
-            retried = await stub.InviteMembers(request, metadata=outgoing_metadata(mint(owner)))
+            retried = await stub.InviteMembers(request, metadata=as_owner())
             result = retried.results[0]
             return result if result.member.id else None
 
         result = await eventually(invited_on_retry, timeout=30)
         assert isinstance(result, pb.InvitationResult)
         assert result.member.status == pb.MEMBER_STATUS_INVITED
-        replayed = await stub.InviteMembers(request, metadata=outgoing_metadata(mint(owner)))
+        replayed = await stub.InviteMembers(request, metadata=as_owner())
         assert replayed.results[0].member.id == result.member.id
     finally:
         placeholder.close()
