@@ -7,7 +7,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
-from typing import Protocol
+from typing import Any, Protocol
 
 from services.billing.domain.credit_notes import CreditNote
 from services.billing.domain.invoices import Invoice
@@ -76,6 +76,9 @@ class BillingTransaction(Protocol):
 class BillingStore(Protocol):
     def read(self) -> AbstractAsyncContextManager[BillingTransaction]: ...
     def write(self) -> AbstractAsyncContextManager[BillingTransaction]: ...
+    def bind(self, connection: Any) -> BillingTransaction:
+        """The transaction an event consumer is already in (its connection), to apply the event in it."""
+        ...
 
 
 class PaymentProcessor(Protocol):

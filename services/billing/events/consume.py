@@ -6,9 +6,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from tenantry.events.v1 import envelope_pb2
 
 from services.billing.domain.model import SeatHolder, seat_status
+from services.billing.domain.ports import BillingStore
 from services.billing.domain.seat_holds import SeatHoldUseCases
 from services.billing.domain.subscription_opening import SubscriptionOpener
-from services.billing.store.sql import SqlBillingStore
 from services.common.member_events import MEMBER_EVENT_TYPES, member_state
 from services.common.messaging import EventHandler
 from services.common.principal import system_principal
@@ -18,7 +18,7 @@ PROJECTION_ACTOR = system_principal("billing-seats")
 
 
 class SeatProjection:
-    def __init__(self, store: SqlBillingStore, seat_holds: SeatHoldUseCases, opener: SubscriptionOpener):
+    def __init__(self, store: BillingStore, seat_holds: SeatHoldUseCases, opener: SubscriptionOpener):
         self._store = store
         self._seat_holds = seat_holds
         self._opener = opener

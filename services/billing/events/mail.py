@@ -9,14 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from tenantry.events.v1 import billing_events_pb2, envelope_pb2
 
 from services.billing.domain.invoice_mail import InvoiceMailing
-from services.billing.store.sql import SqlBillingStore
+from services.billing.domain.ports import BillingStore
 from services.common.messaging import EventHandler, unpack
 
 INVOICE_MAILER_CONSUMER = "billing-invoice-mailer"
 
 
 class InvoiceMailQueue:
-    def __init__(self, store: SqlBillingStore, mailing: InvoiceMailing, on_queued: Callable[[], None] = lambda: None):
+    def __init__(self, store: BillingStore, mailing: InvoiceMailing, on_queued: Callable[[], None] = lambda: None):
         self._store = store
         self._mailing = mailing
         # Wakes the sender; it also polls, since this runs before the consumer's transaction commits.
