@@ -22,6 +22,7 @@ from services.membership.api.groups import GroupServicer
 from services.membership.api.servicer import MembershipServicer
 from services.membership.domain.bulk import BulkUseCases
 from services.membership.domain.custom_roles import RoleUseCases
+from services.membership.domain.exports import ExportUseCases
 from services.membership.domain.groups import GroupUseCases
 from services.membership.domain.imports import ImportUseCases
 from services.membership.domain.invitation_emails import InvitationEmailUseCases
@@ -62,6 +63,7 @@ def build(settings: MembershipSettings, clock: Clock | None = None) -> ServiceRu
         invitations=invitations,
         bulk=BulkUseCases(members, group_use_cases),
         imports=ImportUseCases(invitations, store, seats),
+        exports=ExportUseCases(store),
         profiles=ProfileFieldUseCases(store, wiring.clock),
         custom_roles=RoleUseCases(store, wiring.clock),
         page_tokens=PageTokens(secret),

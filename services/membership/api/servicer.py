@@ -15,6 +15,7 @@ from services.common.pagination import PageTokens, page_size, split_page
 from services.common.principal import current_call
 from services.membership.domain.bulk import BulkAction, BulkUseCases
 from services.membership.domain.custom_roles import RoleUseCases
+from services.membership.domain.exports import ExportUseCases
 from services.membership.domain.imports import ImportUseCases
 from services.membership.domain.invitations import InvitationUseCases, Invitee
 from services.membership.domain.members import MemberUseCases, member_etag, member_order, member_sort_key
@@ -121,6 +122,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         invitations: InvitationUseCases,
         bulk: BulkUseCases,
         imports: ImportUseCases,
+        exports: ExportUseCases,
         profiles: ProfileFieldUseCases,
         custom_roles: RoleUseCases,
         page_tokens: PageTokens,
@@ -131,6 +133,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         self._page_tokens = page_tokens
         self._bulk = bulk
         self._imports = imports
+        self._exports = exports
         self._profiles = profiles
         self._roles = custom_roles
 
@@ -225,7 +228,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
     async def ExportMembers(
         self, request: pb.ExportMembersRequest, context: grpc.aio.ServicerContext
     ) -> pb.ExportMembersResponse:
-        export = await self._imports.export(
+        export = await self._exports.export(
             current_call().require_principal(), request.organization_id, request.format or "csv"
         )
         return pb.ExportMembersResponse(

@@ -1,11 +1,9 @@
-"""CSV import of invitations (dry run, then commit) and the organization's export (CSV or JSON)."""
+"""CSV import of invitations: a dry run reports each row, a commit invites the valid ones."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from services.common.errors import (
@@ -18,7 +16,7 @@ from services.common.principal import Principal
 from services.membership.domain import roles
 from services.membership.domain.custom_roles import role_catalog
 from services.membership.domain.invitations import InvitationUseCases, Invitee, check_invitee
-from services.membership.domain.model import Group, GroupQuery, InviteOutcome, Member, MemberQuery
+from services.membership.domain.model import InviteOutcome, Member
 from services.membership.domain.ports import MembershipStore, SeatReservations
 from services.membership.domain.replays import Replay, outcome_from_json, outcome_to_json
 from services.membership.domain.rules import check_invitation_domain
@@ -26,10 +24,6 @@ from services.membership.domain.rules import check_invitation_domain
 MAX_IMPORT_BYTES = 1024 * 1024
 MAX_IMPORT_ROWS = 1000
 COLUMNS = ("email", "name", "role", "groups")
-# A spreadsheet runs a cell that starts with one of these as a formula: exported cells never start with one.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-EXPORT_PAGE = 500
-EXPORT_FORMATS = ("csv", "groups_csv", "json")
 
 
 @dataclass(frozen=True)
@@ -50,13 +44,6 @@ class ImportRowResult:
     member: Member | None = None
     # Failed for a passing reason (see InviteOutcome): the same request tries the row again.
     retryable: bool = False
-
-
-@dataclass(frozen=True)
-class Export:
-    content: bytes
-    content_type: str
-    file_name: str
 
 
 def parse_import(data: bytes) -> list[ImportRow]:
@@ -91,88 +78,6 @@ def parse_import(data: bytes) -> list[ImportRow]:
             ImportRow(number, values.get("email", ""), values.get("name", ""), values.get("role", "").lower(), groups)
         )
     return rows
-
-
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet shows as text, never runs."""
-    return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
-
-
-def members_csv(members: Sequence[Member], groups_of: dict[str, list[str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["email", "name", "role", "status", "groups", "created", "last_sign_in"])
-    for member in members:
-        writer.writerow(
-            neutralise(cell)
-            for cell in (
-                member.email,
-                member.display_name,
-                member.role,
-                member.status.value,
-                ";".join(groups_of.get(member.id, [])),
-                member.created_at.isoformat(),
-                member.last_sign_in_at.isoformat() if member.last_sign_in_at else "",
-            )
-        )
-    return out.getvalue().encode()
-
-
-def groups_csv(groups: Sequence[Group], members: Sequence[Member], groups_of: dict[str, list[str]]) -> bytes:
-    """One row per group, with its members' emails."""
-    emails_in: dict[str, list[str]] = {}
-    for member in members:
-        for name in groups_of.get(member.id, []):
-            emails_in.setdefault(name, []).append(member.email)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["name", "kind", "category", "description", "default", "locked", "members"])
-    for group in groups:
-        writer.writerow(
-            neutralise(cell)
-            for cell in (
-                group.name,
-                group.kind.value,
-                group.category,
-                group.description,
-                "yes" if group.is_default else "no",
-                "yes" if group.locked else "no",
-                ";".join(sorted(emails_in.get(group.name, []))),
-            )
-        )
-    return out.getvalue().encode()
-
-
-def organization_json(members: Sequence[Member], groups: Sequence[Group], groups_of: dict[str, list[str]]) -> bytes:
-    document = {
-        "members": [
-            {
-                "id": m.id,
-                "email": m.email,
-                "name": m.display_name,
-                "role": m.role,
-                "status": m.status.value,
-                "groups": groups_of.get(m.id, []),
-                "created": m.created_at.isoformat(),
-                "last_sign_in": m.last_sign_in_at.isoformat() if m.last_sign_in_at else None,
-            }
-            for m in members
-        ],
-        "groups": [
-            {
-                "id": g.id,
-                "name": g.name,
-                "description": g.description,
-                "kind": g.kind.value,
-                "category": g.category,
-                "is_default": g.is_default,
-                "locked": g.locked,
-                "member_count": g.member_count,
-            }
-            for g in groups
-        ],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2).encode()
 
 
 class ImportUseCases:
@@ -257,37 +162,6 @@ class ImportUseCases:
         if uses_seat and free_seats is not None and seats_wanted >= free_seats:
             return _row_error(row, "NO_SEATS_AVAILABLE", f"Only {free_seats} seats are free for the rows above it.")
         return ImportRowResult(row.row, row.email)
-
-    async def export(self, principal: Principal, organization_id: str, file_format: str) -> Export:
-        principal.authorize(roles.MEMBERS_READ, organization_id)
-        if file_format not in EXPORT_FORMATS:
-            raise InvalidArgument(
-                f"format is one of {', '.join(EXPORT_FORMATS)}.", [FieldViolation("format", "csv, groups_csv or json")]
-            )
-        async with self._store.read() as tx:
-            members: list[Member] = []
-            while True:
-                after = members[-1].id if members else None
-                page = await tx.list_members(MemberQuery(organization_id, limit=EXPORT_PAGE, after_id=after))
-                members += page
-                if len(page) < EXPORT_PAGE:
-                    break
-            groups: list[Group] = []
-            while True:
-                position = (groups[-1].name.lower(), groups[-1].id) if groups else None
-                group_page = await tx.list_groups(GroupQuery(organization_id, limit=EXPORT_PAGE, after=position))
-                groups += group_page
-                if len(group_page) < EXPORT_PAGE:
-                    break
-            names = {group.id: group.name for group in groups}
-            groups_of: dict[str, list[str]] = {}
-            for group_id, member_id in await tx.organization_group_memberships(organization_id):
-                groups_of.setdefault(member_id, []).append(names[group_id])
-        if file_format == "csv":
-            return Export(members_csv(members, groups_of), "text/csv; charset=utf-8", "members.csv")
-        if file_format == "groups_csv":
-            return Export(groups_csv(groups, members, groups_of), "text/csv; charset=utf-8", "groups.csv")
-        return Export(organization_json(members, groups, groups_of), "application/json", "organization.json")
 
 
 def _row_reason(error: InvalidArgument | PermissionDenied) -> str:

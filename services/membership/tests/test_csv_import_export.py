@@ -15,14 +15,9 @@ from hypothesis import strategies as st
 
 from services.common.clock import FrozenClock
 from services.common.errors import InvalidArgument
+from services.membership.domain.exports import FORMULA_PREFIXES, ExportUseCases, neutralise
 from services.membership.domain.groups import GroupFields, GroupUseCases
-from services.membership.domain.imports import (
-    FORMULA_PREFIXES,
-    MAX_IMPORT_ROWS,
-    ImportUseCases,
-    neutralise,
-    parse_import,
-)
+from services.membership.domain.imports import MAX_IMPORT_ROWS, ImportUseCases, parse_import
 from services.membership.domain.invitations import InvitationUseCases
 from services.membership.domain.model import Member, MemberStatus, Organization
 from services.membership.tests.support import membership_store, user_with_role
@@ -46,7 +41,7 @@ FILE = (
 
 
 @pytest.fixture
-async def imports(database_url: str) -> AsyncIterator[tuple[ImportUseCases, GroupUseCases]]:
+async def imports(database_url: str) -> AsyncIterator[tuple[ImportUseCases, ExportUseCases]]:
     clock = FrozenClock(NOW)
     async with membership_store(database_url, clock) as (store, _):
         async with store.write() as tx:
@@ -60,7 +55,7 @@ async def imports(database_url: str) -> AsyncIterator[tuple[ImportUseCases, Grou
         groups = GroupUseCases(store, clock)
         await groups.create_group(OWNER, ORG, GroupFields(name="Design"))
         await groups.create_group(OWNER, ORG, GroupFields(name="Ops"))
-        yield ImportUseCases(invitations, store), groups
+        yield ImportUseCases(invitations, store), ExportUseCases(store)
 
 
 def report(rows: list) -> dict[int, str]:  # type: ignore[type-arg]
@@ -88,27 +83,27 @@ async def test_a_dry_run_reports_every_row_and_invites_nobody(imports) -> None: 
 
 
 async def test_a_commit_invites_the_valid_rows_into_their_groups_once(imports) -> None:  # type: ignore[no-untyped-def]
-    use_cases, _ = imports
+    use_cases, exports = imports
     rows = await use_cases.import_invitations(USER_ADMIN, ORG, FILE, dry_run=False, idempotency_key="import-1")
     assert report(rows) == EXPECTED
     invited = {r.email: r.member for r in rows if r.member}
     assert set(invited) == {"ann@acme.test", "eve@acme.test"}
     replay = await use_cases.import_invitations(USER_ADMIN, ORG, FILE, dry_run=False, idempotency_key="import-1")
     assert report(replay) == EXPECTED
-    exported = json.loads((await use_cases.export(OWNER, ORG, "json")).content)
+    exported = json.loads((await exports.export(OWNER, ORG, "json")).content)
     by_email = {m["email"]: m for m in exported["members"]}
     assert sorted(by_email["eve@acme.test"]["groups"]) == ["Design", "Ops"]
     assert by_email["ann@acme.test"]["groups"] == ["Design"]
 
 
 async def test_the_csv_export_neutralises_formulas(imports) -> None:  # type: ignore[no-untyped-def]
-    use_cases, _ = imports
-    export = await use_cases.export(OWNER, ORG, "csv")
+    _, exports = imports
+    export = await exports.export(OWNER, ORG, "csv")
     assert export.content_type.startswith("text/csv")
     cells = list(csv.reader(io.StringIO(export.content.decode())))
     assert cells[0][:3] == ["email", "name", "role"]
     assert cells[1][1] == '\'=HYPERLINK("x")'
-    groups = list(csv.DictReader(io.StringIO((await use_cases.export(OWNER, ORG, "groups_csv")).content.decode())))
+    groups = list(csv.DictReader(io.StringIO((await exports.export(OWNER, ORG, "groups_csv")).content.decode())))
     assert [(g["name"], g["members"]) for g in groups] == [("Design", "owner@acme.test"), ("Ops", "owner@acme.test")]
 
 
