@@ -125,7 +125,7 @@ async def test_the_owner_runs_billing_through_the_rest_api(
     assert (upcoming["subtotal"]["amount_minor"], upcoming["tax"]["amount_minor"]) == (144000, 27360)
     unknown_plan = await client.post("/v1/billing/subscription/plan", json={"plan_id": "platinum"})
     assert (unknown_plan.status_code, unknown_plan.json()["errors"][0]["field"]) == (400, "plan_id")
-    assert (await client.get("/v1/billing/invoices")).json() == {"invoices": []}
+    assert (await client.get("/v1/billing/invoices")).json() == {"invoices": [], "next_page_token": ""}
     missing = await client.get("/v1/billing/invoices/no-such-invoice/pdf")
     assert missing.status_code == 404
     assert len((await client.get("/v1/billing/plans")).json()["plans"]) == 3
@@ -201,6 +201,13 @@ async def test_without_a_trial_the_first_invoice_is_collected_and_downloadable_a
     assert first["invoice"]["id"] == retry["invoice"]["id"]
     assert retry["subscription"]["seats_purchased"] == 12
     assert len((await client.get("/v1/billing/invoices")).json()["invoices"]) == 3
+    # Pages of two: all three invoices, each once, and no token after the last page.
+    first_page = (await client.get("/v1/billing/invoices", params={"page_size": 2})).json()
+    second_page = (
+        await client.get("/v1/billing/invoices", params={"page_size": 2, "page_token": first_page["next_page_token"]})
+    ).json()
+    paged = [i["id"] for i in first_page["invoices"] + second_page["invoices"]]
+    assert len(paged) == len(set(paged)) == 3 and second_page["next_page_token"] == ""
 
     # A paid invoice is corrected by a credit note (its own numbers), never changed; retries credit once. Only a
     # platform operator credits: the Owner is refused.

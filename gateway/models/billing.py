@@ -11,6 +11,7 @@ from gateway.models.fields import (
     Id,
     LongText,
     PageSize,
+    PageToken,
     PositiveNumber,
     QueryParameters,
     RequestBody,
@@ -196,17 +197,18 @@ class Reconciliation(ResponseBody):
     differences: list[SeatDifference]
 
 
-class InvoiceListQuery(QueryParameters):
+class PageQuery(QueryParameters):
     page_size: PageSize | None = None
+    page_token: PageToken | None = None
+
+
+class InvoiceListQuery(PageQuery):
     status: InvoiceStatus | None = None
 
 
 class InvoiceList(ResponseBody):
     invoices: list[Invoice]
-
-
-class PageQuery(QueryParameters):
-    page_size: PageSize | None = None
+    next_page_token: str = Field(description="empty on the last page")
 
 
 class CreditNote(ResponseBody):
@@ -228,6 +230,7 @@ class CreditNoteReply(ResponseBody):
 
 class CreditNoteList(ResponseBody):
     credit_notes: list[CreditNote]
+    next_page_token: str = Field(description="empty on the last page")
 
 
 class CreditNoteRequest(RequestBody):
@@ -237,6 +240,7 @@ class CreditNoteRequest(RequestBody):
 
 class PaymentList(ResponseBody):
     payments: list[Payment]
+    next_page_token: str = Field(description="empty on the last page")
 
 
 class PaymentRecord(RequestBody):

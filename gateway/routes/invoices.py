@@ -27,10 +27,13 @@ async def list_invoices(context: Context) -> InvoiceList:
         billing_pb.ListInvoicesRequest(
             organization_id=context.organization_id,
             page_size=query.page_size or 0,
+            page_token=query.page_token or "",
             filter=equality_filter({"status": query.status}),
         ),
     )
-    return InvoiceList.model_validate({"invoices": [convert.invoice(invoice) for invoice in reply.invoices]})
+    return InvoiceList.model_validate(
+        {"invoices": [convert.invoice(invoice) for invoice in reply.invoices], "next_page_token": reply.next_page_token}
+    )
 
 
 async def invoice_pdf(context: Context) -> Response:
@@ -61,23 +64,29 @@ async def create_credit_note(context: Context) -> CreditNoteReply:
 
 
 async def list_credit_notes(context: Context) -> CreditNoteList:
+    page = context.params_as(PageQuery)
     reply = await context.call(
         context.clients.billing.ListCreditNotes,
         billing_pb.ListCreditNotesRequest(
-            organization_id=context.organization_id, page_size=context.params_as(PageQuery).page_size or 0
+            organization_id=context.organization_id, page_size=page.page_size or 0, page_token=page.page_token or ""
         ),
     )
-    return CreditNoteList.model_validate({"credit_notes": [convert.credit_note(n) for n in reply.credit_notes]})
+    return CreditNoteList.model_validate(
+        {"credit_notes": [convert.credit_note(n) for n in reply.credit_notes], "next_page_token": reply.next_page_token}
+    )
 
 
 async def list_payments(context: Context) -> PaymentList:
+    page = context.params_as(PageQuery)
     reply = await context.call(
         context.clients.billing.ListPayments,
         billing_pb.ListPaymentsRequest(
-            organization_id=context.organization_id, page_size=context.params_as(PageQuery).page_size or 0
+            organization_id=context.organization_id, page_size=page.page_size or 0, page_token=page.page_token or ""
         ),
     )
-    return PaymentList.model_validate({"payments": [convert.payment(payment) for payment in reply.payments]})
+    return PaymentList.model_validate(
+        {"payments": [convert.payment(payment) for payment in reply.payments], "next_page_token": reply.next_page_token}
+    )
 
 
 async def record_payment(context: Context) -> RecordedPayment:

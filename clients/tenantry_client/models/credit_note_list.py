@@ -17,9 +17,11 @@ class CreditNoteList:
     """
     Attributes:
         credit_notes (list[CreditNote]):
+        next_page_token (str): empty on the last page
     """
 
     credit_notes: list[CreditNote]
+    next_page_token: str
 
     def to_dict(self) -> dict[str, Any]:
         credit_notes = []
@@ -27,11 +29,14 @@ class CreditNoteList:
             credit_notes_item = credit_notes_item_data.to_dict()
             credit_notes.append(credit_notes_item)
 
+        next_page_token = self.next_page_token
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
             {
                 "credit_notes": credit_notes,
+                "next_page_token": next_page_token,
             }
         )
 
@@ -49,8 +54,11 @@ class CreditNoteList:
 
             credit_notes.append(credit_notes_item)
 
+        next_page_token = d.pop("next_page_token")
+
         credit_note_list = cls(
             credit_notes=credit_notes,
+            next_page_token=next_page_token,
         )
 
         return credit_note_list

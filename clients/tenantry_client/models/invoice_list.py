@@ -17,9 +17,11 @@ class InvoiceList:
     """
     Attributes:
         invoices (list[Invoice]):
+        next_page_token (str): empty on the last page
     """
 
     invoices: list[Invoice]
+    next_page_token: str
 
     def to_dict(self) -> dict[str, Any]:
         invoices = []
@@ -27,11 +29,14 @@ class InvoiceList:
             invoices_item = invoices_item_data.to_dict()
             invoices.append(invoices_item)
 
+        next_page_token = self.next_page_token
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
             {
                 "invoices": invoices,
+                "next_page_token": next_page_token,
             }
         )
 
@@ -49,8 +54,11 @@ class InvoiceList:
 
             invoices.append(invoices_item)
 
+        next_page_token = d.pop("next_page_token")
+
         invoice_list = cls(
             invoices=invoices,
+            next_page_token=next_page_token,
         )
 
         return invoice_list

@@ -17,10 +17,12 @@ class InvoiceListQuery:
     """
     Attributes:
         page_size (int | None | Unset):
+        page_token (None | str | Unset):
         status (InvoiceListQueryStatusType0 | None | Unset):
     """
 
     page_size: int | None | Unset = UNSET
+    page_token: None | str | Unset = UNSET
     status: InvoiceListQueryStatusType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -30,6 +32,12 @@ class InvoiceListQuery:
             page_size = UNSET
         else:
             page_size = self.page_size
+
+        page_token: None | str | Unset
+        if isinstance(self.page_token, Unset):
+            page_token = UNSET
+        else:
+            page_token = self.page_token
 
         status: None | str | Unset
         if isinstance(self.status, Unset):
@@ -44,6 +52,8 @@ class InvoiceListQuery:
         field_dict.update({})
         if page_size is not UNSET:
             field_dict["page_size"] = page_size
+        if page_token is not UNSET:
+            field_dict["page_token"] = page_token
         if status is not UNSET:
             field_dict["status"] = status
 
@@ -61,6 +71,15 @@ class InvoiceListQuery:
             return cast(int | None | Unset, data)
 
         page_size = _parse_page_size(d.pop("page_size", UNSET))
+
+        def _parse_page_token(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        page_token = _parse_page_token(d.pop("page_token", UNSET))
 
         def _parse_status(data: object) -> InvoiceListQueryStatusType0 | None | Unset:
             if data is None:
@@ -81,6 +100,7 @@ class InvoiceListQuery:
 
         invoice_list_query = cls(
             page_size=page_size,
+            page_token=page_token,
             status=status,
         )
 

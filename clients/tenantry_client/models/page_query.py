@@ -16,9 +16,11 @@ class PageQuery:
     """
     Attributes:
         page_size (int | None | Unset):
+        page_token (None | str | Unset):
     """
 
     page_size: int | None | Unset = UNSET
+    page_token: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -28,11 +30,19 @@ class PageQuery:
         else:
             page_size = self.page_size
 
+        page_token: None | str | Unset
+        if isinstance(self.page_token, Unset):
+            page_token = UNSET
+        else:
+            page_token = self.page_token
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
         if page_size is not UNSET:
             field_dict["page_size"] = page_size
+        if page_token is not UNSET:
+            field_dict["page_token"] = page_token
 
         return field_dict
 
@@ -49,8 +59,18 @@ class PageQuery:
 
         page_size = _parse_page_size(d.pop("page_size", UNSET))
 
+        def _parse_page_token(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        page_token = _parse_page_token(d.pop("page_token", UNSET))
+
         page_query = cls(
             page_size=page_size,
+            page_token=page_token,
         )
 
         page_query.additional_properties = d

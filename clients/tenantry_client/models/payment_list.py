@@ -16,12 +16,16 @@ T = TypeVar("T", bound="PaymentList")
 class PaymentList:
     """
     Attributes:
+        next_page_token (str): empty on the last page
         payments (list[Payment]):
     """
 
+    next_page_token: str
     payments: list[Payment]
 
     def to_dict(self) -> dict[str, Any]:
+        next_page_token = self.next_page_token
+
         payments = []
         for payments_item_data in self.payments:
             payments_item = payments_item_data.to_dict()
@@ -31,6 +35,7 @@ class PaymentList:
 
         field_dict.update(
             {
+                "next_page_token": next_page_token,
                 "payments": payments,
             }
         )
@@ -42,6 +47,8 @@ class PaymentList:
         from ..models.payment import Payment  # noqa: PLC0415
 
         d = dict(src_dict)
+        next_page_token = d.pop("next_page_token")
+
         payments = []
         _payments = d.pop("payments")
         for payments_item_data in _payments:
@@ -50,6 +57,7 @@ class PaymentList:
             payments.append(payments_item)
 
         payment_list = cls(
+            next_page_token=next_page_token,
             payments=payments,
         )
 

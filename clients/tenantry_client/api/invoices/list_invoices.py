@@ -13,6 +13,7 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     page_size: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
     status: ListInvoicesStatus | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -23,6 +24,8 @@ def _get_kwargs(
     params: dict[str, Any] = {}
 
     params["page_size"] = page_size
+
+    params["page_token"] = page_token
 
     json_status: str | Unset = UNSET
     if not isinstance(status, Unset):
@@ -73,6 +76,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     page_size: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
     status: ListInvoicesStatus | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Response[InvoiceList | Problem]:
@@ -81,6 +85,7 @@ def sync_detailed(
 
     Args:
         page_size (int | Unset): Items per page (the service's default when absent).
+        page_token (str | Unset):
         status (ListInvoicesStatus | Unset):
         x_request_id (str | Unset):
 
@@ -94,6 +99,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         page_size=page_size,
+        page_token=page_token,
         status=status,
         x_request_id=x_request_id,
     )
@@ -109,6 +115,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     page_size: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
     status: ListInvoicesStatus | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> InvoiceList | Problem | None:
@@ -117,6 +124,7 @@ def sync(
 
     Args:
         page_size (int | Unset): Items per page (the service's default when absent).
+        page_token (str | Unset):
         status (ListInvoicesStatus | Unset):
         x_request_id (str | Unset):
 
@@ -131,6 +139,7 @@ def sync(
     return sync_detailed(
         client=client,
         page_size=page_size,
+        page_token=page_token,
         status=status,
         x_request_id=x_request_id,
     ).parsed
@@ -140,6 +149,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     page_size: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
     status: ListInvoicesStatus | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Response[InvoiceList | Problem]:
@@ -148,6 +158,7 @@ async def asyncio_detailed(
 
     Args:
         page_size (int | Unset): Items per page (the service's default when absent).
+        page_token (str | Unset):
         status (ListInvoicesStatus | Unset):
         x_request_id (str | Unset):
 
@@ -161,6 +172,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         page_size=page_size,
+        page_token=page_token,
         status=status,
         x_request_id=x_request_id,
     )
@@ -174,6 +186,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     page_size: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
     status: ListInvoicesStatus | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> InvoiceList | Problem | None:
@@ -182,6 +195,7 @@ async def asyncio(
 
     Args:
         page_size (int | Unset): Items per page (the service's default when absent).
+        page_token (str | Unset):
         status (ListInvoicesStatus | Unset):
         x_request_id (str | Unset):
 
@@ -197,6 +211,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             page_size=page_size,
+            page_token=page_token,
             status=status,
             x_request_id=x_request_id,
         )

@@ -12,6 +12,7 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     page_size: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -21,6 +22,8 @@ def _get_kwargs(
     params: dict[str, Any] = {}
 
     params["page_size"] = page_size
+
+    params["page_token"] = page_token
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -65,12 +68,14 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     page_size: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Response[PaymentList | Problem]:
     """Collection attempts and recorded payments, newest first (billing.read).
 
     Args:
         page_size (int | Unset): Items per page (the service's default when absent).
+        page_token (str | Unset):
         x_request_id (str | Unset):
 
     Raises:
@@ -83,6 +88,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         page_size=page_size,
+        page_token=page_token,
         x_request_id=x_request_id,
     )
 
@@ -97,12 +103,14 @@ def sync(
     *,
     client: AuthenticatedClient,
     page_size: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> PaymentList | Problem | None:
     """Collection attempts and recorded payments, newest first (billing.read).
 
     Args:
         page_size (int | Unset): Items per page (the service's default when absent).
+        page_token (str | Unset):
         x_request_id (str | Unset):
 
     Raises:
@@ -116,6 +124,7 @@ def sync(
     return sync_detailed(
         client=client,
         page_size=page_size,
+        page_token=page_token,
         x_request_id=x_request_id,
     ).parsed
 
@@ -124,12 +133,14 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     page_size: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Response[PaymentList | Problem]:
     """Collection attempts and recorded payments, newest first (billing.read).
 
     Args:
         page_size (int | Unset): Items per page (the service's default when absent).
+        page_token (str | Unset):
         x_request_id (str | Unset):
 
     Raises:
@@ -142,6 +153,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         page_size=page_size,
+        page_token=page_token,
         x_request_id=x_request_id,
     )
 
@@ -154,12 +166,14 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     page_size: int | Unset = UNSET,
+    page_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> PaymentList | Problem | None:
     """Collection attempts and recorded payments, newest first (billing.read).
 
     Args:
         page_size (int | Unset): Items per page (the service's default when absent).
+        page_token (str | Unset):
         x_request_id (str | Unset):
 
     Raises:
@@ -174,6 +188,7 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             page_size=page_size,
+            page_token=page_token,
             x_request_id=x_request_id,
         )
     ).parsed
