@@ -18,6 +18,9 @@ from services.common.messaging.envelope import producer_subjects, stream_name
 
 log = logging.getLogger(__name__)
 
+# How long closing may take before it is given up (the service is stopping either way).
+CLOSE_SECONDS = 5
+
 # Longer than any relay retry gap we expect (crash, restart, republish); consumers' inboxes cover the rest.
 DUPLICATE_WINDOW_SECONDS = 10 * 60
 STREAM_MAX_AGE_SECONDS = 30 * 24 * 3600
@@ -125,11 +128,12 @@ class Bus:
         if self._task is not None:
             # nats-py can swallow a cancellation that lands inside connect(); never wait on it unbounded.
             self._task.cancel()
-            await asyncio.wait({self._task}, timeout=2)
+            await asyncio.wait({self._task}, timeout=CLOSE_SECONDS)
         if self._client is not None and not self._client.is_closed:
             # Acks and publishes are awaited where they are made, so a flush is enough; drain() would wait
             # for pull subscriptions' pending fetches up to its 30 s timeout.
             with contextlib.suppress(ConnectionClosedError, NatsTimeoutError, TimeoutError, OSError):
                 await self._client.flush(timeout=1)
+            # A busy machine can take seconds to close; a close cut short leaves its socket open.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._client.close(), timeout=2)
+                await asyncio.wait_for(self._client.close(), timeout=CLOSE_SECONDS)
