@@ -37,6 +37,7 @@ async def test_the_request_id_reaches_the_audit_log_and_is_never_an_idempotency_
         return entries if len(entries) == 2 else []
 
     entries = await eventually(audited, timeout=15)
+    assert isinstance(entries, list)
     assert [entry["request_id"] for entry in entries] == ["one-request-id", "one-request-id"]
 
 

@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from pydantic import SecretStr
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,23 +20,10 @@ from gateway.main import create_app
 from gateway.portal.shared import LOGIN_CSRF_COOKIE
 from gateway.portal.sign_in import home, sign_in
 from gateway.settings import GatewaySettings
-from services.audit.main import build as build_audit
-from services.audit.settings import AuditSettings
-from services.billing.main import build as build_billing
-from services.billing.settings import BillingSettings
-from services.cli import create_organization
-from services.common import migrations
-from services.common.keys import ensure_local_keys, public_key_path, signing_key_path
+from gateway.tests.in_process import OWNER_EMAIL, OWNER_PASSWORD, running_services
 from services.common.nats_server import NatsServer, free_port
-from services.common.runtime import ServiceRuntime
-from services.identity.main import build as build_identity
-from services.identity.settings import IdentitySettings
-from services.membership.main import build as build_membership
-from services.membership.settings import MembershipSettings
 
 PUBLIC_URL = "http://testserver"
-OWNER_EMAIL = "owner@acme.test"
-OWNER_PASSWORD = "correct horse battery staple"
 SERVICES = ("identity", "membership", "billing", "audit")
 
 
@@ -94,48 +80,10 @@ class Browser:
 async def gateway_app(tmp_path: Path, nats_server: NatsServer) -> AsyncIterator[Starlette]:
     """The gateway app, started (its state holds settings, clients and authenticator), over the four
     services in this process; Acme exists with its Owner."""
-    ensure_local_keys(tmp_path)
-    common: dict[str, Any] = {
-        "data_dir": tmp_path,
-        "nats_url": nats_server.url,
-        "principal_public_key": SecretStr(public_key_path(tmp_path).read_text()),
-        "shutdown_grace_seconds": 1,
-        "grpc_port": free_port(),
-    }
-    identity = IdentitySettings(**common, principal_signing_key=SecretStr(signing_key_path(tmp_path).read_text()))
-    membership = MembershipSettings(**{**common, "grpc_port": free_port()})
-    billing = BillingSettings(**{**common, "grpc_port": free_port()})
-    billing.membership_address = f"127.0.0.1:{membership.grpc_port}"  # ReconcileSeats asks it
-    audit = AuditSettings(**{**common, "grpc_port": free_port()})
-    services = [
-        ("identity", build_identity, identity),
-        ("membership", build_membership, membership),
-        ("billing", build_billing, billing),
-        ("audit", build_audit, audit),
-    ]
-    runtimes: list[ServiceRuntime] = []
-    addresses: dict[str, str] = {}
-    try:
-        for name, build, settings in services:
-            module = __import__(f"services.{name}.main", fromlist=["MIGRATIONS_DIR"])
-            migrations.upgrade(module.MIGRATIONS_DIR, settings.database_url)
-            runtime = build(settings)  # type: ignore[operator]
-            addresses[f"{name}_address"] = f"127.0.0.1:{await runtime.start()}"
-            runtimes.append(runtime)
-        await create_organization(
-            data_dir=tmp_path,
-            name="Acme",
-            owner_email=OWNER_EMAIL,
-            owner_password=OWNER_PASSWORD,
-            identity_address=addresses["identity_address"],
-            membership_address=addresses["membership_address"],
-        )
+    async with running_services(tmp_path, nats_server.url) as addresses:
         app = create_app(gateway_settings(tmp_path, addresses))
         async with app.router.lifespan_context(app):
             yield app
-    finally:
-        for runtime in reversed(runtimes):
-            await runtime.stop()
 
 
 @pytest.fixture
