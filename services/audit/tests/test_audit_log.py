@@ -19,7 +19,7 @@ from services.audit.domain.use_cases import AuditUseCases
 from services.audit.events.consume import AUDIT_CONSUMER, AuditRecorder
 from services.audit.main import MIGRATIONS_DIR
 from services.audit.store.sql import SqlAuditStore
-from services.audit.store.tables import audit_entries, messaging
+from services.audit.store.tables import audit_entries, chain_heads, messaging
 from services.common import migrations
 from services.common.clock import FrozenClock
 from services.common.db import Database
@@ -182,6 +182,8 @@ async def test_entries_recorded_before_details_existed_still_verify(audit: Audit
                 .values(prev_hash=previous, hash=old_hash)
             )
             previous = old_hash
+        # ... and the head it recorded as it appended them.
+        await connection.execute(update(chain_heads).where(chain_heads.c.organization_id == ORG).values(hash=previous))
     assert await first_broken(audit) is None
 
 
