@@ -4,6 +4,7 @@ process over real gRPC, NATS and SQLite or PostgreSQL, with the injectable clock
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -359,3 +360,11 @@ def test_changes_honour_keys_but_reads_and_replies_with_one_time_secrets_do_not(
     assert not honours_idempotency_key("/tenantry.billing.v1.BillingService/GetInvoicePdf")
     assert honours_idempotency_key("/tenantry.membership.v1.GroupService/CreateGroup")
     assert honours_idempotency_key("/tenantry.identity.v1.IdentityService/UpdateSecurityPolicy")
+
+
+@pytest.mark.parametrize("service", ["identity", "membership", "billing"])
+def test_every_service_that_changes_state_finds_its_idempotency_table(service: str) -> None:
+    """The runtime looks the table up beside the service's messaging tables (see Wiring.runtime)."""
+    tables = importlib.import_module(f"services.{service}.store.tables")
+    found = IdempotentCalls.in_database_of(Database("sqlite://"), tables.messaging.outbox.metadata, FrozenClock())
+    assert found is not None
