@@ -33,7 +33,7 @@ from services.common.idempotency import (
     IDEMPOTENCY_KEY_METADATA_KEY,
     MAX_IDEMPOTENCY_KEY_LENGTH,
     IdempotentCalls,
-    is_read_method,
+    honours_idempotency_key,
     response_type_of,
 )
 from services.common.metrics import GRPC_LATENCY, GRPC_REQUESTS
@@ -117,7 +117,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
 
     An absent token yields an anonymous call (public RPCs such as sign-in); an invalid one is refused
     before the servicer runs. Use cases call `current_call().require_principal()` where they need one.
-    A call that changes state (see `is_read_method`) made by a principal with an `idempotency-key` in its
+    A call that changes state (see `honours_idempotency_key`) made by a principal with an `idempotency-key` in its
     metadata runs once per key: see `IdempotentCalls`.
     """
 
@@ -146,7 +146,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         verifier = self._verifier
         revoked = self._revoked
         denials = self._denials
-        idempotency = None if is_read_method(method) else self._idempotency
+        idempotency = self._idempotency if honours_idempotency_key(method) else None
 
         async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
             metadata = {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}

@@ -59,6 +59,20 @@ ABANDONED_AFTER = timedelta(minutes=2)
 PRUNE_BATCH = 100
 # RPCs whose name starts so only read; every other unary RPC changes state (the naming rule of our protos).
 READ_METHOD_PREFIXES = ("Get", "List", "Export", "Check", "Preview")
+# Replies carrying a credential shown only once (a secret, a session token, recovery codes) are never stored:
+# these calls keep only their own replay by request id, which answers without the secret.
+ONE_TIME_SECRET_METHODS = frozenset(
+    {
+        "/tenantry.identity.v1.IdentityService/CreateApiKey",
+        "/tenantry.identity.v1.IdentityService/CreateServiceAccount",
+        "/tenantry.identity.v1.IdentityService/EnrollTotp",
+        "/tenantry.identity.v1.IdentityService/ConfirmTotp",
+        "/tenantry.identity.v1.IdentityService/ReauthenticateSession",
+        "/tenantry.identity.v1.IdentityService/VerifySecondFactor",
+        "/tenantry.identity.v1.IdentityService/CreateSession",
+        "/tenantry.identity.v1.IdentityService/Authenticate",
+    }
+)
 
 
 def idempotency_table(metadata: MetaData) -> Table:
@@ -94,9 +108,10 @@ async def save_response(
     )
 
 
-def is_read_method(method: str) -> bool:
-    """Whether a gRPC method ("/package.Service/Name") only reads, by the naming rule of our protos."""
-    return method.rsplit("/", 1)[-1].startswith(READ_METHOD_PREFIXES)
+def honours_idempotency_key(method: str) -> bool:
+    """Whether a gRPC method ("/package.Service/Name") runs once per key: it changes state (reads are told by
+    the naming rule of our protos) and its reply holds no one-time secret."""
+    return not method.rsplit("/", 1)[-1].startswith(READ_METHOD_PREFIXES) and method not in ONE_TIME_SECRET_METHODS
 
 
 def request_fingerprint(principal: Principal, request: Message) -> str:

@@ -4,6 +4,7 @@ process over real gRPC, NATS and SQLite or PostgreSQL, with the injectable clock
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ import grpc
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, select
+from tenantry.identity.v1 import identity_service_pb2 as identity_pb
 from tenantry.membership.v1 import group_service_pb2 as group_pb
 from tenantry.membership.v1 import group_service_pb2_grpc as group_grpc
 from tenantry.membership.v1 import membership_service_pb2 as pb
@@ -29,8 +31,11 @@ from services.common.grpc_server import error_reason
 from services.common.idempotency import (
     ABANDONED_AFTER,
     IDEMPOTENCY_KEY_METADATA_KEY,
+    ONE_TIME_SECRET_METHODS,
     RETENTION,
     IdempotentCalls,
+    honours_idempotency_key,
+    response_type_of,
 )
 from services.common.nats_server import NatsServer, free_port
 from services.common.permissions import CATALOGUE
@@ -347,3 +352,21 @@ async def test_pruning_deletes_only_keys_older_than_a_day_in_small_batches(
     assert await idempotent.prune() == 0
     with pytest.raises(Aborted):
         await idempotent.claim("org-1", METHOD, "recent", "fingerprint")
+
+
+def test_changes_honour_keys_but_reads_and_replies_with_one_time_secrets_do_not() -> None:
+    for method in ONE_TIME_SECRET_METHODS:
+        assert response_type_of(method).DESCRIPTOR.file == identity_pb.DESCRIPTOR  # names a real RPC
+        assert not honours_idempotency_key(method)
+    assert not honours_idempotency_key("/tenantry.membership.v1.GroupService/ListGroups")
+    assert not honours_idempotency_key("/tenantry.billing.v1.BillingService/GetInvoicePdf")
+    assert honours_idempotency_key("/tenantry.membership.v1.GroupService/CreateGroup")
+    assert honours_idempotency_key("/tenantry.identity.v1.IdentityService/UpdateSecurityPolicy")
+
+
+@pytest.mark.parametrize("service", ["identity", "membership", "billing"])
+def test_every_service_that_changes_state_finds_its_idempotency_table(service: str) -> None:
+    """The runtime looks the table up beside the service's messaging tables (see Wiring.runtime)."""
+    tables = importlib.import_module(f"services.{service}.store.tables")
+    found = IdempotentCalls.in_database_of(Database("sqlite://"), tables.messaging.outbox.metadata, FrozenClock())
+    assert found is not None
