@@ -13,7 +13,7 @@ from datetime import datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
-from sqlalchemy import ColumnElement, MetaData, Table, insert, select, update
+from sqlalchemy import ColumnElement, MetaData, Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.common.tables import core_table, mail_outbox_model, model_base
@@ -98,6 +98,13 @@ async def mark_mail_sent(connection: AsyncConnection, table: Table, message_id: 
     await connection.execute(
         update(table).where(table.c.message_id == message_id).values(sent_at=now, claimed_until=None)
     )
+
+
+async def prune_sent_mails(connection: AsyncConnection, table: Table, sent_before: datetime, limit: int) -> int:
+    """Delete up to `limit` mails sent before `sent_before`; returns how many went."""
+    expired = select(table.c.message_id).where(table.c.sent_at < sent_before).limit(limit)
+    result = await connection.execute(delete(table).where(table.c.message_id.in_(expired)))
+    return result.rowcount
 
 
 class MailOutboxQueries:

@@ -5,6 +5,7 @@ had not committed yet when it woke the sender).
 Each mail is claimed before it is sent, so two senders (replicas) never send the same one at once; a sender that
 dies between sending and marking sends it again once its claim lapses, with the same Message-ID, which
 receiving systems recognise. A failed send is retried when its claim lapses, up to MAX_SEND_ATTEMPTS times.
+Sent mails are deleted after SENT_RETENTION.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import Table
 
 from services.common.clock import Clock
 from services.common.db import Database
-from services.common.mail_outbox import QueuedMail, claim_mails, mails_due, mark_mail_sent
+from services.common.mail_outbox import QueuedMail, claim_mails, mails_due, mark_mail_sent, prune_sent_mails
 from services.common.periodic import PeriodicWorker
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,9 @@ log = logging.getLogger(__name__)
 CLAIM_LEASE = timedelta(minutes=2)
 MAX_SEND_ATTEMPTS = 10
 SEND_BATCH = 20
+# Sent mails are kept a week (what was sent, when), then deleted as later mails are claimed.
+SENT_RETENTION = timedelta(days=7)
+PRUNE_BATCH = 100
 POLL_SECONDS = 1.0
 
 
@@ -61,6 +65,7 @@ class MailSender:
             if not await mails_due(connection, self._outbox, now, self._max_attempts):
                 return 0
         async with self._db.write() as connection:
+            await prune_sent_mails(connection, self._outbox, now - SENT_RETENTION, PRUNE_BATCH)
             claimed = await claim_mails(connection, self._outbox, now, now + self._lease, limit, self._max_attempts)
         sent = 0
         for mail in claimed:

@@ -17,7 +17,7 @@ from services.common.clock import FrozenClock
 from services.common.db import Database
 from services.common.mail import Mailer
 from services.common.mail_outbox import mail_outbox_table, queue_mail
-from services.common.mail_sender import CLAIM_LEASE, MailSender
+from services.common.mail_sender import CLAIM_LEASE, SENT_RETENTION, MailSender
 from services.common.tests.smtp_inbox import SmtpInbox, running_smtp_inbox
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -135,3 +135,18 @@ async def test_without_an_smtp_host_the_mail_is_written_as_an_eml_file(db: Datab
     [written] = (tmp_path / "mail").glob("*.eml")
     message = message_from_bytes(written.read_bytes(), policy=policy.default)
     assert (message["Message-ID"], message["To"]) == ("<t-ada@tenantry>", "ada@acme.test")
+
+
+async def test_sent_mails_are_deleted_a_week_after_they_were_sent(db: Database, smtp_inbox: SmtpInbox) -> None:
+    clock = FrozenClock(NOW)
+    sender = MailSender(db, MAIL_OUTBOX, smtp_inbox.mailer(), clock)
+    async with db.write() as connection:
+        await queue(connection, smtp_inbox.mailer(), "ada")
+    assert await sender.send_all() == 1
+    clock.advance(SENT_RETENTION + timedelta(minutes=1))
+    async with db.write() as connection:
+        await queue(connection, smtp_inbox.mailer(), "bob")
+    assert await sender.send_all() == 1
+    async with db.read() as connection:
+        assert list(await connection.scalars(select(MAIL_OUTBOX.c.message_id))) == ["<t-bob@tenantry>"]
+    assert smtp_inbox.message_ids() == ["<t-ada@tenantry>", "<t-bob@tenantry>"]
