@@ -92,6 +92,20 @@ class IdempotencyKeyRow(SQLModel):
     created_at: datetime = Field(sa_type=UTCDateTime, index=True)
 
 
+class QueuedMailRow(SQLModel):
+    message_id: str = Field(
+        primary_key=True, max_length=255, sa_column_kwargs={"comment": "the Message-ID header, angle brackets and all"}
+    )
+    recipient: str = Field(max_length=320)
+    message: bytes = Field(sa_type=LargeBinary, sa_column_kwargs={"comment": "the composed message, as sent"})
+    queued_at: datetime = Field(sa_type=UTCDateTime)
+    claimed_until: datetime | None = Field(
+        default=None, sa_type=UTCDateTime, sa_column_kwargs={"comment": "a sender holds it until then"}
+    )
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    attempts: int = Field(default=0)
+
+
 @dataclass(frozen=True)
 class MessagingModels:
     outbox: type[OutboxRow]
@@ -111,3 +125,8 @@ def messaging_models(base: type[SQLModel]) -> MessagingModels:
 def idempotency_model(base: type[SQLModel]) -> type[IdempotencyKeyRow]:
     """The idempotency keys table model in `base`'s metadata."""
     return table_model(IdempotencyKeyRow, base, IDEMPOTENCY_TABLE_NAME)
+
+
+def mail_outbox_model(base: type[SQLModel]) -> type[QueuedMailRow]:
+    """The mail outbox table model (mails composed in a transaction, sent after it commits) in `base`'s metadata."""
+    return table_model(QueuedMailRow, base, "mail_outbox")

@@ -14,6 +14,7 @@ from tenantry.membership.v1 import (
 
 from services.common.clock import Clock
 from services.common.mail import mailer_from_settings
+from services.common.mail_sender import MailSender, mail_sender_worker
 from services.common.pagination import PageTokens
 from services.common.runtime import ServiceRuntime, Wiring, run_cli
 from services.membership.adapters.billing_seats import BillingSeats
@@ -41,7 +42,7 @@ from services.membership.events.consume import (
 from services.membership.events.publish import PRODUCER, to_envelope
 from services.membership.settings import MembershipSettings
 from services.membership.store.sql import SqlMembershipStore
-from services.membership.store.tables import messaging
+from services.membership.store.tables import mail_outbox, messaging
 
 MIGRATIONS_DIR = Path(__file__).parent / "store" / "migrations"
 SERVICE_NAME = membership_service_pb2.DESCRIPTOR.services_by_name["MembershipService"].full_name
@@ -69,9 +70,11 @@ def build(settings: MembershipSettings, clock: Clock | None = None) -> ServiceRu
         page_tokens=PageTokens(secret),
     )
     groups = GroupServicer(group_use_cases, PageTokens(secret))
-    emails = MailerInvitationEmails(mailer_from_settings(settings, settings.data_dir))
-    mailer = InvitationMailer(InvitationEmailUseCases(emails, settings.public_url, secret), store.bind)
-    return wiring.runtime(
+    mail = mailer_from_settings(settings, settings.data_dir)
+    mail_worker = mail_sender_worker(settings.service_name, MailSender(wiring.db, mail_outbox, mail, wiring.clock))
+    emails = InvitationEmailUseCases(MailerInvitationEmails(mail), wiring.clock, settings.public_url, secret)
+    mailer = InvitationMailer(emails, store.bind, mail_worker.wake)
+    runtime = wiring.runtime(
         [
             (membership_service_pb2_grpc.add_MembershipServiceServicer_to_server, servicer, SERVICE_NAME),
             (group_service_pb2_grpc.add_GroupServiceServicer_to_server, groups, GROUP_SERVICE_NAME),
@@ -82,6 +85,8 @@ def build(settings: MembershipSettings, clock: Clock | None = None) -> ServiceRu
             wiring.consumer(BILLING_CONSUMER, ["billing"], BillingProjection(store.bind).handlers()),
         ],
     )
+    runtime.workers.append(mail_worker)
+    return runtime
 
 
 def main() -> int:

@@ -19,7 +19,7 @@ from services.common.principal import Principal
 from services.identity.domain import factors, passwords
 from services.identity.domain.events import MfaChanged, PasswordChanged, PasswordResetRequested
 from services.identity.domain.model import PasswordReset, TotpFactor
-from services.identity.domain.ports import IdentityStore, ResetLinkSender
+from services.identity.domain.ports import IdentityStore, IdentityTransaction, ResetLinkComposer
 from services.identity.domain.security_policy import check_new_password, password_policy_for
 from services.identity.domain.sessions import require_session, revoke_sessions_with_events
 from services.identity.domain.sign_in import SignInUseCases
@@ -45,7 +45,7 @@ class CredentialUseCases:
         clock: Clock,
         sign_in: SignInUseCases,
         link_key: bytes,
-        reset_links: ResetLinkSender | None = None,
+        reset_links: ResetLinkComposer | None = None,
     ):
         self._store = store
         self._clock = clock
@@ -57,17 +57,21 @@ class CredentialUseCases:
         """The token of a reset link, derived from its id: only its hash is stored and no event carries it."""
         return factors.link_token(self._link_key, RESET_PURPOSE, reset_id)
 
-    async def send_reset_link(self, *, reset_id: str, email: str, expires_at: datetime, sent_by_admin: bool) -> None:
-        """Deliver a requested reset link, after the transaction that created the reset committed."""
+    async def queue_reset_link(
+        self, tx: IdentityTransaction, *, reset_id: str, email: str, expires_at: datetime, sent_by_admin: bool
+    ) -> None:
+        """Queue the email of a requested reset link in `tx` (the consumer's of the reset's event); it is sent
+        only after `tx` commits, since a consumer's transaction can be rolled back and replayed."""
         if self._reset_links is None:
             raise FailedPrecondition("Reset links cannot be sent from here.", reason="NO_MAILER")
-        await self._reset_links.send_reset_link(
+        message = self._reset_links.compose_reset_link(
             reset_id=reset_id,
             token=self.reset_token(reset_id),
             email=email,
             expires_at=expires_at,
             sent_by_admin=sent_by_admin,
         )
+        await tx.queue_mail(message, self._clock.now())
 
     async def change_password(self, principal: Principal, *, current_password: str, new_password: str) -> int:
         """Change the caller's password; returns how many of their other sessions were ended."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from email.message import EmailMessage
 from typing import Any, Protocol
 
 from services.common.principal import Principal
@@ -70,6 +71,9 @@ class IdentityTransaction(Protocol):
     async def list_api_keys(self, organization_id: str, include_inactive: bool, now: datetime) -> list[ApiKey]: ...
     async def revoke_api_key(self, api_key_id: str, now: datetime) -> bool: ...
     async def record_events(self, *events: DomainEvent) -> None: ...
+    async def queue_mail(self, message: EmailMessage, now: datetime) -> None:
+        """Queue a composed mail, sent once after this transaction commits (services/common/mail_sender.py)."""
+        ...
 
 
 class IdentityStore(Protocol):
@@ -99,9 +103,9 @@ class InvitationChecker(Protocol):
     async def invitation(self, invitation_id: str, token: str) -> InvitedPerson: ...
 
 
-class ResetLinkSender(Protocol):
-    """Delivers a password reset link to the person who (or whose administrator) asked for it."""
+class ResetLinkComposer(Protocol):
+    """Composes the email of a password reset link to the person who (or whose administrator) asked for it."""
 
-    async def send_reset_link(
+    def compose_reset_link(
         self, *, reset_id: str, token: str, email: str, expires_at: datetime, sent_by_admin: bool
-    ) -> None: ...
+    ) -> EmailMessage: ...

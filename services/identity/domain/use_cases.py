@@ -10,7 +10,7 @@ from services.identity.domain.api_keys import ApiKeyUseCases
 from services.identity.domain.authentication import AuthenticationUseCases
 from services.identity.domain.credentials import CredentialUseCases
 from services.identity.domain.lockout import LockoutPolicy
-from services.identity.domain.ports import IdentityStore, InvitationChecker, PrincipalMinter, ResetLinkSender
+from services.identity.domain.ports import IdentityStore, InvitationChecker, PrincipalMinter, ResetLinkComposer
 from services.identity.domain.security_policy import SecurityPolicyUseCases
 from services.identity.domain.sessions import SessionUseCases
 from services.identity.domain.sign_in import SignInUseCases
@@ -36,7 +36,7 @@ class IdentityUseCases:
         link_key: bytes,
         lockout: LockoutPolicy | None = None,
         invitations: InvitationChecker | None = None,
-        reset_links: ResetLinkSender | None = None,
+        reset_links: ResetLinkComposer | None = None,
     ) -> IdentityUseCases:
         """`link_key` derives the tokens of emailed links; the same on every replica."""
         sign_in = SignInUseCases(store, clock, lockout)

@@ -3,6 +3,7 @@ or rotates sessions when a member loses access or changes role), and the passwor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -44,20 +45,28 @@ class MembershipProjection:
 
 
 class PasswordResetMailer:
-    """Sends the link of a requested reset, outside the transaction that created it."""
+    """Queues the email of a requested reset's link in the consumer's transaction; the mail sender sends it after
+    commit (services/common/mail_sender.py)."""
 
-    def __init__(self, credentials: CredentialUseCases):
+    def __init__(
+        self, credentials: CredentialUseCases, store: IdentityStore, on_queued: Callable[[], None] = lambda: None
+    ):
         self._credentials = credentials
+        self._store = store
+        # Wakes the mail sender; it also polls, since this runs before the consumer's transaction commits.
+        self._on_queued = on_queued
 
     async def on_reset_requested(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
         event = unpack(envelope, identity_events_pb2.PasswordResetRequested)
         assert isinstance(event, identity_events_pb2.PasswordResetRequested)
-        await self._credentials.send_reset_link(
+        await self._credentials.queue_reset_link(
+            self._store.bind(connection),
             reset_id=event.reset_id,
             email=event.email,
             expires_at=event.expire_time.ToDatetime(tzinfo=UTC),
             sent_by_admin=event.sent_by_admin,
         )
+        self._on_queued()
 
     def handlers(self) -> dict[str, EventHandler]:
         return {"identity.password_reset.requested": self.on_reset_requested}

@@ -9,6 +9,7 @@ from tenantry.events.v1 import envelope_pb2
 
 from services.common.clock import Clock
 from services.common.db import Database
+from services.common.mail_outbox import MailOutboxQueries
 from services.common.messaging import Outbox
 from services.common.store import OutboxStore, OutboxTransaction
 from services.identity.domain.events import DomainEvent
@@ -18,7 +19,7 @@ from services.identity.store.factors import FactorQueries
 from services.identity.store.memberships import MembershipQueries
 from services.identity.store.policies import PolicyQueries
 from services.identity.store.sessions import SessionQueries
-from services.identity.store.tables import idempotency_keys
+from services.identity.store.tables import idempotency_keys, mail_outbox
 
 
 class SqlIdentityTransaction(
@@ -28,9 +29,11 @@ class SqlIdentityTransaction(
     ApiKeyQueries,
     PolicyQueries,
     MembershipQueries,
+    MailOutboxQueries,
     OutboxTransaction,
 ):
     idempotency_keys = idempotency_keys
+    mail_outbox = mail_outbox
 
 
 class SqlIdentityStore(OutboxStore[SqlIdentityTransaction]):

@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from services.common.db import UTCDateTime
 from services.common.idempotency import idempotency_table
+from services.common.mail_outbox import mail_outbox_table
 from services.common.messaging import messaging_tables
 from services.common.tables import core_table
 
@@ -164,3 +165,4 @@ mfa_challenges = core_table(MfaChallengeRow)
 password_resets = core_table(PasswordResetRow)
 idempotency_keys = idempotency_table(metadata)
 messaging = messaging_tables(metadata)
+mail_outbox = mail_outbox_table(metadata)

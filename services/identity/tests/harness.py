@@ -17,7 +17,7 @@ from services.common.messaging import Outbox, actor_from_principal, new_envelope
 from services.common.principal import Principal, PrincipalSigner, PrincipalVerifier, system_principal
 from services.identity.domain.lockout import LockoutPolicy
 from services.identity.domain.model import Session
-from services.identity.domain.ports import ResetLinkSender
+from services.identity.domain.ports import ResetLinkComposer
 from services.identity.domain.use_cases import IdentityUseCases
 from services.identity.events.consume import MembershipProjection
 from services.identity.events.publish import to_envelope
@@ -104,7 +104,7 @@ async def identity_on(
     database_url: str,
     principal_keys: tuple[str, str],
     lockout: LockoutPolicy | None = None,
-    reset_links: ResetLinkSender | None = None,
+    reset_links: ResetLinkComposer | None = None,
 ) -> AsyncIterator[Identity]:
     migrations.upgrade(MIGRATIONS_DIR, database_url)
     db = Database(database_url)

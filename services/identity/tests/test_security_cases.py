@@ -26,10 +26,12 @@ from services.common.errors import (
     Unauthenticated,
 )
 from services.common.mail import Mailer
+from services.common.mail_sender import MailSender
 from services.common.principal import system_principal
 from services.identity.adapters.mail import ResetLinkEmails
 from services.identity.domain.lockout import LockoutPolicy
 from services.identity.events.consume import PasswordResetMailer
+from services.identity.store.tables import mail_outbox
 from services.identity.tests.harness import PASSWORD, Identity, anonymous, identity_on
 
 OWNER = "owner@acme.test"
@@ -338,15 +340,17 @@ async def test_a_reset_link_works_once_before_it_expires_and_ends_every_session(
 async def test_the_reset_mailer_emails_a_link_that_resets_the_password(
     database_url: str, principal_keys: tuple[str, str], tmp_path: Path
 ) -> None:
-    emails = ResetLinkEmails(
-        Mailer(sender="tenantry@acme.test", drop_dir=tmp_path / "mail"), "https://admin.acme.test/"
-    )
+    mailer = Mailer(sender="tenantry@acme.test", drop_dir=tmp_path / "mail")
+    emails = ResetLinkEmails(mailer, "https://admin.acme.test/")
     async with identity_on(database_url, principal_keys, reset_links=emails) as identity:
         await identity.owner_account(OWNER)
         await identity.use_cases.credentials.request_reset(anonymous(), OWNER)
         [requested] = await identity.events("identity.password_reset.requested")
         async with identity.db.write() as connection:
-            await PasswordResetMailer(identity.use_cases.credentials).on_reset_requested(connection, requested)
+            await PasswordResetMailer(identity.use_cases.credentials, identity.store).on_reset_requested(
+                connection, requested
+            )
+        assert await MailSender(identity.db, mail_outbox, mailer, identity.clock).send_pending() == 1
         [sent] = (tmp_path / "mail").glob("*.eml")
         message = email.message_from_bytes(sent.read_bytes(), policy=email.policy.default)
         assert message["To"] == OWNER

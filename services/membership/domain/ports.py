@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
+from email.message import EmailMessage
 from typing import Protocol
 
 from services.common.clock import Clock
@@ -52,6 +53,10 @@ class MembershipTransaction(Protocol):
     async def load_idempotent(self, scope: str, operation: str, idempotency_key: str) -> bytes | None: ...
     async def save_idempotent(self, scope: str, operation: str, idempotency_key: str, response: bytes) -> None: ...
     async def record_events(self, *events: DomainEvent) -> None: ...
+    async def queue_mail(self, message: EmailMessage, now: datetime) -> None:
+        """Queue a composed mail, sent once after this transaction commits (services/common/mail_sender.py)."""
+        ...
+
     async def get_group(self, organization_id: str, group_id: str) -> Group | None: ...
     async def find_group_by_name(self, organization_id: str, name: str) -> Group | None: ...
     async def insert_group(self, group: Group) -> None: ...
@@ -100,9 +105,9 @@ class SeatReservations(Protocol):
 
 
 class InvitationEmails(Protocol):
-    """Delivers an invitation's email (adapters/invitation_emails.py: SMTP, or files in development)."""
+    """Composes an invitation's email (adapters/invitation_emails.py), which the transaction then queues."""
 
-    async def send(self, *, to: str, subject: str, text: str, message_id: str) -> None: ...
+    def compose(self, *, to: str, subject: str, text: str, message_id: str) -> EmailMessage: ...
 
 
 # The clock is the platform's (services/common/clock.py); the domain names it here with its other needs.

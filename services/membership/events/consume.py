@@ -23,9 +23,18 @@ MAILER_CONSUMER = "membership-mailer"
 
 
 class InvitationMailer:
-    def __init__(self, emails: InvitationEmailUseCases, transaction_on: TransactionOn):
+    """Queues each invitation's email in the consumer's transaction; the mail sender sends it after commit."""
+
+    def __init__(
+        self,
+        emails: InvitationEmailUseCases,
+        transaction_on: TransactionOn,
+        on_queued: Callable[[], None] = lambda: None,
+    ):
         self._emails = emails
         self._transaction_on = transaction_on
+        # Wakes the mail sender; it also polls, since this runs before the consumer's transaction commits.
+        self._on_queued = on_queued
 
     def handlers(self) -> dict[str, EventHandler]:
         return {
@@ -36,9 +45,11 @@ class InvitationMailer:
     async def on_member_invited(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
         event = unpack(envelope, membership_events_pb2.MemberInvited)
         assert isinstance(event, membership_events_pb2.MemberInvited)
-        await self._emails.send(
+        queued = await self._emails.queue(
             self._transaction_on(connection), envelope.organization_id, event.invitation_id, envelope.actor.display
         )
+        if queued:
+            self._on_queued()
 
 
 IDENTITY_CONSUMER = "membership-identity"

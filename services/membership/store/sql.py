@@ -16,6 +16,7 @@ from tenantry.events.v1 import envelope_pb2
 from services.common.clock import Clock
 from services.common.db import Database
 from services.common.errors import AlreadyExists
+from services.common.mail_outbox import MailOutboxQueries
 from services.common.messaging import Outbox
 from services.common.store import OutboxStore, OutboxTransaction
 from services.membership.domain.events import DomainEvent
@@ -38,6 +39,7 @@ from services.membership.store.tables import (
     idempotency_keys,
     invitation_policies,
     invitations,
+    mail_outbox,
     member_profile_values,
     members,
     organizations,
@@ -87,8 +89,9 @@ def _invitation(row: Row) -> Invitation:
     )
 
 
-class SqlMembershipTransaction(GroupQueries, ProfileQueries, OutboxTransaction):
+class SqlMembershipTransaction(GroupQueries, ProfileQueries, MailOutboxQueries, OutboxTransaction):
     idempotency_keys = idempotency_keys
+    mail_outbox = mail_outbox
 
     async def get_organization(self, organization_id: str) -> Organization | None:
         row = (

@@ -13,6 +13,7 @@ from sqlmodel import Field, SQLModel
 
 from services.common.db import UTCDateTime
 from services.common.idempotency import idempotency_table
+from services.common.mail_outbox import mail_outbox_table
 from services.common.messaging import messaging_tables
 from services.common.tables import core_table
 
@@ -169,3 +170,4 @@ invitation_policies = core_table(InvitationPolicyRow)
 invitations = core_table(InvitationRow)
 idempotency_keys = idempotency_table(metadata)
 messaging = messaging_tables(metadata)
+mail_outbox = mail_outbox_table(metadata)

@@ -1,0 +1,98 @@
+"""The mail sender: sends the mails queued in a service's mail outbox (services/common/mail_outbox.py) outside
+any transaction, when woken by a consumer that queued one and every second (a mail queued by a transaction that
+had not committed yet when it woke the sender).
+
+Each mail is claimed before it is sent, so two senders (replicas) never send the same one at once; a sender that
+dies between sending and marking sends it again once its claim lapses, with the same Message-ID, which
+receiving systems recognise. A failed send is retried when its claim lapses, up to MAX_SEND_ATTEMPTS times.
+Sent mails are deleted after SENT_RETENTION.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from email.message import EmailMessage
+from typing import Protocol
+
+from sqlalchemy import Table
+
+from services.common.clock import Clock
+from services.common.db import Database
+from services.common.mail_outbox import QueuedMail, claim_mails, mails_due, mark_mail_sent, prune_sent_mails
+from services.common.periodic import PeriodicWorker
+
+log = logging.getLogger(__name__)
+
+# Longer than any SMTP exchange takes (the mailer times out after 15 s); a failed send is retried after it.
+CLAIM_LEASE = timedelta(minutes=2)
+MAX_SEND_ATTEMPTS = 10
+SEND_BATCH = 20
+# Sent mails are kept a week (what was sent, when), then deleted as later mails are claimed.
+SENT_RETENTION = timedelta(days=7)
+PRUNE_BATCH = 100
+POLL_SECONDS = 1.0
+
+
+class MailTransport(Protocol):
+    """How a mail leaves (services/common/mail.py: SMTP, or .eml files when no SMTP host is set)."""
+
+    async def send(self, message: EmailMessage) -> None: ...
+
+
+class MailSender:
+    def __init__(
+        self,
+        db: Database,
+        outbox: Table,
+        transport: MailTransport,
+        clock: Clock,
+        *,
+        lease: timedelta = CLAIM_LEASE,
+        max_attempts: int = MAX_SEND_ATTEMPTS,
+    ):
+        self._db = db
+        self._outbox = outbox
+        self._transport = transport
+        self._clock = clock
+        self._lease = lease
+        self._max_attempts = max_attempts
+
+    async def send_pending(self, limit: int = SEND_BATCH) -> int:
+        """Send the due mails no other sender holds, at most `limit`; returns how many were sent."""
+        now = self._clock.now()
+        async with self._db.read() as connection:
+            if not await mails_due(connection, self._outbox, now, self._max_attempts):
+                return 0
+        async with self._db.write() as connection:
+            await prune_sent_mails(connection, self._outbox, now - SENT_RETENTION, PRUNE_BATCH)
+            claimed = await claim_mails(connection, self._outbox, now, now + self._lease, limit, self._max_attempts)
+        sent = 0
+        for mail in claimed:
+            if await self._send(mail):
+                sent += 1
+        return sent
+
+    async def send_all(self) -> int:
+        """Send every due mail, batch after batch; returns how many were sent."""
+        sent = total = await self.send_pending()
+        while sent:  # a batch sent in full may have more behind it
+            sent = await self.send_pending()
+            total += sent
+        return total
+
+    async def _send(self, mail: QueuedMail) -> bool:
+        try:
+            await self._transport.send(mail.email())
+        except Exception:
+            # Left claimed: retried when the claim lapses.
+            log.exception("mail not sent", extra={"message_id": mail.message_id, "attempt": mail.attempts})
+            return False
+        async with self._db.write() as connection:
+            await mark_mail_sent(connection, self._outbox, mail.message_id, self._clock.now())
+        return True
+
+
+def mail_sender_worker(name: str, sender: MailSender, interval_seconds: float = POLL_SECONDS) -> PeriodicWorker:
+    """The background task of a service's mail sender; `wake()` it after queuing a mail."""
+    return PeriodicWorker(f"{name}-mail-sender", sender.send_all, interval_seconds)
