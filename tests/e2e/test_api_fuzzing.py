@@ -44,8 +44,10 @@ def test_no_operation_answers_a_server_error_or_breaks_its_schema(suite: Suite, 
             str(EXAMPLES_PER_OPERATION),
             "--seed",
             "1",
+            # One worker: with several threads, CPython 3.11's ast.parse (called by hypothesis while it describes
+            # a filter) can fail with "AST constructor recursion depth mismatch", a tool error, not an API one.
             "--workers",
-            "2",
+            "1",
             "--no-shrink",
             "--report",
             "json",
