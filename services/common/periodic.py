@@ -9,6 +9,9 @@ from collections.abc import Awaitable, Callable
 
 log = logging.getLogger(__name__)
 
+# How long stopping waits for a pass in progress to end.
+STOP_SECONDS = 10
+
 
 class PeriodicWorker:
     def __init__(self, name: str, run_pass: Callable[[], Awaitable[int]], interval_seconds: float):
@@ -18,6 +21,7 @@ class PeriodicWorker:
         self._interval = interval_seconds
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def wake(self) -> None:
         self._wake.set()
@@ -26,14 +30,23 @@ class PeriodicWorker:
         self._task = asyncio.create_task(self._run(), name=self._name)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        """Ends the worker. A cancellation can be swallowed (asyncio.wait_for racing its timeout, a driver that
+        catches it), so the loop also checks a flag, and stopping never waits unbounded."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        self._task.cancel()
+        done, _ = await asyncio.wait({self._task}, timeout=STOP_SECONDS)
+        if not done:
+            log.warning("worker did not stop in time", extra={"worker": self._name})
+        for task in done:  # its outcome is read, so no "exception never retrieved" at collection
+            if not task.cancelled():
+                task.exception()
+        self._task = None
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 handled = await self._run_pass()
