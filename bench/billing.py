@@ -82,7 +82,7 @@ async def seed(url: str, organizations: int, clock: FrozenClock) -> BillingUseCa
         name=SEATS_CONSUMER,
         db=db,
         tables=messaging,
-        bus=None,
+        bus=None,  # type: ignore[arg-type]  # applied in process with `apply`, which never touches the bus
         producers=[],
         handlers=projection.handlers(),  # type: ignore[arg-type]
     )

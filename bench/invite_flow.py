@@ -6,6 +6,11 @@ Reports requests per second through the gateway for invitations, invite -> audit
 (p50/p99), and the same figures for two baselines: HTTP -> gRPC -> JSON echo, and HTTP -> gRPC -> one
 SQLite write. Ratios compare the flow with each baseline. Every loop is bounded in count and time and
 talks only to 127.0.0.1.
+
+Two load generators: `--generator python` (httpx, `--requests` at `--concurrency`; its CPU competes with the
+servers') and `--generator wrk` (compiled, `--seconds` at `--concurrency` connections; the default when wrk is
+installed). With wrk the invite -> audit latency is sampled while the invitations load runs at full rate.
+`--profile-dir` records py-spy profiles of the gateway and membership during the invitations load.
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import httpx
 
+from bench.wrk import WrkFigures, run_wrk, wrk_available
 from services.billing.settings import DEFAULT_CATALOGUE_PATH
 from services.cli import create_organization
 from services.common.nats_server import free_port
@@ -69,7 +76,8 @@ def wait_http(url: str, timeout: float = 30) -> None:
     raise TimeoutError(url)
 
 
-async def baseline(total: int, concurrency: int, workdir: Path) -> dict[str, dict[str, float]]:
+async def baseline(total: int, concurrency: int, workdir: Path, wrk_seconds: float = 0) -> dict[str, dict[str, float]]:
+    """The echo and one-write baselines; with `wrk_seconds`, measured by wrk for that long each."""
     grpc_port, http_port = free_port(), free_port()
     processes = [
         subprocess.Popen(
@@ -90,10 +98,21 @@ async def baseline(total: int, concurrency: int, workdir: Path) -> dict[str, dic
     ]
     try:
         wait_http(f"http://127.0.0.1:{http_port}/echo")
-        results = {}
+        results: dict[str, dict[str, float]] = {}
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{http_port}", timeout=30) as client:
             for name in ("echo", "write"):
                 await load(client, f"/{name}", {"warm": True}, 100, concurrency)
+                if wrk_seconds:
+                    figures = await asyncio.to_thread(
+                        run_wrk,
+                        f"http://127.0.0.1:{http_port}/{name}",
+                        method="POST",
+                        body='{"n": 1}',
+                        connections=concurrency,
+                        seconds=wrk_seconds,
+                    )
+                    results[name] = figures.as_dict()
+                    continue
                 rate, latencies = await load(client, f"/{name}", {"n": 1}, total, concurrency)
                 results[name] = {
                     "rps": rate,
@@ -110,7 +129,54 @@ async def baseline(total: int, concurrency: int, workdir: Path) -> dict[str, dic
 WARM_UP = 50
 
 
-async def flow(suite: Suite, total: int, concurrency: int, samples: int) -> dict[str, dict[str, float]]:
+async def audit_latency(client: httpx.AsyncClient, samples: int, tag: str) -> list[float]:
+    """Milliseconds from an invitation's answer to its audit entry being listed, `samples` times."""
+    propagation: list[float] = []
+    for index in range(samples):
+        response = await client.post(
+            "/v1/invitations", json={"invitees": [{"email": f"sample-{tag}{index}@acme.test"}]}
+        )
+        started = time.perf_counter()
+        member_id = response.json()["results"][0]["member"]["id"]
+        deadline = started + 30
+        while time.perf_counter() < deadline:
+            entries = (await client.get("/v1/audit/entries", params={"target_id": member_id})).json()["entries"]
+            if entries:
+                break
+            await asyncio.sleep(0.002)
+        propagation.append((time.perf_counter() - started) * 1000)
+    return propagation
+
+
+def start_profiles(suite: Suite, profile_dir: Path, seconds: float) -> list[subprocess.Popen[bytes]]:
+    """py-spy sampling the gateway and membership for `seconds` (raw collapsed stacks, one file each)."""
+    profile_dir.mkdir(parents=True, exist_ok=True)
+    return [
+        subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "py-spy"),
+                "record",
+                "--format",
+                "raw",
+                "--rate",
+                "200",
+                "--duration",
+                str(max(1, round(seconds))),
+                "--output",
+                str(profile_dir / f"{name}.txt"),
+                "--pid",
+                str(suite.processes[name].pid),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for name in ("gateway", "membership")
+    ]
+
+
+async def flow(
+    suite: Suite, total: int, concurrency: int, samples: int, wrk_seconds: float = 0, profile_dir: Path | None = None
+) -> dict[str, dict[str, float]]:
     await create_organization(
         data_dir=suite.data_dir,
         name="Bench",
@@ -133,45 +199,68 @@ async def flow(suite: Suite, total: int, concurrency: int, samples: int) -> dict
         await load(
             client, "/v1/invitations", lambda i: {"invitees": [{"email": f"warm{i}@acme.test"}]}, WARM_UP, concurrency
         )
-        rate, latencies = await load(
-            client,
-            "/v1/invitations",
-            lambda i: {"invitees": [{"email": f"person{i}@acme.test"}]},
-            total,
-            concurrency,
-            headers_for=lambda i: {"Idempotency-Key": f"bench-{i}"},
-        )
+        profiles = start_profiles(suite, profile_dir, wrk_seconds or 20) if profile_dir else []
+        if wrk_seconds:
+            cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+            headers = {"Origin": suite.gateway_url, "X-CSRF-Token": client.headers["X-CSRF-Token"], "Cookie": cookie}
+            loading = asyncio.create_task(
+                asyncio.to_thread(
+                    run_wrk,
+                    f"{suite.gateway_url}/v1/invitations",
+                    method="POST",
+                    body='{"invitees": [{"email": "person-{n}@acme.test"}]}',
+                    headers=headers,
+                    connections=concurrency,
+                    seconds=wrk_seconds,
+                    run=uuid.uuid4().hex[:6],
+                    keyed=True,
+                )
+            )
+            await asyncio.sleep(min(2.0, wrk_seconds / 4))  # sample once the load runs at full rate
+            propagation = await audit_latency(client, samples, "loaded-")
+            figures: WrkFigures = await loading
+            if figures.failed:
+                raise RuntimeError(f"{figures.failed} of {figures.requests} invitations failed under wrk")
+            invite = figures.as_dict()
+            invited = WARM_UP + figures.requests + samples
+        else:
+            rate, latencies = await load(
+                client,
+                "/v1/invitations",
+                lambda i: {"invitees": [{"email": f"person{i}@acme.test"}]},
+                total,
+                concurrency,
+                headers_for=lambda i: {"Idempotency-Key": f"bench-{i}"},
+            )
+            invite = {"rps": rate, "p50_ms": percentile(latencies, 0.5), "p99_ms": percentile(latencies, 0.99)}
+            propagation = await audit_latency(client, samples, "")
+            invited = WARM_UP + total + samples
+        for profile in profiles:
+            profile.wait(timeout=120)
         usage = (await client.get("/v1/billing/seats")).json()
-        if usage["invited"] < WARM_UP + total:  # every invitation must have succeeded, or the figures mislead
-            raise RuntimeError(f"only {usage['invited']} of {WARM_UP + total} invitations hold a seat: {usage}")
-        propagation: list[float] = []
-        for index in range(samples):
-            response = await client.post("/v1/invitations", json={"invitees": [{"email": f"sample{index}@acme.test"}]})
-            started = time.perf_counter()
-            member_id = response.json()["results"][0]["member"]["id"]
-            deadline = started + 30
-            while time.perf_counter() < deadline:
-                entries = (await client.get("/v1/audit/entries", params={"target_id": member_id})).json()["entries"]
-                if entries:
-                    break
-                await asyncio.sleep(0.002)
-            propagation.append((time.perf_counter() - started) * 1000)
+        if usage["invited"] < invited:  # every invitation must have succeeded, or the figures mislead
+            raise RuntimeError(f"only {usage['invited']} of {invited} invitations hold a seat: {usage}")
     return {
-        "invite": {"rps": rate, "p50_ms": percentile(latencies, 0.5), "p99_ms": percentile(latencies, 0.99)},
+        "invite": invite,
         "invite_to_audit": {"p50_ms": percentile(propagation, 0.5), "p99_ms": percentile(propagation, 0.99)},
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--generator", choices=["wrk", "python"], default="wrk" if wrk_available() else "python")
+    parser.add_argument("--requests", type=int, default=1000, help="with the python generator")
+    parser.add_argument("--seconds", type=float, default=15, help="of each load, with the wrk generator")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--samples", type=int, default=50, help="invite -> audit latency samples")
+    parser.add_argument("--profile-dir", type=Path, default=None, help="py-spy profiles of gateway and membership")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument("--json-out", type=Path, default=None, help="write the figures as JSON to this file")
     args = parser.parse_args()
+    wrk_seconds = args.seconds if args.generator == "wrk" else 0
     with tempfile.TemporaryDirectory(prefix="tenantry-bench-") as tmp:
         workdir = Path(tmp)
-        base = asyncio.run(baseline(args.requests, args.concurrency, workdir))
+        base = asyncio.run(baseline(args.requests, args.concurrency, workdir, wrk_seconds))
         # Enough seats for every invitation (each holds one in billing): the shipped catalogue caps the default
         # plan at 500 seats, so the benchmark runs on a copy whose plans allow more.
         catalogue = workdir / "catalogue.toml"
@@ -179,16 +268,21 @@ def main() -> None:
             DEFAULT_CATALOGUE_PATH.read_text().replace("maximum_seats = 500", "maximum_seats = 100000")
         )
         seats = {
-            "TENANTRY_BILLING_DEFAULT_SEATS": str(WARM_UP + args.requests + args.samples + 1),
+            "TENANTRY_BILLING_DEFAULT_SEATS": "100000"
+            if wrk_seconds
+            else str(WARM_UP + args.requests + args.samples + 1),
             "TENANTRY_BILLING_CATALOGUE_PATH": str(catalogue),
         }
         suite = Suite(data_dir=workdir / "suite", ports=SuitePorts.free(), extra_env=seats, reassign_taken_ports=True)
         suite.start()
         try:
-            measured = asyncio.run(flow(suite, args.requests, args.concurrency, args.samples))
+            measured = asyncio.run(
+                flow(suite, args.requests, args.concurrency, args.samples, wrk_seconds, args.profile_dir)
+            )
         finally:
             suite.stop()
-    print(f"\nTenantry invite flow, {args.requests} requests, concurrency {args.concurrency}, 127.0.0.1")
+    load = f"wrk, {args.seconds:.0f} s each" if wrk_seconds else f"python generator, {args.requests} requests"
+    print(f"\nTenantry invite flow ({load}), concurrency {args.concurrency}, 127.0.0.1")
     print(f"{'case':<38}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
     rows = [
         ("baseline: HTTP -> gRPC -> JSON echo", base["echo"]),
@@ -200,10 +294,15 @@ def main() -> None:
     audit = measured["invite_to_audit"]
     print(f"{'invite -> audit entry visible':<38}{'':>10}{audit['p50_ms']:>10.1f}{audit['p99_ms']:>10.1f}")
     invite = measured["invite"]["rps"]
-    print(f"\nratio invite/echo baseline:  {invite / base['echo']['rps']:.2f}")
-    print(f"ratio invite/write baseline: {invite / base['write']['rps']:.2f}")
+    ratios = {"invite/echo": invite / base["echo"]["rps"], "invite/write": invite / base["write"]["rps"]}
+    print(f"\nratio invite/echo baseline:  {ratios['invite/echo']:.2f}")
+    print(f"ratio invite/write baseline: {ratios['invite/write']:.2f}")
+    figures_json = {"generator": args.generator, "baseline": base, "flow": measured, "ratios": ratios}
     if args.json:
-        print(json.dumps({"baseline": base, "flow": measured}, indent=2))
+        print(json.dumps(figures_json, indent=2))
+    if args.json_out:
+        args.json_out.parent.mkdir(parents=True, exist_ok=True)
+        args.json_out.write_text(json.dumps(figures_json, indent=2))
 
 
 if __name__ == "__main__":

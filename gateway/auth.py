@@ -15,6 +15,7 @@ from tenantry.common.v1 import common_pb2
 from tenantry.identity.v1 import identity_service_pb2 as identity_pb
 
 from gateway.clients import ServiceClients
+from gateway.proxies import client_address
 from gateway.request_id import request_id_of
 from gateway.settings import GatewaySettings
 from services.common.idempotency import IDEMPOTENCY_KEY_METADATA_KEY
@@ -35,6 +36,8 @@ class Caller:
     # Set when identity swapped the session (privilege change): the response must carry the new cookie.
     rotated_session_token: str = ""
     mfa_enrollment_required: bool = False
+    # The organization's subscription has ended: an Owner or Billing admin, who may only read, pay and resubscribe.
+    organization_ended: bool = False
 
     @property
     def organization_id(self) -> str:
@@ -46,7 +49,10 @@ class AuthError(Exception):
 
 
 def client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
+    """The client's address: the connection's peer, or X-Forwarded-For's when the peer is a trusted proxy."""
+    peer = request.client.host if request.client else ""
+    settings: GatewaySettings = request.app.state.settings
+    return client_address(peer, request.headers.getlist("x-forwarded-for"), settings.trusted_proxy_networks)
 
 
 def user_agent(request: Request) -> str:
@@ -121,6 +127,7 @@ class Authenticator:
             via_cookie=kind == "session_token",
             rotated_session_token=reply.rotated_session_token,
             mfa_enrollment_required=reply.mfa_enrollment_required,
+            organization_ended=reply.organization_ended,
         )
         # An organization may still be on its way from membership's events; a rotation is answered once.
         if caller.organization_id and not caller.rotated_session_token:
@@ -152,11 +159,12 @@ def same_origin(request: Request, settings: GatewaySettings) -> bool:
 CSRF_HEADER = "x-csrf-token"
 
 
-def csrf_token_for(session_token: str, settings: GatewaySettings) -> str:
+def csrf_token_for(session_token: str, settings: GatewaySettings, key: str = "") -> str:
     """The CSRF token of a session: bound to it, so it cannot be used with another session and is useless
-    on its own (it authenticates nothing). Stateless, so every gateway replica agrees."""
-    key = settings.secret_key.get_secret_value().encode()
-    return hmac.new(key, b"csrf\0" + session_token.encode(), hashlib.sha256).hexdigest()
+    on its own (it authenticates nothing). Stateless, so every gateway replica agrees. Signed with the first
+    key unless `key` is given."""
+    signing = (key or settings.secret_keys[0]).encode()
+    return hmac.new(signing, b"csrf\0" + session_token.encode(), hashlib.sha256).hexdigest()
 
 
 def csrf_token_valid(request: Request, settings: GatewaySettings, presented: str = "") -> bool:
@@ -165,4 +173,7 @@ def csrf_token_valid(request: Request, settings: GatewaySettings, presented: str
     candidate = presented or request.headers.get(CSRF_HEADER, "")
     if not session_token or not candidate or len(candidate) > 128:
         return False
-    return hmac.compare_digest(candidate, csrf_token_for(session_token, settings))
+    # Any key verifies, so pages loaded before a key rotation still submit.
+    return any(
+        hmac.compare_digest(candidate, csrf_token_for(session_token, settings, key)) for key in settings.secret_keys
+    )

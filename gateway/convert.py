@@ -11,6 +11,7 @@ from tenantry.audit.v1 import audit_service_pb2 as audit_pb
 from tenantry.billing.v1 import billing_service_pb2 as billing_pb
 from tenantry.common.v1 import common_pb2
 from tenantry.identity.v1 import identity_service_pb2 as identity_pb
+from tenantry.identity.v1 import scim_token_service_pb2 as scim_token_pb
 from tenantry.membership.v1 import group_service_pb2 as group_pb
 from tenantry.membership.v1 import membership_service_pb2 as membership_pb
 
@@ -53,6 +54,7 @@ def member(value: membership_pb.Member) -> dict[str, Any]:
         "create_time": time_of(value.create_time),
         "last_sign_in_time": time_of(value.last_sign_in_time),
         "profile": dict(value.profile),
+        "uses_seat": value.uses_seat,
         "etag": value.etag,
     }
 
@@ -72,6 +74,7 @@ def organization(value: membership_pb.Organization) -> dict[str, Any]:
         "group_creation_policy": value.group_creation_policy,
         "invitation_ttl_days": value.invitation_ttl_days,
         "deletion_time": time_of(value.deletion_time),
+        "requested_deletion_time": time_of(value.requested_deletion_time),
         "etag": value.etag,
     }
 
@@ -116,6 +119,20 @@ def api_key(value: identity_pb.ApiKey) -> dict[str, Any]:
         "last_use_time": time_of(value.last_use_time) if value.HasField("last_use_time") else None,
         "revoke_time": time_of(value.revoke_time) if value.HasField("revoke_time") else None,
         "kind": value.kind,
+        "creator_id": value.creator_id,
+    }
+
+
+def scim_token(value: scim_token_pb.ScimToken) -> dict[str, Any]:
+    return {
+        "id": value.id,
+        "organization_id": value.organization_id,
+        "name": value.name,
+        "prefix": value.prefix,
+        "create_time": time_of(value.create_time),
+        "expire_time": time_of(value.expire_time) if value.HasField("expire_time") else None,
+        "last_use_time": time_of(value.last_use_time) if value.HasField("last_use_time") else None,
+        "revoke_time": time_of(value.revoke_time) if value.HasField("revoke_time") else None,
         "creator_id": value.creator_id,
     }
 
@@ -184,6 +201,7 @@ def group(group: group_pb.Group) -> dict[str, Any]:
         "member_count": group.member_count,
         "create_time": time_of(group.create_time),
         "etag": group.etag,
+        "scim_managed": group.scim_managed,
     }
 
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import signal
 import sys
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
-from opentelemetry import trace
-from opentelemetry.trace import SpanKind
+from prometheus_client import start_http_server
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -20,49 +23,57 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.auth import Authenticator
 from gateway.clients import ServiceClients
+from gateway.internal_errors import InternalErrorMiddleware
+from gateway.observability import TelemetryMiddleware
 from gateway.openapi import openapi_document
 from gateway.pipeline import build_routes
 from gateway.portal import build_portal_routes
 from gateway.problems import problem
 from gateway.request_id import RequestIdMiddleware
+from gateway.routes.sso import BROWSER_ROUTES as SSO_BROWSER_ROUTES
+from gateway.routes.sso_oidc import BROWSER_ROUTES as SSO_OIDC_BROWSER_ROUTES
+from gateway.scim.routes import build_scim_routes
+from gateway.security_headers import SecurityHeadersMiddleware
 from gateway.settings import GatewaySettings
 from services.common.logs import setup_logging
-from services.common.telemetry import extract, setup_tracing
+from services.common.telemetry import setup_tracing
 
-_tracer = trace.get_tracer("tenantry.gateway")
+log = logging.getLogger(__name__)
 
 
-class TracingMiddleware:
-    """A SERVER span per HTTP request, continuing an incoming traceparent."""
+@dataclass
+class Readiness:
+    """The gateway's own readiness: false from SIGTERM on, while it drains (backends have their own probes)."""
 
-    def __init__(self, app: ASGIApp):
-        self.app = app
+    draining: bool = False
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+
+class DrainingServer(uvicorn.Server):
+    """On the first SIGTERM/SIGINT, /readyz turns 503 at once so the load balancer stops sending, requests keep being
+    served for `drain_seconds`, then uvicorn stops and finishes what is in flight. A second signal stops at once."""
+
+    def __init__(self, config: uvicorn.Config, readiness: Readiness, drain_seconds: float):
+        super().__init__(config)
+        self._readiness = readiness
+        self._drain_seconds = drain_seconds
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self._readiness.draining or self._drain_seconds <= 0:
+            super().handle_exit(sig, frame)
             return
-        headers = {key.decode("latin-1"): value.decode("latin-1") for key, value in scope.get("headers", [])}
-        with _tracer.start_as_current_span(
-            f"{scope['method']} {scope['path']}",
-            context=extract(headers),
-            kind=SpanKind.SERVER,
-            attributes={"http.request.method": scope["method"], "url.path": scope["path"]},
-        ) as span:
-
-            async def send_with_status(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    span.set_attribute("http.response.status_code", message["status"])
-                await send(message)
-
-            await self.app(scope, receive, send_with_status)
+        self._readiness.draining = True
+        log.info("draining", extra={"drain_seconds": self._drain_seconds})
+        timer = threading.Timer(self._drain_seconds, super().handle_exit, (sig, frame))
+        timer.daemon = True
+        timer.start()
 
 
-def create_app(settings: GatewaySettings) -> Starlette:
+def create_app(settings: GatewaySettings, readiness: Readiness | None = None) -> Starlette:
+    readiness = readiness or Readiness()
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.settings = settings
@@ -75,9 +86,10 @@ def create_app(settings: GatewaySettings) -> Starlette:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
-        unready = await request.app.state.clients.unready()
-        if unready:
-            return problem(503, f"Not ready: {', '.join(unready)}.", reason="NOT_READY", extra={"unready": unready})
+        """The gateway's own readiness only: a backend that is down must not take every gateway replica out of the
+        load balancer (requests to the other backends still work; those to it get a 503 problem)."""
+        if readiness.draining:
+            return problem(503, "Draining: shutting down.", reason="DRAINING")
         return JSONResponse({"status": "ready"})
 
     async def openapi(request: Request) -> Response:
@@ -99,9 +111,6 @@ def create_app(settings: GatewaySettings) -> Starlette:
         assert isinstance(exc, HTTPException)
         return problem(exc.status_code, str(exc.detail))
 
-    async def internal_error(request: Request, exc: Exception) -> Response:
-        return problem(500, "Internal error; it has been logged.")
-
     return Starlette(
         routes=[
             Route("/healthz", healthz),
@@ -109,12 +118,20 @@ def create_app(settings: GatewaySettings) -> Starlette:
             Route("/openapi.json", openapi),
             Route("/docs", docs),
             *build_routes(settings),
+            *build_scim_routes(),
             *build_portal_routes(settings),
+            *SSO_BROWSER_ROUTES,
+            *SSO_OIDC_BROWSER_ROUTES,
             Mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"),
         ],
         lifespan=lifespan,
-        exception_handlers={HTTPException: http_error, Exception: internal_error},
-        middleware=[Middleware(RequestIdMiddleware), Middleware(TracingMiddleware)],
+        exception_handlers={HTTPException: http_error},
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(InternalErrorMiddleware),
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(TelemetryMiddleware),
+        ],
     )
 
 
@@ -125,13 +142,19 @@ def serve(settings: GatewaySettings) -> None:
     # before it; a no-op handler here turns that into a clean exit (code 0) after the drain.
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: None)
-    uvicorn.run(
-        create_app(settings),
+    if settings.metrics_port:
+        start_http_server(settings.metrics_port, addr=settings.metrics_host)
+    readiness = Readiness()
+    config = uvicorn.Config(
+        create_app(settings, readiness),
         host=settings.host,
         port=settings.port,
-        log_level="warning",
+        log_level=settings.log_level.lower(),
+        log_config=None,  # uvicorn's own loggers go through ours (JSON)
+        access_log=False,  # TelemetryMiddleware logs each request with its request and trace ids
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
+    DrainingServer(config, readiness, settings.drain_seconds).run()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,10 +163,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = GatewaySettings()
     if args.command == "check-config":
-        print(json.dumps({"service": "gateway", "ok": True, "public_url": settings.public_url}))
-        return 0
+        problems = settings.check()
+        print(json.dumps({"service": "gateway", "ok": not problems, "problems": problems}))
+        return 1 if problems else 0
     if args.command == "openapi":
         json.dump(openapi_document(settings), sys.stdout, indent=2)
         return 0
+    problems = settings.check()
+    if problems:
+        setup_logging("gateway", settings.log_level, settings.log_json)
+        for problem_found in problems:
+            log.error("invalid configuration: %s", problem_found)
+        return 2
     serve(settings)
     return 0

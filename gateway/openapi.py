@@ -48,6 +48,10 @@ _IDEMPOTENCY_KEY = {
     "schema": {"type": "string", "maxLength": 255},
 }
 _RETRIES_APPLIED_ONCE = "Retries with the same key are applied once and answered like the first."
+_RETRIES_SHOW_A_NEW_SECRET = (
+    "Checked (at most 255 characters) but not recorded: the reply carries a secret shown once, which is never "
+    "stored, so a retry runs again and shows a new one."
+)
 _RETRIES_NOT_RECORDED = (
     "Checked (at most 255 characters) but not recorded: this operation is not deduplicated by key; repeating it "
     "sets the same state again, or (sign-in, authenticator enrollment, emails) does it again."
@@ -122,7 +126,10 @@ def _parameters(route: ApiRoute, definitions: dict[str, Any]) -> list[dict[str, 
         )
     if route.method != "GET":
         # Every service applies an authenticated change once per key (services/common/idempotency.py).
-        described = _RETRIES_APPLIED_ONCE if route.authenticated else _RETRIES_NOT_RECORDED
+        if route.shows_secret_once:
+            described = _RETRIES_SHOW_A_NEW_SECRET
+        else:
+            described = _RETRIES_APPLIED_ONCE if route.authenticated else _RETRIES_NOT_RECORDED
         parameters.append({**_IDEMPOTENCY_KEY, "description": described})
     parameters.append(_REQUEST_ID)
     return parameters
@@ -133,6 +140,12 @@ def _success(route: ApiRoute, references: dict[Any, dict[str, Any]]) -> dict[str
     if route.returns_etag:
         headers["ETag"] = {
             "description": "The resource's strong entity tag, for If-Match.",
+            "schema": {"type": "string"},
+        }
+    elif route.method == "GET":
+        headers["ETag"] = {
+            "description": "The representation's strong entity tag (a digest of the body): it changes when what "
+            "was read changes.",
             "schema": {"type": "string"},
         }
     success: dict[str, Any] = {"description": "Success", "headers": headers}

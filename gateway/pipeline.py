@@ -7,14 +7,15 @@ from collections.abc import Awaitable, Callable
 
 import grpc
 from opentelemetry import trace
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from gateway.auth import UNSAFE_METHODS, AuthError, Caller, csrf_token_valid, same_origin
 from gateway.cookies import rotated_cookie_expiry, set_session_cookie
-from gateway.etags import service_etag
+from gateway.etags import representation_etag, service_etag
+from gateway.models.fields import Domain
 from gateway.problems import from_grpc_error, problem
 from gateway.routes import ROUTES
 from gateway.routing import ApiRoute, BadRequest, Context, IfMatch
@@ -22,6 +23,11 @@ from gateway.settings import GatewaySettings
 
 MAX_IDEMPOTENCY_KEY = 255
 MAX_PATH_PARAMETER = 64
+# Path parameters that are not ids, checked by their model declaration instead of MAX_PATH_PARAMETER.
+PATH_PARAMETERS: dict[str, TypeAdapter[str]] = {"domain": TypeAdapter(Domain)}
+# What an ended organization's Owners and Billing admins may still change: billing (to resubscribe) and their own
+# sign-in; every other change is refused with ORGANIZATION_ENDED (identity gives them read permissions only).
+ENDED_ORGANIZATION_CHANGES = ("/v1/billing/", "/v1/sessions", "/v1/me/")
 
 
 def build_routes(settings: GatewaySettings) -> list[Route]:
@@ -42,7 +48,7 @@ def _endpoint(route: ApiRoute, settings: GatewaySettings) -> Callable[[Request],
                     caller = await state.authenticator.authenticate(request)
                 except AuthError as exc:
                     return problem(401, str(exc), reason="UNAUTHENTICATED", headers={"WWW-Authenticate": "Bearer"})
-            refusal = _cross_site_refusal(route, request, caller, settings)
+            refusal = _cross_site_refusal(route, request, caller, settings) or _ended_refusal(route, caller)
             if refusal is not None:
                 return refusal
             context = Context(request, caller, state.clients, settings, state.authenticator)
@@ -76,6 +82,20 @@ def _cross_site_refusal(
     if caller is not None and caller.via_cookie and not csrf_token_valid(request, settings):
         return problem(403, "Send the session's CSRF token in X-CSRF-Token.", reason="CSRF_TOKEN_MISSING")
     return None
+
+
+def _ended_refusal(route: ApiRoute, caller: Caller | None) -> Response | None:
+    if caller is None or not caller.organization_ended or route.method not in UNSAFE_METHODS:
+        return None
+    if route.path.startswith(ENDED_ORGANIZATION_CHANGES):
+        return None
+    return problem(
+        403,
+        "This organization's subscription has ended: its data can be read and exported, and the subscription "
+        "renewed, but nothing else can change.",
+        reason="ORGANIZATION_ENDED",
+        extra={"links": {"billing": "/v1/billing/subscription", "export": "/v1/audit/export"}},
+    )
 
 
 def validated(model: type[BaseModel], data: bytes | dict[str, str], where: str) -> BaseModel:
@@ -113,13 +133,19 @@ async def read_body(request: Request, settings: GatewaySettings) -> bytes:
 
 
 def _check_path(request: Request) -> None:
-    wrong = [name for name, value in request.path_params.items() if not 0 < len(str(value)) <= MAX_PATH_PARAMETER]
+    wrong: list[dict[str, str]] = []
+    for name, value in request.path_params.items():
+        declared = PATH_PARAMETERS.get(name)
+        if declared is None:
+            if not 0 < len(str(value)) <= MAX_PATH_PARAMETER:
+                wrong.append({"field": name, "description": f"1 to {MAX_PATH_PARAMETER} characters"})
+            continue
+        try:
+            declared.validate_python(str(value))
+        except ValidationError as exc:
+            wrong += [{"field": name, "description": error["msg"]} for error in exc.errors(include_url=False)]
     if wrong:
-        raise BadRequest(
-            "A path parameter is not an id.",
-            [{"field": name, "description": f"1 to {MAX_PATH_PARAMETER} characters"} for name in wrong],
-            status=422,
-        )
+        raise BadRequest("A path parameter is not valid.", wrong, status=422)
 
 
 def _if_match(route: ApiRoute, request: Request) -> str:
@@ -165,6 +191,10 @@ def _response(route: ApiRoute, context: Context, result: BaseModel | Response | 
             raise TypeError(f"{route.method} {route.path} answered {type(result).__name__}, not its declared model")
         response = JSONResponse(result.model_dump(mode="json"), status_code=status)
     response.headers.update(context.response_headers)
+    streamed = isinstance(response, StreamingResponse)  # its body is not known before it is sent (audit export)
+    if route.method == "GET" and "etag" not in response.headers and response.status_code == 200 and not streamed:
+        # Every GET carries a strong ETag; without a service version it is the representation's (gateway/etags.py).
+        response.headers["ETag"] = representation_etag(bytes(response.body))
     for hook in context.response_hooks:
         hook(response)
     return response

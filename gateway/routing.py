@@ -111,6 +111,9 @@ class ApiRoute:
     if_match: IfMatch = IfMatch.IGNORED
     # The success response carries the resource's ETag.
     returns_etag: bool = False
+    # The reply carries a secret shown once (a key, recovery codes, a session token): the service never stores it,
+    # so it does not replay the call by Idempotency-Key (identity's `one_time_secrets`).
+    shows_secret_once: bool = False
 
 
 def equality_filter(pairs: dict[str, str | None]) -> str:

@@ -17,11 +17,14 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
 from services.common.keys import ensure_local_keys
 from services.common.nats_server import NatsServer, free_port
 
 SERVICES = ("identity", "membership", "billing", "audit")
-DEFAULT_PORTS = {"identity": 50051, "membership": 50052, "billing": 50053, "audit": 50054, "gateway": 8080}
+DEFAULT_PORTS = {"identity": 7051, "membership": 7052, "billing": 7053, "audit": 7054, "gateway": 8080}
 
 
 @dataclass
@@ -48,6 +51,19 @@ class SuitePorts:
 
 
 START_ATTEMPTS = 3
+# The local supervisor's backoff: 1 s, 2 s, 4 s ... up to 30 s, reset once a process has run for a minute.
+RESTART_BACKOFF_SECONDS = 1.0
+RESTART_BACKOFF_MAX_SECONDS = 30.0
+RESTART_RESET_SECONDS = 60.0
+
+
+@dataclass
+class RestartState:
+    """How the supervisor restarts one process: consecutive failures, when the next start is due."""
+
+    failures: int = 0
+    due_at: float | None = None
+    started_at: float = 0.0
 
 
 class PortTakenError(RuntimeError):
@@ -69,6 +85,7 @@ class Suite:
     reassign_taken_ports: bool = False
     # Where each process's log started for its current run (logs are appended across restarts).
     log_offsets: dict[str, int] = field(default_factory=dict)
+    restarts: dict[str, RestartState] = field(default_factory=dict)
 
     @property
     def gateway_url(self) -> str:
@@ -151,6 +168,9 @@ class Suite:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        pids = self.data_dir / "run"
+        pids.mkdir(parents=True, exist_ok=True)
+        (pids / f"{name}.pid").write_text(str(self.processes[name].pid))
 
     def wait_ready(self, timeout: float = 90.0) -> None:
         deadline = time.monotonic() + timeout
@@ -165,14 +185,48 @@ class Suite:
                     if "failed to bind" in tail or "address already in use" in tail:
                         raise PortTakenError(message)
                     raise RuntimeError(message)
-            try:
-                with urllib.request.urlopen(f"{self.gateway_url}/readyz", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
+            if self._gateway_ready() and all(self._serving(name) for name in SERVICES):
+                return
             time.sleep(0.2)
         raise TimeoutError(f"the suite was not ready within {timeout} s; logs in {self.data_dir / 'logs'}")
+
+    def supervise(self) -> list[str]:
+        """One pass of the local supervisor: restart every process that died, with exponential backoff (as an
+        orchestrator would), so one crashed service never takes the suite down. Returns what it did."""
+        now = time.monotonic()
+        happened = []
+        for name, process in list(self.processes.items()):
+            restart = self.restarts.setdefault(name, RestartState())
+            if process.poll() is None:
+                if restart.started_at and now - restart.started_at >= RESTART_RESET_SECONDS:
+                    restart.failures = 0  # it ran long enough: the next crash starts the backoff over
+                continue
+            if restart.due_at is None:
+                restart.failures += 1
+                delay = min(RESTART_BACKOFF_SECONDS * 2 ** (restart.failures - 1), RESTART_BACKOFF_MAX_SECONDS)
+                restart.due_at = now + delay
+                happened.append(f"{name} exited with {process.returncode}; restarting in {delay:.0f} s")
+            elif now >= restart.due_at:
+                self.start_process(name)
+                restart.due_at, restart.started_at = None, now
+                happened.append(f"{name} restarted (pid {self.processes[name].pid})")
+        return happened
+
+    def _gateway_ready(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.gateway_url}/readyz", timeout=2) as response:  # noqa: S310
+                return bool(response.status == 200)
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def _serving(self, name: str) -> bool:
+        """The service answers SERVING to the gRPC health check (each has its own readiness)."""
+        with grpc.insecure_channel(f"127.0.0.1:{self.ports.of(name)}") as channel:
+            try:
+                reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=2)
+            except grpc.RpcError:
+                return False
+        return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
 
     def kill(self, name: str) -> None:
         """kill -9 one process, as a crash would."""

@@ -177,8 +177,19 @@ async def test_without_a_trial_the_first_invoice_is_collected_and_downloadable_a
     payments = (await client.get("/v1/billing/payments")).json()["payments"]
     assert [payment["status"] for payment in payments] == ["succeeded", "failed"]
 
-    bought = (await client.post("/v1/billing/subscription/seats", json={"seats": 11})).json()
+    preview = await client.post("/v1/billing/subscription/seats/preview", json={"seats": 11})
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["subscription"]["seats_purchased"] == 11 and preview.json()["charge_now"]["id"] is None
+    assert (await client.get("/v1/billing/seats")).json()["purchased"] == 10, "a preview buys nothing"
+    bad_preview = await client.post("/v1/billing/subscription/seats/preview", json={"seats": "many"})
+    assert (bad_preview.status_code, bad_preview.json()["errors"][0]["field"]) == (422, "seats")
+    previewed = preview.json()["charge_now"]["total"]["amount_minor"]
+    outdated = await client.post("/v1/billing/subscription/seats", json={"seats": 11, "expected_charge_minor": 1})
+    assert (outdated.status_code, outdated.json()["reason"]) == (409, "CHARGE_CHANGED"), outdated.text
+    bought_at = {"seats": 11, "expected_charge_minor": previewed}
+    bought = (await client.post("/v1/billing/subscription/seats", json=bought_at)).json()
     assert bought["invoice"]["status"] == "paid"
+    assert bought["invoice"]["total"] == preview.json()["charge_now"]["total"], "charged as previewed"
     assert 0 < bought["invoice"]["total"]["amount_minor"] <= 1200
     recorded = await client.post(f"/v1/billing/invoices/{invoice['id']}/payments", json={"reference": "SEPA-1"})
     assert recorded.status_code == 403  # the Owner never marks its own invoices paid

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -37,7 +38,7 @@ async def in_process_suite(tmp_path: Path, nats_server: NatsServer) -> AsyncIter
     setup_tracing("tenantry-tests", exporter=EXPORTER)
     ensure_local_keys(tmp_path)
     public_key = SecretStr(public_key_path(tmp_path).read_text())
-    common = {
+    common: dict[str, Any] = {
         "data_dir": tmp_path,
         "nats_url": nats_server.url,
         "principal_public_key": public_key,
@@ -123,5 +124,14 @@ async def test_one_invitation_is_one_trace_across_gateway_services_and_consumers
     trace_spans = [s for s in spans if s.context.trace_id == root.context.trace_id]
     names = {s.name for s in trace_spans}
     assert "/tenantry.membership.v1.MembershipService/InviteMembers" in names
-    consumers = {s.attributes.get("messaging.consumer.group.name") for s in trace_spans if s.name.startswith("consume")}
+    # Service to service too: membership's channel to billing carries the trace (the channel factory's interceptor).
+    assert "/tenantry.billing.v1.BillingService/ReserveSeat" in names
+    # And the SQL they ran (a span per statement, services/common/db.py).
+    sql_services = {
+        s.resource.attributes.get("service.name") for s in trace_spans if (s.attributes or {}).get("db.system")
+    }
+    assert sql_services, "no SQL span in the trace"
+    consumers = {
+        (s.attributes or {}).get("messaging.consumer.group.name") for s in trace_spans if s.name.startswith("consume")
+    }
     assert {"billing-seats", "audit-log", "membership-mailer"} <= consumers

@@ -154,6 +154,28 @@ class SeatChange(RequestBody):
     seats: PositiveNumber
 
 
+class SeatPurchase(SeatChange):
+    expected_charge_minor: Annotated[
+        int | None,
+        Field(
+            ge=0,
+            le=2**53,
+            description="the charge now, in minor units, a preview showed (0 for none): a different charge changes "
+            "nothing (409 CHARGE_CHANGED); omit for no check",
+        ),
+    ] = None
+
+
+class SeatChangePreview(ResponseBody):
+    subscription: Annotated[Subscription, Field(description="the subscription as the change would leave it")]
+    charge_now: Annotated[
+        Invoice | None, Field(description="the prorated invoice added seats would issue now; none for a reduction")
+    ]
+    next_invoice: Annotated[
+        Invoice | None, Field(description="the next renewal's invoice after the change; none when it ends")
+    ]
+
+
 class PlanChange(RequestBody):
     plan_id: Id
 

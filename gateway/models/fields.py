@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 MAX_PAGE_SIZE = 200
 
@@ -45,7 +45,26 @@ Token = Annotated[str, StringConstraints(max_length=128)]
 PageToken = Annotated[str, StringConstraints(max_length=512)]
 Search = Annotated[str, StringConstraints(max_length=100)]
 Permission = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-Domain = Annotated[str, StringConstraints(min_length=1, max_length=253)]
+MAX_DOMAIN_LABEL = 63
+
+
+def dns_name(value: str) -> str:
+    """A DNS name: dot-separated labels of 1 to 63 letters, digits or inner hyphens (one trailing dot allowed).
+    Letters may be non-ASCII (identity converts to IDNA and checks the exact length)."""
+    labels = value.removesuffix(".").split(".")
+    if any(
+        not 0 < len(label) <= MAX_DOMAIN_LABEL
+        or label.startswith("-")
+        or label.endswith("-")
+        or not all(c.isalnum() or c == "-" for c in label)
+        for label in labels
+    ):
+        raise ValueError(f"a domain name: labels of 1 to {MAX_DOMAIN_LABEL} letters, digits or hyphens")
+    return value
+
+
+# Body fields and the `{domain}` path parameter alike (gateway/pipeline.py PATH_PARAMETERS).
+Domain = Annotated[str, StringConstraints(min_length=1, max_length=253), AfterValidator(dns_name)]
 PageSize = Annotated[
     int, Field(ge=1, le=MAX_PAGE_SIZE, description="Items per page (the service's default when absent).")
 ]

@@ -35,6 +35,7 @@ class Group(ResponseBody):
     member_count: int
     create_time: Timestamp | None
     etag: str
+    scim_managed: Annotated[bool, Field(description="only the identity provider changes it, through SCIM")] = False
 
 
 class GroupReply(ResponseBody):

@@ -220,3 +220,49 @@ class CreatedApiKey(ResponseBody):
 class CreatedServiceAccount(ResponseBody):
     service_account: ApiKey
     secret: Annotated[str, Field(description="shown once")]
+
+
+class ScimTokenListQuery(QueryParameters):
+    include_inactive: bool = False
+
+
+class ScimToken(ResponseBody):
+    id: str
+    organization_id: str
+    name: str
+    prefix: str
+    create_time: Timestamp | None
+    expire_time: Timestamp | None
+    last_use_time: Timestamp | None
+    revoke_time: Timestamp | None
+    creator_id: str
+
+
+class ScimTokenList(ResponseBody):
+    scim_tokens: list[ScimToken]
+
+
+class ScimTokenReply(ResponseBody):
+    scim_token: ScimToken
+
+
+class NewScimToken(RequestBody):
+    name: Annotated[DisplayName, Field(min_length=1, description='e.g. "Okta"')]
+    expire_time: AwareDatetime | None = None
+
+
+class CreatedScimToken(ResponseBody):
+    scim_token: ScimToken
+    secret: Annotated[str, Field(description="shown once: give it to the identity provider")]
+
+
+class ScimTokenRotation(RequestBody):
+    overlap_seconds: Annotated[
+        int, Field(ge=0, le=604800, description="how long the old token keeps working (0 revokes it at once)")
+    ] = 3600
+
+
+class RotatedScimToken(ResponseBody):
+    scim_token: ScimToken
+    secret: Annotated[str, Field(description="shown once")]
+    previous: ScimToken

@@ -52,6 +52,8 @@ class Member(ResponseBody):
     create_time: Timestamp | None
     last_sign_in_time: Timestamp | None
     profile: dict[str, str]
+    # Holds seat.use (a product licence): their role's seat or their own seat switch.
+    uses_seat: bool
     etag: str
 
 
@@ -75,6 +77,8 @@ class Organization(ResponseBody):
     group_creation_policy: str
     invitation_ttl_days: int
     deletion_time: Timestamp | None
+    # When an Owner's pending early deletion request deletes the organization; null while none is pending.
+    requested_deletion_time: Timestamp | None
     etag: str
 
 
@@ -110,6 +114,12 @@ class MemberList(ResponseBody):
 
 class RoleChange(RequestBody):
     role: RoleKey
+
+
+class SeatChange(RequestBody):
+    """A member's seat switch: true gives them a seat (seat.use), false takes it; their role stays."""
+
+    uses_seat: bool
 
 
 class Outcome(ResponseBody):
@@ -238,14 +248,6 @@ class ProfileFieldDefinition(RequestBody):
     type: ProfileFieldType
     choices: Annotated[list[Label], Field(max_length=100)] = []
     shown: bool = True
-
-
-class AuditQuery(QueryParameters):
-    action: Annotated[str | None, StringConstraints(max_length=100)] = None
-    actor_id: Id | None = None
-    target_id: Annotated[str | None, StringConstraints(max_length=200)] = None
-    page_size: PageSize | None = None
-    page_token: PageToken | None = None
 
 
 class AuditEntry(ResponseBody):

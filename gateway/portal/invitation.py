@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import grpc
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -27,6 +29,19 @@ from gateway.portal.shared import (
     to_sign_in,
 )
 
+# The invited person is not signed in, so the page cannot list the organization's roles: built-in ones are named
+# as the seeds name them (and translated by the page), a custom role by its key.
+BUILT_IN_ROLE_NAMES = {
+    "owner": "Owner",
+    "billing_admin": "Billing admin",
+    "user_admin": "User admin",
+    "member": "Member",
+}
+
+
+def role_name(role: str) -> str:
+    return BUILT_IN_ROLE_NAMES.get(role, role)
+
 
 async def invitation_page(request: Request) -> Response:
     invitation_id, token = query_field(request, "invitation", 64), query_field(request, "token", 128)
@@ -44,7 +59,16 @@ async def invitation_page(request: Request) -> Response:
         raise
     caller = await caller_of(request)
     signed_in_as = caller.principal.actor.display if caller else ""
-    return page(request, "invitation.html", invitation=view, token=token, signed_in_as=signed_in_as, error="")
+    return page(
+        request,
+        "invitation.html",
+        invitation=view,
+        role_name=role_name(view.role),
+        expires=view.expire_time.ToDatetime(tzinfo=UTC).isoformat() if view.expire_time.seconds else "",
+        token=token,
+        signed_in_as=signed_in_as,
+        error="",
+    )
 
 
 async def _register_and_sign_in(

@@ -10,7 +10,18 @@ from tenantry.billing.v1 import billing_service_pb2 as billing_pb
 from tenantry.membership.v1 import membership_service_pb2 as membership_pb
 
 from gateway import convert
-from gateway.portal.shared import TWO_FACTOR_SETUP, call, page, see_other, services, settings_of, signed_in, to_sign_in
+from gateway.portal.navigation import landing_path
+from gateway.portal.shared import (
+    SECURITY_PAGE,
+    TWO_FACTOR_SETUP,
+    call,
+    portal_page,
+    see_other,
+    services,
+    settings_of,
+    signed_in,
+    to_sign_in,
+)
 from services.common import permissions as permissions_catalogue
 
 RECENT_ACTIVITY = 10
@@ -23,7 +34,16 @@ async def overview(request: Request) -> Response:
     caller, settings, clients = person.caller, settings_of(request), services(request)
     if caller.mfa_enrollment_required:  # the session holds no permissions until a second factor is set up
         return person.with_cookie(see_other(TWO_FACTOR_SETUP), settings)
+    if caller.organization_ended:  # an Owner or Billing admin after the subscription's end: export or resubscribe
+        return portal_page(request, person, "organization_ended.html", "overview")
     organization_id = caller.organization_id
+    permissions = set(caller.principal.permissions)
+    if permissions_catalogue.MEMBERS_READ not in permissions:
+        # An accountant (billing rights only) lands on Billing; a plain member gets the "no access" page.
+        landing = landing_path(permissions)
+        if landing == SECURITY_PAGE:
+            return portal_page(request, person, "forbidden.html", "overview", 403)
+        return person.with_cookie(see_other(landing), settings)
     try:
         organization = (
             await call(
@@ -35,18 +55,22 @@ async def overview(request: Request) -> Response:
         ).organization
     except grpc.aio.AioRpcError as exc:
         if exc.code() in (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.NOT_FOUND):
-            return page(request, "forbidden.html", 403, email=caller.principal.actor.display)
+            return portal_page(request, person, "forbidden.html", "overview", 403)
         raise
-    permissions = set(caller.principal.permissions)
-    seats = entries = None
+    seats = entries = plan = next_payment = None
     if permissions_catalogue.BILLING_READ in permissions:
-        usage = await call(
+        dashboard = await call(
             request,
-            clients.billing.GetSeatUsage,
-            billing_pb.GetSeatUsageRequest(organization_id=organization_id),
+            clients.billing.GetSubscription,
+            billing_pb.GetSubscriptionRequest(organization_id=organization_id),
             caller,
         )
-        seats = convert.seat_usage(usage.seat_usage)
+        seats, plan = convert.seat_usage(dashboard.seat_usage), convert.plan(dashboard.plan)
+        if dashboard.HasField("upcoming_invoice"):
+            next_payment = {
+                "time": convert.time_of(dashboard.subscription.current_period_end),
+                "amount": convert.money(dashboard.upcoming_invoice.total),
+            }
     if permissions_catalogue.AUDIT_READ in permissions:
         recent = await call(
             request,
@@ -55,14 +79,19 @@ async def overview(request: Request) -> Response:
             caller,
         )
         entries = [convert.audit_entry(entry) for entry in recent.entries]
-    response = page(
+    # portal_page also hands the browser the new session id after a privilege change.
+    return portal_page(
         request,
+        person,
         "overview.html",
-        session_token=caller.rotated_session_token,
+        "overview",
         organization=convert.organization(organization),
+        organization_name=organization.display_name,
         seats=seats,
+        plan=plan,
+        next_payment=next_payment,
         entries=entries,
-        email=caller.principal.actor.display,
+        can_invite=permissions_catalogue.MEMBERS_INVITE in permissions,
+        can_see_billing=permissions_catalogue.BILLING_READ in permissions,
+        can_see_audit=permissions_catalogue.AUDIT_READ in permissions,
     )
-    # The session got a new id after a privilege change: the browser switches to it.
-    return person.with_cookie(response, settings)

@@ -27,6 +27,12 @@ from gateway.portal.shared import (
 MAX_EMAIL = 320
 
 
+UNAVAILABLE = "Password resets are unavailable right now; try again in a few minutes."
+INCOMPLETE = "This password reset link is incomplete; open the link from the email again."
+DIFFER = "Enter the same password twice."
+MESSAGES = (UNAVAILABLE, INCOMPLETE, DIFFER)
+
+
 async def forgot_password_page(request: Request) -> Response:
     return page(request, "forgot_password.html", sent=False, error="", email="")
 
@@ -43,8 +49,7 @@ async def request_password_reset(request: Request) -> Response:
             identity_pb.RequestPasswordResetRequest(email=email, ip_address=client_ip(request)),
         )
     except grpc.aio.AioRpcError:
-        unavailable = "Password resets are unavailable right now; try again in a few minutes."
-        return page(request, "forgot_password.html", 503, sent=False, error=unavailable, email=email)
+        return page(request, "forgot_password.html", 503, sent=False, error=UNAVAILABLE, email=email)
     # The same answer whether the address has an account or not.
     return page(request, "forgot_password.html", sent=True, error="", email=email)
 
@@ -66,8 +71,7 @@ def _reset_page(request: Request, status: int = 200, **state: Any) -> Response:
 async def reset_password_page(request: Request) -> Response:
     reset_id, token = query_field(request, "id", 64), query_field(request, "token", 128)
     if not reset_id or not token:
-        incomplete = "This password reset link is incomplete; open the link from the email again."
-        return _reset_page(request, 404, link_unusable=True, error=incomplete)
+        return _reset_page(request, 404, link_unusable=True, error=INCOMPLETE)
     return _reset_page(request, reset_id=reset_id, token=token)
 
 
@@ -78,7 +82,7 @@ async def reset_password(request: Request) -> Response:
     link = {"reset_id": form_field(form, "id", 64), "token": form_field(form, "token", 128)}
     new_password, mismatch = new_password_of(form)
     if mismatch:
-        return _reset_page(request, 400, error="Enter the same password twice.", field_errors_by_name=mismatch, **link)
+        return _reset_page(request, 400, error=DIFFER, field_errors_by_name=mismatch, **link)
     try:
         await call(
             request,

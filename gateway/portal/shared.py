@@ -18,6 +18,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
+from tenantry.identity.v1 import identity_service_pb2 as identity_pb
 
 from gateway.auth import (
     Authenticator,
@@ -31,6 +32,8 @@ from gateway.auth import (
 )
 from gateway.clients import ServiceClients
 from gateway.cookies import clear_session_cookie, rotated_cookie_expiry, set_session_cookie
+from gateway.portal.i18n import LANGUAGES, translator_for
+from gateway.portal.navigation import visible_sections
 from gateway.problems import from_grpc_error
 from gateway.settings import GatewaySettings
 
@@ -41,6 +44,8 @@ MAX_SESSION_TOKEN = 512
 LOGIN_CSRF_COOKIE = "tenantry_login_csrf"
 REFUSED = "This request did not come from this site; reload the page and try again."
 PASSWORDS_DIFFER = "does not match the new password"
+# Texts of this module a page shows (through the catalogue: see i18n.py).
+MESSAGES = (REFUSED, PASSWORDS_DIFFER)
 # Identity calls the new password `password`; the portal's forms call it `new_password`.
 NEW_PASSWORD_FIELD = {"password": "new_password"}
 
@@ -68,11 +73,16 @@ def authenticator_of(request: Request) -> Authenticator:
 
 
 async def call(
-    request: Request, rpc: Callable[..., Awaitable[Reply]], message: Message, caller: Caller | None = None
+    request: Request,
+    rpc: Callable[..., Awaitable[Reply]],
+    message: Message,
+    caller: Caller | None = None,
+    timeout_factor: float = 1,
 ) -> Reply:
-    """One service call within the gateway's timeout; on behalf of `caller` when someone is signed in."""
+    """One service call within the gateway's timeout (times `timeout_factor` for batches); on behalf of
+    `caller` when someone is signed in."""
     metadata = request_metadata(request, caller) if caller is not None else None
-    return await rpc(message, metadata=metadata, timeout=services(request).timeout)
+    return await rpc(message, metadata=metadata, timeout=services(request).timeout * timeout_factor)
 
 
 # Reading what the browser sent, never more than a field may hold.
@@ -123,12 +133,13 @@ def form_token_valid(request: Request, settings: GatewaySettings, presented: str
     return bool(expected) and bool(presented) and hmac.compare_digest(expected, presented[:128])
 
 
-async def checked_form(request: Request) -> FormData | None:
-    """The posted form if it came from our own page (Origin/Fetch Metadata and the CSRF token), else None."""
+async def checked_form(request: Request, max_fields: int = 10) -> FormData | None:
+    """The posted form if it came from our own page (Origin/Fetch Metadata and the CSRF token), else None.
+    `max_fields` bounds what a page's form may carry (a bulk selection carries one field per member)."""
     settings = settings_of(request)
     if not same_origin(request, settings):
         return None
-    form = await request.form(max_files=0, max_fields=10)
+    form = await request.form(max_files=0, max_fields=max_fields)
     if not form_token_valid(request, settings, str(form.get("csrf_token", ""))):
         return None
     return form
@@ -139,12 +150,39 @@ def page(request: Request, name: str, status: int = 200, session_token: str = ""
     switching to, when it is not the cookie's)."""
     settings = settings_of(request)
     token, new_cookie = form_token(request, settings, session_token)
-    response = templates.TemplateResponse(request, name, {**values, "csrf_token": token}, status_code=status)
+    translator = translator_for(request)
+    context = {
+        **values,
+        "csrf_token": token,
+        "_": translator.gettext,
+        "t": translator,
+        "lang": translator.language,
+        "languages": LANGUAGES,
+    }
+    response = templates.TemplateResponse(request, name, context, status_code=status)
     if new_cookie:
         response.set_cookie(
             LOGIN_CSRF_COOKIE, new_cookie, path="/", secure=settings.cookie_secure, httponly=True, samesite="lax"
         )
     return response
+
+
+def portal_page(
+    request: Request, person: SignedIn, name: str, current: str, status: int = 200, **values: object
+) -> Response:
+    """A page of the signed-in portal: the navigation shows the sections `person` may see, `current` marked."""
+    caller = person.caller
+    response = page(
+        request,
+        name,
+        status,
+        session_token=person.new_session_token,
+        sections=visible_sections(caller.principal.permissions),
+        current_page=current,
+        email=caller.principal.actor.display,
+        **values,
+    )
+    return person.with_cookie(response, settings_of(request))
 
 
 # Who is signed in.
@@ -174,6 +212,21 @@ class SignedIn:
             expiry = self.new_session_expiry or rotated_cookie_expiry()
             set_session_cookie(response, settings, self.new_session_token, expiry)
         return response
+
+
+async def confirm_identity(request: Request, person: SignedIn, password: str, totp_code: str) -> None:
+    """A fresh sign-in of this session with the password (and code), for a change that needs a recent one; the
+    browser switches to the renewed session's token."""
+    authenticator = authenticator_of(request)
+    renewed = await call(
+        request,
+        services(request).identity.ReauthenticateSession,
+        identity_pb.ReauthenticateSessionRequest(password=password, totp_code=totp_code),
+        person.caller,
+    )
+    authenticator.forget(request)
+    caller = await authenticator.resolve(request, "session_token", renewed.session_token)
+    person.switch_session(renewed.session_token, renewed.session.expire_time, caller)
 
 
 async def signed_in(request: Request) -> SignedIn | None:
@@ -206,6 +259,14 @@ def refusal_of(error: grpc.aio.AioRpcError, form_fields: Mapping[str, str] | Non
         name = str(violation.get("field", ""))
         by_field.setdefault(renamed.get(name, name), []).append(str(violation.get("description", "")))
     return Refusal(int(problem["status"]), str(problem.get("reason", "")), str(problem["detail"]), by_field)
+
+
+def page_refusal(error: grpc.aio.AioRpcError) -> Refusal:
+    """How a refused call reads on the page that made it. An ended session is no refusal: it goes on up, and
+    `signed_out_to_sign_in` sends the browser to sign in."""
+    if error.code() == grpc.StatusCode.UNAUTHENTICATED:
+        raise error
+    return refusal_of(error)
 
 
 # Where a page sends the browser next.

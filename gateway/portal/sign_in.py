@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+from urllib.parse import quote
 
 import grpc
 from starlette.requests import Request
 from starlette.responses import Response
 from tenantry.identity.v1 import identity_service_pb2 as identity_pb
+from tenantry.identity.v1 import sso_service_pb2 as sso_pb
 
 from gateway.portal.shared import (
     MAX_SESSION_TOKEN,
@@ -28,6 +30,9 @@ from gateway.portal.shared import (
     signed_out,
 )
 
+UNAVAILABLE = "Sign-in is unavailable."
+MESSAGES = (UNAVAILABLE,)
+
 
 def _refused(request: Request) -> Response:
     return page(request, "sign_in.html", 403, error=REFUSED)
@@ -44,6 +49,8 @@ async def sign_in(request: Request) -> Response:
     if form is None:
         return _refused(request)
     email, password = form_field(form, "email"), form_field(form, "password")
+    if not password:
+        return await _home_realm(request, email)
     previous_session = request.cookies.get(settings_of(request).cookie_name, "")[:MAX_SESSION_TOKEN]
     try:
         reply = await call(
@@ -54,7 +61,7 @@ async def sign_in(request: Request) -> Response:
             ),
         )
     except grpc.aio.AioRpcError as exc:
-        message = exc.details() if exc.code() == grpc.StatusCode.UNAUTHENTICATED else "Sign-in is unavailable."
+        message = exc.details() if exc.code() == grpc.StatusCode.UNAUTHENTICATED else UNAVAILABLE
         status = 429 if exc.code() == grpc.StatusCode.RESOURCE_EXHAUSTED else 401
         return page(request, "sign_in.html", status, error=message, email=email)
     if reply.mfa_required:
@@ -63,6 +70,18 @@ async def sign_in(request: Request) -> Response:
     return session_started(
         request, see_other(TWO_FACTOR_SETUP if reply.session.mfa_enrollment_required else OVERVIEW_PAGE), reply
     )
+
+
+async def _home_realm(request: Request, email: str) -> Response:
+    """Email first: a verified domain with an enabled connection goes to its identity provider; anyone else is
+    asked for the password."""
+    try:
+        realm = await call(request, services(request).sso.DiscoverRealm, sso_pb.DiscoverRealmRequest(email=email))
+    except grpc.aio.AioRpcError:
+        realm = sso_pb.DiscoverRealmResponse()
+    if realm.connection_id:
+        return see_other(f"/sso/{quote(realm.connection_id, safe='')}/start")
+    return page(request, "sign_in.html", error="", email=email, password_step=True)
 
 
 async def second_factor(request: Request) -> Response:

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 from gateway.routes import (
     account,
+    analytics,
     api_keys,
     audit,
+    audit_retention,
     billing,
     groups,
     invitations,
     invoices,
+    log_streams,
     members,
+    modules,
     organization,
     profile_fields,
     roles,
+    scim_holds,
+    scim_tokens,
     security_policy,
     sessions,
+    sso_admin,
 )
 from gateway.routing import ApiRoute
 
@@ -24,6 +31,8 @@ ROUTES: tuple[ApiRoute, ...] = (
     *account.ROUTES,
     *security_policy.ROUTES,
     *api_keys.ROUTES,
+    *scim_tokens.ROUTES,
+    *scim_holds.ROUTES,
     *groups.ROUTES,
     *billing.ROUTES,
     *invoices.ROUTES,
@@ -33,4 +42,9 @@ ROUTES: tuple[ApiRoute, ...] = (
     *roles.ROUTES,
     *profile_fields.ROUTES,
     *audit.ROUTES,
+    *audit_retention.ROUTES,
+    *log_streams.ROUTES,
+    *modules.ROUTES,
+    *analytics.ROUTES,
+    *sso_admin.ROUTES,
 )

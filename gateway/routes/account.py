@@ -115,6 +115,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         "Start setting up an authenticator app: secret, otpauth URI and QR code (SVG).",
         response=TotpEnrollment,
         success_status=201,
+        shows_secret_once=True,
     ),
     ApiRoute(
         "POST",
@@ -123,6 +124,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         "Activate the authenticator app with a current code; returns recovery codes once.",
         body=TotpCode,
         response=RecoveryCodes,
+        shows_secret_once=True,
     ),
     ApiRoute(
         "POST",

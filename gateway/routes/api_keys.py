@@ -79,6 +79,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         body=Credential,
         response=CreatedApiKey,
         success_status=201,
+        shows_secret_once=True,
     ),
     ApiRoute(
         "DELETE",
@@ -95,5 +96,6 @@ ROUTES: tuple[ApiRoute, ...] = (
         body=Credential,
         response=CreatedServiceAccount,
         success_status=201,
+        shows_secret_once=True,
     ),
 )

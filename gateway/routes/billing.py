@@ -17,6 +17,8 @@ from gateway.models.billing import (
     PlanList,
     Reconciliation,
     SeatChange,
+    SeatChangePreview,
+    SeatPurchase,
     SeatUsage,
     SubscriptionChange,
     SubscriptionReply,
@@ -70,15 +72,33 @@ async def get_subscription(context: Context) -> Dashboard:
 
 
 async def change_seats(context: Context) -> SubscriptionChange:
+    body = context.body_as(SeatPurchase)
     reply = await context.call(
         context.clients.billing.ChangeSeats,
         billing_pb.ChangeSeatsRequest(
             organization_id=context.organization_id,
-            seats=context.body_as(SeatChange).seats,
+            seats=body.seats,
             idempotency_key=context.idempotency_key,
+            expected_charge_minor=body.expected_charge_minor,
         ),
     )
     return subscription_change(reply)
+
+
+async def preview_seat_change(context: Context) -> SeatChangePreview:
+    reply = await context.call(
+        context.clients.billing.PreviewSeatChange,
+        billing_pb.PreviewSeatChangeRequest(
+            organization_id=context.organization_id, seats=context.body_as(SeatChange).seats
+        ),
+    )
+    return SeatChangePreview.model_validate(
+        {
+            "subscription": convert.subscription(reply.subscription),
+            "charge_now": convert.invoice(reply.charge_now) if reply.HasField("charge_now") else None,
+            "next_invoice": convert.invoice(reply.next_invoice) if reply.HasField("next_invoice") else None,
+        }
+    )
 
 
 async def change_plan(context: Context) -> SubscriptionChange:
@@ -178,9 +198,19 @@ ROUTES: tuple[ApiRoute, ...] = (
         "/v1/billing/subscription/seats",
         change_seats,
         "Buy seats now (invoiced prorated to the period end and collected) or reduce them from the next renewal, "
-        "never below the seats in use (billing.manage). Send an Idempotency-Key.",
-        body=SeatChange,
+        "never below the seats in use (billing.manage). Send an Idempotency-Key, and the previewed charge as "
+        "expected_charge_minor to be charged nothing else.",
+        body=SeatPurchase,
         response=SubscriptionChange,
+    ),
+    ApiRoute(
+        "POST",
+        "/v1/billing/subscription/seats/preview",
+        preview_seat_change,
+        "What changing to this many seats would do now, changing nothing: the prorated charge for added seats (the "
+        "amount then charged) and the next renewal's invoice; refused as the change would be (billing.manage).",
+        body=SeatChange,
+        response=SeatChangePreview,
     ),
     ApiRoute(
         "POST",

@@ -18,6 +18,7 @@ from gateway.models.members import (
     OrganizationExport,
     ProfileValues,
     RoleChange,
+    SeatChange,
 )
 from gateway.routing import ApiRoute, Context, IfMatch, equality_filter
 
@@ -53,6 +54,21 @@ async def change_member_role(context: Context) -> MemberReply:
             organization_id=context.organization_id,
             member_id=context.path("member_id"),
             role=context.body_as(RoleChange).role,
+            etag=context.if_match,
+            idempotency_key=context.idempotency_key,
+        ),
+    )
+    context.response_headers["ETag"] = http_etag(reply.member.etag)
+    return member_reply(reply.member)
+
+
+async def set_member_seat(context: Context) -> MemberReply:
+    reply = await context.call(
+        context.clients.membership.SetMemberSeat,
+        membership_pb.SetMemberSeatRequest(
+            organization_id=context.organization_id,
+            member_id=context.path("member_id"),
+            uses_seat=context.body_as(SeatChange).uses_seat,
             etag=context.if_match,
             idempotency_key=context.idempotency_key,
         ),
@@ -160,6 +176,18 @@ ROUTES: tuple[ApiRoute, ...] = (
         body=RoleChange,
         response=MemberReply,
         if_match=IfMatch.REQUIRED,
+        returns_etag=True,
+    ),
+    ApiRoute(
+        "PUT",
+        "/v1/members/{member_id}/seat",
+        set_member_seat,
+        "Turn a member's seat (seat.use, a product licence) on or off apart from their role (members.manage_roles): "
+        "an Owner may give up their own seat and stays Owner; turning it on holds a free seat first "
+        "(409 NO_SEATS_AVAILABLE). If-Match is optional.",
+        body=SeatChange,
+        response=MemberReply,
+        if_match=IfMatch.HONOURED,
         returns_etag=True,
     ),
     ApiRoute(

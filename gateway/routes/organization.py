@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from tenantry.membership.v1 import deletion_service_pb2 as deletion_pb
 from tenantry.membership.v1 import membership_service_pb2 as membership_pb
 
 from gateway import convert
 from gateway.etags import http_etag
+from gateway.models.deletion import DeletionReply, DeletionRequest
 from gateway.models.members import OrganizationChanges, OrganizationReply
 from gateway.routing import ApiRoute, BadRequest, Context, IfMatch
 
@@ -36,6 +40,36 @@ async def update_organization(context: Context) -> OrganizationReply:
     return OrganizationReply.model_validate({"organization": convert.organization(reply.organization)})
 
 
+def deletion_state(status: deletion_pb.DeletionStatus) -> dict[str, Any]:
+    return {
+        "organization_id": status.organization_id,
+        "deletion_time": convert.time_of(status.scheduled_time),
+        "requested_deletion_time": convert.time_of(status.requested_deletion_time),
+        "request_time": convert.time_of(status.request_time),
+        "requested_by_account_id": status.requested_by_account_id,
+        "legal_hold": status.hold,
+    }
+
+
+async def request_deletion(context: Context) -> DeletionReply:
+    body = context.body_as(DeletionRequest)
+    reply = await context.call(
+        context.clients.deletion.RequestOrganizationDeletion,
+        deletion_pb.RequestOrganizationDeletionRequest(
+            organization_id=context.organization_id, confirm_name=body.confirm_name
+        ),
+    )
+    return DeletionReply.model_validate({"deletion": deletion_state(reply.status)})
+
+
+async def cancel_deletion(context: Context) -> DeletionReply:
+    reply = await context.call(
+        context.clients.deletion.CancelOrganizationDeletion,
+        deletion_pb.CancelOrganizationDeletionRequest(organization_id=context.organization_id),
+    )
+    return DeletionReply.model_validate({"deletion": deletion_state(reply.status)})
+
+
 ROUTES: tuple[ApiRoute, ...] = (
     ApiRoute(
         "GET",
@@ -54,5 +88,21 @@ ROUTES: tuple[ApiRoute, ...] = (
         response=OrganizationReply,
         if_match=IfMatch.HONOURED,
         returns_etag=True,
+    ),
+    ApiRoute(
+        "POST",
+        "/v1/organization/deletion",
+        request_deletion,
+        "Delete the organization early (org.delete: Owners; a person with a recent sign-in, typing its exact name): "
+        "it is deleted when the grace period ends unless an Owner cancels; every Owner is emailed.",
+        body=DeletionRequest,
+        response=DeletionReply,
+    ),
+    ApiRoute(
+        "DELETE",
+        "/v1/organization/deletion",
+        cancel_deletion,
+        "Cancel the pending early deletion during its grace period (org.delete: Owners); every Owner is emailed.",
+        response=DeletionReply,
     ),
 )

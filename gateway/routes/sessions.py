@@ -135,6 +135,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         "Confirm the password (and code) again: opens the 15-minute privileged window; the session is renewed.",
         body=Reauthentication,
         response=SignedIn,
+        shows_secret_once=True,
     ),
     ApiRoute(
         "GET",

@@ -18,6 +18,7 @@ from services.billing.main import build as build_billing
 from services.billing.settings import BillingSettings
 from services.cli import create_organization
 from services.common import migrations
+from services.common.clock import Clock
 from services.common.keys import ensure_local_keys, public_key_path, signing_key_path
 from services.common.nats_server import free_port
 from services.common.runtime import ServiceRuntime
@@ -33,10 +34,18 @@ OWNER_PASSWORD = "correct horse battery staple"
 
 @asynccontextmanager
 async def running_services(
-    data_dir: Path, nats_url: str, billing_settings: dict[str, Any] | None = None
+    data_dir: Path,
+    nats_url: str,
+    billing_settings: dict[str, Any] | None = None,
+    clocks: dict[str, Clock] | None = None,
+    membership_settings: dict[str, Any] | None = None,
+    started: dict[str, ServiceRuntime] | None = None,
+    identity_settings: dict[str, Any] | None = None,
 ) -> AsyncIterator[dict[str, str]]:
     """The services, migrated and started, with an organization Acme owned by OWNER_EMAIL; yields the
-    gateway's address settings (identity_address, …)."""
+    gateway's address settings (identity_address, …). `clocks` injects a service's clock by name; `started`, when
+    given, receives each running service by name (a test that stops one of its consumers); `identity_settings` adds
+    to identity's settings (e.g. its DNS servers)."""
     ensure_local_keys(data_dir)
     common: dict[str, Any] = {
         "data_dir": data_dir,
@@ -47,9 +56,13 @@ async def running_services(
     builders = {
         "identity": (
             build_identity,
-            IdentitySettings(**common, principal_signing_key=SecretStr(signing_key_path(data_dir).read_text())),
+            IdentitySettings(
+                **common,
+                principal_signing_key=SecretStr(signing_key_path(data_dir).read_text()),
+                **(identity_settings or {}),
+            ),
         ),
-        "membership": (build_membership, MembershipSettings(**common)),
+        "membership": (build_membership, MembershipSettings(**common, **(membership_settings or {}))),
         "billing": (build_billing, BillingSettings(**common, **(billing_settings or {}))),
         "audit": (build_audit, AuditSettings(**common)),
     }
@@ -66,9 +79,11 @@ async def running_services(
         for name, (build, settings) in builders.items():
             module = __import__(f"services.{name}.main", fromlist=["MIGRATIONS_DIR"])
             migrations.upgrade(module.MIGRATIONS_DIR, settings.database_url)
-            runtime = build(settings)  # type: ignore[operator]
+            runtime = build(settings, (clocks or {}).get(name))  # type: ignore[operator]
             await runtime.start()
             runtimes.append(runtime)
+            if started is not None:
+                started[name] = runtime
         await create_organization(
             data_dir=data_dir,
             name="Acme",

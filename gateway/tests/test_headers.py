@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 
+from gateway.routes import ROUTES
+from gateway.routing import IfMatch
 from services.common.testing import eventually
 
 STRONG_ETAG = re.compile(r'^"[^"]+"$')
@@ -98,3 +101,24 @@ async def test_a_cookie_session_change_without_its_csrf_token_is_refused(owner: 
     assert (refused.status_code, refused.json()["reason"]) == (403, "CSRF_TOKEN_MISSING")
     owner.headers["X-CSRF-Token"] = token
     assert "Forged" not in {g["name"] for g in (await owner.get("/v1/groups")).json()["groups"]}
+
+
+async def test_every_read_answers_a_strong_etag_that_changes_with_what_was_read(owner: httpx.AsyncClient) -> None:
+    before = await owner.get("/v1/groups")
+    assert before.status_code == 200 and STRONG_ETAG.match(before.headers["etag"])
+    assert (await owner.get("/v1/groups")).headers["etag"] == before.headers["etag"]
+    assert (await owner.post("/v1/groups", json={"name": "Launch"})).status_code == 201
+    after = await owner.get("/v1/groups")
+    assert STRONG_ETAG.match(after.headers["etag"]) and after.headers["etag"] != before.headers["etag"]
+    for path in ("/v1/me", "/v1/members", "/v1/billing/subscription", "/v1/roles", "/v1/profile-fields"):
+        read = await owner.get(path)
+        assert read.status_code == 200 and STRONG_ETAG.match(read.headers["etag"]), path
+
+
+def test_the_readme_lists_exactly_the_routes_that_require_if_match() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    listed = readme.split("Routes requiring If-Match", 1)[1].split("\n- ", 1)[0]
+    required = {f"{route.method} {route.path}" for route in ROUTES if route.if_match is IfMatch.REQUIRED}
+    assert (
+        required and {line.strip()[3:-1] for line in listed.splitlines() if line.strip().startswith("- `")} == required
+    )

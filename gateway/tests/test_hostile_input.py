@@ -132,3 +132,25 @@ async def test_an_over_long_idempotency_key_or_path_id_is_refused_naming_it(owne
     path = await owner.get(f"/v1/groups/{'g' * 65}")
     assert (path.status_code, path.json()["errors"][0]["field"]) == (422, "group_id")
     assert "Keyed" not in {group["name"] for group in (await owner.get("/v1/groups")).json()["groups"]}
+
+
+async def test_a_domain_path_parameter_over_253_characters_or_not_a_dns_name_is_refused_naming_it(
+    owner: httpx.AsyncClient,
+) -> None:
+    claimed = await owner.post("/v1/sso/domains", json={"domain": "acme.test"})
+    assert claimed.status_code == 201, claimed.text
+    label = "a" * 63
+    too_long = ".".join([label, label, label, "b" * 61, "test"])  # 63*3 + 61 + 4 + 4 dots = 258 characters
+    hostile = [too_long, f"{'a' * 64}.test", "-acme.test", "acme-.test", "acme..test", "ac_me.test", "acme test"]
+    for domain in hostile:
+        for method, path in (
+            ("GET", f"/v1/sso/domains/{domain}"),
+            ("POST", f"/v1/sso/domains/{domain}/verify"),
+            ("DELETE", f"/v1/sso/domains/{domain}"),
+        ):
+            response = await owner.request(method, path)
+            assert response.status_code == 422, (method, path, response.text)
+            assert response.headers["content-type"] == "application/problem+json"
+            assert [error["field"] for error in response.json()["errors"]] == ["domain"], (method, path)
+    listed = (await owner.get("/v1/sso/domains")).json()["domains"]
+    assert [domain["domain"] for domain in listed] == ["acme.test"]

@@ -96,3 +96,25 @@ def test_headers_are_declared_where_they_are_honoured(document: dict[str, Any]) 
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     for operation_name in required:
         assert operation_name in document["info"]["description"] and f"`{operation_name}`" in readme
+
+
+def test_a_route_whose_reply_shows_a_secret_once_does_not_promise_a_replay_by_key(document: dict[str, Any]) -> None:
+    shown_once = {f"{r.method} {r.path}" for r in ROUTES if r.shows_secret_once}
+    assert shown_once == {
+        "POST /v1/me/mfa/totp",
+        "POST /v1/me/mfa/totp/confirm",
+        "POST /v1/api-keys",
+        "POST /v1/service-accounts",
+        "POST /v1/sessions/current/reauthenticate",
+        "POST /v1/audit/log-streams",
+        "POST /v1/audit/log-streams/{log_stream_id}/rotate-secret",
+        "POST /v1/scim-tokens",
+        "POST /v1/scim-tokens/{token_id}/rotate",
+    }
+    for route in ROUTES:
+        if route.method == "GET":
+            continue
+        operation = document["paths"][route.path][route.method.lower()]
+        [key] = [p for p in operation["parameters"] if p["name"] == "Idempotency-Key"]
+        promises_replay = "applied once" in key["description"]
+        assert promises_replay == (route.authenticated and not route.shows_secret_once), route.path

@@ -14,7 +14,7 @@ from services.common.settings import MailSettings, ServiceSettings
 class BillingSettings(ServiceSettings, MailSettings):
     model_config = SettingsConfigDict(env_prefix="TENANTRY_BILLING_", extra="ignore")
     service_name: ClassVar[str] = "billing"
-    default_grpc_port: ClassVar[int] = 50053
+    default_grpc_port: ClassVar[int] = 7053
 
     # Seats a new organization has until plans and subscriptions are managed here.
     default_seats: int = 10
@@ -25,7 +25,5 @@ class BillingSettings(ServiceSettings, MailSettings):
     payment_providers: list[str] = ["invoice", "test"]
     # Seconds between passes of the renewal worker (renewals at period end, dunning retries).
     renewal_interval_seconds: float = 60.0
-    # Seconds between passes of the invoice mail worker (it is also woken when a mail is queued).
-    invoice_mail_interval_seconds: float = 5.0
     # Membership's gRPC address; ReconcileSeats lists its members there.
-    membership_address: str = "127.0.0.1:50052"
+    membership_address: str = "127.0.0.1:7052"

@@ -7,12 +7,16 @@ instead of failing on an upgrade deadlock; reads start deferred and never block 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -43,22 +47,77 @@ def async_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def _use_wal(cursor: Any) -> None:
+    """Put the file in WAL mode (it stays so) unless it already is.
+
+    Opening a connection while others write can meet a lock that SQLite reports at once rather than
+    through the busy handler (the WAL index being rebuilt, or the mode switch itself), so the check
+    is retried for up to the busy timeout before the connection is given up.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_SECONDS
+    pause = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode")
+            (mode,) = cursor.fetchone()
+            if str(mode).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if ("locked" not in str(error) and "busy" not in str(error)) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
+
+
 def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let us issue BEGIN ourselves (pysqlite's implicit transactions would defeat BEGIN IMMEDIATE).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
+        _use_wal(cursor)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+_tracer = trace.get_tracer("tenantry.db")
+
+
+def trace_statements(engine: AsyncEngine) -> None:
+    """A CLIENT span per SQL statement, in the trace of the call or event that runs it (the SQLAlchemy
+    instrumentation package instruments one engine per process; each service here has its own)."""
+    system = engine.dialect.name
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _start(connection: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        if not trace.get_current_span().is_recording():
+            return  # no trace is being recorded: a statement span would be thrown away
+        verb = statement.lstrip().split(" ", 1)[0].upper()
+        span = _tracer.start_span(
+            verb, kind=SpanKind.CLIENT, attributes={"db.system": system, "db.statement": statement[:2000]}
+        )
+        context._tenantry_span = span
+
+    @event.listens_for(engine.sync_engine, "after_cursor_execute")
+    def _end(connection: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        span = getattr(context, "_tenantry_span", None)
+        if span is not None:
+            span.end()
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _failed(exception_context: Any) -> None:
+        span = getattr(exception_context.execution_context, "_tenantry_span", None)
+        if span is not None:
+            span.record_exception(exception_context.original_exception)
+            span.end()
 
 
 class Database:
@@ -78,6 +137,7 @@ class Database:
             _configure_sqlite(self.engine)
         else:
             self.engine = create_async_engine(self.url, echo=echo, pool_size=pool_size, pool_pre_ping=True)
+        trace_statements(self.engine)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:

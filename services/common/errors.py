@@ -77,9 +77,14 @@ class Aborted(DomainError):
 
 
 class Unavailable(DomainError):
-    """Another service this call depends on could not be reached; nothing was changed, retry later."""
+    """Another service this call depends on could not be reached (or a change waits, as the SCIM safety hold's);
+    nothing was changed, retry later (after `retry_after_seconds` when known)."""
 
     reason = "UNAVAILABLE"
+
+    def __init__(self, message: str, retry_after_seconds: int = 0, **kwargs: object):
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        self.retry_after_seconds = retry_after_seconds
 
 
 class ResourceExhausted(DomainError):

@@ -3,6 +3,7 @@ rich status, health (NOT_SERVING before draining), reflection and OpenTelemetry.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -32,8 +33,10 @@ from services.common.errors import (
 from services.common.idempotency import (
     IDEMPOTENCY_KEY_METADATA_KEY,
     MAX_IDEMPOTENCY_KEY_LENGTH,
+    IdempotencyRules,
     IdempotentCalls,
-    honours_idempotency_key,
+    check_key,
+    request_fingerprint,
     response_type_of,
 )
 from services.common.metrics import GRPC_LATENCY, GRPC_REQUESTS
@@ -101,7 +104,7 @@ def status_for(error: DomainError) -> grpc.Status:
                 )
             )
         )
-    if isinstance(error, ResourceExhausted) and error.retry_after_seconds:
+    if isinstance(error, ResourceExhausted | Unavailable) and error.retry_after_seconds:
         from google.protobuf.duration_pb2 import Duration
 
         details.append(_pack(error_details_pb2.RetryInfo(retry_delay=Duration(seconds=error.retry_after_seconds))))
@@ -117,8 +120,9 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
 
     An absent token yields an anonymous call (public RPCs such as sign-in); an invalid one is refused
     before the servicer runs. Use cases call `current_call().require_principal()` where they need one.
-    A call that changes state (see `honours_idempotency_key`) made by a principal with an `idempotency-key` in its
-    metadata runs once per key: see `IdempotentCalls`.
+    A call that changes state (see `IdempotencyRules.honours_key`) made by a principal with an `idempotency-key` in
+    its metadata runs once per key: see `IdempotentCalls`; for the batch RPCs a service settles in its use cases,
+    the interceptor only hands the request's fingerprint on (`CallContext.request_fingerprint`).
     """
 
     def __init__(
@@ -127,11 +131,13 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         revoked: RevokedCredentials | None = None,
         denials: DenialRecorder | None = None,
         idempotency: IdempotentCalls | None = None,
+        idempotency_rules: IdempotencyRules = IdempotencyRules(),
     ):
         self._verifier = verifier
         self._revoked = revoked
         self._denials = denials
         self._idempotency = idempotency
+        self._rules = idempotency_rules
 
     async def intercept_service(
         self,
@@ -146,7 +152,8 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         verifier = self._verifier
         revoked = self._revoked
         denials = self._denials
-        idempotency = self._idempotency if honours_idempotency_key(method) else None
+        honours_key = self._rules.honours_key(method)
+        idempotency = self._idempotency if self._rules.claimed_by_interceptor(method) else None
 
         async def wrapped(request: Any, context: grpc.aio.ServicerContext) -> Any:
             metadata = {k: v for k, v in (context.invocation_metadata() or ()) if isinstance(v, str)}
@@ -158,25 +165,30 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                     await _abort(context, Unauthenticated("This service cannot verify principals."))
                 try:
                     principal = verifier.verify(token).with_client(
-                        metadata.get(CLIENT_IP_METADATA_KEY, "")[:64],
-                        metadata.get(USER_AGENT_METADATA_KEY, "")[:512],
+                        metadata.get(CLIENT_IP_METADATA_KEY, ""),
+                        metadata.get(USER_AGENT_METADATA_KEY, ""),
                         request_id,
                     )
                 except Unauthenticated as exc:
                     await _abort(context, exc)
                 if revoked is not None and revoked.is_revoked(principal.credential_id):
                     await _abort(context, Unauthenticated("This session or key has been revoked.", reason="REVOKED"))
+            key = metadata.get(IDEMPOTENCY_KEY_METADATA_KEY, "")
             call = CallContext(
                 principal=principal,
                 principal_token=token,
                 request_id=request_id,
-                idempotency_key=metadata.get(IDEMPOTENCY_KEY_METADATA_KEY, "")[:MAX_IDEMPOTENCY_KEY_LENGTH],
+                idempotency_key=key[:MAX_IDEMPOTENCY_KEY_LENGTH],
+                request_fingerprint=request_fingerprint(principal, request)
+                if honours_key and key and principal is not None and idempotency is None
+                else "",
             )
             reset_token = set_current_call(call)
             started = time.perf_counter()
             code = "OK"
             try:
-                key = metadata.get(IDEMPOTENCY_KEY_METADATA_KEY, "")
+                if call.request_fingerprint:
+                    check_key(key)
                 if idempotency is not None and key and principal is not None:
                     return await idempotency.run(
                         principal, method, key, request, response_type_of(method), lambda: inner(request, context)
@@ -234,11 +246,16 @@ class GrpcServer:
         revoked: RevokedCredentials | None = None,
         denials: DenialRecorder | None = None,
         idempotency: IdempotentCalls | None = None,
+        idempotency_rules: IdempotencyRules = IdempotencyRules(),
+        credentials: grpc.ServerCredentials | None = None,
     ):
+        """`credentials`: TLS (or mutual TLS) for the port; None serves plaintext."""
+        self._credentials = credentials
         self._host = host
         self._revoked = revoked
         self._denials = denials
         self._idempotency = idempotency
+        self._idempotency_rules = idempotency_rules
         self._requested_port = port
         self._registrations = registrations
         self._verifier = verifier
@@ -254,7 +271,9 @@ class GrpcServer:
         server = grpc.aio.server(
             interceptors=[
                 aio_server_interceptor(),
-                CallInterceptor(self._verifier, self._revoked, self._denials, self._idempotency),
+                CallInterceptor(
+                    self._verifier, self._revoked, self._denials, self._idempotency, self._idempotency_rules
+                ),
             ],
             options=[
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
@@ -266,7 +285,11 @@ class GrpcServer:
             add(servicer, server)
         health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
         reflection.enable_server_reflection([*self.service_names, health.SERVICE_NAME, reflection.SERVICE_NAME], server)
-        self.port = server.add_insecure_port(f"{self._host}:{self._requested_port}")
+        address = f"{self._host}:{self._requested_port}"
+        if self._credentials is None:
+            self.port = server.add_insecure_port(address)
+        else:
+            self.port = server.add_secure_port(address, self._credentials)
         if self.port == 0:
             raise RuntimeError(f"cannot bind gRPC to {self._host}:{self._requested_port}")
         await server.start()
@@ -279,10 +302,13 @@ class GrpcServer:
         for name in self.service_names:
             await self._health.set(name, status)
 
-    async def stop(self, grace_seconds: float) -> None:
-        """Report NOT_SERVING first, so load balancers stop routing, then drain in-flight calls."""
+    async def stop(self, grace_seconds: float, drain_seconds: float = 0.0) -> None:
+        """Report NOT_SERVING first and keep serving for `drain_seconds`, so load balancers and clients stop routing
+        here, then stop taking calls and give in-flight ones `grace_seconds` to finish."""
         if self._server is None:
             return
         await self._set_health(health_pb2.HealthCheckResponse.NOT_SERVING)
+        if drain_seconds > 0:
+            await asyncio.sleep(drain_seconds)
         await self._server.stop(grace_seconds)
         self._server = None

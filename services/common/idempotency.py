@@ -6,7 +6,9 @@ Two layers share the table, each with its own operation names so their rows neve
   caller's organization and keyed by the full gRPC method name; the row remembers a fingerprint of the request
   and, once the call succeeded, its serialized reply;
 - use cases that replay in their own transaction by a request's `idempotency_key` field (`load_response` and
-  `save_response`, operation names such as "CreateGroup").
+  `save_response`, operation names such as "CreateGroup"). The batch RPCs a service declares settled by its use
+  case (`IdempotencyRules.settled_by_use_case`) keep the caller's Idempotency-Key this way only, with the request's
+  fingerprint: no separate claim and completion per call.
 Keys are kept for `RETENTION`, then pruned.
 """
 
@@ -59,20 +61,31 @@ ABANDONED_AFTER = timedelta(minutes=2)
 PRUNE_BATCH = 100
 # RPCs whose name starts so only read; every other unary RPC changes state (the naming rule of our protos).
 READ_METHOD_PREFIXES = ("Get", "List", "Export", "Check", "Preview")
-# Replies carrying a credential shown only once (a secret, a session token, recovery codes) are never stored:
-# these calls keep only their own replay by request id, which answers without the secret.
-ONE_TIME_SECRET_METHODS = frozenset(
-    {
-        "/tenantry.identity.v1.IdentityService/CreateApiKey",
-        "/tenantry.identity.v1.IdentityService/CreateServiceAccount",
-        "/tenantry.identity.v1.IdentityService/EnrollTotp",
-        "/tenantry.identity.v1.IdentityService/ConfirmTotp",
-        "/tenantry.identity.v1.IdentityService/ReauthenticateSession",
-        "/tenantry.identity.v1.IdentityService/VerifySecondFactor",
-        "/tenantry.identity.v1.IdentityService/CreateSession",
-        "/tenantry.identity.v1.IdentityService/Authenticate",
-    }
-)
+
+
+@dataclass(frozen=True)
+class IdempotencyRules:
+    """What a service declares about its state-changing RPCs (full gRPC method names), beside its servicers.
+
+    - `one_time_secrets`: replies carrying a credential shown only once (a secret, a session token, recovery
+      codes) are never stored: these calls keep only their own replay, which answers without the secret.
+    - `settled_by_use_case`: batch RPCs whose use case keeps its answer under the key itself, in its own
+      transactions (see `load_response_checked`), fingerprint included: the interceptor writes nothing for them, so
+      a call costs no claim and no completion transaction of its own (one mechanism, not two rows per call).
+    """
+
+    one_time_secrets: frozenset[str] = frozenset()
+    settled_by_use_case: frozenset[str] = frozenset()
+
+    def honours_key(self, method: str) -> bool:
+        """Whether a gRPC method ("/package.Service/Name") runs once per key: it changes state (reads are told
+        by the naming rule of our protos) and its reply holds no one-time secret."""
+        return not method.rsplit("/", 1)[-1].startswith(READ_METHOD_PREFIXES) and method not in self.one_time_secrets
+
+    def claimed_by_interceptor(self, method: str) -> bool:
+        """Whether the interceptor claims and completes the key (every honoured method its use case does not
+        settle itself)."""
+        return self.honours_key(method) and method not in self.settled_by_use_case
 
 
 def idempotency_table(metadata: MetaData) -> Table:
@@ -83,12 +96,43 @@ def idempotency_table(metadata: MetaData) -> Table:
 
 
 async def load_response(
-    connection: AsyncConnection, table: Table, scope: str, operation: str, idempotency_key: str
+    connection: AsyncConnection,
+    table: Table,
+    scope: str,
+    operation: str,
+    idempotency_key: str,
+    fingerprint: str = "",
 ) -> bytes | None:
-    return await connection.scalar(
-        select(table.c.response).where(
-            table.c.scope == scope, table.c.operation == operation, table.c.request_id == idempotency_key
+    """The answer kept under the key, or None. With a `fingerprint` (of the caller and the request, see
+    `request_fingerprint`), an answer kept for another request under the same key is a reuse: FailedPrecondition
+    IDEMPOTENCY_KEY_REUSED, as the interceptor answers."""
+    row = (
+        await connection.execute(
+            select(table.c.response, table.c.fingerprint).where(
+                table.c.scope == scope, table.c.operation == operation, table.c.request_id == idempotency_key
+            )
         )
+    ).first()
+    if row is None:
+        return None
+    if fingerprint and row.fingerprint and row.fingerprint != fingerprint:
+        raise key_reused()
+    return None if row.response is None else bytes(row.response)
+
+
+def check_key(key: str) -> None:
+    """Refuse a key longer than the column keeping it (never cut: two keys would become one)."""
+    if len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+        raise InvalidArgument(
+            "Idempotency-Key is too long.",
+            [FieldViolation("Idempotency-Key", f"at most {MAX_IDEMPOTENCY_KEY_LENGTH} characters")],
+        )
+
+
+def key_reused() -> FailedPrecondition:
+    return FailedPrecondition(
+        "This Idempotency-Key was already used with another request; send a new key.",
+        reason="IDEMPOTENCY_KEY_REUSED",
     )
 
 
@@ -100,18 +144,18 @@ async def save_response(
     idempotency_key: str,
     response: bytes,
     now: datetime,
+    fingerprint: str = "",
 ) -> None:
     await connection.execute(
         insert(table).values(
-            scope=scope, operation=operation, request_id=idempotency_key, response=response, created_at=now
+            scope=scope,
+            operation=operation,
+            request_id=idempotency_key,
+            response=response,
+            fingerprint=fingerprint or None,
+            created_at=now,
         )
     )
-
-
-def honours_idempotency_key(method: str) -> bool:
-    """Whether a gRPC method ("/package.Service/Name") runs once per key: it changes state (reads are told by
-    the naming rule of our protos) and its reply holds no one-time secret."""
-    return not method.rsplit("/", 1)[-1].startswith(READ_METHOD_PREFIXES) and method not in ONE_TIME_SECRET_METHODS
 
 
 def request_fingerprint(principal: Principal, request: Message) -> str:
@@ -180,10 +224,7 @@ class IdempotentCalls:
                 )
                 return claim
             if row.fingerprint != fingerprint:
-                raise FailedPrecondition(
-                    "This Idempotency-Key was already used with another request; send a new key.",
-                    reason="IDEMPOTENCY_KEY_REUSED",
-                )
+                raise key_reused()
             if row.response is not None:
                 return bytes(row.response)
             if now - row.created_at < ABANDONED_AFTER:
@@ -229,11 +270,7 @@ class IdempotentCalls:
         call: Callable[[], Awaitable[ResponseT]],
     ) -> ResponseT:
         """Run `call` once per key: replay the stored reply, or run it and store its reply if it succeeds."""
-        if len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
-            raise InvalidArgument(
-                "Idempotency-Key is too long.",
-                [FieldViolation("Idempotency-Key", f"at most {MAX_IDEMPOTENCY_KEY_LENGTH} characters")],
-            )
+        check_key(key)
         claimed = await self.claim(principal.organization_id, method, key, request_fingerprint(principal, request))
         if not isinstance(claimed, Claim):
             return response_type.FromString(claimed)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from joserfc.jwk import OKPKey
@@ -25,13 +26,25 @@ def public_key_path(data_dir: Path) -> Path:
     return keys_dir(data_dir) / "principal_public.pem"
 
 
-def _write_private(path: Path, content: str) -> None:
+def create_once(path: Path, make_content: Callable[[], str]) -> str:
+    """The file's content, creating it (private, 0600) if it does not exist. Replicas starting together on one data
+    folder all end with the same content: the file appears whole or not at all (written aside, then hard-linked into
+    place, which fails if another process got there first), and a loser reads the winner's."""
+    if path.exists():
+        return path.read_text()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    content = make_content()
+    aside = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(content)
-    os.replace(tmp, path)
+    try:
+        os.link(aside, path)
+    except FileExistsError:
+        content = path.read_text()
+    finally:
+        aside.unlink()
+    return content
 
 
 def generate_principal_key_pair() -> tuple[str, str]:
@@ -41,17 +54,20 @@ def generate_principal_key_pair() -> tuple[str, str]:
 
 
 def ensure_local_keys(data_dir: Path) -> None:
-    """Create the principal key pair in the data folder unless it is there already."""
-    if signing_key_path(data_dir).exists() and public_key_path(data_dir).exists():
-        return
-    private_pem, public_pem = generate_principal_key_pair()
-    _write_private(signing_key_path(data_dir), private_pem)
-    _write_private(public_key_path(data_dir), public_pem)
+    """Create the principal key pair in the data folder unless it is there already (the public key is derived from
+    the private one that won, so the two always match)."""
+    private_pem = create_once(signing_key_path(data_dir), lambda: generate_principal_key_pair()[0])
+    public_pem = OKPKey.import_key(private_pem).as_pem(private=False).decode()
+    create_once(public_key_path(data_dir), lambda: public_pem)
 
 
 def load_or_create_secret(data_dir: Path, name: str) -> str:
     """A per-service random secret kept in the data folder."""
-    path = keys_dir(data_dir) / f"{name}.secret"
-    if not path.exists():
-        _write_private(path, secrets.token_urlsafe(48))
-    return path.read_text().strip()
+    return create_once(keys_dir(data_dir) / f"{name}.secret", lambda: secrets.token_urlsafe(48)).strip()
+
+
+def load_or_create_data_keys(data_dir: Path, name: str) -> str:
+    """A per-service data key (secrets at rest) kept in the data folder, as the data_keys setting reads it."""
+    from services.common.secret_box import new_key_entry
+
+    return create_once(keys_dir(data_dir) / f"{name}.data-keys", lambda: new_key_entry("local")).strip()

@@ -1,6 +1,8 @@
 """The mail outbox: mails composed inside a transaction (an event consumer's, which can be rolled back and
 replayed) are queued there as rows, and sent only after that transaction commits, by the mail sender
-(services/common/mail_sender.py), which claims each for a while so two replicas never send the same at once.
+(services/common/mail_sender.py), which claims each for a while so two replicas never send the same at once. A
+service may queue a placeholder its sender's completion hook turns into the mail at send time (billing: the invoice
+mail, whose PDF is rendered after commit).
 
 Each service keeps the table in its own database (`mail_outbox_table(metadata)`); the statements below run on
 the connection of the caller's transaction.
@@ -13,9 +15,10 @@ from datetime import datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
-from sqlalchemy import ColumnElement, MetaData, Table, delete, insert, select, update
+from sqlalchemy import ColumnElement, MetaData, Table, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.common.projections import insert_new
 from services.common.tables import core_table, mail_outbox_model, model_base
 
 
@@ -42,17 +45,14 @@ async def queue_mail(connection: AsyncConnection, table: Table, message: EmailMe
     message_id = message["Message-ID"]
     if not message_id:
         raise ValueError("a queued mail needs a Message-ID (it is its key)")
-    known = await connection.scalar(select(table.c.message_id).where(table.c.message_id == str(message_id)))
-    if known is None:
-        await connection.execute(
-            insert(table).values(
-                message_id=str(message_id),
-                recipient=str(message["To"] or ""),
-                message=bytes(message),
-                queued_at=now,
-                attempts=0,
-            )
-        )
+    values = {
+        "message_id": str(message_id),
+        "recipient": str(message["To"] or ""),
+        "message": bytes(message),
+        "queued_at": now,
+        "attempts": 0,
+    }
+    await insert_new(connection, table, values)
 
 
 def _due(table: Table, now: datetime, max_attempts: int) -> tuple[ColumnElement[bool], ...]:
@@ -94,10 +94,12 @@ async def claim_mails(
     return [QueuedMail(row.message_id, row.message, row.attempts + 1) for row in rows]
 
 
-async def mark_mail_sent(connection: AsyncConnection, table: Table, message_id: str, now: datetime) -> None:
-    await connection.execute(
-        update(table).where(table.c.message_id == message_id).values(sent_at=now, claimed_until=None)
-    )
+async def mark_mails_sent(connection: AsyncConnection, table: Table, message_ids: list[str], now: datetime) -> None:
+    """Mark mails sent, a claimed batch in one statement."""
+    if message_ids:
+        await connection.execute(
+            update(table).where(table.c.message_id.in_(message_ids)).values(sent_at=now, claimed_until=None)
+        )
 
 
 async def prune_sent_mails(connection: AsyncConnection, table: Table, sent_before: datetime, limit: int) -> int:

@@ -2,15 +2,19 @@
 any transaction, when woken by a consumer that queued one and every second (a mail queued by a transaction that
 had not committed yet when it woke the sender).
 
-Each mail is claimed before it is sent, so two senders (replicas) never send the same one at once; a sender that
-dies between sending and marking sends it again once its claim lapses, with the same Message-ID, which
-receiving systems recognise. A failed send is retried when its claim lapses, up to MAX_SEND_ATTEMPTS times.
-Sent mails are deleted after SENT_RETENTION.
+Mails are claimed in batches before they are sent, so two senders (replicas) never send the same one at once, and
+a sent batch is marked in one transaction; a sender that dies between sending and marking sends them again once
+their claim lapses, with the same Message-IDs, which receiving systems recognise. A failed send is retried when its
+claim lapses, up to MAX_SEND_ATTEMPTS times. Sent mails are deleted after SENT_RETENTION.
+
+A service whose mail needs work too heavy for the queuing transaction gives the sender a completion, run on each
+claimed mail just before it is sent (billing renders and attaches the invoice PDF there, after commit).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from email.message import EmailMessage
 from typing import Protocol
@@ -19,7 +23,7 @@ from sqlalchemy import Table
 
 from services.common.clock import Clock
 from services.common.db import Database
-from services.common.mail_outbox import QueuedMail, claim_mails, mails_due, mark_mail_sent, prune_sent_mails
+from services.common.mail_outbox import QueuedMail, claim_mails, mails_due, mark_mails_sent, prune_sent_mails
 from services.common.periodic import PeriodicWorker
 
 log = logging.getLogger(__name__)
@@ -40,6 +44,10 @@ class MailTransport(Protocol):
     async def send(self, message: EmailMessage) -> None: ...
 
 
+# Finishes a queued message just before it is sent (outside any transaction).
+MailCompletion = Callable[[EmailMessage], Awaitable[EmailMessage]]
+
+
 class MailSender:
     def __init__(
         self,
@@ -50,6 +58,7 @@ class MailSender:
         *,
         lease: timedelta = CLAIM_LEASE,
         max_attempts: int = MAX_SEND_ATTEMPTS,
+        complete: MailCompletion | None = None,
     ):
         self._db = db
         self._outbox = outbox
@@ -57,6 +66,7 @@ class MailSender:
         self._clock = clock
         self._lease = lease
         self._max_attempts = max_attempts
+        self._complete = complete
 
     async def send_pending(self, limit: int = SEND_BATCH) -> int:
         """Send the due mails no other sender holds, at most `limit`; returns how many were sent."""
@@ -67,11 +77,13 @@ class MailSender:
         async with self._db.write() as connection:
             await prune_sent_mails(connection, self._outbox, now - SENT_RETENTION, PRUNE_BATCH)
             claimed = await claim_mails(connection, self._outbox, now, now + self._lease, limit, self._max_attempts)
-        sent = 0
-        for mail in claimed:
-            if await self._send(mail):
-                sent += 1
-        return sent
+        sent = [mail.message_id for mail in claimed if await self._send(mail)]
+        # The batch is marked in one transaction (not one per mail): a sender that dies before it sends the
+        # batch's mails again once their claim lapses, with the same Message-IDs, as it would one mail.
+        if sent:
+            async with self._db.write() as connection:
+                await mark_mails_sent(connection, self._outbox, sent, self._clock.now())
+        return len(sent)
 
     async def send_all(self) -> int:
         """Send every due mail, batch after batch; returns how many were sent."""
@@ -83,13 +95,14 @@ class MailSender:
 
     async def _send(self, mail: QueuedMail) -> bool:
         try:
-            await self._transport.send(mail.email())
+            message = mail.email()
+            if self._complete is not None:
+                message = await self._complete(message)
+            await self._transport.send(message)
         except Exception:
             # Left claimed: retried when the claim lapses.
             log.exception("mail not sent", extra={"message_id": mail.message_id, "attempt": mail.attempts})
             return False
-        async with self._db.write() as connection:
-            await mark_mail_sent(connection, self._outbox, mail.message_id, self._clock.now())
         return True
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command, context
 from alembic.config import Config
@@ -18,10 +19,13 @@ def alembic_config(migrations_dir: Path, database_url: str) -> Config:
     return config
 
 
-def upgrade(migrations_dir: Path, database_url: str) -> None:
-    """Bring the database to the newest revision (idempotent)."""
+def upgrade(migrations_dir: Path, database_url: str, attributes: dict[str, Any] | None = None) -> None:
+    """Bring the database to the newest revision (idempotent). `attributes` reach the revisions through
+    `context.config.attributes` (e.g. the data keys a revision seals existing secrets with)."""
     url = make_parent_dir(database_url)
-    command.upgrade(alembic_config(migrations_dir, url), "head")
+    config = alembic_config(migrations_dir, url)
+    config.attributes.update(attributes or {})
+    command.upgrade(config, "head")
 
 
 def make_parent_dir(database_url: str) -> str:

@@ -34,11 +34,12 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-def write_config(store_dir: Path, port: int, host: str = "127.0.0.1") -> Path:
+def write_config(store_dir: Path, port: int, host: str = "127.0.0.1", extra: str = "") -> Path:
+    """`extra`: more configuration, e.g. a `server_name` and a `cluster` block for a node of a cluster."""
     store_dir.mkdir(parents=True, exist_ok=True)
     config = store_dir / "nats.conf"
     config.write_text(
-        f'listen: "{host}:{port}"\njetstream {{\n  store_dir: "{store_dir}"\n  sync_interval: always\n}}\n'
+        f'listen: "{host}:{port}"\njetstream {{\n  store_dir: "{store_dir}"\n  sync_interval: always\n}}\n{extra}'
     )
     return config
 
@@ -46,8 +47,9 @@ def write_config(store_dir: Path, port: int, host: str = "127.0.0.1") -> Path:
 class NatsServer:
     """A nats-server child process on its own port and store folder; can be stopped and started again."""
 
-    def __init__(self, store_dir: Path, port: int | None = None, host: str = "127.0.0.1"):
+    def __init__(self, store_dir: Path, port: int | None = None, host: str = "127.0.0.1", extra_config: str = ""):
         self.store_dir = store_dir
+        self.extra_config = extra_config
         self.host = host
         self.port = port or free_port(host)
         self.process: subprocess.Popen[bytes] | None = None
@@ -58,7 +60,7 @@ class NatsServer:
         return f"nats://{self.host}:{self.port}"
 
     def start(self, timeout: float = 15.0) -> None:
-        config = write_config(self.store_dir, self.port, self.host)
+        config = write_config(self.store_dir, self.port, self.host, self.extra_config)
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child for its lifetime
         self.process = subprocess.Popen(
             [find_binary(), "-c", str(config)], stdout=log, stderr=subprocess.STDOUT, start_new_session=True

@@ -7,7 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from services.common.errors import FieldViolation, InvalidArgument
@@ -34,13 +34,19 @@ def page_size(requested: int) -> int:
 
 
 class PageTokens:
-    """Encodes and verifies page tokens with a service's secret key."""
+    """Encodes and verifies page tokens with a service's secret keys: the first signs, any verifies, so a token
+    handed out before a key rotation still works after it."""
 
-    def __init__(self, secret: str):
-        self._key = hashlib.sha256(("page-token:" + secret).encode()).digest()
+    def __init__(self, secrets: str | Sequence[str]):
+        keys = [secrets] if isinstance(secrets, str) else list(secrets)
+        self._keys = [hashlib.sha256(("page-token:" + secret).encode()).digest() for secret in keys]
+
+    @staticmethod
+    def _mac_with(key: bytes, body: bytes) -> bytes:
+        return hmac.new(key, body, hashlib.sha256).digest()[:16]
 
     def _mac(self, body: bytes) -> bytes:
-        return hmac.new(self._key, body, hashlib.sha256).digest()[:16]
+        return self._mac_with(self._keys[0], body)
 
     def encode(self, scope: str, position: dict[str, Any]) -> str:
         """A token for `position` (the sort key of the last row) within `scope` (org + filter)."""
@@ -62,7 +68,7 @@ class PageTokens:
         except ValueError as exc:
             raise invalid from exc
         mac, body = raw[:16], raw[16:]
-        if not hmac.compare_digest(mac, self._mac(body)):
+        if not any(hmac.compare_digest(mac, self._mac_with(key, body)) for key in self._keys):
             raise invalid
         data = json.loads(body)
         if data.get("s") != scope or not isinstance(data.get("p"), dict):

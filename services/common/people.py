@@ -16,6 +16,16 @@ MAX_EMAIL_LENGTH = 320
 MAX_DISPLAY_NAME_LENGTH = 200
 
 
+def refuse_overlong_email(raw: str, field_name: str = "email") -> None:
+    """InvalidArgument naming the field when `raw` is longer than any email address can be: checked first by the
+    use cases that otherwise answer every bad address alike (sign-in, password reset), so an over-long one is
+    refused, never cut and never recorded."""
+    if len(raw.strip()) > MAX_EMAIL_LENGTH:
+        raise InvalidArgument(
+            "The email address is too long.", [FieldViolation(field_name, f"at most {MAX_EMAIL_LENGTH} characters")]
+        )
+
+
 def normalise_email(raw: str, field_name: str = "email") -> str:
     """The email trimmed, syntax-checked (no DNS look-up), Unicode-normalised (NFC, the domain as IDNA
     allows) and lower-cased, local part included: no mail system we deliver to treats case as
@@ -23,10 +33,7 @@ def normalise_email(raw: str, field_name: str = "email") -> str:
     text = raw.strip()
     if not text:
         raise InvalidArgument("An email address is required.", [FieldViolation(field_name, "must not be empty")])
-    if len(text) > MAX_EMAIL_LENGTH:
-        raise InvalidArgument(
-            "The email address is too long.", [FieldViolation(field_name, f"at most {MAX_EMAIL_LENGTH} characters")]
-        )
+    refuse_overlong_email(text, field_name)
     try:
         # test_environment admits the reserved `.test` domains that local runs and tests use.
         checked = validate_email(text, check_deliverability=False, test_environment=True)

@@ -22,8 +22,14 @@ ORG_DELETE = "org.delete"
 ORG_MANAGE = "org.manage"
 AUDIT_READ = "audit.read"
 ANALYTICS_READ = "analytics.read"
+# Report product usage (the product's integration, usually an API key).
+ANALYTICS_REPORT = "analytics.report"
 # The one permission that consumes a licence seat.
 SEAT_USE = "seat.use"
+
+# Held only by SCIM tokens, never part of a role: lets membership buy one seat on the identity provider's behalf
+# (billing's true-up), within the cap the organization set.
+SEATS_TRUE_UP = "seats.true_up"
 
 # Held only by operators' tools; lets a system principal act in any organization.
 PLATFORM_ADMIN = "platform.admin"
@@ -48,6 +54,7 @@ CATALOGUE: frozenset[str] = frozenset(
         ORG_MANAGE,
         AUDIT_READ,
         ANALYTICS_READ,
+        ANALYTICS_REPORT,
         SEAT_USE,
     }
 )

@@ -4,7 +4,7 @@ after a commit that recorded events."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, Generic, TypeVar
 
@@ -17,7 +17,17 @@ from services.common.clock import Clock, SystemClock
 from services.common.db import Database
 from services.common.messaging import Outbox
 
-EventToEnvelope = Callable[[Any], envelope_pb2.Envelope]
+# One domain event becomes one envelope, or several when a service derives further events from it (billing
+# announces entitlements.changed with the subscription change that caused it).
+EventToEnvelope = Callable[[Any], envelope_pb2.Envelope | Sequence[envelope_pb2.Envelope]]
+
+
+def _envelopes(to_envelope: EventToEnvelope, events: tuple[object, ...]) -> list[envelope_pb2.Envelope]:
+    envelopes: list[envelope_pb2.Envelope] = []
+    for event in events:
+        made = to_envelope(event)
+        envelopes.extend([made] if isinstance(made, envelope_pb2.Envelope) else made)
+    return envelopes
 
 
 class OutboxTransaction:
@@ -42,7 +52,7 @@ class OutboxTransaction:
         """Write the events to the outbox in this transaction; they are published after it commits."""
         if self._outbox is None or self._to_envelope is None:
             raise RuntimeError("this transaction cannot record events (read-only or borrowed connection)")
-        await self._outbox.record(self.connection, *(self._to_envelope(event) for event in events))
+        await self._outbox.record(self.connection, *_envelopes(self._to_envelope, events))
         self.recorded_events = True
 
     def _idempotency_table(self) -> Table:
@@ -50,12 +60,23 @@ class OutboxTransaction:
             raise RuntimeError(f"{type(self).__name__} has no idempotency table")
         return self.idempotency_keys
 
-    async def load_idempotent(self, scope: str, operation: str, request_id: str) -> bytes | None:
-        return await idempotency.load_response(self.connection, self._idempotency_table(), scope, operation, request_id)
+    async def load_idempotent(self, scope: str, operation: str, request_id: str, fingerprint: str = "") -> bytes | None:
+        return await idempotency.load_response(
+            self.connection, self._idempotency_table(), scope, operation, request_id, fingerprint
+        )
 
-    async def save_idempotent(self, scope: str, operation: str, request_id: str, response: bytes) -> None:
+    async def save_idempotent(
+        self, scope: str, operation: str, request_id: str, response: bytes, fingerprint: str = ""
+    ) -> None:
         await idempotency.save_response(
-            self.connection, self._idempotency_table(), scope, operation, request_id, response, self._clock.now()
+            self.connection,
+            self._idempotency_table(),
+            scope,
+            operation,
+            request_id,
+            response,
+            self._clock.now(),
+            fingerprint,
         )
 
 

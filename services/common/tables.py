@@ -76,6 +76,12 @@ class ParkedEventRow(SQLModel):
     parked_at: datetime = Field(sa_type=UTCDateTime)
 
 
+class LeaseRow(SQLModel):
+    name: str = Field(primary_key=True, max_length=100, sa_column_kwargs={"comment": "the work it guards"})
+    holder: str = Field(max_length=200, sa_column_kwargs={"comment": "the replica holding it (its replica_id)"})
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+
+
 class IdempotencyKeyRow(SQLModel):
     scope: str = Field(
         primary_key=True, max_length=100, sa_column_kwargs={"comment": "organization id, or '' for platform calls"}
@@ -111,6 +117,7 @@ class MessagingModels:
     outbox: type[OutboxRow]
     processed_events: type[ProcessedEventRow]
     parked_events: type[ParkedEventRow]
+    leases: type[LeaseRow]
 
 
 def messaging_models(base: type[SQLModel]) -> MessagingModels:
@@ -119,6 +126,7 @@ def messaging_models(base: type[SQLModel]) -> MessagingModels:
         outbox=table_model(OutboxRow, base, "outbox"),
         processed_events=table_model(ProcessedEventRow, base, "processed_events"),
         parked_events=table_model(ParkedEventRow, base, "parked_events"),
+        leases=table_model(LeaseRow, base, "leases"),
     )
 
 

@@ -8,8 +8,9 @@ from collections.abc import Mapping
 from opentelemetry import propagate, trace
 from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF
 
 _configured = False
 
@@ -20,20 +21,28 @@ def setup_tracing(service_name: str, exporter: SpanExporter | None = None) -> No
     global _configured
     if _configured:
         return
-    provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
-    if exporter is not None:
-        from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    processor = _span_processor(exporter)
+    # Spans nobody exports are not recorded (ALWAYS_OFF): the ids still exist and propagate, so logs keep
+    # their trace and span ids, but no span object is built per call, event or SQL statement.
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": service_name}), sampler=None if processor else ALWAYS_OFF
+    )
+    if processor is not None:
+        provider.add_span_processor(processor)
+    trace.set_tracer_provider(provider)
+    _configured = True
 
-        provider.add_span_processor(SimpleSpanProcessor(exporter))
-    elif os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
+
+def _span_processor(exporter: SpanExporter | None) -> SpanProcessor | None:
+    if exporter is not None:
+        return SimpleSpanProcessor(exporter)
+    if os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT"):
         try:
             from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
         except ImportError:  # pragma: no cover - optional dependency
-            pass
-        else:
-            provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
-    trace.set_tracer_provider(provider)
-    _configured = True
+            return None
+        return BatchSpanProcessor(OTLPSpanExporter())
+    return None
 
 
 def tracer(name: str) -> trace.Tracer:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -85,7 +87,18 @@ def create_owner(suite: Suite, email: str = "owner@acme.test", password: str = "
             membership_address=f"127.0.0.1:{suite.ports.membership}",
         )
     )
+    wait_for(lambda: identity_knows_the_plan_of(suite, created["organization_id"]), timeout=30)
     return Owner(created["organization_id"], email, password)
+
+
+def identity_knows_the_plan_of(suite: Suite, organization_id: str) -> bool:
+    """Identity learns an organization's plan from billing's entitlements event, a moment after it is created;
+    until then its SSO and SCIM checks answer "try again in a moment" (ENTITLEMENTS_UNKNOWN). Tests that act at
+    once wait for it here, reading identity's projection (a read-only look at its SQLite file)."""
+    database = suite.data_dir / "identity.db"
+    with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as connection:
+        row = connection.execute("SELECT 1 FROM entitlements WHERE organization_id = ?", (organization_id,)).fetchone()
+    return row is not None
 
 
 def wait_for(check: Callable[[], Any], timeout: float = 10.0) -> Any:
@@ -121,15 +134,15 @@ def signed_in_client(suite: Suite, owner: Owner) -> Iterator[httpx.Client]:
         yield client
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not chromium or not driver:
+def chromium(profile_dir: Path, accept_language: str = "") -> webdriver.Chrome:
+    """A headless Chromium; `accept_language` is the languages its person set in the browser (e.g. "fr-FR,fr")."""
+    chromium_binary, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium_binary or not driver:
         pytest.fail(
             "Chromium and chromedriver are needed: `make test` installs them (Debian: chromium chromium-driver)"
         )
     options = webdriver.ChromeOptions()
-    options.binary_location = chromium
+    options.binary_location = chromium_binary
     for flag in (
         "--headless=new",
         "--no-sandbox",
@@ -139,10 +152,18 @@ def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
-        f"--user-data-dir={tmp_path / 'chromium'}",
+        f"--user-data-dir={profile_dir}",
         "--window-size=1280,900",
     ):
         options.add_argument(flag)
-    session = webdriver.Chrome(options=options, service=Service(executable_path=driver))
+    if accept_language:
+        options.add_argument(f"--lang={accept_language.split(',')[0]}")
+        options.add_experimental_option("prefs", {"intl.accept_languages": accept_language})
+    return webdriver.Chrome(options=options, service=Service(executable_path=driver))
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
+    session = chromium(tmp_path / "chromium")
     yield session
     session.quit()

@@ -14,7 +14,9 @@ import pytest
 from services.suite import Suite
 from tests.e2e.conftest import create_owner, signed_in_client
 
-pytestmark = pytest.mark.slow
+# Slow by nature: every operation of the document, fuzzed one request at a time (about 5 minutes on an idle
+# machine with some 90 operations); the suite-wide 180 s limit is for ordinary tests.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
 # Enough examples per operation to reach every field's boundaries while the run stays within a few minutes.
 EXAMPLES_PER_OPERATION = int(os.environ.get("TENANTRY_FUZZ_EXAMPLES", "12"))

@@ -137,7 +137,7 @@ def test_a_member_without_admin_rights_is_refused_by_the_portal_and_the_api(suit
     with signed_in_client(suite, Owner(owner.organization_id, "plain@acme.test", "plain member password")) as client:
         portal = client.get("/portal")
         assert portal.status_code == 403
-        assert "You do not have access to the admin portal" in portal.text
+        assert "You do not have access to this part of the admin portal" in portal.text
         api = client.get("/v1/members")
         assert api.status_code == 403
         assert api.json()["reason"] == "MISSING_PERMISSION"
@@ -145,7 +145,7 @@ def test_a_member_without_admin_rights_is_refused_by_the_portal_and_the_api(suit
         assert refused.status_code == 403
 
 
-def test_revoking_an_invitation_releases_its_seat_and_is_audited(suite: Suite) -> None:
+def test_revoking_an_invitation_releases_its_seat_and_is_audited_with_the_role_before_and_after(suite: Suite) -> None:
     owner = create_owner(suite)
     with signed_in_client(suite, owner) as client:
         invited = client.post("/v1/invitations", json={"invitees": [{"email": "short.lived@acme.test"}]}).json()
@@ -174,6 +174,9 @@ def test_revoking_an_invitation_releases_its_seat_and_is_audited(suite: Suite) -
             )
         )
         assert actions
+        role_change = client.get("/v1/audit/entries", params={"action": "member.role_changed"}).json()["entries"][0]
+        # The entry shows the change: the role before and after.
+        assert role_change["details"]["previous_role"] == "member" and role_change["details"]["role"] == "user_admin"
         assert client.get("/v1/members", params={"email": "short.lived@acme.test"}).json()["members"] == []
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from email.message import Message
 
 from services.suite import Suite
 from tests.e2e.conftest import SmtpInbox, create_owner, signed_in_client, wait_for
@@ -51,11 +52,7 @@ def test_a_resent_invitation_emails_a_new_link_and_the_first_one_stops_working(
         ann = invited["results"][0]["member"]
 
         def links(count: int) -> list[str] | None:
-            found = [
-                re.search(r"http\S*accept-invitation\S*", str(m.get_payload(decode=True), "utf-8")).group(0)  # type: ignore[union-attr]
-                for m in smtp_inbox.messages
-                if m["To"] == "ann@acme.test"
-            ]
+            found = [invitation_link(m) for m in smtp_inbox.messages if m["To"] == "ann@acme.test"]
             return found if len(found) == count else None
 
         # Each email carries the newest link, so wait for the first before asking for a second.
@@ -98,3 +95,12 @@ def test_an_owner_gives_a_member_a_custom_role_through_rest(suite: Suite, smtp_i
         wait_for(lambda: client.get("/v1/billing/seats").json()["in_use"] == 1)
         assert client.delete("/v1/roles/accountant").status_code == 409
         assert client.get("/v1/members", params={"role": "accountant"}).json()["members"][0]["id"] == member["id"]
+
+
+def invitation_link(message: Message) -> str:
+    """The accept-invitation link in an invitation email's text."""
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    found = re.search(r"http\S*accept-invitation\S*", payload.decode())
+    assert found is not None, payload
+    return found.group(0)

@@ -7,9 +7,9 @@ from pathlib import Path
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.wait import WebDriverWait
 
 from services.suite import Suite
+from tests.e2e.browser import press, wait_until
 from tests.e2e.conftest import create_owner, signed_in_client, wait_for
 
 
@@ -24,8 +24,8 @@ def test_the_owner_signs_in_to_the_portal_and_sees_members_seats_and_recent_acti
     browser.get(f"{suite.gateway_url}/")
     browser.find_element(By.NAME, "email").send_keys(owner.email)
     browser.find_element(By.NAME, "password").send_keys(owner.password)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(browser, 15).until(expected_conditions.presence_of_element_located((By.ID, "audit")))
+    press(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    wait_until(browser, expected_conditions.presence_of_element_located((By.ID, "audit")))
 
     assert browser.find_element(By.CSS_SELECTOR, "header .org").text == "Acme"
     assert browser.find_element(By.ID, "active-members").text == "1"
@@ -36,8 +36,8 @@ def test_the_owner_signs_in_to_the_portal_and_sees_members_seats_and_recent_acti
     cookie = browser.get_cookie("tenantry_session")
     assert cookie is not None and cookie["httpOnly"] and cookie["sameSite"] == "Lax"
 
-    browser.find_element(By.CSS_SELECTOR, "form[action='/portal/sign-out'] button").click()
-    WebDriverWait(browser, 15).until(expected_conditions.presence_of_element_located((By.NAME, "password")))
+    press(browser, browser.find_element(By.CSS_SELECTOR, "form[action='/portal/sign-out'] button"))
+    wait_until(browser, expected_conditions.presence_of_element_located((By.NAME, "password")))
     browser.get(f"{suite.gateway_url}/portal")
     assert browser.find_elements(By.NAME, "password"), "signed out: the portal sends you back to sign in"
 
@@ -47,6 +47,6 @@ def test_a_wrong_password_shows_the_generic_error_in_the_portal(suite: Suite, br
     browser.get(f"{suite.gateway_url}/")
     browser.find_element(By.NAME, "email").send_keys(owner.email)
     browser.find_element(By.NAME, "password").send_keys("not the password at all")
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    error = WebDriverWait(browser, 15).until(expected_conditions.presence_of_element_located((By.CLASS_NAME, "error")))
+    press(browser, browser.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    error = wait_until(browser, expected_conditions.presence_of_element_located((By.CLASS_NAME, "error")))
     assert error.text == "Invalid email or password."

@@ -12,16 +12,16 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.wait import WebDriverWait
 
 from services.suite import Suite
+from tests.e2e.browser import press, wait_until
 from tests.e2e.conftest import SmtpInbox, create_owner, signed_in_client, wait_for
 
 NEW_PASSWORD = "a brand new passphrase"
 
 
 def shown(browser: webdriver.Chrome, element_id: str) -> WebElement:
-    return WebDriverWait(browser, 15).until(expected_conditions.visibility_of_element_located((By.ID, element_id)))
+    return wait_until(browser, expected_conditions.visibility_of_element_located((By.ID, element_id)))
 
 
 def fill_in(browser: webdriver.Chrome, form_action: str, submit: bool = True, **fields: str) -> None:
@@ -31,7 +31,7 @@ def fill_in(browser: webdriver.Chrome, form_action: str, submit: bool = True, **
         field.clear()
         field.send_keys(value)
     if submit:
-        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        press(browser, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
 
 
 def sign_in(browser: webdriver.Chrome, suite: Suite, email: str, password: str) -> None:
@@ -40,8 +40,8 @@ def sign_in(browser: webdriver.Chrome, suite: Suite, email: str, password: str) 
 
 
 def sign_out(browser: webdriver.Chrome) -> None:
-    browser.find_element(By.CSS_SELECTOR, "header form[action='/portal/sign-out'] button").click()
-    WebDriverWait(browser, 15).until(expected_conditions.presence_of_element_located((By.ID, "forgot-password")))
+    press(browser, browser.find_element(By.CSS_SELECTOR, "header form[action='/portal/sign-out'] button"))
+    wait_until(browser, expected_conditions.presence_of_element_located((By.ID, "forgot-password")))
 
 
 def signed_out_within_5_seconds(client: httpx.Client) -> None:
@@ -50,9 +50,7 @@ def signed_out_within_5_seconds(client: httpx.Client) -> None:
 
 def notice_reads(browser: webdriver.Chrome, expected: str) -> bool:
     """Whether the notice a change leads to contains `expected`; waits for the page after the change."""
-    return WebDriverWait(browser, 15).until(
-        expected_conditions.text_to_be_present_in_element((By.ID, "notice"), expected)
-    )
+    return wait_until(browser, expected_conditions.text_to_be_present_in_element((By.ID, "notice"), expected))
 
 
 def error_list(browser: webdriver.Chrome, field_name: str) -> list[str]:
@@ -65,7 +63,7 @@ def session_rows(browser: webdriver.Chrome) -> list[WebElement]:
 
 def enrol_an_authenticator(browser: webdriver.Chrome) -> pyotp.TOTP:
     """Set up an authenticator app from the Security page, as a phone would: with the secret on the page."""
-    shown(browser, "enrol-totp").click()
+    press(browser, shown(browser, "enrol-totp"))
     authenticator = pyotp.TOTP(shown(browser, "totp-secret").text)
     qr_code = shown(browser, "totp-qr-code")
     assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", qr_code)
@@ -79,7 +77,7 @@ def test_a_person_who_forgot_their_password_chooses_a_new_one_from_the_emailed_l
     owner = create_owner(suite)
     with signed_in_client(suite, owner) as old_session:  # also waits until identity knows the Owner's membership
         browser.get(f"{suite.gateway_url}/")
-        browser.find_element(By.ID, "forgot-password").click()
+        press(browser, browser.find_element(By.ID, "forgot-password"))
         fill_in(browser, "/forgot-password", email=owner.email.upper())
         answer_for_the_owner = shown(browser, "reset-requested").text
         browser.get(f"{suite.gateway_url}/forgot-password")
@@ -109,9 +107,7 @@ def test_a_person_who_forgot_their_password_chooses_a_new_one_from_the_emailed_l
     assert "invalid, used or expired" in shown(browser, "reset-link-error").text
 
     sign_in(browser, suite, owner.email, owner.password)
-    error = WebDriverWait(browser, 15).until(
-        expected_conditions.visibility_of_element_located((By.CLASS_NAME, "error"))
-    )
+    error = wait_until(browser, expected_conditions.visibility_of_element_located((By.CLASS_NAME, "error")))
     assert error.text == "Invalid email or password.", "the old password no longer works"
     sign_in(browser, suite, owner.email, NEW_PASSWORD)
     shown(browser, "audit")
@@ -134,7 +130,7 @@ def test_a_person_whose_organization_requires_two_factor_enrols_an_authenticator
     browser.get(f"{suite.gateway_url}/portal")
     shown(browser, "mfa-enrollment-required")  # the overview sends them back until they enrol
 
-    shown(browser, "enrol-totp").click()
+    press(browser, shown(browser, "enrol-totp"))
     authenticator = pyotp.TOTP(shown(browser, "totp-secret").text)
     now = time.time()
     wrong_code = next(c for c in ("000000", "111111") if c not in {authenticator.at(now + d) for d in (-30, 0, 30)})
@@ -144,11 +140,11 @@ def test_a_person_whose_organization_requires_two_factor_enrols_an_authenticator
     fill_in(browser, "/portal/security/totp/confirm", totp_code=authenticator.now())
     recovery_codes = shown(browser, "recovery-codes").find_elements(By.TAG_NAME, "li")
     assert len(recovery_codes) == 10
-    browser.find_element(By.ID, "continue").click()
+    press(browser, browser.find_element(By.ID, "continue"))
     assert browser.find_element(By.CSS_SELECTOR, "header .org").text == "Acme"
     shown(browser, "audit")
 
-    browser.find_element(By.ID, "nav-security").click()
+    press(browser, browser.find_element(By.ID, "nav-security"))
     assert "10 recovery codes left" in shown(browser, "totp-on").text
     assert not browser.find_elements(By.ID, "enrol-totp")  # already on: nothing to set up
     fill_in(browser, "/portal/security/totp/disable", password=owner.password)
@@ -172,13 +168,13 @@ def test_a_person_signs_out_their_other_sessions_changes_their_password_and_turn
     with signed_in_client(suite, owner) as laptop:
         sign_in(browser, suite, owner.email, owner.password)
         shown(browser, "audit")
-        browser.find_element(By.ID, "nav-security").click()
+        press(browser, browser.find_element(By.ID, "nav-security"))
         rows = session_rows(browser)
         assert len(rows) == 2
         current, other = rows
         assert "This session" in current.text and "Headless Chrome on Linux" in current.text
         assert "python-httpx" in other.text and "127.0.0.1" in other.text
-        other.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        press(browser, other.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         assert notice_reads(browser, "That session has been signed out.")
         assert len(session_rows(browser)) == 1
         signed_out_within_5_seconds(laptop)
@@ -186,7 +182,7 @@ def test_a_person_signs_out_their_other_sessions_changes_their_password_and_turn
     with signed_in_client(suite, owner) as phone, signed_in_client(suite, owner) as tablet:
         browser.refresh()
         assert len(session_rows(browser)) == 3
-        shown(browser, "revoke-other-sessions").click()
+        press(browser, shown(browser, "revoke-other-sessions"))
         assert notice_reads(browser, "Every other session of yours has been signed out.")
         signed_out_within_5_seconds(phone)
         signed_out_within_5_seconds(tablet)

@@ -19,6 +19,7 @@ from gateway.routes import ROUTES
 from services.common.principal import outgoing_metadata
 from services.suite import Suite
 from tests.e2e.conftest import SmtpInbox, create_owner, form_token, signed_in_client, wait_for
+from tests.peers.saml_idp import KeyPair
 
 REVOCATION_BOUND_SECONDS = 5.0
 
@@ -145,6 +146,15 @@ def test_every_route_with_an_id_answers_404_for_another_tenants_resources(suite:
         beta_role = {"key": "beta_role", "name": "Beta role", "permissions": ["members.read"]}
         assert beta_client.post("/v1/roles", json=beta_role).status_code == 200
         assert beta_client.post("/v1/profile-fields", json=beta_field).status_code == 200
+        beta_certificate = KeyPair.generate("beta-idp").certificate_pem
+        beta_connection = beta_client.post("/v1/sso/connections", json={"name": "Beta IdP", "protocol": "saml"})
+        beta_connection_path = f"/v1/sso/connections/{beta_connection.json()['connection']['id']}"
+        trusted = beta_client.post(f"{beta_connection_path}/certificates", json={"certificate_pem": beta_certificate})
+        assert beta_client.post("/v1/sso/domains", json={"domain": "beta.test"}).status_code == 201
+        beta_stream = beta_client.post(
+            "/v1/audit/log-streams", json={"name": "Beta SIEM", "url": "http://127.0.0.1:9/hook"}
+        )
+        assert beta_stream.status_code == 201, beta_stream.text
         beta_ids = {
             "member_id": beta_member["id"],
             "account_id": beta_member["account_id"],
@@ -155,6 +165,15 @@ def test_every_route_with_an_id_answers_404_for_another_tenants_resources(suite:
             "role_key": beta_role["key"],
             # Beta has no invoice during its trial; billing's own tests cover another tenant's invoice.
             "invoice_id": "01a20000-0000-7000-8000-000000000000",
+            # A module id names an entry of the product's catalogue, the same in every organization.
+            "module_id": "dictation",
+            "connection_id": trusted.json()["connection"]["id"],
+            "certificate_id": trusted.json()["connection"]["idp_certificates"][0]["id"],
+            "key_id": trusted.json()["connection"]["saml"]["sp_certificates"][0]["id"],
+            "domain": "beta.test",
+            "log_stream_id": beta_stream.json()["log_stream"]["id"],
+            # Beta's plan has no scim, so it holds no token; identity's own tests cover another tenant's token.
+            "token_id": "01a20000-0000-7000-8000-000000000001",
         }
         with signed_in_client(suite, alpha) as alpha_client:
             alpha_member = alpha_client.get("/v1/members").json()["members"][0]
@@ -165,10 +184,20 @@ def test_every_route_with_an_id_answers_404_for_another_tenants_resources(suite:
                 "/v1/groups/{group_id}/members/remove": {"member_ids": [beta_member["id"]]},
                 "/v1/members/{member_id}/groups": {"group_ids": [beta_group["id"]]},
                 "/v1/members/{member_id}/profile": {"values": {"beta_only": "taken over"}},
+                "/v1/members/{member_id}/seat": {"uses_seat": False},
                 "/v1/billing/invoices/{invoice_id}/payments": {"reference": "SEPA-1"},
                 "/v1/billing/invoices/{invoice_id}/credit-notes": {"amount_minor": 100, "reason": "goodwill"},
+                "/v1/groups/{group_id}/modules/{module_id}": {"enabled": False},
+                "/v1/sso/connections/{connection_id}": {"name": "Taken over"},
+                "/v1/sso/connections/{connection_id}/metadata": {"metadata_url": "https://evil.example/metadata"},
+                "/v1/sso/connections/{connection_id}/certificates": {"certificate_pem": beta_certificate},
+                "/v1/audit/log-streams/{log_stream_id}": {"name": "Taken over"},
+                "/v1/audit/log-streams/{log_stream_id}/rotate-secret": {"overlap_seconds": 60},
+                "/v1/scim-tokens/{token_id}/rotate": {"overlap_seconds": 0},
             }
-            routes_with_ids = [r for r in ROUTES if "{" in r.path]
+            # Switching a catalogue module names no tenant's resource: it acts on the caller's own organization.
+            own_organization_only = {"/v1/modules/{module_id}"}
+            routes_with_ids = [r for r in ROUTES if "{" in r.path and r.path not in own_organization_only]
             assert routes_with_ids
             for route in routes_with_ids:
                 body = bodies.get(route.path, {"role": "owner"})
@@ -195,6 +224,11 @@ def test_every_route_with_an_id_answers_404_for_another_tenants_resources(suite:
         assert beta_client.get("/v1/members").json()["members"][0]["role"] == beta_member["role"]
         assert beta_key["id"] in {k["id"] for k in beta_client.get("/v1/api-keys").json()["api_keys"]}
         assert beta_client.get(f"/v1/groups/{beta_group['id']}").json()["group"]["name"] == "Beta only"
+        beta_sso = beta_client.get(beta_connection_path).json()["connection"]
+        assert (beta_sso["name"], len(beta_sso["idp_certificates"])) == ("Beta IdP", 1)
+        assert beta_client.get("/v1/sso/domains/beta.test").status_code == 200
+        beta_stream_path = f"/v1/audit/log-streams/{beta_ids['log_stream_id']}"
+        assert beta_client.get(beta_stream_path).json()["name"] == "Beta SIEM"
         assert beta_client.get("/v1/me").status_code == 200
 
 

@@ -7,6 +7,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 
 from ..models.group_kind import GroupKind
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Group")
 
@@ -26,6 +27,7 @@ class Group:
         member_count (int):
         name (str):
         organization_id (str):
+        scim_managed (bool | Unset): only the identity provider changes it, through SCIM Default: False.
     """
 
     category: str
@@ -39,6 +41,7 @@ class Group:
     member_count: int
     name: str
     organization_id: str
+    scim_managed: bool | Unset = False
 
     def to_dict(self) -> dict[str, Any]:
         category = self.category
@@ -67,6 +70,8 @@ class Group:
 
         organization_id = self.organization_id
 
+        scim_managed = self.scim_managed
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -84,6 +89,8 @@ class Group:
                 "organization_id": organization_id,
             }
         )
+        if scim_managed is not UNSET:
+            field_dict["scim_managed"] = scim_managed
 
         return field_dict
 
@@ -125,6 +132,8 @@ class Group:
 
         organization_id = d.pop("organization_id")
 
+        scim_managed = d.pop("scim_managed", UNSET)
+
         group = cls(
             category=category,
             create_time=create_time,
@@ -137,6 +146,7 @@ class Group:
             member_count=member_count,
             name=name,
             organization_id=organization_id,
+            scim_managed=scim_managed,
         )
 
         return group

@@ -28,6 +28,7 @@ class Member:
         profile (MemberProfile):
         role (str):
         status (str):
+        uses_seat (bool):
     """
 
     account_id: None | str
@@ -41,6 +42,7 @@ class Member:
     profile: MemberProfile
     role: str
     status: str
+    uses_seat: bool
 
     def to_dict(self) -> dict[str, Any]:
         account_id: None | str
@@ -74,6 +76,8 @@ class Member:
 
         status = self.status
 
+        uses_seat = self.uses_seat
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -89,6 +93,7 @@ class Member:
                 "profile": profile,
                 "role": role,
                 "status": status,
+                "uses_seat": uses_seat,
             }
         )
 
@@ -153,6 +158,8 @@ class Member:
 
         status = d.pop("status")
 
+        uses_seat = d.pop("uses_seat")
+
         member = cls(
             account_id=account_id,
             create_time=create_time,
@@ -165,6 +172,7 @@ class Member:
             profile=profile,
             role=role,
             status=status,
+            uses_seat=uses_seat,
         )
 
         return member

@@ -27,6 +27,7 @@ class Organization:
         invitation_ttl_days (int):
         logo_url (str):
         member_counts (MemberCounts):
+        requested_deletion_time (datetime.datetime | None):
     """
 
     brand_color: str
@@ -39,6 +40,7 @@ class Organization:
     invitation_ttl_days: int
     logo_url: str
     member_counts: MemberCounts
+    requested_deletion_time: datetime.datetime | None
 
     def to_dict(self) -> dict[str, Any]:
         brand_color = self.brand_color
@@ -69,6 +71,12 @@ class Organization:
 
         member_counts = self.member_counts.to_dict()
 
+        requested_deletion_time: None | str
+        if isinstance(self.requested_deletion_time, datetime.datetime):
+            requested_deletion_time = self.requested_deletion_time.isoformat()
+        else:
+            requested_deletion_time = self.requested_deletion_time
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -83,6 +91,7 @@ class Organization:
                 "invitation_ttl_days": invitation_ttl_days,
                 "logo_url": logo_url,
                 "member_counts": member_counts,
+                "requested_deletion_time": requested_deletion_time,
             }
         )
 
@@ -139,6 +148,21 @@ class Organization:
 
         member_counts = MemberCounts.from_dict(d.pop("member_counts"))
 
+        def _parse_requested_deletion_time(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                requested_deletion_time_type_0 = datetime.datetime.fromisoformat(data)
+
+                return requested_deletion_time_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        requested_deletion_time = _parse_requested_deletion_time(d.pop("requested_deletion_time"))
+
         organization = cls(
             brand_color=brand_color,
             create_time=create_time,
@@ -150,6 +174,7 @@ class Organization:
             invitation_ttl_days=invitation_ttl_days,
             logo_url=logo_url,
             member_counts=member_counts,
+            requested_deletion_time=requested_deletion_time,
         )
 
         return organization

@@ -7,6 +7,7 @@ import asyncio
 import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 import grpc
@@ -16,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from tenantry.identity.v1 import identity_service_pb2 as identity_pb
 
+from gateway.portal.i18n import ENGLISH, Translator, translator_for
 from gateway.portal.shared import (
     REFUSED,
     SECURITY_PAGE,
@@ -24,7 +26,7 @@ from gateway.portal.shared import (
     call,
     checked_form,
     notice_of,
-    page,
+    portal_page,
     refusal_of,
     services,
     settings_of,
@@ -32,6 +34,7 @@ from gateway.portal.shared import (
     to_sign_in,
     with_notice,
 )
+from services.common.permissions import SECURITY_MANAGE
 
 # Outcomes a form of the page redirects with, so a reload repeats nothing.
 NOTICES = {
@@ -50,11 +53,15 @@ class SessionRow:
     device: str
     user_agent: str
     ip_address: str
-    signed_in: str
+    signed_in: str  # ISO 8601, or '' for never; the page writes it in the reader's language
     last_used: str
     current: bool
 
 
+ENGLISH_TEXT = Translator(ENGLISH)
+DEVICE = "{browser} on {system}"
+UNKNOWN_DEVICE = "Unknown device"
+MESSAGES = (DEVICE, UNKNOWN_DEVICE)
 _BROWSERS = (
     ("Edg/", "Edge"),
     ("OPR/", "Opera"),
@@ -74,34 +81,34 @@ _SYSTEMS = (
 )
 
 
-def device_of(user_agent: str) -> str:
+def device_of(user_agent: str, translator: Translator = ENGLISH_TEXT) -> str:
     """'Firefox on Windows' from a user agent; the user agent itself when it names no known browser."""
     browser = next((name for marker, name in _BROWSERS if marker in user_agent), "")
     system = next((name for marker, name in _SYSTEMS if marker in user_agent), "")
     if browser and system:
-        return f"{browser} on {system}"
-    return browser or system or user_agent[:80] or "Unknown device"
+        return translator.gettext(DEVICE, browser=browser, system=system)
+    return browser or system or user_agent[:80] or translator.gettext(UNKNOWN_DEVICE)
 
 
-def _minute_of(stamp: Timestamp) -> str:
+def _moment_of(stamp: Timestamp) -> str:
     if stamp.seconds == 0:
-        return "never"
-    return stamp.ToDatetime().strftime("%Y-%m-%d %H:%M")
+        return ""
+    return stamp.ToDatetime(tzinfo=UTC).isoformat()
 
 
-def _session_row(session: identity_pb.Session) -> SessionRow:
+def _session_row(session: identity_pb.Session, translator: Translator) -> SessionRow:
     return SessionRow(
         id=session.id,
-        device=device_of(session.user_agent),
+        device=device_of(session.user_agent, translator),
         user_agent=session.user_agent,
         ip_address=session.ip_address,
-        signed_in=_minute_of(session.create_time),
-        last_used=_minute_of(session.last_seen_time),
+        signed_in=_moment_of(session.create_time),
+        last_used=_moment_of(session.last_seen_time),
         current=session.current,
     )
 
 
-def _session_rows(answer: Any) -> tuple[list[SessionRow], str]:
+def _session_rows(answer: Any, translator: Translator) -> tuple[list[SessionRow], str]:
     """The rows of identity's answer to ListSessions (this session first, then the most recently used), or
     the error to show instead of them."""
     if isinstance(answer, grpc.aio.AioRpcError):
@@ -109,7 +116,7 @@ def _session_rows(answer: Any) -> tuple[list[SessionRow], str]:
     if isinstance(answer, BaseException):
         raise answer
     ordered = sorted(answer.sessions, key=lambda s: (not s.current, -s.last_seen_time.seconds))
-    return [_session_row(s) for s in ordered], ""
+    return [_session_row(s, translator) for s in ordered], ""
 
 
 def _protection(answer: Any) -> tuple[bool | None, int]:
@@ -131,7 +138,7 @@ async def security_page_for(request: Request, person: SignedIn, status: int = 20
         return_exceptions=True,
     )
     listed_sessions, protection = answers
-    sessions, sessions_error = _session_rows(listed_sessions)
+    sessions, sessions_error = _session_rows(listed_sessions, translator_for(request))
     totp_enabled, recovery_codes_left = _protection(protection)
     values: dict[str, Any] = {
         "notice": "",
@@ -143,12 +150,13 @@ async def security_page_for(request: Request, person: SignedIn, status: int = 20
         "reauthenticate": False,
         **state,
     }
-    response = page(
+    return portal_page(
         request,
+        person,
         "security.html",
+        "security",
         status,
-        session_token=person.new_session_token,
-        email=caller.principal.actor.display,
+        can_manage_organization=SECURITY_MANAGE in caller.principal.permissions,
         enrollment_required=caller.mfa_enrollment_required,
         sessions=sessions,
         sessions_error=sessions_error,
@@ -156,7 +164,6 @@ async def security_page_for(request: Request, person: SignedIn, status: int = 20
         recovery_codes_left=recovery_codes_left,
         **values,
     )
-    return person.with_cookie(response, settings_of(request))
 
 
 async def security_page(request: Request) -> Response:

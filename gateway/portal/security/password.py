@@ -12,15 +12,17 @@ from gateway.portal.security.page import back_to_security, posted_from_security_
 from gateway.portal.shared import NEW_PASSWORD_FIELD, SignedIn, call, form_field, new_password_of, refusal_of, services
 
 SECTION = "password"
+DIFFER = "Enter the same new password twice."
+NOT_CURRENT = "is not your current password"
+MESSAGES = (DIFFER, NOT_CURRENT)
 
 
 @posted_from_security_page(SECTION)
 async def change_password(request: Request, form: FormData, person: SignedIn) -> Response:
     new_password, mismatch = new_password_of(form)
     if mismatch:
-        differ = "Enter the same new password twice."
         return await security_page_for(
-            request, person, 400, section=SECTION, error=differ, field_errors_by_name=mismatch
+            request, person, 400, section=SECTION, error=DIFFER, field_errors_by_name=mismatch
         )
     try:
         await call(
@@ -35,6 +37,6 @@ async def change_password(request: Request, form: FormData, person: SignedIn) ->
         refusal = refusal_of(exc, NEW_PASSWORD_FIELD)
         errors = refusal.field_errors
         if refusal.reason == "INVALID_CREDENTIALS":
-            errors = {"current_password": ["is not your current password"]}
+            errors = {"current_password": [NOT_CURRENT]}
         return await show_refusal(request, person, refusal, SECTION, field_errors_by_name=errors)
     return back_to_security(request, person, "password-changed", SECTION)

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from tenantry.identity.v1 import identity_service_pb2 as identity_pb
 
 from gateway.portal.security.page import back_to_security, posted_from_security_page, security_page_for, show_refusal
-from gateway.portal.shared import SignedIn, authenticator_of, call, form_field, refusal_of, services
+from gateway.portal.shared import SignedIn, authenticator_of, call, confirm_identity, form_field, refusal_of, services
 
 SECTION = "two-factor"
 TOTP_SECRET = re.compile(r"[A-Z2-7]{16,128}")
@@ -68,29 +68,13 @@ async def confirm_totp(request: Request, form: FormData, person: SignedIn) -> Re
     return await security_page_for(request, person, recovery_codes=list(reply.recovery_codes))
 
 
-async def _confirm_identity(request: Request, form: FormData, person: SignedIn, password: str) -> None:
-    """A fresh sign-in of this session with the password (and code); the browser switches to its new token."""
-    authenticator = authenticator_of(request)
-    renewed = await call(
-        request,
-        services(request).identity.ReauthenticateSession,
-        identity_pb.ReauthenticateSessionRequest(
-            password=password, totp_code=form_field(form, "totp_code", MAX_TOTP_CODE)
-        ),
-        person.caller,
-    )
-    authenticator.forget(request)
-    caller = await authenticator.resolve(request, "session_token", renewed.session_token)
-    person.switch_session(renewed.session_token, renewed.session.expire_time, caller)
-
-
 @posted_from_security_page(SECTION)
 async def disable_totp(request: Request, form: FormData, person: SignedIn) -> Response:
     password = form_field(form, "password")
     confirming = bool(form.get("confirm_identity"))  # the second try, after identity asked for a recent sign-in
     try:
         if confirming:
-            await _confirm_identity(request, form, person, password)
+            await confirm_identity(request, person, password, form_field(form, "totp_code", MAX_TOTP_CODE))
         await call(
             request,
             services(request).identity.DisableTotp,

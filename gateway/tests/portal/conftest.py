@@ -33,11 +33,17 @@ class Browser:
 
     app: Starlette
     cookies: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)  # sent with every request (e.g. its Accept-Language)
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None, **headers: str) -> Request:
         path, _, query = path.partition("?")
         body = urlencode(form or {}).encode()
-        sent = {"origin": PUBLIC_URL, "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0", **headers}
+        sent = {
+            "origin": PUBLIC_URL,
+            "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0",
+            **self.headers,
+            **headers,
+        }
         if form is not None:
             sent["content-type"] = "application/x-www-form-urlencoded"
         if self.cookies:

@@ -72,22 +72,29 @@ def chain(record: AuditRecord, head_sequence: int, head_hash: str, recorded_at: 
     return AuditEntry(record, sequence, head_hash, entry_hash(record, sequence, head_hash), recorded_at)
 
 
-def first_missing_or_broken(entries: Sequence[AuditEntry], head_sequence: int, head_hash: str) -> int | None:
+def first_missing_or_broken(
+    entries: Sequence[AuditEntry], head_sequence: int, head_hash: str, start: tuple[int, str] = (1, GENESIS_HASH)
+) -> int | None:
     """Like `first_broken_sequence`, and the chain must also reach the head recorded as each entry was appended:
-    entries deleted from the end leave a chain that verifies on its own but stops short of its head."""
-    broken = first_broken_sequence(entries)
+    entries deleted from the end leave a chain that verifies on its own but stops short of its head. `start` is
+    where the kept chain begins (after pruning, see domain/retention.py)."""
+    broken = first_broken_sequence(entries, *start)
     if broken is not None:
         return broken
-    if len(entries) < head_sequence:
-        return len(entries) + 1
-    if head_sequence and entries[head_sequence - 1].hash != head_hash:
+    last_sequence = entries[-1].sequence if entries else 0
+    if last_sequence < head_sequence:
+        return last_sequence + 1
+    if head_sequence and entries[head_sequence - start[0]].hash != head_hash:
         return head_sequence
     return None
 
 
-def first_broken_sequence(entries: Iterable[AuditEntry]) -> int | None:
-    """The position of the first entry that does not verify, or None when the chain is intact."""
-    expected_sequence, previous = 1, GENESIS_HASH
+def first_broken_sequence(
+    entries: Iterable[AuditEntry], start_sequence: int = 1, start_hash: str = GENESIS_HASH
+) -> int | None:
+    """The position of the first entry that does not verify, or None when the chain is intact. A pruned chain
+    starts after its deleted entries, from the hash of the last of them."""
+    expected_sequence, previous = start_sequence, start_hash
     for entry in entries:
         if (
             entry.sequence != expected_sequence

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 
+from services.audit.domain.checkpoints import Checkpoint, LogVerdict, verify_log
+from services.audit.domain.export import checkpoint_line, entry_line
 from services.audit.domain.model import AuditEntry, AuditRecord, chain, first_missing_or_broken
 from services.audit.domain.ports import AuditStore, AuditTransaction, EntryQuery
+from services.audit.domain.retention import chain_start
 from services.common.clock import Clock
 from services.common.permissions import AUDIT_READ, PLATFORM_ADMIN
 from services.common.principal import Principal
 
+EXPORT_PAGE_ENTRIES = 2000
+
 
 @dataclass(frozen=True)
-class ChainVerification:
-    """The verifier's verdict on one organization's chain."""
-
-    intact: bool
-    # Entries verified in order: all of them when intact, up to and including the first broken one.
-    entries_checked: int
-    first_broken_sequence: int | None
+class ExportPage:
+    data: bytes
+    last_sequence: int
+    done: bool
 
 
 async def append_record(tx: AuditTransaction, record: AuditRecord, now: datetime) -> AuditEntry:
@@ -40,7 +43,41 @@ class AuditUseCases:
         async with self._store.read() as tx:
             return await tx.list_entries(query)
 
-    async def verify_chain(self, principal: Principal, organization_id: str) -> ChainVerification:
+    async def checkpoints(self, principal: Principal, organization_id: str) -> list[Checkpoint]:
+        principal.authorize(AUDIT_READ, organization_id)
+        async with self._store.read() as tx:
+            return await tx.checkpoints(organization_id)
+
+    async def export_page(
+        self, principal: Principal, organization_id: str, after_sequence: int, limit: int = EXPORT_PAGE_ENTRIES
+    ) -> ExportPage:
+        """The next page of the export: entries after `after_sequence` as JSON lines; the last page also carries
+        every checkpoint. Checkpoints are read before looking for entries after the page again: each names entries
+        committed before it, so one past the exported entries means entries were removed (a cut tail), never that
+        the log grew meanwhile."""
+        principal.authorize(AUDIT_READ, organization_id)
+        async with self._store.read() as tx:
+            entries = await tx.entries_after(organization_id, after_sequence, limit + 1)
+            page = entries[:limit]
+            lines = [entry_line(entry) for entry in page]
+            last_sequence = page[-1].sequence if page else after_sequence
+            if len(entries) > limit:
+                return ExportPage("".join(lines).encode(), last_sequence, done=False)
+            checkpoints = await tx.checkpoints(organization_id)
+            if await tx.entries_after(organization_id, last_sequence, 1):
+                return ExportPage("".join(lines).encode(), last_sequence, done=False)  # the log grew meanwhile
+        lines.extend(checkpoint_line(c) for c in checkpoints)
+        return ExportPage("".join(lines).encode(), last_sequence, done=True)
+
+    async def export_log(self, principal: Principal, organization_id: str) -> AsyncIterator[bytes]:
+        """The whole export, page after page (each its own read): memory stays flat however long the log."""
+        after, done = 0, False
+        while not done:
+            page = await self.export_page(principal, organization_id, after)
+            after, done = page.last_sequence, page.done
+            yield page.data
+
+    async def verify_chain(self, principal: Principal, organization_id: str) -> LogVerdict:
         """Operators only: an organization's members, Owners included, must not be the ones vouching for
         their own log."""
         principal.authorize(PLATFORM_ADMIN, organization_id)
@@ -48,7 +85,15 @@ class AuditUseCases:
             # The head first: entries appended while the chain is read only lengthen it past the head.
             head_sequence, head_hash = await tx.chain_head(organization_id)
         async with self._store.read() as tx:
+            checkpoints = await tx.checkpoints(organization_id)
+            keys = await tx.keys()
             entries = [entry async for entry in tx.entries_in_order(organization_id)]
-        broken = first_missing_or_broken(entries, head_sequence, head_hash)
-        # The verifier walks entries in order, so the first broken position is also the count it examined.
-        return ChainVerification(broken is None, len(entries) if broken is None else broken, broken)
+        verdict = verify_log(entries, checkpoints, keys)
+        if not verdict.intact:
+            return verdict
+        # A tail cut after the last checkpoint still falls short of the head recorded as entries were appended.
+        broken = first_missing_or_broken(entries, head_sequence, head_hash, chain_start(entries))
+        if broken is None:
+            return verdict
+        reason = f"the chain stops short of its head (sequence {head_sequence})"
+        return LogVerdict(False, broken, verdict.checkpoints_checked, broken, reason)

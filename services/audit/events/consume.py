@@ -12,10 +12,15 @@ from tenantry.common.v1 import common_pb2
 from tenantry.events.v1 import billing_events_pb2, envelope_pb2, identity_events_pb2, membership_events_pb2
 
 from services.audit.domain.model import AuditRecord, action_of, capped
+from services.audit.domain.organization_deletion import DELETED_EVENT_TYPE, delete_organization_log
 from services.audit.domain.ports import AuditStore
+from services.audit.domain.security_events import account_of, copy_for, needs_fan_out
 from services.audit.domain.use_cases import append_record
+from services.audit.store.memberships import SqlAccountMemberships
+from services.audit.store.organization_deletion import SqlOrganizationDeletionTransaction
 from services.common.clock import Clock
-from services.common.messaging import unpack_known
+from services.common.member_events import MEMBER_EVENT_TYPES, member_state
+from services.common.messaging import EventHandler, unpack_known
 
 AUDIT_CONSUMER = "audit-log"
 PRODUCERS = ["identity", "membership", "billing"]
@@ -67,5 +72,28 @@ class AuditRecorder:
         self._store = store
         self._clock = clock
 
+    def handlers(self) -> dict[str, EventHandler]:
+        """Events recorded otherwise than `record` (the consumer's fallback) records them."""
+        return {DELETED_EVENT_TYPE: self.on_organization_deleted}
+
+    async def on_organization_deleted(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
+        """The organization's log goes (unless held) and one chained entry records it, in the consumer's
+        transaction: a redelivery is skipped as already processed."""
+        tx = SqlOrganizationDeletionTransaction(connection)
+        await delete_organization_log(tx, record_of(envelope), self._clock.now())
+
     async def record(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
-        await append_record(self._store.bind(connection), record_of(envelope), self._clock.now())
+        record = record_of(envelope)
+        tx = self._store.bind(connection)
+        await append_record(tx, record, self._clock.now())
+        # Security events about an account, in its organizations' logs (domain/security_events.py).
+        memberships = SqlAccountMemberships(connection)
+        if envelope.type in MEMBER_EVENT_TYPES:
+            member = member_state(envelope)
+            if member.account_id:
+                await memberships.apply(
+                    envelope.organization_id, member.member_id, member.account_id, member.status, member.version
+                )
+        elif needs_fan_out(record):
+            for organization_id in await memberships.organizations_of(account_of(record)):
+                await append_record(tx, copy_for(record, organization_id), self._clock.now())

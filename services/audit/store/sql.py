@@ -5,14 +5,25 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.audit.domain.checkpoints import Checkpoint, PublicKey
 from services.audit.domain.model import GENESIS_HASH, AuditEntry, AuditRecord
 from services.audit.domain.ports import EntryQuery
-from services.audit.store.tables import audit_entries, chain_heads
+from services.audit.store.tables import audit_entries, chain_heads, checkpoint_keys, checkpoints
 from services.common.db import Database
 from services.common.errors import Aborted
+
+
+def prefix_end(prefix: str) -> str:
+    """The smallest string above every string starting with `prefix`."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _entry(row: Row) -> AuditEntry:
@@ -97,6 +108,19 @@ class SqlAuditTransaction:
             statement = statement.where(audit_entries.c.actor_id == query.actor_id)
         if query.target_id:
             statement = statement.where(audit_entries.c.target_id == query.target_id)
+        if query.actor_ip:
+            statement = statement.where(audit_entries.c.actor_ip == query.actor_ip)
+        if query.start is not None:
+            statement = statement.where(audit_entries.c.occurred_at >= query.start)
+        if query.end is not None:
+            statement = statement.where(audit_entries.c.occurred_at < query.end)
+        if query.action_prefix:
+            # A range rather than LIKE, so both databases walk the action index.
+            statement = statement.where(
+                audit_entries.c.action >= query.action_prefix, audit_entries.c.action < prefix_end(query.action_prefix)
+            )
+        if query.text:
+            statement = statement.where(audit_entries.c.details.ilike(f"%{escape_like(query.text)}%", escape="\\"))
         if query.before_sequence is not None:
             statement = statement.where(audit_entries.c.sequence < query.before_sequence)
         statement = statement.order_by(audit_entries.c.sequence.desc()).limit(query.limit)
@@ -111,6 +135,94 @@ class SqlAuditTransaction:
         async for row in result:
             yield _entry(row)
 
+    async def entries_after(self, organization_id: str, after_sequence: int, limit: int) -> list[AuditEntry]:
+        statement = (
+            select(audit_entries)
+            .where(audit_entries.c.organization_id == organization_id, audit_entries.c.sequence > after_sequence)
+            .order_by(audit_entries.c.sequence)
+            .limit(limit)
+        )
+        return [_entry(row) for row in await self.connection.execute(statement)]
+
+    async def heads_past_last_checkpoint(self) -> list[tuple[str, int, str]]:
+        last = (
+            select(func.coalesce(func.max(checkpoints.c.sequence), 0))
+            .where(checkpoints.c.organization_id == chain_heads.c.organization_id)
+            .scalar_subquery()
+        )
+        statement = select(chain_heads.c.organization_id, chain_heads.c.sequence, chain_heads.c.hash).where(
+            chain_heads.c.sequence > last
+        )
+        return [(row.organization_id, row.sequence, row.hash) for row in await self.connection.execute(statement)]
+
+    async def last_checkpoint(self, organization_id: str) -> Checkpoint | None:
+        row = (
+            await self.connection.execute(
+                select(checkpoints)
+                .where(checkpoints.c.organization_id == organization_id)
+                .order_by(checkpoints.c.sequence.desc())
+                .limit(1)
+            )
+        ).first()
+        return _checkpoint(row) if row else None
+
+    async def add_checkpoint(self, checkpoint: Checkpoint) -> bool:
+        try:
+            async with self.connection.begin_nested():
+                await self.connection.execute(
+                    insert(checkpoints).values(
+                        organization_id=checkpoint.organization_id,
+                        sequence=checkpoint.sequence,
+                        hash=checkpoint.hash,
+                        signed_at=checkpoint.signed_at,
+                        key_id=checkpoint.key_id,
+                        previous_signature=checkpoint.previous_signature,
+                        signature=checkpoint.signature,
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def checkpoints(self, organization_id: str) -> list[Checkpoint]:
+        statement = (
+            select(checkpoints).where(checkpoints.c.organization_id == organization_id).order_by(checkpoints.c.sequence)
+        )
+        return [_checkpoint(row) for row in await self.connection.execute(statement)]
+
+    async def register_key(self, key: PublicKey) -> None:
+        known = (
+            await self.connection.execute(
+                select(checkpoint_keys.c.key_id).where(checkpoint_keys.c.key_id == key.key_id)
+            )
+        ).first()
+        if known:
+            return
+        await self.connection.execute(
+            update(checkpoint_keys).where(checkpoint_keys.c.valid_until.is_(None)).values(valid_until=key.valid_from)
+        )
+        await self.connection.execute(
+            insert(checkpoint_keys).values(
+                key_id=key.key_id, public_key=key.public_key, valid_from=key.valid_from, valid_until=None
+            )
+        )
+
+    async def keys(self) -> list[PublicKey]:
+        rows = await self.connection.execute(select(checkpoint_keys).order_by(checkpoint_keys.c.valid_from))
+        return [PublicKey(row.key_id, row.public_key, row.valid_from, row.valid_until) for row in rows]
+
+
+def _checkpoint(row: Row) -> Checkpoint:
+    return Checkpoint(
+        row.organization_id,
+        row.sequence,
+        row.hash,
+        row.signed_at,
+        row.key_id,
+        row.previous_signature,
+        row.signature,
+    )
+
 
 class SqlAuditStore:
     def __init__(self, db: Database):
@@ -123,4 +235,9 @@ class SqlAuditStore:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[SqlAuditTransaction]:
         async with self._db.read() as connection:
+            yield SqlAuditTransaction(connection)
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[SqlAuditTransaction]:
+        async with self._db.write() as connection:
             yield SqlAuditTransaction(connection)

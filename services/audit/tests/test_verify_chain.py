@@ -73,15 +73,35 @@ async def audit(database_url: str, nats_server: NatsServer, tmp_path: Path) -> A
         shutdown_grace_seconds=1,
     )
     migrations.upgrade(MIGRATIONS_DIR, database_url)
+    db = Database(database_url)
+    await _record_invitations(db, 4)
     runtime = build(settings)
     port = await runtime.start()
-    db = Database(database_url)
     try:
-        await _record_invitations(db, 4)
-        yield RunningAudit(f"127.0.0.1:{port}", tmp_path, db, PrincipalSigner(signing_key_path(tmp_path).read_text()))
+        running = RunningAudit(
+            f"127.0.0.1:{port}", tmp_path, db, PrincipalSigner(signing_key_path(tmp_path).read_text())
+        )
+        await _checkpoint_signed(running)
+        yield running
     finally:
         await db.dispose()
         await runtime.stop()
+
+
+async def _checkpoint_signed(audit: RunningAudit) -> None:
+    """The worker signs a new chain's head at once; wait (boundedly) for it, as an auditor would."""
+    token, _ = audit.signer.mint(OWNER)
+    async with grpc.aio.insecure_channel(audit.address) as channel:
+        stub = pb_grpc.AuditServiceStub(channel)
+        for _ in range(300):
+            reply = await stub.ListCheckpoints(
+                pb.ListCheckpointsRequest(organization_id=ORG), metadata=outgoing_metadata(token), timeout=10
+            )
+            if reply.checkpoints:
+                assert [c.sequence for c in reply.checkpoints] == [4]
+                return
+            await asyncio.sleep(0.1)
+    raise AssertionError("no checkpoint signed within 30 s")
 
 
 async def _record_invitations(db: Database, count: int) -> None:
@@ -143,7 +163,14 @@ async def test_the_cli_reports_an_intact_chain_and_then_the_tampered_entry(
     audit: RunningAudit, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     report = await verify_audit_chain(data_dir=audit.data_dir, organization_id=ORG, audit_address=audit.address)
-    assert report == {"organization_id": ORG, "intact": True, "entries_checked": 4, "first_broken_sequence": None}
+    assert report == {
+        "organization_id": ORG,
+        "intact": True,
+        "entries_checked": 4,
+        "first_broken_sequence": None,
+        "checkpoints_checked": 1,
+        "reason": "",
+    }
 
     await _tamper_with_entry(audit.db, 2)
     monkeypatch.setenv("TENANTRY_GATEWAY_AUDIT_ADDRESS", audit.address)
@@ -153,3 +180,41 @@ async def test_the_cli_reports_an_intact_chain_and_then_the_tampered_entry(
     printed = json.loads(capsys.readouterr().out)
     assert exit_code == 1
     assert (printed["intact"], printed["first_broken_sequence"]) == (False, 2)
+
+
+async def test_an_operator_exports_the_log_and_an_auditor_verifies_it_offline(
+    audit: RunningAudit, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TENANTRY_GATEWAY_AUDIT_ADDRESS", audit.address)
+    log_file, keys_file = audit.data_dir / "log.jsonl", audit.data_dir / "keys.json"
+    cli = ["--data-dir", str(audit.data_dir), "audit"]
+    exported = await asyncio.to_thread(
+        tenantry, [*cli, "export", "--organization", ORG, "--output", str(log_file), "--keys-output", str(keys_file)]
+    )
+    assert exported == 0
+    capsys.readouterr()
+
+    verify_file = [*cli, "verify", "--file", str(log_file), "--keys", str(keys_file)]
+    assert await asyncio.to_thread(tenantry, verify_file) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert (printed["intact"], printed["entries_checked"], printed["checkpoints_checked"]) == (True, 4, 1)
+
+    # The export is edited after the fact: line 2 (sequence 2) names someone else.
+    lines = log_file.read_text().splitlines(keepends=True)
+    lines[1] = lines[1].replace("p1@acme.test", "nobody@acme.test")
+    log_file.write_text("".join(lines))
+    assert await asyncio.to_thread(tenantry, verify_file) == 1
+    printed = json.loads(capsys.readouterr().out)
+    assert (printed["intact"], printed["first_broken_sequence"]) == (False, 2)
+
+
+async def test_the_key_set_is_public_and_names_the_key_of_the_checkpoints(audit: RunningAudit) -> None:
+    async with grpc.aio.insecure_channel(audit.address) as channel:
+        stub = pb_grpc.AuditServiceStub(channel)
+        keys = await stub.GetCheckpointKeySet(pb.GetCheckpointKeySetRequest(), timeout=10)
+        token, _ = audit.signer.mint(OWNER)
+        checkpoints = await stub.ListCheckpoints(
+            pb.ListCheckpointsRequest(organization_id=ORG), metadata=outgoing_metadata(token), timeout=10
+        )
+    assert [(k.algorithm, k.HasField("valid_until")) for k in keys.keys] == [("Ed25519", False)]
+    assert checkpoints.checkpoints[0].key_id == keys.keys[0].key_id

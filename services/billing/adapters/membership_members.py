@@ -6,6 +6,7 @@ import grpc
 from tenantry.membership.v1 import membership_service_pb2 as membership_pb
 from tenantry.membership.v1 import membership_service_pb2_grpc as membership_grpc
 
+from services.common.channels import ChannelSecurity, open_channel
 from services.common.errors import PermissionDenied, Unavailable
 from services.common.principal import current_call
 
@@ -17,14 +18,15 @@ class MembershipMembers:
     """Lists an organization's members through membership's ListMembers, on behalf of the person whose call this
     is (membership checks their `members.read`)."""
 
-    def __init__(self, address: str, timeout_seconds: float = 10.0):
+    def __init__(self, address: str, timeout_seconds: float = 10.0, security: ChannelSecurity | None = None):
         self._address = address
+        self._security = security
         self._timeout = timeout_seconds
         self._channel: grpc.aio.Channel | None = None
 
     def _stub(self) -> membership_grpc.MembershipServiceStub:
         if self._channel is None:
-            self._channel = grpc.aio.insecure_channel(self._address)
+            self._channel = open_channel(self._address, self._security)
         return membership_grpc.MembershipServiceStub(self._channel)
 
     async def seated_members(self, organization_id: str) -> dict[str, str]:

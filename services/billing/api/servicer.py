@@ -79,7 +79,7 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
         principal = current_call().require_principal()
         after = position_from_token_fields(self._page_tokens.decode(scope, request.page_token))
         limit = page_size(request.page_size)
-        rows = await fetch(principal, limit + 1, after)
+        rows = await fetch(principal, limit, after)  # a page and one row more
         return split_page(rows, limit, self._page_tokens, scope, lambda row: position_to_token_fields(position_of(row)))
 
     async def GetSeatUsage(
@@ -133,13 +133,34 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
         self, request: pb.ChangeSeatsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ChangeSeatsResponse:
         call = current_call()
-        change = await self._use_cases.seat_purchases.change_seats(
+        purchases = self._use_cases.seat_purchases
+        key = request.idempotency_key or call.idempotency_key
+        if request.true_up_within > 0:
+            change, bought = await purchases.true_up(
+                call.require_principal(), request.organization_id, request.true_up_within, key
+            )
+            return pb.ChangeSeatsResponse(**invoiced_change_fields(change), seat_bought=bought)  # type: ignore[arg-type]
+        change = await purchases.change_seats(
             call.require_principal(),
             request.organization_id,
             request.seats,
-            request.idempotency_key or call.idempotency_key,
+            key,
+            request.expected_charge_minor if request.HasField("expected_charge_minor") else None,
         )
         return pb.ChangeSeatsResponse(**invoiced_change_fields(change))  # type: ignore[arg-type]
+
+    async def PreviewSeatChange(
+        self, request: pb.PreviewSeatChangeRequest, context: grpc.aio.ServicerContext
+    ) -> pb.PreviewSeatChangeResponse:
+        preview = await self._use_cases.seat_purchases.preview_seat_change(
+            current_call().require_principal(), request.organization_id, request.seats
+        )
+        response = pb.PreviewSeatChangeResponse(subscription=subscription_to_proto(preview.after))
+        if preview.charge_now is not None:
+            response.charge_now.CopyFrom(draft_to_proto(preview.charge_now, preview.at))
+        if preview.next_invoice is not None:
+            response.next_invoice.CopyFrom(draft_to_proto(preview.next_invoice, preview.after.current_period_end))
+        return response
 
     async def ChangePlan(
         self, request: pb.ChangePlanRequest, context: grpc.aio.ServicerContext

@@ -8,7 +8,7 @@ from services.billing.domain.invoices import INVOICE_STATUSES, Invoice
 from services.billing.domain.payments import Payment
 from services.billing.domain.ports import BillingStore, ListPosition
 from services.common.errors import FieldViolation, InvalidArgument, NotFound
-from services.common.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from services.common.pagination import DEFAULT_PAGE_SIZE, page_size
 from services.common.permissions import BILLING_READ
 from services.common.principal import Principal
 
@@ -25,14 +25,10 @@ def credit_note_position(note: CreditNote) -> ListPosition:
     return ListPosition(note.issued_at, note.number)
 
 
-def checked_limit(limit: int) -> int:
-    """A page's rows, plus the one more a caller fetches to know whether another page follows."""
-    if not 1 <= limit <= MAX_PAGE_SIZE + 1:
-        raise InvalidArgument(
-            "The page size is out of range.",
-            [FieldViolation("page_size", f"Between 1 and {MAX_PAGE_SIZE}, or 0 for {DEFAULT_PAGE_SIZE}.")],
-        )
-    return limit
+def rows_to_fetch(requested_page_size: int) -> int:
+    """A page's rows (the one page-size rule, services.common.pagination.page_size), plus the one more a caller
+    fetches to know whether another page follows."""
+    return page_size(requested_page_size) + 1
 
 
 class BillingRecordUseCases:
@@ -43,7 +39,7 @@ class BillingRecordUseCases:
         self,
         principal: Principal,
         organization_id: str,
-        limit: int = DEFAULT_PAGE_SIZE,
+        page_size_requested: int = DEFAULT_PAGE_SIZE,
         status: str | None = None,
         after: ListPosition | None = None,
     ) -> list[Invoice]:
@@ -53,7 +49,7 @@ class BillingRecordUseCases:
                 f"Unknown invoice status {status!r}.", [FieldViolation("filter", f"status one of {INVOICE_STATUSES}")]
             )
         async with self._store.read() as tx:
-            return await tx.list_invoices(organization_id, checked_limit(limit), status, after)
+            return await tx.list_invoices(organization_id, rows_to_fetch(page_size_requested), status, after)
 
     async def get_invoice(self, principal: Principal, organization_id: str, invoice_id: str) -> Invoice:
         principal.authorize(BILLING_READ, organization_id)
@@ -67,20 +63,20 @@ class BillingRecordUseCases:
         self,
         principal: Principal,
         organization_id: str,
-        limit: int = DEFAULT_PAGE_SIZE,
+        page_size_requested: int = DEFAULT_PAGE_SIZE,
         after: ListPosition | None = None,
     ) -> list[Payment]:
         principal.authorize(BILLING_READ, organization_id)
         async with self._store.read() as tx:
-            return await tx.list_payments(organization_id, checked_limit(limit), None, after)
+            return await tx.list_payments(organization_id, rows_to_fetch(page_size_requested), None, after)
 
     async def list_credit_notes(
         self,
         principal: Principal,
         organization_id: str,
-        limit: int = DEFAULT_PAGE_SIZE,
+        page_size_requested: int = DEFAULT_PAGE_SIZE,
         after: ListPosition | None = None,
     ) -> list[CreditNote]:
         principal.authorize(BILLING_READ, organization_id)
         async with self._store.read() as tx:
-            return await tx.list_credit_notes(organization_id, checked_limit(limit), None, after)
+            return await tx.list_credit_notes(organization_id, rows_to_fetch(page_size_requested), None, after)

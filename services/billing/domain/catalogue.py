@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,8 @@ from services.billing.domain.money import Money, is_currency
 INTERVAL_MONTH = "month"
 INTERVAL_YEAR = "year"
 INTERVALS = (INTERVAL_MONTH, INTERVAL_YEAR)
+LIMIT_SEATS = "seats"
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 DEFAULT_CATALOGUE_PATH = Path(__file__).resolve().parent.parent / "catalogue.toml"
 
 
@@ -29,6 +32,15 @@ class Plan:
     maximum_seats: int
     trial_days: int
     entitlements: tuple[str, ...]
+    # Product modules the plan includes (membership's module catalogue binds each to the organization).
+    modules: tuple[str, ...] = ()
+    # Numeric limits by name (api_keys, retention_days, log_streams, ...); a limit not listed is unlimited.
+    limits: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def limit_map(self) -> dict[str, int]:
+        """The plan's limits, the seat limit (`maximum_seats`) included."""
+        return {**dict(self.limits), LIMIT_SEATS: self.maximum_seats}
 
     @property
     def currency(self) -> str:
@@ -39,6 +51,15 @@ class Plan:
 class Catalogue:
     plans: tuple[Plan, ...]
     default_plan_id: str
+
+    def plans_with(self, entitlement: str) -> tuple[Plan, ...]:
+        """The plans that include a feature or a module, in catalogue order."""
+        return tuple(plan for plan in self.plans if entitlement in plan.entitlements or entitlement in plan.modules)
+
+    @property
+    def all_entitlements(self) -> tuple[str, ...]:
+        """Every feature and module some plan includes, sorted."""
+        return tuple(sorted({name for plan in self.plans for name in (*plan.entitlements, *plan.modules)}))
 
     def plan(self, plan_id: str) -> Plan | None:
         return next((plan for plan in self.plans if plan.id == plan_id), None)
@@ -56,6 +77,21 @@ def _int(entry: dict[str, Any], key: str, where: str, problems: list[str]) -> in
         problems.append(f"{where}: {key} must be an integer")
         return 0
     return value
+
+
+def _limits(value: object, where: str, problems: list[str]) -> tuple[tuple[str, int], ...]:
+    if not isinstance(value, dict):
+        problems.append(f"{where}: limits must be a table of name = whole number")
+        return ()
+    limits: list[tuple[str, int]] = []
+    for name, limit in value.items():
+        if not NAME_PATTERN.match(name) or name == LIMIT_SEATS:
+            problems.append(f"{where}: limit {name!r} must be a lowercase name other than seats (maximum_seats)")
+        elif not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
+            problems.append(f"{where}: limits.{name} must be a whole number of at least 0")
+        else:
+            limits.append((name, limit))
+    return tuple(sorted(limits))
 
 
 def _plan(entry: object, index: int, problems: list[str]) -> Plan | None:
@@ -77,8 +113,11 @@ def _plan(entry: object, index: int, problems: list[str]) -> Plan | None:
         problems.append(f"{where}: currency must be a supported ISO 4217 code")
     if interval not in INTERVALS:
         problems.append(f"{where}: interval must be one of {', '.join(INTERVALS)}")
-    if not isinstance(entitlements, list) or not all(isinstance(item, str) for item in entitlements):
-        problems.append(f"{where}: entitlements must be a list of strings")
+    for key in ("entitlements", "modules"):
+        names = entry.get(key, [])
+        if not isinstance(names, list) or not all(isinstance(item, str) and NAME_PATTERN.match(item) for item in names):
+            problems.append(f"{where}: {key} must be a list of lowercase names (a-z, 0-9, _)")
+    limits = _limits(entry.get("limits", {}), where, problems)
     price = _int(entry, "price_per_seat", where, problems)
     minimum = _int(entry, "minimum_seats", where, problems)
     maximum = _int(entry, "maximum_seats", where, problems)
@@ -100,6 +139,8 @@ def _plan(entry: object, index: int, problems: list[str]) -> Plan | None:
         maximum_seats=maximum,
         trial_days=trial_days,
         entitlements=tuple(entitlements),
+        modules=tuple(entry.get("modules", [])),
+        limits=limits,
     )
 
 

@@ -54,11 +54,7 @@ class SubscriptionUseCases:
         return Dashboard(subscription, plan, usage, self.upcoming_invoice(subscription, plan, usage.in_use))
 
     def upcoming_invoice(self, subscription: Subscription, plan: Plan, seats_in_use: int) -> InvoiceDraft | None:
-        """A preview of the invoice the next renewal issues, by the same code that will issue it."""
-        if subscription.status == CANCELED or subscription.cancel_at_period_end:
-            return None
-        next_plan = self._access.next_plan_of(subscription)
-        return renewal_invoice(renew(subscription, plan, seats_in_use, next_plan), next_plan or plan)
+        return upcoming_invoice(self._access, subscription, plan, seats_in_use)
 
     async def update_profile(self, principal: Principal, organization_id: str, profile: BillingProfile) -> Subscription:
         """The billing profile, editable by the tenant (billing.manage) except its tax rate, which only a platform
@@ -105,3 +101,13 @@ class SubscriptionUseCases:
     async def resume(self, principal: Principal, organization_id: str) -> Subscription:
         principal.authorize(SUBSCRIPTION_CANCEL, organization_id)
         return await self._access.change(principal, organization_id, "resumed", resume)
+
+
+def upcoming_invoice(
+    access: SubscriptionAccess, subscription: Subscription, plan: Plan, seats_in_use: int
+) -> InvoiceDraft | None:
+    """A preview of the invoice the next renewal issues, by the same code that will issue it."""
+    if subscription.status == CANCELED or subscription.cancel_at_period_end:
+        return None
+    next_plan = access.next_plan_of(subscription)
+    return renewal_invoice(renew(subscription, plan, seats_in_use, next_plan), next_plan or plan)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy.ext.asyncio import AsyncConnection
 from tenantry.events.v1 import envelope_pb2
 
@@ -9,9 +11,12 @@ from services.billing.domain.model import SeatHolder, seat_status
 from services.billing.domain.ports import BillingStore
 from services.billing.domain.seat_holds import SeatHoldUseCases
 from services.billing.domain.subscription_opening import SubscriptionOpener
+from services.common.erasure import ORGANIZATION_DELETED
 from services.common.member_events import MEMBER_EVENT_TYPES, member_state
 from services.common.messaging import EventHandler
 from services.common.principal import system_principal
+
+log = logging.getLogger(__name__)
 
 SEATS_CONSUMER = "billing-seats"
 PROJECTION_ACTOR = system_principal("billing-seats")
@@ -37,8 +42,16 @@ class SeatProjection:
         )
         await self._seat_holds.apply_member_change(self._store.bind(connection), holder)
 
+    async def on_organization_deleted(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
+        """The organization's deletion date passed: billing keeps only its invoicing records (store/deletion.py),
+        in the consumer's transaction, so a redelivery finds nothing more to delete."""
+        deleted = await self._store.bind(connection).erase_organization(envelope.organization_id)
+        log.info("organization data deleted", extra={"organization_id": envelope.organization_id, "rows": deleted})
+
     def handlers(self) -> dict[str, EventHandler]:
+        # The same consumer as the member events: membership's stream order puts the deletion after them.
         return {
+            ORGANIZATION_DELETED: self.on_organization_deleted,
             "membership.organization.created": self.on_organization_created,
             **dict.fromkeys(MEMBER_EVENT_TYPES, self.on_member_changed),
         }

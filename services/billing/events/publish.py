@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from tenantry.events.v1 import billing_events_pb2, envelope_pb2
+from tenantry.events.v1 import billing_events_pb2, entitlement_events_pb2, envelope_pb2
 
+from services.billing.domain.catalogue import Catalogue
+from services.billing.domain.entitlements import Entitlements, EntitlementsChanged, entitlement_changes
 from services.billing.domain.events import (
     CreditNoteIssued,
     InvoiceIssued,
@@ -133,4 +135,44 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                 ),
                 target=EventTarget("organization", event.organization_id),
             )
+        case EntitlementsChanged(entitlements=entitlements):
+            return envelopes.wrap(
+                event,
+                event_type="entitlements.changed",
+                organization_id=entitlements.organization_id,
+                payload=entitlement_events_pb2.EntitlementsChanged(
+                    entitlements=entitlement_set(entitlements), previous_plan_id=event.previous_plan_id
+                ),
+                target=EventTarget("subscription", entitlements.organization_id, entitlements.plan_id),
+            )
     raise TypeError(f"billing has no envelope for {type(event).__name__}")
+
+
+def entitlement_set(entitlements: Entitlements) -> entitlement_events_pb2.EntitlementSet:
+    return entitlement_events_pb2.EntitlementSet(
+        organization_id=entitlements.organization_id,
+        plan_id=entitlements.plan_id,
+        subscription_status=entitlements.subscription_status,
+        active=entitlements.active,
+        features=list(entitlements.features),
+        limits=dict(entitlements.limits),
+        modules=list(entitlements.modules),
+        version=entitlements.version,
+        offers=[
+            entitlement_events_pb2.EntitlementOffer(
+                entitlement=offer.entitlement, plan_ids=list(offer.plan_ids), plan_names=list(offer.plan_names)
+            )
+            for offer in entitlements.offers
+        ],
+    )
+
+
+class BillingEnvelopes:
+    """Billing's events as envelopes, each followed by the events it causes (a subscription change that changes
+    the organization's entitlements also announces entitlements.changed, in the same transaction)."""
+
+    def __init__(self, catalogue: Catalogue):
+        self._catalogue = catalogue
+
+    def __call__(self, event: DomainEvent) -> list[envelope_pb2.Envelope]:
+        return [to_envelope(event), *(to_envelope(more) for more in entitlement_changes(self._catalogue, event))]

@@ -7,8 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Row
 from tenantry.events.v1 import envelope_pb2
 
@@ -22,22 +20,25 @@ from services.billing.domain.model import (
 from services.billing.domain.payments import PaymentMethod
 from services.billing.domain.subscription import CANCELED, BillingProfile, Subscription
 from services.billing.store.billing_records import BillingRecordQueries
-from services.billing.store.invoice_mails import InvoiceMailQueries
+from services.billing.store.deletion import OrganizationDeletionQueries
 from services.billing.store.tables import (
     idempotency_keys,
+    mail_outbox,
     seat_holders,
     subscriptions,
 )
 from services.common.clock import Clock
 from services.common.db import Database
 from services.common.domain import DomainEvent
+from services.common.mail_outbox import MailOutboxQueries
 from services.common.messaging import Outbox
-from services.common.projections import upsert_if_newer
+from services.common.projections import insert_new, upsert_if_newer
 from services.common.store import OutboxStore, OutboxTransaction
 
 
-class SqlBillingTransaction(BillingRecordQueries, InvoiceMailQueries, OutboxTransaction):
+class SqlBillingTransaction(BillingRecordQueries, OrganizationDeletionQueries, MailOutboxQueries, OutboxTransaction):
     idempotency_keys = idempotency_keys
+    mail_outbox = mail_outbox
 
     async def get_subscription(self, organization_id: str) -> Subscription | None:
         row = (
@@ -62,14 +63,7 @@ class SqlBillingTransaction(BillingRecordQueries, InvoiceMailQueries, OutboxTran
         the same one at once do not fail: the second waits for the first and inserts nothing."""
         values = {"organization_id": subscription.organization_id, "created_at": now}
         values.update(subscription_values(subscription, now))
-        dialect_insert = postgresql_insert if self.connection.dialect.name == "postgresql" else sqlite_insert
-        inserted = await self.connection.execute(
-            dialect_insert(subscriptions)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["organization_id"])
-            .returning(subscriptions.c.organization_id)
-        )
-        return inserted.first() is not None
+        return await insert_new(self.connection, subscriptions, values)
 
     async def save_subscription(self, subscription: Subscription, now: datetime) -> None:
         """Write the subscription as given (the caller locked it and bumped its version)."""
@@ -248,6 +242,6 @@ class SqlBillingStore(OutboxStore[SqlBillingTransaction]):
         db: Database,
         outbox: Outbox,
         clock: Clock,
-        to_envelope: Callable[[DomainEvent], envelope_pb2.Envelope],
+        to_envelope: Callable[[DomainEvent], envelope_pb2.Envelope | list[envelope_pb2.Envelope]],
     ):
         super().__init__(SqlBillingTransaction, db, outbox, clock, to_envelope)

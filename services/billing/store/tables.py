@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from services.common.db import UTCDateTime
 from services.common.idempotency import idempotency_table
+from services.common.mail_outbox import mail_outbox_table
 from services.common.messaging import messaging_tables
 from services.common.tables import core_table
 
@@ -162,22 +163,6 @@ class PaymentRow(BillingBase, table=True):
     attempted_at: datetime = Field(sa_type=UTCDateTime)
 
 
-class InvoiceMailRow(BillingBase, table=True):
-    """An invoice's mail still to send: queued in the transaction that consumes invoice.issued, sent after commit by
-    the invoice mail worker, which claims it for a while (two replicas never send the same one at once)."""
-
-    __tablename__ = "invoice_mails"
-
-    invoice_id: str = Field(primary_key=True, max_length=36)
-    organization_id: str = Field(max_length=36)
-    queued_at: datetime = Field(sa_type=UTCDateTime)
-    claimed_until: datetime | None = Field(
-        default=None, sa_type=UTCDateTime, sa_column_kwargs={"comment": "a sender holds it until then"}
-    )
-    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
-    attempts: int = Field(default=0)
-
-
 metadata = BillingBase.metadata
 subscriptions = core_table(SubscriptionRow)
 seat_holders = core_table(SeatHolderRow)
@@ -185,6 +170,6 @@ invoices = core_table(InvoiceRow)
 invoice_lines = core_table(InvoiceLineRow)
 credit_notes = core_table(CreditNoteRow)
 payments = core_table(PaymentRow)
-invoice_mails = core_table(InvoiceMailRow)
+mail_outbox = mail_outbox_table(metadata)
 idempotency_keys = idempotency_table(metadata)
 messaging = messaging_tables(metadata)

@@ -19,7 +19,7 @@ from services.billing.domain.seat_holds import SeatHoldUseCases
 from services.billing.domain.subscription_opening import SubscriptionOpener
 from services.billing.domain.use_cases import BillingUseCases, billing_use_cases
 from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
-from services.billing.events.publish import to_envelope
+from services.billing.events.publish import BillingEnvelopes
 from services.billing.main import MIGRATIONS_DIR
 from services.billing.settings import BillingSettings
 from services.billing.store.sql import SqlBillingStore
@@ -61,7 +61,9 @@ class BillingHarness:
 
     def use_cases_on(self, db: Database, catalogue: Catalogue | None = None) -> BillingUseCases:
         """The use cases over another engine on the same database, as a second replica would run them."""
-        store = SqlBillingStore(db, Outbox(messaging, self.clock), self.clock, to_envelope)
+        store = SqlBillingStore(
+            db, Outbox(messaging, self.clock), self.clock, BillingEnvelopes(catalogue or self.catalogue)
+        )
         return billing_use_cases(store, self.clock, catalogue or self.catalogue, payment_providers(), self.opener)
 
     def seat_holds_on(self, db: Database) -> SeatHoldUseCases:
@@ -108,7 +110,7 @@ async def open_harness(
     db = Database(database_url)
     clock = FrozenClock(START)
     catalogue = catalogue or load_catalogue()
-    store = SqlBillingStore(db, Outbox(messaging, clock), clock, to_envelope)
+    store = SqlBillingStore(db, Outbox(messaging, clock), clock, BillingEnvelopes(catalogue))
     opener = SubscriptionOpener(catalogue, default_seats, clock)
     use_cases = billing_use_cases(store, clock, catalogue, payment_providers(), opener)
     projection = SeatProjection(store, use_cases.seat_holds, opener)

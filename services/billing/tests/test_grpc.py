@@ -83,6 +83,11 @@ async def test_the_dashboard_seat_changes_and_invoice_pdfs_over_grpc(
     assert "team-yearly" in [plan.id for plan in plans.plans]
     changed = await billing_stub.ChangeSeats(pb.ChangeSeatsRequest(organization_id=ORG, seats=5), metadata=metadata)
     assert changed.subscription.seats_purchased == 5 and not changed.HasField("invoice")  # free in the trial
+    preview = await billing_stub.PreviewSeatChange(
+        pb.PreviewSeatChangeRequest(organization_id=ORG, seats=7), metadata=metadata
+    )
+    assert preview.subscription.seats_purchased == 7 and not preview.HasField("charge_now")
+    assert preview.next_invoice.total.amount_minor == 7 * 1200 and preview.next_invoice.status == "preview"
     with pytest.raises(grpc.aio.AioRpcError) as invalid:
         await billing_stub.UpdateBillingProfile(
             pb.UpdateBillingProfileRequest(

@@ -1,6 +1,7 @@
 """Invoices are emailed to the billing email printed on them, the PDF attached: a consumer of billing's own
-invoice.issued events queues the mail, and the mail worker's pass sends it after commit (the real mailer, writing
-.eml files to a folder, or talking to a real SMTP server)."""
+invoice.issued events queues the mail in billing's mail outbox, and the shared mail sender composes it, attaches the
+rendered PDF and sends it after commit (the real mailer, writing .eml files to a folder, or talking to a real SMTP
+server)."""
 
 from __future__ import annotations
 
@@ -16,14 +17,15 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 from tenantry.events.v1 import billing_events_pb2, envelope_pb2
 
-from services.billing.domain.invoice_mail import InvoiceMailing
+from services.billing.domain.invoice_mail import INVOICE_HEADER, InvoiceMailing
 from services.billing.domain.subscription import BillingProfile
 from services.billing.events.mail import INVOICE_MAILER_CONSUMER, InvoiceMailQueue
 from services.billing.render.invoice_pdf import render_invoice_pdf
-from services.billing.store.tables import messaging
+from services.billing.store.tables import mail_outbox, messaging
 from services.billing.tests.harness import OPERATOR, ORG, BillingHarness
 from services.billing.tests.test_subscriptions import OWNER, activate
 from services.common.mail import Mailer
+from services.common.mail_sender import MailSender
 from services.common.messaging import SUBJECT_PREFIX, Bus, EventConsumer, actor_from_principal, new_envelope
 from services.common.nats_server import NatsServer, free_port
 from services.common.principal import system_principal
@@ -71,6 +73,10 @@ def invoice_mailing(billing: BillingHarness, mailer: Mailer) -> InvoiceMailing:
     return InvoiceMailing(billing.store, billing.clock, mailer, render_invoice_pdf)
 
 
+def mail_sender(billing: BillingHarness, mailer: Mailer, mailing: InvoiceMailing) -> MailSender:
+    return MailSender(billing.db, mail_outbox, mailer, billing.clock, complete=mailing.complete)
+
+
 def mail_consumer(billing: BillingHarness, mailing: InvoiceMailing, bus: Bus | None = None) -> EventConsumer:
     return EventConsumer(
         name=INVOICE_MAILER_CONSUMER,
@@ -83,11 +89,12 @@ def mail_consumer(billing: BillingHarness, mailing: InvoiceMailing, bus: Bus | N
 
 
 async def deliver_to_mailer(billing: BillingHarness, mail_dir: Path) -> None:
-    mailing = invoice_mailing(billing, Mailer(sender="Tenantry <billing@tenantry.test>", drop_dir=mail_dir))
+    mailer = Mailer(sender="Tenantry <billing@tenantry.test>", drop_dir=mail_dir)
+    mailing = invoice_mailing(billing, mailer)
     consumer = mail_consumer(billing, mailing)
     for envelope in await issued_envelopes(billing):
         await consumer.apply(envelope, consumer._handlers["billing.invoice.issued"])
-    await mailing.send_pending()
+    await mail_sender(billing, mailer, mailing).send_all()
 
 
 async def test_each_invoice_is_emailed_to_its_billing_email_with_the_pdf(
@@ -102,6 +109,7 @@ async def test_each_invoice_is_emailed_to_its_billing_email_with_the_pdf(
     [message] = sent_messages(tmp_path)
     assert (message["To"], message["Subject"]) == ("invoices@acme.test", f"Invoice {invoice.number}")
     assert message["Message-ID"] == f"<invoice-{invoice.id}@tenantry>"
+    assert message[INVOICE_HEADER] is None  # the queued placeholder's header never leaves
     body = message.get_body(preferencelist=("plain",))
     assert body is not None and f"{invoice.total.format()} (paid)" in body.get_content()
     assert invoice.total.amount == 14280  # 10 seats x 12.00 + 19 %
@@ -145,6 +153,7 @@ async def test_a_batch_that_falls_back_to_one_by_one_never_sends_an_invoice_twic
             await bus.jetstream.publish(f"{SUBJECT_PREFIX}.{envelope.type}", envelope.SerializeToString())
         smtp = Mailer(sender="Tenantry <billing@tenantry.test>", smtp_host="127.0.0.1", smtp_port=smtp_inbox.port)
         mailing = invoice_mailing(billing, smtp)
+        sender = mail_sender(billing, smtp, mailing)
         consumer = mail_consumer(billing, mailing, bus)
         subscription = await bus.jetstream.pull_subscribe(
             f"{SUBJECT_PREFIX}.billing.>", durable=INVOICE_MAILER_CONSUMER, stream="TENANTRY_BILLING"
@@ -153,10 +162,10 @@ async def test_a_batch_that_falls_back_to_one_by_one_never_sends_an_invoice_twic
         assert len(messages) == 2
         await consumer.handle_batch(messages)
         assert smtp_inbox.messages == []  # nothing is sent inside the consumer's transaction
-        assert await mailing.send_pending() == 1
-        assert await mailing.send_pending() == 0
+        assert await sender.send_pending() == 1
+        assert await sender.send_pending() == 0
         billing.clock.advance(timedelta(hours=1))  # long after any claim would have lapsed
-        assert await mailing.send_pending() == 0
+        assert await sender.send_pending() == 0
     finally:
         await bus.close()
     [message] = smtp_inbox.messages

@@ -158,6 +158,7 @@ async def test_a_first_invitation_before_organization_created_opens_the_subscrip
     assert await usage_tuple(billing) == (0, 1, 1, 9)
     assert await billing.published_subjects() == [
         "tenantry.billing.subscription.opened",
+        "tenantry.billing.entitlements.changed",
         RESERVED_SUBJECT,
     ]
     with pytest.raises(NotFound):

@@ -44,7 +44,10 @@ async def test_a_new_organization_trials_the_default_plan_and_sees_its_next_invo
     upcoming = dashboard.upcoming_invoice
     assert upcoming is not None and upcoming.total == Money(12000, "EUR")
     assert upcoming.period_start == START + TRIAL
-    assert await billing.published_subjects() == ["tenantry.billing.subscription.opened"]
+    assert await billing.published_subjects() == [
+        "tenantry.billing.subscription.opened",
+        "tenantry.billing.entitlements.changed",
+    ]
 
 
 async def test_the_billing_profile_is_validated_and_its_tax_shows_in_the_preview(billing: BillingHarness) -> None:
@@ -96,6 +99,7 @@ async def test_the_trial_ends_with_a_paid_first_invoice_when_a_card_is_on_file(b
     assert [(payment.status, payment.method) for payment in payments] == [("succeeded", "visa •••• 4242 (12/2030)")]
     assert await billing.published_subjects() == [
         "tenantry.billing.subscription.opened",
+        "tenantry.billing.entitlements.changed",
         "tenantry.billing.subscription.payment_method_updated",
         "tenantry.billing.subscription.renewed",
         "tenantry.billing.invoice.issued",

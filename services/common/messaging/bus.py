@@ -47,9 +47,11 @@ class Bus:
     """One NATS connection with JetStream. Connects in the background and keeps reconnecting, so a
     service starts and serves while NATS is down; the outbox holds its events meanwhile."""
 
-    def __init__(self, url: str, name: str):
+    def __init__(self, url: str, name: str, stream_replicas: int = 1):
+        """`url`: one server, or a cluster's servers comma-separated."""
         self.url = url
         self.name = name
+        self.stream_replicas = stream_replicas
         self.connected = asyncio.Event()
         self._client: NatsClient | None = None
         self._jetstream: JetStreamContext | None = None
@@ -77,7 +79,7 @@ class Bus:
         while not self._closing:
             try:
                 self._client = await nats.connect(
-                    servers=[self.url],
+                    servers=[server.strip() for server in self.url.split(",") if server.strip()],
                     name=self.name,
                     allow_reconnect=True,
                     max_reconnect_attempts=-1,
@@ -117,6 +119,7 @@ class Bus:
             storage=StorageType.FILE,
             duplicate_window=DUPLICATE_WINDOW_SECONDS,
             max_age=STREAM_MAX_AGE_SECONDS,
+            num_replicas=self.stream_replicas,
         )
         try:
             await self.jetstream.add_stream(config)

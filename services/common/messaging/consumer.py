@@ -25,7 +25,7 @@ from services.common.ids import new_id
 from services.common.messaging.bus import Backoff, Bus
 from services.common.messaging.envelope import envelope_problem, producer_subjects, stream_name
 from services.common.messaging.outbox import MessagingTables
-from services.common.metrics import EVENTS_HANDLED, EVENTS_PARKED, EVENTS_REDELIVERED
+from services.common.metrics import CONSUMER_LAG, EVENTS_HANDLED, EVENTS_PARKED, EVENTS_REDELIVERED
 from services.common.telemetry import extract
 
 log = logging.getLogger(__name__)
@@ -108,8 +108,13 @@ class EventConsumer:
                 try:
                     messages = await subscription.fetch(self._batch_size, timeout=1)
                 except NatsTimeoutError:
+                    CONSUMER_LAG.labels(self.name, producer).set(0)  # nothing waiting: caught up
                     continue
                 await self.handle_batch(messages)
+                # Each delivery says how many of the stream's events the consumer has still to receive: its lag,
+                # for free (no consumer-info round trip).
+                if messages:  # a fetch can end with nothing while the cluster changes leader
+                    CONSUMER_LAG.labels(self.name, producer).set(messages[-1].metadata.num_pending or 0)
                 backoff.reset()
             except asyncio.CancelledError:
                 raise

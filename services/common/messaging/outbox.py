@@ -21,13 +21,18 @@ class MessagingTables:
     outbox: Table
     processed_events: Table
     parked_events: Table
+    # Which replica runs the work only one should run at a time (the relay, periodic jobs).
+    leases: Table
 
 
 def messaging_tables(metadata: MetaData) -> MessagingTables:
     """The outbox and inbox tables every service keeps in its own database."""
     models = messaging_models(model_base(metadata))
     return MessagingTables(
-        core_table(models.outbox), core_table(models.processed_events), core_table(models.parked_events)
+        core_table(models.outbox),
+        core_table(models.processed_events),
+        core_table(models.parked_events),
+        core_table(models.leases),
     )
 
 

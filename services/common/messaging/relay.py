@@ -12,6 +12,7 @@ from tenantry.events.v1 import envelope_pb2
 
 from services.common.clock import Clock, SystemClock
 from services.common.db import Database
+from services.common.leases import Lease
 from services.common.messaging.bus import Backoff, Bus
 from services.common.messaging.outbox import MessagingTables
 from services.common.metrics import EVENTS_PUBLISHED
@@ -31,7 +32,10 @@ class OutboxRelay:
         clock: Clock | None = None,
         batch_size: int = 200,
         poll_seconds: float = 1.0,
+        lease: Lease | None = None,
     ):
+        """With a `lease`, only the replica holding it publishes (one relay per service at a time, in order);
+        another replica takes over when the holder stops or dies (after the lease's time to live)."""
         self._db = db
         self._table = tables.outbox
         self._bus = bus
@@ -43,6 +47,7 @@ class OutboxRelay:
         self._task: asyncio.Task[None] | None = None
         self._stream_ready = False
         self._stopping = False
+        self._lease = lease
 
     def wake(self) -> None:
         self._wake.set()
@@ -57,12 +62,18 @@ class OutboxRelay:
         if self._task is not None:
             self._task.cancel()
             await asyncio.wait({self._task}, timeout=5)
+        if self._lease is not None:
+            with contextlib.suppress(Exception):
+                await self._lease.release()
 
     async def _run(self) -> None:
         backoff = Backoff()
         while not self._stopping:
             await self._bus.connected.wait()
             try:
+                if self._lease is not None and not await self._lease.acquire():
+                    await self._idle()  # another replica publishes; take over if its lease expires
+                    continue
                 if not self._stream_ready:
                     await self._bus.ensure_stream(self._producer)
                     self._stream_ready = True
@@ -75,9 +86,12 @@ class OutboxRelay:
                 await backoff.wait()
                 continue
             if published < self._batch_size:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
+                await self._idle()
+
+    async def _idle(self) -> None:
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
 
     async def publish_pending(self) -> int:
         """Publish one batch; returns how many rows were published."""

@@ -15,6 +15,7 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, select
 from tenantry.identity.v1 import identity_service_pb2 as identity_pb
+from tenantry.identity.v1 import scim_token_service_pb2 as scim_token_pb
 from tenantry.membership.v1 import group_service_pb2 as group_pb
 from tenantry.membership.v1 import group_service_pb2_grpc as group_grpc
 from tenantry.membership.v1 import membership_service_pb2 as pb
@@ -31,10 +32,9 @@ from services.common.grpc_server import error_reason
 from services.common.idempotency import (
     ABANDONED_AFTER,
     IDEMPOTENCY_KEY_METADATA_KEY,
-    ONE_TIME_SECRET_METHODS,
     RETENTION,
+    IdempotencyRules,
     IdempotentCalls,
-    honours_idempotency_key,
     response_type_of,
 )
 from services.common.nats_server import NatsServer, free_port
@@ -42,6 +42,8 @@ from services.common.permissions import CATALOGUE
 from services.common.principal import Principal, PrincipalSigner, outgoing_metadata, system_principal
 from services.common.runtime import ServiceRuntime
 from services.common.testing import eventually
+from services.identity.api.idempotency import IDEMPOTENCY_RULES as IDENTITY_RULES
+from services.membership.api.idempotency import IDEMPOTENCY_RULES as MEMBERSHIP_RULES
 from services.membership.main import MIGRATIONS_DIR, build
 from services.membership.settings import MembershipSettings
 from services.membership.store.tables import idempotency_keys
@@ -170,6 +172,39 @@ async def test_a_key_sent_again_with_another_request_or_by_another_person_is_ref
             "IDEMPOTENCY_KEY_REUSED",
         )
     assert await membership.group_names() == ["Platform"]
+
+
+async def test_an_invitation_batch_settled_by_its_use_case_replays_once_and_refuses_another_request(
+    membership: Membership,
+) -> None:
+    def invite(*emails: str) -> pb.InviteMembersRequest:
+        return pb.InviteMembersRequest(
+            organization_id=membership.organization_id,
+            invitees=[pb.Invitee(email=email, role="billing_admin") for email in emails],  # no seat: billing unasked
+        )
+
+    metadata = membership.metadata(membership.owner(), "invite-two")
+    first = await membership.members.InviteMembers(invite("ann@acme.test", "bob@acme.test"), metadata=metadata)
+    retry = await membership.members.InviteMembers(invite("ann@acme.test", "bob@acme.test"), metadata=metadata)
+    assert retry == first and all(result.member.id for result in first.results)
+
+    with pytest.raises(grpc.aio.AioRpcError) as other_body:
+        await membership.members.InviteMembers(invite("cy@acme.test"), metadata=metadata)
+    with pytest.raises(grpc.aio.AioRpcError) as other_person:
+        await membership.members.InviteMembers(
+            invite("ann@acme.test", "bob@acme.test"),
+            metadata=membership.metadata(membership.owner("acc-colleague"), "invite-two"),
+        )
+    for refused in (other_body.value, other_person.value):
+        assert (refused.code(), error_reason(refused)) == (
+            grpc.StatusCode.FAILED_PRECONDITION,
+            "IDEMPOTENCY_KEY_REUSED",
+        )
+    listed = await membership.members.ListMembers(
+        pb.ListMembersRequest(organization_id=membership.organization_id),
+        metadata=membership.metadata(membership.owner()),
+    )
+    assert sorted(m.email for m in listed.members if m.email != "o@acme.test") == ["ann@acme.test", "bob@acme.test"]
 
 
 async def test_the_same_key_on_another_operation_is_another_call(membership: Membership) -> None:
@@ -355,13 +390,25 @@ async def test_pruning_deletes_only_keys_older_than_a_day_in_small_batches(
 
 
 def test_changes_honour_keys_but_reads_and_replies_with_one_time_secrets_do_not() -> None:
-    for method in ONE_TIME_SECRET_METHODS:
-        assert response_type_of(method).DESCRIPTOR.file == identity_pb.DESCRIPTOR  # names a real RPC
-        assert not honours_idempotency_key(method)
-    assert not honours_idempotency_key("/tenantry.membership.v1.GroupService/ListGroups")
-    assert not honours_idempotency_key("/tenantry.billing.v1.BillingService/GetInvoicePdf")
-    assert honours_idempotency_key("/tenantry.membership.v1.GroupService/CreateGroup")
-    assert honours_idempotency_key("/tenantry.identity.v1.IdentityService/UpdateSecurityPolicy")
+    for method in IDENTITY_RULES.one_time_secrets:
+        # Names a real RPC of identity's.
+        assert response_type_of(method).DESCRIPTOR.file in (identity_pb.DESCRIPTOR, scim_token_pb.DESCRIPTOR)
+        assert not IDENTITY_RULES.honours_key(method)
+    # A SCIM token's secret is shown once too: never kept under a key.
+    assert not IDENTITY_RULES.honours_key("/tenantry.identity.v1.ScimTokenService/CreateScimToken")
+    assert not IDENTITY_RULES.honours_key("/tenantry.identity.v1.ScimTokenService/RotateScimToken")
+    rules = IdempotencyRules()
+    assert not rules.honours_key("/tenantry.membership.v1.GroupService/ListGroups")
+    assert not rules.honours_key("/tenantry.billing.v1.BillingService/GetInvoicePdf")
+    assert rules.honours_key("/tenantry.membership.v1.GroupService/CreateGroup")
+    assert IDENTITY_RULES.honours_key("/tenantry.identity.v1.IdentityService/UpdateSecurityPolicy")
+
+
+def test_batch_calls_a_service_settles_in_its_use_cases_are_not_claimed_by_the_interceptor() -> None:
+    for method in MEMBERSHIP_RULES.settled_by_use_case:
+        assert response_type_of(method).DESCRIPTOR.file == pb.DESCRIPTOR  # names a real RPC
+        assert MEMBERSHIP_RULES.honours_key(method) and not MEMBERSHIP_RULES.claimed_by_interceptor(method)
+    assert MEMBERSHIP_RULES.claimed_by_interceptor("/tenantry.membership.v1.GroupService/CreateGroup")
 
 
 @pytest.mark.parametrize("service", ["identity", "membership", "billing"])

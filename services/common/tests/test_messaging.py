@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
@@ -224,3 +225,34 @@ async def test_a_relay_started_while_nats_is_down_publishes_once_it_is_back(
     finally:
         await relay.stop()
         await bus.close()
+
+
+async def test_a_consumer_reports_how_many_events_it_has_still_to_receive(db: Database, bus: Bus) -> None:
+    """The lag gauge follows the stream: 6 behind after the first batch of 4 out of 10, 0 once caught up."""
+    gate = asyncio.Event()
+    handled: list[str] = []
+
+    async def slow_after_the_first_batch(connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
+        if len(handled) == 4:
+            await gate.wait()
+        handled.append(envelope.event_id)
+
+    def lag() -> float | None:
+        return REGISTRY.get_sample_value(
+            "tenantry_consumer_lag_events", {"consumer": "lagging", "producer": "identity"}
+        )
+
+    await bus.ensure_stream("identity")
+    for number in range(10):
+        await publish_directly(bus, "tenantry.identity.account.created", account_created(f"p{number}@acme.test"))
+    consumer = consumer_of(
+        db, bus, "lagging", "identity", handlers={"identity.account.created": slow_after_the_first_batch}, batch_size=4
+    )
+    consumer.start()
+    try:
+        await eventually(lambda: lag() == 6, timeout=15)
+        gate.set()
+        await eventually(lambda: len(handled) == 10 and lag() == 0, timeout=15)
+    finally:
+        gate.set()
+        await consumer.stop()

@@ -6,6 +6,7 @@ import grpc
 from tenantry.membership.v1 import membership_service_pb2 as membership_pb
 from tenantry.membership.v1 import membership_service_pb2_grpc as membership_grpc
 
+from services.common.channels import ChannelSecurity, open_channel
 from services.common.errors import FailedPrecondition, NotFound
 from services.identity.domain.ports import InvitedPerson
 
@@ -16,14 +17,15 @@ MEMBER_ROLE = "member"
 class MembershipInvitations:
     """Asks membership whether an invitation link is valid, and for which email."""
 
-    def __init__(self, address: str, timeout_seconds: float = 5.0):
+    def __init__(self, address: str, timeout_seconds: float = 5.0, security: ChannelSecurity | None = None):
         self._address = address
+        self._security = security
         self._timeout = timeout_seconds
         self._channel: grpc.aio.Channel | None = None
 
     async def invitation(self, invitation_id: str, token: str) -> InvitedPerson:
         if self._channel is None:
-            self._channel = grpc.aio.insecure_channel(self._address)
+            self._channel = open_channel(self._address, self._security)
         try:
             reply = await membership_grpc.MembershipServiceStub(self._channel).GetInvitation(
                 membership_pb.GetInvitationRequest(invitation_id=invitation_id, token=token), timeout=self._timeout

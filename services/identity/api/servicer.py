@@ -11,7 +11,7 @@ from tenantry.identity.v1 import identity_service_pb2_grpc as pb_grpc
 
 from services.common.errors import FieldViolation, InvalidArgument
 from services.common.messaging import actor_from_principal, timestamp
-from services.common.principal import ACTOR_USER, Principal, current_call
+from services.common.principal import ACTOR_USER, Principal, bounded_client, current_call
 from services.identity.convert import policy_to_proto
 from services.identity.domain.authentication import Authenticated
 from services.identity.domain.model import Account, ApiKey, Session
@@ -74,17 +74,16 @@ def authenticated_to_proto(result: Authenticated) -> pb.AuthenticateResponse:
         expire_time=timestamp(result.expires_at),
         rotated_session_token=result.rotated_session_token,
         mfa_enrollment_required=result.mfa_enrollment_required,
+        organization_ended=result.organization_ended,
     )
 
 
 def anonymous(email: str, ip_address: str, user_agent: str) -> Principal:
-    """The actor of a call made before anyone is signed in, for the audit log."""
+    """The actor of a call made before anyone is signed in, for the audit log. The use cases refuse an email
+    longer than an address can be before recording anything (see refuse_overlong_email)."""
+    ip_address, user_agent = bounded_client(ip_address, user_agent)
     return Principal(
-        actor_type=ACTOR_USER,
-        actor_id="",
-        actor_display=email[:320],
-        ip_address=ip_address[:64],
-        user_agent=user_agent[:512],
+        actor_type=ACTOR_USER, actor_id="", actor_display=email, ip_address=ip_address, user_agent=user_agent
     )
 
 
@@ -231,7 +230,7 @@ class IdentityServicer(pb_grpc.IdentityServiceServicer):
     async def RequestPasswordReset(
         self, request: pb.RequestPasswordResetRequest, context: grpc.aio.ServicerContext
     ) -> pb.RequestPasswordResetResponse:
-        await self._credentials.request_reset(anonymous(request.email, request.ip_address, ""), request.email[:320])
+        await self._credentials.request_reset(anonymous(request.email, request.ip_address, ""), request.email)
         return pb.RequestPasswordResetResponse()
 
     async def SendPasswordReset(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from services.common.clock import Clock
+from services.common.entitlements import LIMIT_API_KEYS, require_limit
 from services.common.errors import FieldViolation, InvalidArgument, NotFound, PermissionDenied
 from services.common.ids import new_id, new_secret_token
 from services.common.people import clean_display_name
@@ -82,6 +83,9 @@ class ApiKeyUseCases:
                     existing = await tx.get_api_key(principal.organization_id, json.loads(stored)["api_key_id"])
                     if existing is not None:
                         return NewApiKey(existing, "")
+            entitlements = await tx.lock_entitlements(principal.organization_id)
+            in_use = await tx.count_active_api_keys(principal.organization_id, now)
+            require_limit(entitlements, principal.organization_id, LIMIT_API_KEYS, in_use + 1)
             await tx.insert_api_key(api_key)
             await tx.record_events(ApiKeyCreated(principal, now, api_key))
             if idempotency_key:

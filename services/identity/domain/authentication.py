@@ -11,8 +11,10 @@ from services.common.clock import Clock
 from services.common.errors import Unauthenticated
 from services.common.principal import ACTOR_API_KEY, ACTOR_SERVICE_ACCOUNT, ACTOR_USER, Principal
 from services.identity.domain.api_keys import API_KEY_PREFIX
+from services.identity.domain.memberships import caught_up_memberships
 from services.identity.domain.model import SERVICE_ACCOUNT_KIND
-from services.identity.domain.ports import IdentityStore, PrincipalMinter
+from services.identity.domain.organization_end import has_ended, may_enter_ended, organization_ended_error, read_only
+from services.identity.domain.ports import IdentityStore, MembershipDirectory, PrincipalMinter
 from services.identity.domain.sessions import choose_membership, rotate_session, system_actor
 from services.identity.domain.tokens import token_hash
 
@@ -27,13 +29,23 @@ class Authenticated:
     expires_at: datetime
     rotated_session_token: str = ""
     mfa_enrollment_required: bool = False
+    # The organization's subscription has ended: the principal holds read and billing permissions only.
+    organization_ended: bool = False
 
 
 class AuthenticationUseCases:
-    def __init__(self, store: IdentityStore, clock: Clock, minter: PrincipalMinter):
+    def __init__(
+        self,
+        store: IdentityStore,
+        clock: Clock,
+        minter: PrincipalMinter,
+        memberships: MembershipDirectory | None = None,
+    ):
         self._store = store
         self._clock = clock
         self._minter = minter
+        # Membership itself, asked when the projection has not caught up with a new member (read-your-writes).
+        self._memberships = memberships
 
     async def authenticate_session(self, token: str, ip_address: str = "", user_agent: str = "") -> Authenticated:
         if not token or len(token) > 512:
@@ -45,6 +57,9 @@ class AuthenticationUseCases:
             memberships = await tx.active_memberships(session.account_id) if session else []
             policy = await tx.get_policy(session.organization_id) if session else None
             totp = await tx.get_totp(session.account_id) if session else None
+            ended = bool(session and session.organization_id) and has_ended(
+                await tx.organization_entitlements(session.organization_id) if session else None
+            )
         if (
             session is None
             or account is None
@@ -56,10 +71,16 @@ class AuthenticationUseCases:
             or now - session.last_seen_at > policy.idle_timeout
         ):
             raise Unauthenticated("Invalid or expired session.", reason="INVALID_SESSION")
+        # Never a principal without the organization membership knows the person has (a member of a moment ago).
+        memberships = await caught_up_memberships(
+            self._store, self._memberships, account.id, memberships, session.organization_id
+        )
         # A session opened before membership's events reached us has no organization yet: pick it now.
         membership = choose_membership(memberships, session.organization_id)
         if session.organization_id and membership is None:
             raise Unauthenticated("Invalid or expired session.", reason="INVALID_SESSION")  # no longer a member
+        if ended and (membership is None or not may_enter_ended(membership.permissions)):
+            raise organization_ended_error()
         rotated_token = ""
         if session.rotate_required:
             async with self._store.write() as tx:
@@ -68,6 +89,8 @@ class AuthenticationUseCases:
             async with self._store.write() as tx:
                 await tx.touch_session(session.id, now)
         permissions = membership.permissions if membership else frozenset()
+        if ended:
+            permissions = read_only(permissions)
         enrollment_required = (
             membership is not None and policy.requires_mfa(permissions) and (totp is None or totp.confirmed_at is None)
         )
@@ -85,7 +108,12 @@ class AuthenticationUseCases:
             authenticated_at=session.authenticated_at or session.created_at,
         )
         minted = self._mint(principal)
-        return replace(minted, rotated_session_token=rotated_token, mfa_enrollment_required=enrollment_required)
+        return replace(
+            minted,
+            rotated_session_token=rotated_token,
+            mfa_enrollment_required=enrollment_required,
+            organization_ended=ended,
+        )
 
     async def authenticate_api_key(self, secret: str, ip_address: str = "", user_agent: str = "") -> Authenticated:
         invalid = Unauthenticated("Invalid API key.", reason="INVALID_API_KEY")
@@ -95,6 +123,12 @@ class AuthenticationUseCases:
         now = self._clock.now()
         async with self._store.read() as tx:
             api_key = await tx.find_api_key_by_prefix(parts[1])
+            ended = has_ended(await tx.organization_entitlements(api_key.organization_id)) if api_key else False
+            # A key follows the person who created it (a key made by a program or an operator follows nobody).
+            creator = await tx.get_account(api_key.created_by) if api_key else None
+            creator_membership = (
+                await tx.get_membership(api_key.organization_id, creator.id) if api_key and creator else None
+            )
         if (
             api_key is None
             or not hmac.compare_digest(api_key.secret_hash, token_hash(secret))
@@ -102,6 +136,16 @@ class AuthenticationUseCases:
             or (api_key.expires_at is not None and now >= api_key.expires_at)
         ):
             raise invalid
+        if ended:
+            raise organization_ended_error()
+        permissions = api_key.permissions
+        if creator is not None:
+            if creator.status != "active" or creator_membership is None or creator_membership.status != "active":
+                raise Unauthenticated(
+                    "This API key's creator is no longer an active member; an administrator can issue a new key.",
+                    reason="API_KEY_CREATOR_INACTIVE",
+                )
+            permissions = permissions & creator_membership.permissions
         if api_key.last_used_at is None or now - api_key.last_used_at >= TOUCH_INTERVAL:
             async with self._store.write() as tx:
                 await tx.touch_api_key(api_key.id, now)
@@ -110,7 +154,7 @@ class AuthenticationUseCases:
             actor_id=api_key.id,
             actor_display=api_key.name,
             organization_id=api_key.organization_id,
-            permissions=api_key.permissions,
+            permissions=permissions,
             credential_id=api_key.id,
             ip_address=ip_address,
             user_agent=user_agent,

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from services.common.clock import Clock
 from services.common.errors import FailedPrecondition, InvalidArgument, NotFound
 from services.common.ids import new_id
-from services.common.people import normalise_email
+from services.common.people import normalise_email, refuse_overlong_email
 from services.common.permissions import SECURITY_MANAGE
 from services.common.principal import Principal
 from services.identity.domain import factors, passwords
@@ -94,7 +94,9 @@ class CredentialUseCases:
         return revoked
 
     async def request_reset(self, actor: Principal, email: str) -> None:
-        """Self-service: email a reset link if the account exists. The answer never tells whether it does."""
+        """Self-service: email a reset link if the account exists. The answer never tells whether it does (an
+        email longer than any address is refused, which tells nothing)."""
+        refuse_overlong_email(email)
         try:
             normalized = normalise_email(email)
         except InvalidArgument:

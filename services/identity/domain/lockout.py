@@ -7,12 +7,11 @@ Only existing accounts keep state (keyed by account id, so case variants of an e
 failures against unknown emails leave nothing behind that blocks a later sign-up.
 
 Per client IP: too many failures in `ip_window` are refused with a retry delay (HTTP 429 + Retry-After),
-without locking the accounts being tried.
+without locking the accounts being tried. The counts live in the database, so the limit holds across replicas.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -63,36 +62,31 @@ def register_failure(state: FailureState | None, account_id: str, now: datetime,
     return FailureState(account_id, 0, now + wait, now + wait, state.lockouts + 1, now)
 
 
-class IpLimiter:
-    """Failed sign-ins per client IP in a sliding window, kept in this replica's memory (bounded)."""
+# Per-address failures are counted in buckets this long: one row per address and bucket, whatever the rate.
+IP_BUCKET = timedelta(seconds=30)
 
-    def __init__(self, policy: LockoutPolicy, max_addresses: int = 100_000):
-        self._policy = policy
-        self._max_addresses = max_addresses
-        self._failures: OrderedDict[str, list[datetime]] = OrderedDict()
 
-    def _recent(self, ip_address: str, now: datetime) -> list[datetime]:
-        cutoff = now - self._policy.ip_window
-        recent = [t for t in self._failures.get(ip_address, []) if t > cutoff]
-        if recent:
-            self._failures[ip_address] = recent
-        else:
-            self._failures.pop(ip_address, None)
-        return recent
+def ip_bucket_start(now: datetime) -> datetime:
+    """The start of the bucket a failure at `now` counts in."""
+    seconds = IP_BUCKET.total_seconds()
+    return datetime.fromtimestamp(now.timestamp() // seconds * seconds, tz=now.tzinfo)
 
-    def retry_after(self, ip_address: str, now: datetime) -> int:
-        """Seconds until this address may try again, or 0."""
-        if not ip_address:
-            return 0
-        recent = self._recent(ip_address, now)
-        if len(recent) < self._policy.ip_max_failures:
-            return 0
-        return max(int((recent[0] + self._policy.ip_window - now).total_seconds()) + 1, 1)
 
-    def register_failure(self, ip_address: str, now: datetime) -> None:
-        if not ip_address:
-            return
-        self._failures.setdefault(ip_address, []).append(now)
-        self._failures.move_to_end(ip_address)
-        while len(self._failures) > self._max_addresses:
-            self._failures.popitem(last=False)
+def ip_buckets_since(policy: LockoutPolicy, now: datetime) -> datetime:
+    """Buckets starting after this instant still count: those whose span overlaps the window."""
+    return now - policy.ip_window - IP_BUCKET
+
+
+def ip_retry_after(policy: LockoutPolicy, buckets: list[tuple[datetime, int]], now: datetime) -> int:
+    """Seconds until an address whose recent failures are `buckets` ((start, failures), oldest first, from
+    `ip_buckets_since`) may try again, or 0. It waits until enough of its oldest buckets leave the window."""
+    total = sum(failures for _, failures in buckets)
+    if total < policy.ip_max_failures:
+        return 0
+    excess = total - policy.ip_max_failures + 1
+    for start, failures in buckets:
+        excess -= failures
+        if excess <= 0:
+            leaves_at = start + IP_BUCKET + policy.ip_window
+            return max(int((leaves_at - now).total_seconds()) + 1, 1)
+    return 1  # pragma: no cover - the loop always reaches the excess

@@ -10,7 +10,7 @@ from services.common.clock import Clock
 from services.common.errors import NotFound, PermissionDenied
 from services.common.ids import new_id, new_secret_token
 from services.common.permissions import SECURITY_MANAGE
-from services.common.principal import ACTOR_SYSTEM, ACTOR_USER, Principal
+from services.common.principal import ACTOR_SYSTEM, ACTOR_USER, Principal, bounded_client
 from services.identity.domain.events import SessionEnded, SessionStarted
 from services.identity.domain.model import Account, Membership, Session
 from services.identity.domain.policies import SecurityPolicy
@@ -132,6 +132,7 @@ async def open_session(
     organization_id = membership.organization_id if membership else ""
     policy = await tx.get_policy(organization_id) if organization_id else SecurityPolicy("")
     token = new_secret_token()
+    ip_address, user_agent = bounded_client(ip_address, user_agent)
     session = Session(
         id=new_id(),
         token_hash=token_hash(token),
@@ -140,8 +141,8 @@ async def open_session(
         created_at=now,
         last_seen_at=now,
         expires_at=now + policy.absolute_lifetime,
-        ip_address=ip_address[:64],
-        user_agent=user_agent[:512],
+        ip_address=ip_address,
+        user_agent=user_agent,
         authenticated_at=now,
         mfa_enrollment_required=bool(membership)
         and policy.requires_mfa(membership.permissions if membership else frozenset())

@@ -9,13 +9,21 @@ from datetime import datetime, timedelta
 from services.common.clock import Clock
 from services.common.errors import InvalidArgument, PermissionDenied, ResourceExhausted, Unauthenticated
 from services.common.ids import new_id, new_secret_token
-from services.common.people import normalise_email
+from services.common.people import normalise_email, refuse_overlong_email
 from services.common.principal import Principal
 from services.identity.domain import factors, passwords
 from services.identity.domain.events import DomainEvent, LoginLocked, SignInFailed
-from services.identity.domain.lockout import IpLimiter, LockoutPolicy, register_failure
+from services.identity.domain.lockout import (
+    LockoutPolicy,
+    ip_bucket_start,
+    ip_buckets_since,
+    ip_retry_after,
+    register_failure,
+)
+from services.identity.domain.memberships import caught_up_memberships
 from services.identity.domain.model import Account, MfaChallenge, Session
-from services.identity.domain.ports import IdentityStore
+from services.identity.domain.organization_end import has_ended, may_enter_ended, organization_ended_error
+from services.identity.domain.ports import IdentityStore, IdentityTransaction, MembershipDirectory
 from services.identity.domain.sessions import (
     choose_membership,
     end_presented_session,
@@ -23,6 +31,7 @@ from services.identity.domain.sessions import (
     require_session,
     rotate_session,
 )
+from services.identity.domain.sso.policy import password_allowed
 from services.identity.domain.tokens import token_hash
 
 INVALID_CREDENTIALS = "Invalid email or password."
@@ -41,13 +50,20 @@ class SignInResult:
 
 class SignInUseCases:
     """Sign-in with its second factor, re-authentication, and the check of a signed-in person's password.
-    One instance per replica: it holds the per-address failure counts."""
+    The per-address failure counts live in the store, so every replica applies the same limit."""
 
-    def __init__(self, store: IdentityStore, clock: Clock, lockout: LockoutPolicy | None = None):
+    def __init__(
+        self,
+        store: IdentityStore,
+        clock: Clock,
+        lockout: LockoutPolicy | None = None,
+        memberships: MembershipDirectory | None = None,
+    ):
         self._store = store
         self._clock = clock
+        # Membership itself, asked when the projection has not caught up with a new member (read-your-writes).
+        self._memberships = memberships
         self._lockout = lockout or LockoutPolicy()
-        self._ip_limiter = IpLimiter(self._lockout)
 
     @property
     def lockout(self) -> LockoutPolicy:
@@ -65,28 +81,49 @@ class SignInUseCases:
         actor: Principal,
     ) -> SignInResult:
         """Check the password and open a session, or a second-factor challenge when the account has TOTP.
-        Every failure is the same Unauthenticated error."""
+        Every failure is the same Unauthenticated error, but an email longer than any address is refused first."""
+        refuse_overlong_email(email)
         try:
             normalized = normalise_email(email)
         except InvalidArgument:
             normalized = ""
         now = self._clock.now()
-        self._refuse_busy_address(ip_address, now)
+        async with self._store.read() as tx:
+            await self._refuse_busy_address(tx, ip_address, now)
+        # Only then may membership be asked (a busy address never costs it a call).
+        await self._catch_up(normalized, organization_id)
         async with self._store.read() as tx:
             account = await tx.find_account_by_email(normalized) if normalized else None
             memberships = await tx.active_memberships(account.id) if account else []
             failures = await tx.get_login_failures(account.id) if account else None
             totp = await tx.get_totp(account.id) if account else None
+            # "SSO required": only the break-glass Owners of such an organization may use a password there.
+            allowed = [
+                m for m in memberships if password_allowed(await tx.get_sso_policy(m.organization_id), m.account_id)
+            ]
+            # An ended organization admits only those who can resubscribe (domain/organization_end.py).
+            ended_for_them = {
+                m.organization_id
+                for m in memberships
+                if not may_enter_ended(m.permissions)
+                and has_ended(await tx.organization_entitlements(m.organization_id))
+            }
+        sso_only = len(allowed) < len(memberships) and (not allowed or bool(organization_id))
+        memberships = [m for m in allowed if m.organization_id not in ended_for_them]
         # Verify even when locked, so a locked account costs and answers exactly like a wrong password.
         matches, needs_rehash = await passwords.verify_password(account.password_hash if account else None, password)
         chosen = choose_membership(memberships, organization_id)
         locked = failures is not None and failures.is_locked(now)
+        right_person = matches and not locked and account is not None and account.status == "active"
+        if right_person and organization_id in ended_for_them:
+            raise organization_ended_error()  # the right password: say why, and count no failure
         if (
             account is None
             or locked
             or not matches
             or account.status != "active"
             or (organization_id and chosen is None)
+            or sso_only
         ):
             reason = (
                 "unknown_email"
@@ -95,6 +132,8 @@ class SignInUseCases:
                 if locked
                 else "bad_password"
                 if not matches
+                else "sso_required"
+                if sso_only
                 else "not_allowed"
             )
             await self._record_failure(actor, normalized, account, organization_id, reason, ip_address, now)
@@ -125,6 +164,16 @@ class SignInUseCases:
             )
         return SignInResult(token, session)
 
+    async def _catch_up(self, email: str, organization_id: str) -> None:
+        """A person who became a member a moment ago signs in to that organization, not to none."""
+        if self._memberships is None or not email:
+            return
+        async with self._store.read() as tx:
+            account = await tx.find_account_by_email(email)
+            known = await tx.active_memberships(account.id) if account else []
+        if account is not None:
+            await caught_up_memberships(self._store, self._memberships, account.id, known, organization_id)
+
     async def verify_second_factor(
         self,
         *,
@@ -138,7 +187,8 @@ class SignInUseCases:
         """Finish a sign-in with a TOTP or recovery code; a challenge allows a few attempts, once."""
         invalid = Unauthenticated("Invalid or expired code.", reason="INVALID_SECOND_FACTOR")
         now = self._clock.now()
-        self._refuse_busy_address(ip_address, now)
+        async with self._store.read() as tx:
+            await self._refuse_busy_address(tx, ip_address, now)
         if not challenge_token or len(challenge_token) > 128:
             raise invalid
         async with self._store.read() as tx:
@@ -155,7 +205,7 @@ class SignInUseCases:
             or now >= challenge.expires_at
             or challenge.attempts >= MFA_CHALLENGE_MAX_ATTEMPTS
         ):
-            self._ip_limiter.register_failure(ip_address, now)
+            await self._count_address_failure(ip_address, now)
             raise invalid
         step = factors.accepted_totp_step(totp.secret, totp_code, now, totp.last_used_step) if totp_code else None
         async with self._store.write() as tx:
@@ -177,7 +227,7 @@ class SignInUseCases:
                     tx, account, chosen, now, actor, ip_address, user_agent, method=method, mfa_enrolled=True
                 )
         if not accepted:
-            self._ip_limiter.register_failure(ip_address, now)
+            await self._count_address_failure(ip_address, now)
             raise invalid
         return SignInResult(token, session)
 
@@ -215,14 +265,27 @@ class SignInUseCases:
                 raise Unauthenticated("Invalid session.", reason="INVALID_SESSION")
             return await rotate_session(tx, session, principal, now, reason="step_up", authenticated_at=now)
 
-    def _refuse_busy_address(self, ip_address: str, now: datetime) -> None:
-        retry_after = self._ip_limiter.retry_after(ip_address, now)
+    async def _refuse_busy_address(self, tx: IdentityTransaction, ip_address: str, now: datetime) -> None:
+        if not ip_address:
+            return
+        buckets = await tx.ip_failures_since(ip_address, ip_buckets_since(self._lockout, now))
+        retry_after = ip_retry_after(self._lockout, buckets, now)
         if retry_after:
             raise ResourceExhausted(
                 "Too many failed sign-ins from this address; try again later.",
                 retry_after_seconds=retry_after,
                 reason="TOO_MANY_ATTEMPTS",
             )
+
+    async def forget_old_address_failures(self) -> int:
+        """Delete the per-address failure counts that no longer count (outside the window); how many went."""
+        async with self._store.write() as tx:
+            return await tx.forget_ip_failures_before(ip_buckets_since(self._lockout, self._clock.now()))
+
+    async def _count_address_failure(self, ip_address: str, now: datetime) -> None:
+        if ip_address:
+            async with self._store.write() as tx:
+                await tx.count_ip_failure(ip_address, ip_bucket_start(now))
 
     async def _record_failure(
         self,
@@ -235,8 +298,9 @@ class SignInUseCases:
         now: datetime,
     ) -> None:
         """Count a failed password against the address and the account (lockout), and audit it."""
-        self._ip_limiter.register_failure(ip_address, now)
         async with self._store.write() as tx:
+            if ip_address:
+                await tx.count_ip_failure(ip_address, ip_bucket_start(now))
             events: list[DomainEvent] = [
                 SignInFailed(actor, now, email, account.id if account else "", organization_id, reason)
             ]

@@ -10,7 +10,13 @@ from services.identity.domain.api_keys import ApiKeyUseCases
 from services.identity.domain.authentication import AuthenticationUseCases
 from services.identity.domain.credentials import CredentialUseCases
 from services.identity.domain.lockout import LockoutPolicy
-from services.identity.domain.ports import IdentityStore, InvitationChecker, PrincipalMinter, ResetLinkComposer
+from services.identity.domain.ports import (
+    IdentityStore,
+    InvitationChecker,
+    MembershipDirectory,
+    PrincipalMinter,
+    ResetLinkComposer,
+)
 from services.identity.domain.security_policy import SecurityPolicyUseCases
 from services.identity.domain.sessions import SessionUseCases
 from services.identity.domain.sign_in import SignInUseCases
@@ -37,13 +43,15 @@ class IdentityUseCases:
         lockout: LockoutPolicy | None = None,
         invitations: InvitationChecker | None = None,
         reset_links: ResetLinkComposer | None = None,
+        memberships: MembershipDirectory | None = None,
     ) -> IdentityUseCases:
-        """`link_key` derives the tokens of emailed links; the same on every replica."""
-        sign_in = SignInUseCases(store, clock, lockout)
+        """`link_key` derives the tokens of emailed links; the same on every replica. `memberships` is membership's
+        own word, asked when the projection lags behind a new member."""
+        sign_in = SignInUseCases(store, clock, lockout, memberships)
         return cls(
             accounts=AccountUseCases(store, clock, invitations),
             sign_in=sign_in,
-            authentication=AuthenticationUseCases(store, clock, minter),
+            authentication=AuthenticationUseCases(store, clock, minter, memberships),
             sessions=SessionUseCases(store, clock),
             credentials=CredentialUseCases(store, clock, sign_in, link_key, reset_links),
             api_keys=ApiKeyUseCases(store, clock),

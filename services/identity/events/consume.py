@@ -3,6 +3,7 @@ or rotates sessions when a member loses access or changes role), and the passwor
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC
 
@@ -10,12 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from tenantry.events.v1 import envelope_pb2, identity_events_pb2
 
 from services.common.clock import Clock
+from services.common.entitlements import ENTITLEMENTS_CHANGED, EntitlementProjection
+from services.common.erasure import ORGANIZATION_DELETED
 from services.common.member_events import MEMBER_EVENT_TYPES, member_state
 from services.common.messaging import EventHandler, unpack
 from services.identity.domain.credentials import CredentialUseCases
 from services.identity.domain.memberships import apply_member_change
 from services.identity.domain.model import Membership
+from services.identity.domain.organization_end import end_organization_sessions, has_ended
 from services.identity.domain.ports import IdentityStore
+
+log = logging.getLogger(__name__)
 
 MEMBERSHIPS_CONSUMER = "identity-memberships"
 RESET_MAILER_CONSUMER = "identity-reset-mailer"
@@ -40,8 +46,18 @@ class MembershipProjection:
         )
         await apply_member_change(self._store.bind(connection), after, self._clock.now())
 
+    async def on_organization_deleted(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
+        """The organization's deletion date passed (membership deleted its own data): identity's data of it goes
+        too, in the consumer's transaction, so a redelivery finds nothing more to delete."""
+        accounts = await self._store.bind(connection).erase_organization(envelope.organization_id)
+        log.info("organization data deleted", extra={"organization_id": envelope.organization_id, "accounts": accounts})
+
     def handlers(self) -> dict[str, EventHandler]:
-        return dict.fromkeys(MEMBER_EVENT_TYPES, self.on_member_changed)
+        # The same consumer as the member events: membership's stream order puts the deletion after them.
+        return {
+            **dict.fromkeys(MEMBER_EVENT_TYPES, self.on_member_changed),
+            ORGANIZATION_DELETED: self.on_organization_deleted,
+        }
 
 
 class PasswordResetMailer:
@@ -70,3 +86,23 @@ class PasswordResetMailer:
 
     def handlers(self) -> dict[str, EventHandler]:
         return {"identity.password_reset.requested": self.on_reset_requested}
+
+
+class OrganizationEndProjection:
+    """Billing's entitlement sets (services/common/entitlements.py), and what identity does when one says the
+    subscription has ended: every session in the organization ends at once. Checked against the stored set after
+    the upsert, so a replayed or late older set never ends a resubscribed organization's sessions."""
+
+    def __init__(self, entitlements: EntitlementProjection, store: IdentityStore, clock: Clock):
+        self._entitlements = entitlements
+        self._store = store
+        self._clock = clock
+
+    async def on_entitlements_changed(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
+        await self._entitlements.on_changed(connection, envelope)
+        tx = self._store.bind(connection)
+        if has_ended(await tx.organization_entitlements(envelope.organization_id)):
+            await end_organization_sessions(tx, envelope.organization_id, self._clock.now())
+
+    def handlers(self) -> dict[str, EventHandler]:
+        return {ENTITLEMENTS_CHANGED: self.on_entitlements_changed}

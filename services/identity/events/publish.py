@@ -6,6 +6,8 @@ from tenantry.events.v1 import envelope_pb2, identity_events_pb2
 
 from services.common.messaging import EnvelopeFactory, EventTarget, timestamp
 from services.identity.convert import policy_to_proto
+from services.identity.convert_sso import connection_to_proto, domain_to_proto
+from services.identity.convert_sso import policy_to_proto as sso_policy_to_proto
 from services.identity.domain.events import (
     AccountCreated,
     ApiKeyCreated,
@@ -19,6 +21,13 @@ from services.identity.domain.events import (
     SessionEnded,
     SessionStarted,
     SignInFailed,
+)
+from services.identity.domain.sso.events import (
+    SsoConnectionChanged,
+    SsoDomainChanged,
+    SsoPolicyUpdated,
+    SsoSignedIn,
+    SsoSignInRejected,
 )
 
 PRODUCER = "identity"
@@ -135,4 +144,78 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                 payload=identity_events_pb2.MfaChanged(account_id=account.id, factor="totp", revoked_sessions=revoked),
                 target=EventTarget("account", account.id, account.email),
             )
+        case SsoConnectionChanged():
+            return _sso_connection_envelope(event)
+        case SsoDomainChanged(change=change, before=before, after=after):
+            current = after or before
+            assert current is not None
+            return envelopes.wrap(
+                event,
+                event_type=f"sso_domain.{change}",
+                organization_id=current.organization_id,
+                payload=identity_events_pb2.SsoDomainChanged(
+                    before=domain_to_proto(before) if before else None,
+                    after=domain_to_proto(after) if after else None,
+                ),
+                target=EventTarget("sso_domain", current.domain, current.domain),
+            )
+        case SsoPolicyUpdated(before=before, after=after, ended_sessions=ended):
+            return envelopes.wrap(
+                event,
+                event_type="sso_policy.updated",
+                organization_id=after.organization_id,
+                payload=identity_events_pb2.SsoPolicyUpdated(
+                    before=sso_policy_to_proto(before), after=sso_policy_to_proto(after), ended_sessions=ended
+                ),
+                target=EventTarget("sso_policy", after.organization_id, ""),
+            )
+        case SsoSignedIn():
+            return envelopes.wrap(
+                event,
+                event_type="sso.sign_in",
+                organization_id=event.organization_id,
+                payload=identity_events_pb2.SsoSignedIn(
+                    connection_id=event.connection_id,
+                    account_id=event.account_id,
+                    issuer=event.issuer,
+                    subject=event.subject,
+                    session_id=event.session_id,
+                    member_created=event.member_created,
+                    role_refused=event.role_refused,
+                ),
+                target=EventTarget("account", event.account_id, event.email),
+            )
+        case SsoSignInRejected():
+            return envelopes.wrap(
+                event,
+                event_type=f"sso.{event.protocol}.rejected",
+                organization_id=event.organization_id,
+                payload=identity_events_pb2.SsoSignInRejected(connection_id=event.connection_id, reason=event.reason),
+                target=EventTarget("sso_connection", event.connection_id, ""),
+            )
     raise TypeError(f"no envelope for {type(event).__name__}")
+
+
+def _sso_connection_envelope(event: SsoConnectionChanged) -> envelope_pb2.Envelope:
+    """Audited with before and after; certificate and key changes are connection changes too."""
+    current = event.after or event.before
+    assert current is not None
+    verb = {
+        "certificate_added": "sso_certificate.added",
+        "certificate_removed": "sso_certificate.removed",
+        "metadata_imported": "sso_connection.metadata_imported",
+        "metadata_refreshed": "sso_connection.metadata_refreshed",
+        "metadata_refresh_failed": "sso_connection.metadata_refresh_failed",
+        "sp_key_rotated": "sso_connection.sp_key_rotated",
+        "sp_key_retired": "sso_connection.sp_key_retired",
+    }.get(event.change, f"sso_connection.{event.change}")
+    return envelopes.wrap(
+        event,
+        event_type=verb,
+        organization_id=current.organization_id,
+        payload=identity_events_pb2.SsoConnectionChanged(
+            before=connection_to_proto(event.before) if event.before else None,
+            after=connection_to_proto(event.after) if event.after else None,
+        ),
+        target=EventTarget("sso_connection", current.id, current.name),
+    )

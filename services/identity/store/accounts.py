@@ -1,13 +1,16 @@
-"""Accounts and their failed sign-ins."""
+"""Accounts and their failed sign-ins (per account, and per client address)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import delete, insert, select, update
 
+from services.common.projections import add_to
 from services.identity.domain.lockout import FailureState
 from services.identity.domain.model import Account
 from services.identity.store.queries import Queries, entity_of, row_of
-from services.identity.store.tables import accounts, login_failures
+from services.identity.store.tables import accounts, ip_sign_in_failures, login_failures
 
 
 class AccountQueries(Queries):
@@ -43,3 +46,21 @@ class AccountQueries(Queries):
 
     async def clear_login_failures(self, account_id: str) -> None:
         await self.connection.execute(delete(login_failures).where(login_failures.c.account_id == account_id))
+
+    async def count_ip_failure(self, ip_address: str, bucket_start: datetime) -> None:
+        key = {"ip_address": ip_address, "bucket_start": bucket_start}
+        await add_to(self.connection, ip_sign_in_failures, key, "failures")
+
+    async def ip_failures_since(self, ip_address: str, since: datetime) -> list[tuple[datetime, int]]:
+        """The address's failure buckets that started after `since`, oldest first."""
+        table = ip_sign_in_failures
+        rows = await self.connection.execute(
+            select(table.c.bucket_start, table.c.failures)
+            .where(table.c.ip_address == ip_address, table.c.bucket_start > since)
+            .order_by(table.c.bucket_start)
+        )
+        return [(row.bucket_start, row.failures) for row in rows]
+
+    async def forget_ip_failures_before(self, before: datetime) -> int:
+        table = ip_sign_in_failures
+        return (await self.connection.execute(delete(table).where(table.c.bucket_start < before))).rowcount or 0

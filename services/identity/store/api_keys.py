@@ -6,11 +6,12 @@ import json
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 
+from services.common.entitlements import OrganizationEntitlements, load_entitlements
 from services.identity.domain.model import ApiKey
 from services.identity.store.queries import Queries, entity_of, row_of
-from services.identity.store.tables import api_keys
+from services.identity.store.tables import api_keys, entitlements
 
 
 def _api_key(row: Row) -> ApiKey:
@@ -32,6 +33,25 @@ class ApiKeyQueries(Queries):
             select(api_keys).where(api_keys.c.organization_id == organization_id, api_keys.c.id == api_key_id)
         )
         return _api_key(row) if row else None
+
+    async def count_active_api_keys(self, organization_id: str, now: datetime) -> int:
+        """API keys and service accounts neither revoked nor expired."""
+        count = await self.connection.scalar(
+            select(func.count()).where(
+                api_keys.c.organization_id == organization_id,
+                api_keys.c.revoked_at.is_(None),
+                (api_keys.c.expires_at.is_(None)) | (api_keys.c.expires_at > now),
+            )
+        )
+        return int(count or 0)
+
+    async def organization_entitlements(self, organization_id: str) -> OrganizationEntitlements | None:
+        return await load_entitlements(self.connection, entitlements, organization_id)
+
+    async def lock_entitlements(self, organization_id: str) -> OrganizationEntitlements | None:
+        """The organization's entitlements, its row locked (PostgreSQL) so that two replicas creating keys at once
+        count one after the other; SQLite's write transactions already exclude each other."""
+        return await load_entitlements(self.connection, entitlements, organization_id, for_update=True)
 
     async def touch_api_key(self, api_key_id: str, used_at: datetime) -> None:
         await self.connection.execute(update(api_keys).where(api_keys.c.id == api_key_id).values(last_used_at=used_at))

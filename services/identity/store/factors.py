@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, update
 
+from services.common.secret_box import SecretBox
 from services.identity.domain.model import MfaChallenge, PasswordReset, TotpFactor
 from services.identity.store.queries import Queries, entity_of, row_of
 from services.identity.store.tables import mfa_challenges, password_resets, recovery_codes, totp_factors
 
 
+def totp_context(account_id: str) -> str:
+    """Where a TOTP seed is stored: its sealed value opens only in its own row."""
+    return f"identity.totp_factors:{account_id}"
+
+
 class FactorQueries(Queries):
+    # Seals TOTP seeds at rest; SqlIdentityStore gives each of its transactions the service's box.
+    secret_box: SecretBox
+
     async def get_totp(self, account_id: str) -> TotpFactor | None:
         row = await self._one(select(totp_factors).where(totp_factors.c.account_id == account_id))
-        return entity_of(TotpFactor, row) if row else None
+        if not row:
+            return None
+        factor = entity_of(TotpFactor, row)
+        return replace(factor, secret=self.secret_box.open(factor.secret, totp_context(account_id)))
 
     async def save_totp(self, factor: TotpFactor) -> None:
+        sealed = self.secret_box.seal(factor.secret, totp_context(factor.account_id))
         await self.connection.execute(delete(totp_factors).where(totp_factors.c.account_id == factor.account_id))
-        await self.connection.execute(insert(totp_factors).values(row_of(factor)))
+        await self.connection.execute(insert(totp_factors).values(row_of(factor, secret=sealed)))
 
     async def use_totp_step(self, account_id: str, step: int) -> bool:
         """Record an accepted code's step; False when an equal or later step was already used (a replay)."""

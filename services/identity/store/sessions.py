@@ -59,6 +59,19 @@ class SessionQueries(Queries):
             )
         return [entity_of(Session, row) for row in rows]
 
+    async def revoke_organization_sessions(self, organization_id: str, now: datetime) -> list[Session]:
+        """End every open session in the organization (it ended); returns those ended."""
+        rows = (
+            await self.connection.execute(
+                select(sessions).where(sessions.c.organization_id == organization_id, sessions.c.revoked_at.is_(None))
+            )
+        ).all()
+        if rows:
+            await self.connection.execute(
+                update(sessions).where(sessions.c.id.in_([r.id for r in rows])).values(revoked_at=now)
+            )
+        return [entity_of(Session, row) for row in rows]
+
     async def require_session_rotation(self, account_id: str, organization_id: str) -> None:
         await self.connection.execute(
             update(sessions)

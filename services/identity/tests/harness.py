@@ -15,6 +15,7 @@ from services.common.clock import FrozenClock
 from services.common.db import Database
 from services.common.messaging import Outbox, actor_from_principal, new_envelope
 from services.common.principal import Principal, PrincipalSigner, PrincipalVerifier, system_principal
+from services.common.secret_box import SecretBox
 from services.identity.domain.lockout import LockoutPolicy
 from services.identity.domain.model import Session
 from services.identity.domain.ports import ResetLinkComposer
@@ -37,6 +38,8 @@ class Identity:
     clock: FrozenClock
     db: Database
     verifier: PrincipalVerifier
+    # The data keys of this "deployment": another replica's store opens what this one sealed.
+    secret_box: SecretBox
 
     async def sign_in(self, email: str, password: str = PASSWORD, **kwargs: object) -> tuple[str, Session]:
         result = await self.use_cases.sign_in.sign_in(email=email, password=password, actor=anonymous(), **kwargs)  # type: ignore[arg-type]
@@ -109,7 +112,8 @@ async def identity_on(
     migrations.upgrade(MIGRATIONS_DIR, database_url)
     db = Database(database_url)
     clock = FrozenClock(START)
-    store = SqlIdentityStore(db, Outbox(messaging, clock), clock, to_envelope)
+    secret_box = SecretBox.ephemeral()
+    store = SqlIdentityStore(db, Outbox(messaging, clock), clock, to_envelope, secret_box)
     signer = PrincipalSigner(principal_keys[0], clock=clock)
     use_cases = IdentityUseCases.wire(
         store, clock, signer, link_key=b"test-link-key", lockout=lockout, reset_links=reset_links
@@ -121,6 +125,7 @@ async def identity_on(
             clock,
             db,
             PrincipalVerifier(principal_keys[1], clock),
+            secret_box,
         )
     finally:
         await db.dispose()

@@ -22,7 +22,7 @@ from services.identity.domain.use_cases import IdentityUseCases
 from services.identity.events.publish import to_envelope
 from services.identity.main import MIGRATIONS_DIR
 from services.identity.store.sql import SqlIdentityStore
-from services.identity.store.tables import login_failures, messaging
+from services.identity.store.tables import ip_sign_in_failures, login_failures, messaging
 
 PASSWORD = "correct horse battery staple"
 POLICY = LockoutPolicy(max_failures=3, ip_max_failures=6, quick_login_interval=timedelta(0))
@@ -132,3 +132,40 @@ async def test_one_address_trying_many_accounts_is_slowed_without_locking_anyone
         )
     assert limited.value.retry_after_seconds > 0
     assert await attempt(use_cases, "victim@acme.test", PASSWORD, ip="198.51.100.67") == "ok"
+
+
+async def test_the_limit_of_an_address_holds_across_replicas(
+    identity: tuple[IdentityUseCases, FrozenClock, Database], principal_keys: tuple[str, str]
+) -> None:
+    """Failures spread over two replicas meet one limit: the counts live in the shared database."""
+    first_replica, clock, db = identity
+    store = SqlIdentityStore(db, Outbox(messaging, clock), clock, to_envelope)
+    second_replica = IdentityUseCases.wire(
+        store, clock, PrincipalSigner(principal_keys[0], clock=clock), link_key=b"test-link-key", lockout=POLICY
+    )
+    for i in range(3):
+        await attempt(first_replica, f"user{i}@acme.test", "guess", ip="198.51.100.70")
+        await attempt(second_replica, f"other{i}@acme.test", "guess", ip="198.51.100.70")
+    for replica in (first_replica, second_replica):
+        assert (await attempt(replica, "victim@acme.test", PASSWORD, ip="198.51.100.70")).startswith(
+            "TOO_MANY_ATTEMPTS"
+        )
+
+
+async def test_an_address_may_try_again_once_its_failures_leave_the_window_and_old_counts_are_swept(
+    identity: tuple[IdentityUseCases, FrozenClock, Database],
+) -> None:
+    use_cases, clock, db = identity
+    for i in range(6):
+        await attempt(use_cases, f"user{i}@acme.test", "guess", ip="198.51.100.71")
+    with pytest.raises(ResourceExhausted) as limited:
+        await use_cases.sign_in.sign_in(
+            email="victim@acme.test", password=PASSWORD, ip_address="198.51.100.71", actor=from_ip("x")
+        )
+    wait = limited.value.retry_after_seconds
+    assert POLICY.ip_window.total_seconds() <= wait <= POLICY.ip_window.total_seconds() + 31
+    clock.advance(timedelta(seconds=wait))
+    assert await attempt(use_cases, "victim@acme.test", PASSWORD, ip="198.51.100.71") == "ok"
+    assert await use_cases.sign_in.forget_old_address_failures() >= 1
+    async with db.read() as connection:
+        assert await connection.scalar(select(func.count()).select_from(ip_sign_in_failures)) == 0

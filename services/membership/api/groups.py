@@ -30,6 +30,7 @@ def group_to_proto(group: Group) -> pb.Group:
         member_count=group.member_count,
         create_time=timestamp(group.created_at),
         etag=group_etag(group),
+        scim_managed=group.scim_managed,
     )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import grpc
 from tenantry.membership.v1 import membership_service_pb2 as pb
 from tenantry.membership.v1 import membership_service_pb2_grpc as pb_grpc
@@ -13,95 +11,28 @@ from services.common.idempotency import reply_not_final
 from services.common.messaging import timestamp
 from services.common.pagination import PageTokens, page_size, split_page
 from services.common.principal import current_call
+from services.membership.api.convert import (
+    FIELD_TYPES,
+    field_to_proto,
+    member_result,
+    member_to_proto,
+    organization_to_proto,
+    role_to_proto,
+)
 from services.membership.domain.bulk import BulkAction, BulkUseCases
 from services.membership.domain.custom_roles import RoleUseCases
 from services.membership.domain.exports import ExportUseCases
 from services.membership.domain.imports import ImportUseCases
 from services.membership.domain.invitations import InvitationUseCases, Invitee
-from services.membership.domain.members import MemberUseCases, member_etag, member_order, member_sort_key
+from services.membership.domain.members import MemberUseCases, member_order, member_sort_key
 from services.membership.domain.model import (
-    CustomRole,
-    FieldType,
-    Member,
     MemberCounts,
     MemberQuery,
-    MemberStatus,
-    ProfileField,
 )
-from services.membership.domain.organizations import OrganizationOverview, OrganizationUseCases, organization_etag
-from services.membership.domain.profile_fields import MAX_CHOICES, MAX_FIELDS, ProfileFieldUseCases
-
-_STATUS = {
-    MemberStatus.INVITED: pb.MEMBER_STATUS_INVITED,
-    MemberStatus.ACTIVE: pb.MEMBER_STATUS_ACTIVE,
-    MemberStatus.DEACTIVATED: pb.MEMBER_STATUS_DEACTIVATED,
-}
-
-
-def member_to_proto(member: Member) -> pb.Member:
-    return pb.Member(
-        id=member.id,
-        organization_id=member.organization_id,
-        account_id=member.account_id or "",
-        email=member.email,
-        display_name=member.display_name,
-        role=member.role,
-        status=_STATUS.get(member.status, pb.MEMBER_STATUS_UNSPECIFIED),
-        create_time=timestamp(member.created_at),
-        etag=member_etag(member),
-        last_sign_in_time=timestamp(member.last_sign_in_at) if member.last_sign_in_at else None,
-        profile=member.profile,
-    )
-
-
-def _result(member: Member | None, error_reason: str, error_message: str) -> dict[str, Any]:
-    """The fields every per-member result of a batch shares (invitation, bulk action, import row)."""
-    return {
-        "member": member_to_proto(member) if member else None,
-        "error_reason": error_reason,
-        "error_message": error_message,
-    }
-
-
-def organization_to_proto(overview: OrganizationOverview) -> pb.Organization:
-    organization = overview.organization
-    return pb.Organization(
-        id=organization.id,
-        display_name=organization.display_name,
-        create_time=timestamp(organization.created_at),
-        active_member_count=overview.counts.active,
-        invited_member_count=overview.counts.invited,
-        deactivated_member_count=overview.counts.deactivated,
-        etag=organization_etag(organization),
-        logo_url=organization.logo_url,
-        brand_color=organization.brand_color,
-        group_creation_policy=organization.group_creation_policy.value,
-        invitation_ttl_days=organization.invitation_ttl_days,
-        deletion_time=timestamp(organization.deletion_scheduled_at) if organization.deletion_scheduled_at else None,
-    )
-
-
-_FIELD_TYPES = {
-    pb.PROFILE_FIELD_TYPE_TEXT: FieldType.TEXT.value,
-    pb.PROFILE_FIELD_TYPE_CHOICE: FieldType.CHOICE.value,
-    pb.PROFILE_FIELD_TYPE_DATE: FieldType.DATE.value,
-}
-_FIELD_TYPE_CODES = {name: code for code, name in _FIELD_TYPES.items()}
-
-
-def _field_to_proto(field: ProfileField) -> pb.ProfileField:
-    return pb.ProfileField(
-        key=field.key,
-        label=field.label,
-        type=_FIELD_TYPE_CODES[field.type.value],
-        choices=list(field.choices),
-        shown=field.shown,
-    )
-
-
-def _role_to_proto(role: CustomRole) -> pb.Role:
-    return pb.Role(key=role.key, name=role.name, permissions=sorted(role.permissions))
-
+from services.membership.domain.organizations import OrganizationOverview, OrganizationUseCases
+from services.membership.domain.profile_fields import ProfileFieldUseCases
+from services.membership.domain.roles import BUILT_IN_ROLE_NAMES, BUILT_IN_ROLES
+from services.membership.domain.seat_switch import SeatSwitchUseCases
 
 _BULK_ACTIONS = {
     pb.BULK_ACTION_CHANGE_ROLE: BulkAction.CHANGE_ROLE,
@@ -125,8 +56,10 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         exports: ExportUseCases,
         profiles: ProfileFieldUseCases,
         custom_roles: RoleUseCases,
+        seat_switch: SeatSwitchUseCases,
         page_tokens: PageTokens,
     ):
+        self._seat_switch = seat_switch
         self._organizations = organizations
         self._members = members
         self._invitations = invitations
@@ -139,22 +72,28 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
 
     async def ListRoles(self, request: pb.ListRolesRequest, context: grpc.aio.ServicerContext) -> pb.ListRolesResponse:
         found = await self._roles.list_roles(current_call().require_principal(), request.organization_id)
-        return pb.ListRolesResponse(roles=[_role_to_proto(r) for r in found])
+        return pb.ListRolesResponse(
+            roles=[role_to_proto(r) for r in found],
+            built_in_roles=[
+                pb.Role(key=key, name=BUILT_IN_ROLE_NAMES[key], permissions=sorted(granted))
+                for key, granted in BUILT_IN_ROLES.items()
+            ],
+        )
 
     async def SaveRole(self, request: pb.SaveRoleRequest, context: grpc.aio.ServicerContext) -> pb.SaveRoleResponse:
         saved = await self._roles.save_role(
             current_call().require_principal(),
             request.organization_id,
-            request.role.key[:64],
-            request.role.name[:400],
-            [p[:64] for p in request.role.permissions[:100]],
+            request.role.key,
+            request.role.name,
+            list(request.role.permissions),
         )
-        return pb.SaveRoleResponse(role=_role_to_proto(saved))
+        return pb.SaveRoleResponse(role=role_to_proto(saved))
 
     async def DeleteRole(
         self, request: pb.DeleteRoleRequest, context: grpc.aio.ServicerContext
     ) -> pb.DeleteRoleResponse:
-        await self._roles.delete_role(current_call().require_principal(), request.organization_id, request.key[:64])
+        await self._roles.delete_role(current_call().require_principal(), request.organization_id, request.key)
         return pb.DeleteRoleResponse()
 
     async def SaveProfileField(
@@ -164,24 +103,24 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         saved = await self._profiles.save_field(
             current_call().require_principal(),
             request.organization_id,
-            sent.key[:64],
+            sent.key,
             sent.label,
-            _FIELD_TYPES.get(sent.type, ""),
-            list(sent.choices)[: MAX_CHOICES + 1],
+            FIELD_TYPES.get(sent.type, ""),
+            list(sent.choices),
             sent.shown,
         )
-        return pb.SaveProfileFieldResponse(field=_field_to_proto(saved))
+        return pb.SaveProfileFieldResponse(field=field_to_proto(saved))
 
     async def ListProfileFields(
         self, request: pb.ListProfileFieldsRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListProfileFieldsResponse:
         fields = await self._profiles.list_fields(current_call().require_principal(), request.organization_id)
-        return pb.ListProfileFieldsResponse(fields=[_field_to_proto(f) for f in fields])
+        return pb.ListProfileFieldsResponse(fields=[field_to_proto(f) for f in fields])
 
     async def DeleteProfileField(
         self, request: pb.DeleteProfileFieldRequest, context: grpc.aio.ServicerContext
     ) -> pb.DeleteProfileFieldResponse:
-        await self._profiles.delete_field(current_call().require_principal(), request.organization_id, request.key[:64])
+        await self._profiles.delete_field(current_call().require_principal(), request.organization_id, request.key)
         return pb.DeleteProfileFieldResponse()
 
     async def SetMemberProfile(
@@ -191,7 +130,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
             current_call().require_principal(),
             request.organization_id,
             request.member_id,
-            {k[:64]: v[:2000] for k, v in list(request.values.items())[: MAX_FIELDS + 1]},
+            dict(request.values),
         )
         return pb.SetMemberProfileResponse(member=member_to_proto(member))
 
@@ -218,7 +157,9 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
             reply_not_final()
         return pb.ImportInvitationsResponse(
             rows=[
-                pb.ImportRowResult(row=r.row, email=r.email[:320], **_result(r.member, r.error_reason, r.error_message))
+                pb.ImportRowResult(
+                    row=r.row, email=r.email[:320], **member_result(r.member, r.error_reason, r.error_message)
+                )
                 for r in rows
             ],
             valid_rows=sum(1 for r in rows if not r.error_reason),
@@ -250,7 +191,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
             reply_not_final()
         return pb.BulkUpdateMembersResponse(
             results=[
-                pb.BulkMemberResult(member_id=o.member_id, **_result(o.member, o.error_reason, o.error_message))
+                pb.BulkMemberResult(member_id=o.member_id, **member_result(o.member, o.error_reason, o.error_message))
                 for o in outcomes
             ]
         )
@@ -327,23 +268,30 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         page, next_token = split_page(
             members, limit, self._page_tokens, scope, lambda m: {"id": m.id, "key": member_sort_key(m, order)}
         )
-        return pb.ListMembersResponse(members=[member_to_proto(m) for m in page], next_page_token=next_token)
+        allowed = await self._members.allowed_actions(principal, request.organization_id, page)
+        shown = [member_to_proto(m) for m in page]
+        for proto in shown:
+            proto.allowed_actions.extend(action.value for action in allowed[proto.id])
+        return pb.ListMembersResponse(members=shown, next_page_token=next_token)
 
     async def InviteMembers(
         self, request: pb.InviteMembersRequest, context: grpc.aio.ServicerContext
     ) -> pb.InviteMembersResponse:
         call = current_call()
+        key = request.idempotency_key or call.idempotency_key
         outcomes = await self._invitations.invite_members(
             call.require_principal(),
             request.organization_id,
             [Invitee(i.email, i.role, i.display_name, tuple(i.group_ids)) for i in request.invitees],
-            idempotency_key=request.idempotency_key or call.idempotency_key,
+            idempotency_key=key,
+            # The caller's Idempotency-Key is settled by the use case (api/idempotency.py), fingerprint included.
+            request_fingerprint=call.request_fingerprint if key == call.idempotency_key else "",
         )
         if any(outcome.retryable for outcome in outcomes):
             reply_not_final()
         return pb.InviteMembersResponse(
             results=[
-                pb.InvitationResult(email=o.email, **_result(o.member, o.error_reason, o.error_message))
+                pb.InvitationResult(email=o.email, **member_result(o.member, o.error_reason, o.error_message))
                 for o in outcomes
             ]
         )
@@ -384,6 +332,20 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
             idempotency_key=request.idempotency_key or call.idempotency_key,
         )
         return pb.ChangeMemberRoleResponse(member=member_to_proto(member))
+
+    async def SetMemberSeat(
+        self, request: pb.SetMemberSeatRequest, context: grpc.aio.ServicerContext
+    ) -> pb.SetMemberSeatResponse:
+        call = current_call()
+        member = await self._seat_switch.set_seat(
+            call.require_principal(),
+            request.organization_id,
+            request.member_id,
+            request.uses_seat,
+            etag=request.etag,
+            idempotency_key=request.idempotency_key or call.idempotency_key,
+        )
+        return pb.SetMemberSeatResponse(member=member_to_proto(member))
 
     async def DeactivateMember(
         self, request: pb.DeactivateMemberRequest, context: grpc.aio.ServicerContext

@@ -1,5 +1,6 @@
-"""Bulk actions on a selection of members: the single-member rules, applied member by member. A caller who
-lacks the action's permission altogether is refused the whole request, not each member."""
+"""Bulk actions on a selection of members: the single-member rules, applied member by member (group changes: group
+by group for the whole selection, in one transaction). A caller who lacks the action's permission altogether is
+refused the whole request, not each member."""
 
 from __future__ import annotations
 
@@ -85,12 +86,13 @@ class BulkUseCases:
         principal.require_organization(organization_id)
         chosen = check_bulk_request(member_ids, action, role, group_ids)
         member_action = MEMBER_ACTIONS.get(chosen)
-        if member_action is not None:
-            principal.authorize(REQUIRED_PERMISSION[member_action], organization_id)
+        if member_action is None:
+            return await self._change_groups(principal, organization_id, member_ids, chosen, group_ids)
+        principal.authorize(REQUIRED_PERMISSION[member_action], organization_id)
         outcomes = []
         for member_id in member_ids:
             try:
-                outcomes.append(await self._apply(principal, organization_id, member_id, chosen, role, group_ids))
+                outcomes.append(await self._apply(principal, organization_id, member_id, member_action, role))
             except DomainError as exc:
                 retryable = isinstance(exc, Unavailable)
                 outcomes.append(
@@ -98,28 +100,40 @@ class BulkUseCases:
                 )
         return outcomes
 
-    async def _apply(
+    async def _change_groups(
         self,
         principal: Principal,
         organization_id: str,
-        member_id: str,
+        member_ids: Sequence[str],
         action: BulkAction,
-        role: str,
         group_ids: Sequence[str],
+    ) -> list[BulkOutcome]:
+        """Every selected member into or out of the groups in one transaction, group by group (see
+        GroupUseCases.change_groups_of_members): the same results as member by member, in a few statements."""
+        changed = await self._groups.change_groups_of_members(
+            principal, organization_id, member_ids, group_ids, adding=action is BulkAction.ADD_TO_GROUPS
+        )
+        outcomes = []
+        for member_id in member_ids:
+            result = changed[member_id]
+            if isinstance(result, DomainError):
+                outcomes.append(BulkOutcome(member_id, error_reason=result.reason, error_message=result.message))
+                continue
+            failed = [r for r in result if r.error_reason]
+            if failed:
+                outcomes.append(
+                    BulkOutcome(
+                        member_id,
+                        error_reason=failed[0].error_reason,
+                        error_message="; ".join(f"group {r.group_id}: {r.error_message}" for r in failed),
+                    )
+                )
+            else:
+                outcomes.append(BulkOutcome(member_id))
+        return outcomes
+
+    async def _apply(
+        self, principal: Principal, organization_id: str, member_id: str, action: MemberAction, role: str
     ) -> BulkOutcome:
-        member_action = MEMBER_ACTIONS.get(action)
-        if member_action is not None:
-            changed = await self._members.change(principal, organization_id, member_id, member_action, new_role=role)
-            return BulkOutcome(member_id, None if member_action is MemberAction.REMOVE else changed)
-        if action is BulkAction.ADD_TO_GROUPS:
-            results = await self._groups.add_member_to_groups(principal, organization_id, member_id, group_ids)
-        else:
-            results = await self._groups.remove_member_from_groups(principal, organization_id, member_id, group_ids)
-        failed = [r for r in results if r.error_reason]
-        if failed:
-            return BulkOutcome(
-                member_id,
-                error_reason=failed[0].error_reason,
-                error_message="; ".join(f"group {r.group_id}: {r.error_message}" for r in failed),
-            )
-        return BulkOutcome(member_id)
+        changed = await self._members.change(principal, organization_id, member_id, action, new_role=role)
+        return BulkOutcome(member_id, None if action is MemberAction.REMOVE else changed)

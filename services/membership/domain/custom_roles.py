@@ -14,6 +14,8 @@ from services.membership.domain.text import KEY_PATTERN, KEY_RULE, printable
 
 MAX_CUSTOM_ROLES = 50
 MAX_ROLE_NAME = 100
+# More entries than the catalogue has permissions can only repeat some: refused, not cut.
+MAX_ROLE_PERMISSIONS = 100
 
 
 async def role_catalog(tx: MembershipTransaction, organization_id: str) -> roles.RoleCatalog:
@@ -28,7 +30,9 @@ def checked_role(key: str, name: str, permissions: list[str]) -> tuple[str, str,
         problems.add("key", f"{KEY_RULE}, not a built-in role")
     name = printable(name, "name", MAX_ROLE_NAME, problems, required=True)
     unknown = sorted(set(permissions) - roles.CATALOGUE)
-    if unknown:
+    if len(permissions) > MAX_ROLE_PERMISSIONS:
+        problems.add("permissions", f"at most {MAX_ROLE_PERMISSIONS} entries")
+    elif unknown:
         problems.add("permissions", f"unknown permissions {unknown}")
     problems.raise_if_any("The role is not valid.")
     return key, name, frozenset(permissions)
@@ -36,7 +40,8 @@ def checked_role(key: str, name: str, permissions: list[str]) -> tuple[str, str,
 
 def check_may_define(principal: Principal, permissions: frozenset[str]) -> None:
     """Defining a role is granting it: nobody defines a role with a permission they do not hold."""
-    missing = permissions - principal.permissions
+    # seat.use is a licence, not a power (rules.check_grantable): an Owner without a seat still defines roles with one.
+    missing = permissions - principal.permissions - {roles.SEAT_USE}
     if missing and PLATFORM_ADMIN not in principal.permissions:
         raise PermissionDenied(
             f"You can put in a role only permissions you hold; missing {sorted(missing)}.",

@@ -9,6 +9,7 @@ from datetime import datetime
 from services.common.errors import (
     Aborted,
     AlreadyExists,
+    DomainError,
     FieldViolation,
     InvalidArgument,
     NotFound,
@@ -32,6 +33,7 @@ from services.membership.domain.model import (
 )
 from services.membership.domain.ports import Clock, MembershipStore, MembershipTransaction
 from services.membership.domain.replays import Replay
+from services.membership.domain.scim_locks import check_not_scim_locked, is_scim_locked
 from services.membership.domain.text import printable
 
 MAX_GROUP_NAME = 100
@@ -98,7 +100,9 @@ def membership_change_refusal(
     principal: Principal, group: Group, caller: Member | None, target_id: str, caller_is_group_admin: bool
 ) -> str:
     """Why the caller may not add or remove this member, or "" when they may: admins change any group;
-    anyone may add or remove themselves in an unlocked group."""
+    anyone may add or remove themselves in an unlocked group; nobody but SCIM changes a SCIM-managed group."""
+    if is_scim_locked(principal, group):
+        return "GROUP_MANAGED_BY_SCIM"
     if may_manage(principal, caller_is_group_admin):
         return ""
     if caller is not None and caller.id == target_id and not group.locked:
@@ -211,6 +215,7 @@ class GroupUseCases:
         now = self._clock.now()
         async with self._store.write() as tx:
             before = await self._group(tx, organization_id, group_id)
+            check_not_scim_locked(principal, before)
             caller = await self._caller(tx, principal, organization_id)
             is_admin = caller is not None and await tx.is_group_admin(group_id, caller.id)
             if not may_manage(principal, is_admin):
@@ -252,6 +257,7 @@ class GroupUseCases:
         now = self._clock.now()
         async with self._store.write() as tx:
             group = await self._group(tx, organization_id, group_id)
+            check_not_scim_locked(principal, group)
             await tx.delete_group(group)
             await tx.record_events(GroupChanged(principal, now, group, "deleted", group))
 
@@ -264,6 +270,7 @@ class GroupUseCases:
             raise PermissionDenied("Only those who manage all groups name group admins.", reason="MISSING_PERMISSION")
         async with self._store.write() as tx:
             group = await self._group(tx, organization_id, group_id)
+            check_not_scim_locked(principal, group)
             return await self._add(tx, principal, group, list(member_ids), as_admins)
 
     async def remove_group_members(
@@ -273,6 +280,7 @@ class GroupUseCases:
         _check_count(member_ids, "member_ids", MAX_MEMBERS_PER_CALL)
         async with self._store.write() as tx:
             group = await self._group(tx, organization_id, group_id)
+            check_not_scim_locked(principal, group)
             return await self._remove(tx, principal, group, list(member_ids))
 
     async def remove_member_from_groups(
@@ -292,6 +300,51 @@ class GroupUseCases:
                 else:
                     outcomes += await self._remove(tx, principal, group, [member_id])
             return outcomes
+
+    async def change_groups_of_members(
+        self,
+        principal: Principal,
+        organization_id: str,
+        member_ids: Sequence[str],
+        group_ids: Sequence[str],
+        *,
+        adding: bool,
+    ) -> dict[str, list[GroupMemberOutcome] | DomainError]:
+        """Several members into (or out of) several groups in one transaction, each group's change written for
+        all its members at once (a bulk action): the statements grow with the groups, not with members x groups.
+        Per member: one result per group, or the error that refuses the member as a whole."""
+        principal.require_organization(organization_id)
+        _check_count(group_ids, "group_ids", MAX_GROUPS_PER_CALL)
+        wanted = list(dict.fromkeys(member_ids))
+        async with self._store.write() as tx:
+            members = await tx.members_by_ids(organization_id, wanted)
+            found = {g_id: await tx.get_group(organization_id, g_id) for g_id in dict.fromkeys(group_ids)}
+            results: dict[str, list[GroupMemberOutcome] | DomainError] = {
+                m: NotFound("No such member.") for m in wanted if m not in members
+            }
+            present = [m for m in wanted if m in members]
+            if adding:
+                try:
+                    check_workspace_limit([g for g in found.values() if g is not None])
+                except DomainError as exc:
+                    return {**results, **dict.fromkeys(present, exc)}
+            by_member: dict[str, list[GroupMemberOutcome]] = {m: [] for m in present}
+            for group_id in group_ids:
+                group = found.get(group_id)
+                if group is None:
+                    for member_id in present:
+                        by_member[member_id].append(
+                            GroupMemberOutcome(member_id, group_id, "NOT_FOUND", "No such group.")
+                        )
+                    continue
+                changed = (
+                    await self._add(tx, principal, group, present, False)
+                    if adding
+                    else await self._remove(tx, principal, group, present)
+                )
+                for outcome in changed:
+                    by_member[outcome.member_id].append(outcome)
+            return {**results, **by_member}
 
     async def _remove(
         self, tx: MembershipTransaction, principal: Principal, group: Group, member_ids: list[str]
@@ -387,9 +440,8 @@ class GroupUseCases:
 
 
 def _refused(member_id: str, group_id: str, reason: str) -> GroupMemberOutcome:
-    message = (
-        "This group is locked: only its admins change its members."
-        if reason == "GROUP_LOCKED"
-        else "Only admins of this group add or remove other members."
-    )
+    message = {
+        "GROUP_LOCKED": "This group is locked: only its admins change its members.",
+        "GROUP_MANAGED_BY_SCIM": "This group is managed by your identity provider through SCIM; change it there.",
+    }.get(reason, "Only admins of this group add or remove other members.")
     return GroupMemberOutcome(member_id, group_id, reason, message)

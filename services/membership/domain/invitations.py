@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -47,9 +47,12 @@ def invitation_token(secret: str, invitation_id: str, token_version: int) -> str
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def token_matches(secret: str, invitation: Invitation, token: str) -> bool:
-    expected = invitation_token(secret, invitation.id, invitation.token_version)
-    return hmac.compare_digest(expected, token)
+def token_matches(secrets: str | Sequence[str], invitation: Invitation, token: str) -> bool:
+    """Any of the service's keys verifies a link, so links sent before a key rotation keep working."""
+    keys = [secrets] if isinstance(secrets, str) else secrets
+    return any(
+        hmac.compare_digest(invitation_token(secret, invitation.id, invitation.token_version), token) for secret in keys
+    )
 
 
 @dataclass(frozen=True)
@@ -84,13 +87,58 @@ def check_invitee(
     return email, role, clean_display_name(invitee.display_name, "display_name")
 
 
+@dataclass(frozen=True)
+class _Planned:
+    """A checked invitee, ready to hold a seat and be written."""
+
+    email: str
+    role: str
+    display_name: str
+    groups: tuple[Group, ...]
+    member_id: str
+    # The member already holding this email, if any.
+    existing: Member | None
+
+
+async def _groups_in(
+    tx: MembershipTransaction, principal: Principal, organization_id: str, group_ids: Sequence[str]
+) -> list[Group]:
+    """The groups an invitation adds its person to; those who manage groups choose them."""
+    if not group_ids:
+        return []
+    if not principal.has(roles.GROUPS_MANAGE):
+        raise PermissionDenied("Only those who manage groups invite into groups.", reason="MISSING_PERMISSION")
+    found = [await tx.get_group(organization_id, group_id[:36]) for group_id in dict.fromkeys(group_ids)]
+    if any(group is None for group in found):
+        raise NotFound("One of the groups does not exist.", reason="UNKNOWN_GROUP")
+    groups = [group for group in found if group is not None]
+    check_workspace_limit(groups)
+    return groups
+
+
+async def _member_id_in(tx: MembershipTransaction, organization_id: str, email: str, idempotency_key: str) -> str:
+    """The id a new member gets. With an idempotency key it is remembered (in `tx`, a write transaction) before
+    any seat is held, so a retry after a crash holds the same seat again (billing's holds are per member) instead
+    of a second one."""
+    if not idempotency_key:
+        return new_id()
+    key = hashlib.sha256(f"{idempotency_key}\n{email}".encode()).hexdigest()
+    replay = Replay(organization_id, "InviteMember", key)
+    answer = await replay.answer(tx)
+    if answer is not None:
+        return str(answer["member_id"])
+    member_id = new_id()
+    await replay.keep(tx, {"member_id": member_id})
+    return member_id
+
+
 class InvitationUseCases:
     def __init__(
         self,
         store: MembershipStore,
         clock: Clock,
         invitation_ttl: timedelta = DEFAULT_INVITATION_TTL,
-        invitation_secret: str = "",
+        invitation_secret: str | Sequence[str] = "",
         seats: SeatReservations | None = None,
     ):
         self._store = store
@@ -102,42 +150,71 @@ class InvitationUseCases:
         self._seats = seats
 
     async def invite_members(
-        self, principal: Principal, organization_id: str, invitees: list[Invitee], idempotency_key: str = ""
+        self,
+        principal: Principal,
+        organization_id: str,
+        invitees: list[Invitee],
+        idempotency_key: str = "",
+        request_fingerprint: str = "",
     ) -> list[InviteOutcome]:
-        """Each invitee succeeds or fails on its own, in its own transaction."""
+        """Each invitee succeeds or fails on its own, in its own transaction. With an idempotency key, one first
+        transaction checks for a kept answer (refusing the key if it was used with another request, see
+        `request_fingerprint`) and remembers every invitee's member id, and a final one keeps the answer."""
         principal.authorize(roles.MEMBERS_INVITE, organization_id)
         if not 1 <= len(invitees) <= MAX_INVITEES_PER_CALL:
             raise InvalidArgument(
                 f"Invite between 1 and {MAX_INVITEES_PER_CALL} people per call.",
                 [FieldViolation("invitees", f"1 to {MAX_INVITEES_PER_CALL} entries")],
             )
-        replay = Replay(organization_id, "InviteMembers", idempotency_key)
-        async with self._store.read() as tx:
-            if await tx.get_organization(organization_id) is None:
+        replay = Replay(organization_id, "InviteMembers", idempotency_key, request_fingerprint)
+        planned: list[InviteOutcome | _Planned] = []
+        async with self._store.write() if idempotency_key else self._store.read() as tx:
+            organization = await tx.get_organization(organization_id)
+            if organization is None:
                 raise NotFound("No such organization.")
             answer = await replay.answer(tx)
             if answer is not None:
                 return [outcome_from_json(item) for item in answer["outcomes"]]
             allowed_domains = await tx.get_allowed_invitation_domains(organization_id)
             catalog = await role_catalog(tx, organization_id)
+            seen: set[str] = set()
+            for invitee in invitees:
+                try:
+                    email, role, display_name = check_invitee(principal, invitee, catalog)
+                    rules.check_invitation_domain(email, allowed_domains)
+                    groups = await _groups_in(tx, principal, organization_id, invitee.group_ids)
+                except (InvalidArgument, PermissionDenied, NotFound) as exc:
+                    planned.append(InviteOutcome(invitee.email, error_reason=exc.reason, error_message=exc.message))
+                    continue
+                if email in seen:
+                    planned.append(already_member(email))
+                    continue
+                seen.add(email)
+                planned.append(
+                    await self._plan(tx, organization_id, email, role, display_name, idempotency_key, groups)
+                )
         outcomes: list[InviteOutcome] = []
-        seen: set[str] = set()
-        for invitee in invitees:
-            try:
-                email, role, display_name = check_invitee(principal, invitee, catalog)
-                rules.check_invitation_domain(email, allowed_domains)
-                groups = await self.invitation_groups(principal, organization_id, invitee.group_ids)
-            except (InvalidArgument, PermissionDenied, NotFound) as exc:
-                outcomes.append(InviteOutcome(invitee.email, error_reason=exc.reason, error_message=exc.message))
+        kept = False
+        for index, plan in enumerate(planned):
+            if isinstance(plan, InviteOutcome):
+                outcomes.append(plan)
                 continue
-            if email in seen:
-                outcomes.append(already_member(email))
-                continue
-            seen.add(email)
-            outcomes.append(
-                await self.invite_one(principal, organization_id, email, role, display_name, idempotency_key, groups)
+            # The last invitee's transaction also keeps the answer when it succeeds (one transaction less).
+            keeps_answer = bool(replay.idempotency_key) and index == len(planned) - 1 and all_final(outcomes)
+            written = [False]
+
+            async def keep_answer(
+                tx: MembershipTransaction, outcome: InviteOutcome, done: list[bool] = written
+            ) -> None:
+                await replay.keep(tx, {"outcomes": [outcome_to_json(o) for o in [*outcomes, outcome]]})
+                done[0] = True
+
+            outcome = await self._invite_planned(
+                principal, organization, catalog, plan, keep_answer if keeps_answer else None
             )
-        if replay.idempotency_key and all_final(outcomes):
+            outcomes.append(outcome)
+            kept = written[0] and outcome.member is not None  # its transaction committed
+        if replay.idempotency_key and not kept and all_final(outcomes):
             async with self._store.write() as tx:
                 await replay.keep(tx, {"outcomes": [outcome_to_json(o) for o in outcomes]})
         return outcomes
@@ -148,15 +225,8 @@ class InvitationUseCases:
         """The groups an invitation adds its person to; those who manage groups choose them."""
         if not group_ids:
             return []
-        if not principal.has(roles.GROUPS_MANAGE):
-            raise PermissionDenied("Only those who manage groups invite into groups.", reason="MISSING_PERMISSION")
         async with self._store.read() as tx:
-            found = [await tx.get_group(organization_id, group_id[:36]) for group_id in dict.fromkeys(group_ids)]
-        if any(group is None for group in found):
-            raise NotFound("One of the groups does not exist.", reason="UNKNOWN_GROUP")
-        groups = [group for group in found if group is not None]
-        check_workspace_limit(groups)
-        return groups
+            return await _groups_in(tx, principal, organization_id, group_ids)
 
     async def invite_one(
         self,
@@ -170,23 +240,55 @@ class InvitationUseCases:
     ) -> InviteOutcome:
         """Invite one checked person in its own transaction, holding a seat first when the role uses one (and
         giving it back if the invitation is then not written)."""
-        now = self._clock.now()
-        member_id = await self._member_id_for(organization_id, email, idempotency_key)
-        async with self._store.read() as tx:
-            existing = await tx.find_member_by_email(organization_id, email)
-            if existing is not None:
-                # The same request already invited this person (its answer was lost): the same success again.
-                return InviteOutcome(email, member=existing) if existing.id == member_id else already_member(email)
+        async with self._store.write() if idempotency_key else self._store.read() as tx:
             organization = await tx.get_organization(organization_id)
+            if organization is None:
+                raise NotFound("No such organization.")
             catalog = await role_catalog(tx, organization_id)
-        if organization is None:
-            raise NotFound("No such organization.")
+            plan = await self._plan(tx, organization_id, email, role, display_name, idempotency_key, groups)
+        return await self._invite_planned(principal, organization, catalog, plan)
+
+    async def _plan(
+        self,
+        tx: MembershipTransaction,
+        organization_id: str,
+        email: str,
+        role: str,
+        display_name: str,
+        idempotency_key: str,
+        groups: Sequence[Group],
+    ) -> _Planned:
+        """What inviting a checked person needs from the database before a seat is held: the id the member gets
+        (remembered under the key in `tx`, a write transaction when there is a key) and who holds the email."""
+        member_id = await _member_id_in(tx, organization_id, email, idempotency_key)
+        existing = await tx.find_member_by_email(organization_id, email)
+        return _Planned(email, role, display_name, tuple(groups), member_id, existing)
+
+    async def _invite_planned(
+        self,
+        principal: Principal,
+        organization: Organization,
+        catalog: roles.RoleCatalog,
+        plan: _Planned,
+        also_in_transaction: Callable[[MembershipTransaction, InviteOutcome], Awaitable[None]] | None = None,
+    ) -> InviteOutcome:
+        """Hold the seat and write the invitation; `also_in_transaction` runs in the same transaction with the
+        success it is about to commit."""
+        email, role, organization_id = plan.email, plan.role, organization.id
+        if plan.existing is not None:
+            # The same request already invited this person (its answer was lost): the same success again.
+            return (
+                InviteOutcome(email, member=plan.existing)
+                if plan.existing.id == plan.member_id
+                else already_member(email)
+            )
+        now = self._clock.now()
         member = Member(
-            id=member_id,
+            id=plan.member_id,
             organization_id=organization_id,
             account_id=None,
             email=email,
-            display_name=display_name,
+            display_name=plan.display_name,
             role=role,
             status=MemberStatus.INVITED,
             created_at=now,
@@ -224,10 +326,12 @@ class InvitationUseCases:
                 await tx.insert_invitation(invitation)
                 await tx.record_events(MemberInvited(principal, now, member, invitation))
                 await join_default_groups(tx, principal, [member], now)
-                for group in groups:
+                for group in plan.groups:
                     if not group.is_default:
                         await tx.add_group_members(group, [member.id], False, now)
                         await tx.record_events(GroupMembersChanged(principal, now, group, (member.id,), "added", False))
+                if also_in_transaction is not None:
+                    await also_in_transaction(tx, InviteOutcome(email, member=member))
         except BaseException as exc:
             if seats is not None:
                 await give_back_seat(seats, organization_id, member.id)
@@ -237,21 +341,6 @@ class InvitationUseCases:
                 return InviteOutcome(email, error_reason=exc.reason, error_message=exc.message, retryable=True)
             raise
         return InviteOutcome(email, member=member)
-
-    async def _member_id_for(self, organization_id: str, email: str, idempotency_key: str) -> str:
-        """The id a new member gets. With a request id it is remembered before any seat is held, so a retry after
-        a crash holds the same seat again (billing's holds are per member) instead of a second one."""
-        if not idempotency_key:
-            return new_id()
-        key = hashlib.sha256(f"{idempotency_key}\n{email}".encode()).hexdigest()
-        replay = Replay(organization_id, "InviteMember", key)
-        async with self._store.write() as tx:
-            answer = await replay.answer(tx)
-            if answer is not None:
-                return str(answer["member_id"])
-            member_id = new_id()
-            await replay.keep(tx, {"member_id": member_id})
-            return member_id
 
     def _ttl_of(self, organization: Organization) -> timedelta:
         """How long an invitation link of this organization stays valid: its setting, or the service's."""

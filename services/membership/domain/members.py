@@ -23,6 +23,7 @@ from services.membership.domain.model import Member, MemberOrder, MemberQuery, M
 from services.membership.domain.ports import Clock, MembershipStore, SeatReservations
 from services.membership.domain.replays import Replay, member_from_json, member_to_json
 from services.membership.domain.rules import MemberAction
+from services.membership.domain.scim_true_up import reserve_seat
 from services.membership.domain.seats import give_back_seat
 
 MAX_SEARCH = 100
@@ -57,6 +58,8 @@ def changed_member(
             member,
             role=new_role,
             custom_role_permissions=catalog.custom_permissions(new_role),
+            # A new role brings its own seat; the switch starts over from it.
+            seat=None,
             version=member.version + 1,
             updated_at=now,
         )
@@ -95,6 +98,16 @@ class MemberUseCases:
                 return found
             profiles = await tx.member_profiles(query.organization_id, [m.id for m in found])
         return [replace(m, profile={k: v for k, v in profiles.get(m.id, {}).items() if k in shown}) for m in found]
+
+    async def allowed_actions(
+        self, principal: Principal, organization_id: str, members: list[Member]
+    ) -> dict[str, tuple[rules.MemberAction, ...]]:
+        """What `principal` may do to each of `members` (for user interfaces; every action is checked again)."""
+        catalog = roles.BUILT_IN_CATALOG
+        if any(member.role not in roles.BUILT_IN_ROLES for member in members):
+            async with self._store.read() as tx:
+                catalog = await role_catalog(tx, organization_id)
+        return {member.id: rules.allowed_actions(principal, member, catalog) for member in members}
 
     async def change_role(
         self,
@@ -214,5 +227,5 @@ class MemberUseCases:
             return False  # the write refuses the change with the same error
         if not rules.holds_seat(changed) or rules.holds_seat(target):
             return False
-        await self._seats.reserve(organization_id, target.id)
+        await reserve_seat(self._seats, self._store, self._clock, principal, organization_id, target.id)
         return True

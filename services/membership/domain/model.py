@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from services.membership.domain.roles import BUILT_IN_ROLES as BUILT_IN_PERMISSIONS
+from services.membership.domain.roles import SEAT_USE
 
 
 class MemberStatus(StrEnum):
@@ -37,6 +38,8 @@ class Organization:
     invitation_ttl_days: int = 0
     # When the organization's data is to be deleted (billing: its subscription ended); None while it is not.
     deletion_scheduled_at: datetime | None = None
+    # When an Owner's pending early deletion request deletes it; None while none is pending.
+    requested_deletion_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -63,13 +66,26 @@ class Member:
     profile: dict[str, str] = field(default_factory=dict)
     # Permissions of a custom role, resolved when the member is read or changed; None for built-in roles.
     custom_role_permissions: frozenset[str] | None = None
+    # The identity provider's id of the person (SCIM externalId, SAML NameID); unique in the organization.
+    external_id: str | None = None
+    # The member's own seat switch (seat.use), apart from every admin right of the role: None follows the role,
+    # False gives the seat up (an Owner who does not use the product), True adds one (an accountant who does).
+    seat: bool | None = None
 
     @property
-    def permissions(self) -> frozenset[str]:
-        """What the member's role grants."""
+    def role_permissions(self) -> frozenset[str]:
+        """What the member's role grants, before their seat switch."""
         if self.custom_role_permissions is not None:
             return self.custom_role_permissions
         return BUILT_IN_PERMISSIONS.get(self.role, frozenset())
+
+    @property
+    def permissions(self) -> frozenset[str]:
+        """What the member holds: the role's rights, with seat.use as their seat switch says."""
+        granted = self.role_permissions
+        if self.seat is None:
+            return granted
+        return granted | {SEAT_USE} if self.seat else granted - {SEAT_USE}
 
 
 @dataclass(frozen=True)
@@ -140,6 +156,8 @@ class Group:
     updated_at: datetime
     version: int = 1
     member_count: int = 0
+    external_id: str | None = None
+    scim_managed: bool = False
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,9 @@ def checked_field(key: str, label: str, type_name: str, choices: list[str], show
     if type_name not in {t.value for t in FieldType}:
         problems.add("type", f"one of {[t.value for t in FieldType]}")
     cleaned = tuple(dict.fromkeys(c.strip() for c in choices if c.strip()))
-    if type_name == FieldType.CHOICE and not 1 <= len(cleaned) <= MAX_CHOICES:
+    if len(choices) > MAX_CHOICES:
+        problems.add("choices", f"at most {MAX_CHOICES} entries")
+    elif type_name == FieldType.CHOICE and not 1 <= len(cleaned) <= MAX_CHOICES:
         problems.add("choices", f"1 to {MAX_CHOICES} distinct choices")
     if type_name != FieldType.CHOICE and cleaned:
         problems.add("choices", "only choice fields have choices")
@@ -42,6 +44,9 @@ def checked_field(key: str, label: str, type_name: str, choices: list[str], show
 def checked_values(fields: dict[str, ProfileField], values: dict[str, str]) -> dict[str, str]:
     """Values normalised for their fields ("" clears one); InvalidArgument listing every bad value."""
     problems = Violations()
+    if len(values) > MAX_FIELDS:
+        problems.add("values", f"at most {MAX_FIELDS} entries, one per profile field")
+        problems.raise_if_any("Some profile values are not valid.")
     checked = {}
     for key, raw in values.items():
         field = fields.get(key)

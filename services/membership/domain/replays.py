@@ -19,22 +19,24 @@ Answer = dict[str, Any]
 @dataclass(frozen=True)
 class Replay:
     """Where one request's answer is kept: its organization ("" for platform calls), operation and request id.
-    Without a request id nothing is kept nor found."""
+    Without a request id nothing is kept nor found. With the request's `fingerprint` (a caller's Idempotency-Key
+    on an RPC its use case settles), an answer kept for another request is refused, not replayed."""
 
     scope: str
     operation: str
     idempotency_key: str
+    fingerprint: str = ""
 
     async def answer(self, tx: MembershipTransaction) -> Answer | None:
         if not self.idempotency_key:
             return None
-        stored = await tx.load_idempotent(self.scope, self.operation, self.idempotency_key)
+        stored = await tx.load_idempotent(self.scope, self.operation, self.idempotency_key, self.fingerprint)
         return None if stored is None else json.loads(stored)
 
     async def keep(self, tx: MembershipTransaction, answer: Answer) -> None:
         if self.idempotency_key:
             encoded = json.dumps(answer, sort_keys=True).encode()
-            await tx.save_idempotent(self.scope, self.operation, self.idempotency_key, encoded)
+            await tx.save_idempotent(self.scope, self.operation, self.idempotency_key, encoded, self.fingerprint)
 
 
 def member_to_json(member: Member) -> Answer:
@@ -52,6 +54,7 @@ def member_to_json(member: Member) -> Answer:
         "custom_role_permissions": sorted(member.custom_role_permissions)
         if member.custom_role_permissions is not None
         else None,
+        "seat": member.seat,
     }
 
 
@@ -69,6 +72,7 @@ def member_from_json(data: Answer) -> Member:
         updated_at=datetime.fromisoformat(data["updated_at"]),
         version=data["version"],
         custom_role_permissions=frozenset(permissions) if permissions is not None else None,
+        seat=data.get("seat"),
     )
 
 

@@ -42,6 +42,15 @@ BUILT_IN_ROLES: dict[str, frozenset[str]] = {
 }
 
 
+# How the built-in roles are named to people (the seeds' names).
+BUILT_IN_ROLE_NAMES: dict[str, str] = {
+    OWNER: "Owner",
+    BILLING_ADMIN: "Billing admin",
+    USER_ADMIN: "User admin",
+    MEMBER: "Member",
+}
+
+
 def permissions_of(role: str) -> frozenset[str]:
     return BUILT_IN_ROLES.get(role, frozenset())
 

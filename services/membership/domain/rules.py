@@ -32,7 +32,8 @@ def check_grantable(principal: Principal, role: str, catalog: roles.RoleCatalog 
         raise InvalidArgument(
             f"Unknown role {role!r}.", [FieldViolation("role", "unknown role")], reason="UNKNOWN_ROLE"
         )
-    missing = granted - principal.permissions
+    # A seat is a licence, not a power: an Owner who gave theirs up still invites people who use the product.
+    missing = granted - principal.permissions - {roles.SEAT_USE}
     if missing and PLATFORM_ADMIN not in principal.permissions:
         raise PermissionDenied(
             f"You can grant only permissions you hold; role {role!r} needs {sorted(missing)}.",
@@ -57,6 +58,35 @@ def check_member_action(
         check_grantable(principal, new_role, catalog)
         # Taking a role away is granting its absence: the caller must hold what the member loses too.
         check_grantable(principal, target.role, catalog)
+
+
+def allowed_actions(
+    principal: Principal, target: Member, catalog: roles.RoleCatalog = roles.BUILT_IN_CATALOG
+) -> tuple[MemberAction, ...]:
+    """The actions `principal` may apply to `target` now, by the same rules as `check_member_action` (a role
+    change counts as allowed when some role could be given; the new role is checked when it is asked)."""
+    allowed: list[MemberAction] = []
+    for action in MemberAction:
+        if action is MemberAction.DEACTIVATE and target.status is not MemberStatus.ACTIVE:
+            continue
+        if action is MemberAction.REACTIVATE and target.status is not MemberStatus.DEACTIVATED:
+            continue
+        if action is MemberAction.CHANGE_ROLE and target.status is MemberStatus.INVITED:
+            continue
+        try:
+            check_member_action(principal, target, action, new_role=target.role, catalog=catalog)
+        except (PermissionDenied, FailedPrecondition, InvalidArgument):
+            continue
+        allowed.append(action)
+    return tuple(allowed)
+
+
+def check_seat_switch(principal: Principal, target: Member) -> None:
+    """Who may turn a member's seat on or off: whoever manages roles (an Owner, their own seat included), since
+    the seat is one of the member's permissions; the member must be invited or active."""
+    principal.authorize(roles.MEMBERS_MANAGE_ROLES, target.organization_id)
+    if target.status not in (MemberStatus.INVITED, MemberStatus.ACTIVE):
+        raise FailedPrecondition("Only an invited or active member's seat can be switched.", reason="NOT_ACTIVE")
 
 
 def check_may_touch(principal: Principal, target: Member) -> None:

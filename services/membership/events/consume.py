@@ -12,8 +12,10 @@ from tenantry.events.v1 import billing_events_pb2, envelope_pb2, identity_events
 
 from services.common.clock import Clock
 from services.common.messaging import EventHandler, unpack
+from services.membership.domain.deletion_notices import DeletionNotices
 from services.membership.domain.invitation_emails import InvitationEmailUseCases
 from services.membership.domain.ports import MembershipTransaction
+from services.membership.domain.scim_seat_notices import ScimSeatNotices
 
 # The store's transaction on the consumer's connection, so that a handler's writes commit with the
 # consumer's record of the event (store.bind).
@@ -30,8 +32,12 @@ class InvitationMailer:
         emails: InvitationEmailUseCases,
         transaction_on: TransactionOn,
         on_queued: Callable[[], None] = lambda: None,
+        seat_notices: ScimSeatNotices | None = None,
+        deletion_notices: DeletionNotices | None = None,
     ):
         self._emails = emails
+        self._seat_notices = seat_notices
+        self._deletion_notices = deletion_notices
         self._transaction_on = transaction_on
         # Wakes the mail sender; it also polls, since this runs before the consumer's transaction commits.
         self._on_queued = on_queued
@@ -40,7 +46,44 @@ class InvitationMailer:
         return {
             "membership.member.invited": self.on_member_invited,
             "membership.member.invitation_resent": self.on_member_invited,
+            "membership.scim_true_up.no_seat": self.on_scim_refused_for_a_seat,
+            "membership.scim_true_up.cap_reached": self.on_scim_refused_for_a_seat,
+            "membership.organization.deletion_requested": self.on_deletion_request_changed,
+            "membership.organization.deletion_canceled": self.on_deletion_request_changed,
         }
+
+    async def on_deletion_request_changed(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
+        """Every Owner hears that an Owner asked for the organization's early deletion, or canceled it."""
+        if self._deletion_notices is None:
+            return
+        event = unpack(envelope, membership_events_pb2.OrganizationDeletionRequestChanged)
+        assert isinstance(event, membership_events_pb2.OrganizationDeletionRequestChanged)
+        queued = await self._deletion_notices.queue(
+            self._transaction_on(connection),
+            envelope.organization_id,
+            envelope.event_id,
+            envelope.type.endswith("deletion_requested"),
+            event.requested_deletion_time.ToDatetime(tzinfo=UTC),
+            envelope.actor.display,
+        )
+        if queued:
+            self._on_queued()
+
+    async def on_scim_refused_for_a_seat(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
+        """The Owners' notice that their identity provider could not add someone for want of a seat."""
+        if self._seat_notices is None:
+            return
+        event = unpack(envelope, membership_events_pb2.ScimSeatTrueUp)
+        assert isinstance(event, membership_events_pb2.ScimSeatTrueUp)
+        queued = await self._seat_notices.queue(
+            self._transaction_on(connection),
+            envelope.organization_id,
+            envelope.type.endswith("cap_reached"),
+            event.max_seats,
+            envelope.occurred_at.ToDatetime(tzinfo=UTC),
+        )
+        if queued:
+            self._on_queued()
 
     async def on_member_invited(self, connection: AsyncConnection, envelope: envelope_pb2.Envelope) -> None:
         event = unpack(envelope, membership_events_pb2.MemberInvited)

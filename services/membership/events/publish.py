@@ -22,14 +22,21 @@ from services.membership.domain.events import (
 )
 from services.membership.domain.model import Group, Member
 from services.membership.domain.rules import holds_seat
+from services.membership.domain.scim_dry_run import ScimSettingsChanged
+from services.membership.domain.scim_holds import HeldChange, ScimChangeHeld, ScimHeldChangesDecided
+from services.membership.domain.scim_true_up import ScimSeatTrueUp
 
 PRODUCER = "membership"
 envelopes = EnvelopeFactory(PRODUCER)
 
 
-def member_changed(member: Member) -> membership_events_pb2.MemberChanged:
+def member_changed(member: Member, before: Member | None = None) -> membership_events_pb2.MemberChanged:
+    """The member's state after a change, with its role and status before it when it changed an existing member
+    (the audit log shows both)."""
     permissions = member.permissions
     return membership_events_pb2.MemberChanged(
+        previous_role=before.role if before else "",
+        previous_status=before.status.value if before else "",
         member_id=member.id,
         account_id=member.account_id or "",
         email=member.email,
@@ -95,18 +102,22 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                 ),
                 target=_member_target(member),
             )
-        case MemberChanged(member=member, change=change):
+        case MemberChanged(member=member, change=change, before=before):
             verb = {
                 "change_role": "role_changed",
                 "deactivate": "deactivated",
                 "reactivate": "activated",
                 "accept": "activated",
+                # An identity provider linked or updated an existing member (ProvisionMember).
+                "provision": "activated",
+                # The member's seat switch (domain/seat_switch.py).
+                "set_seat": "seat_changed",
             }[change]
             return envelopes.wrap(
                 event,
                 event_type=f"member.{verb}",
                 organization_id=member.organization_id,
-                payload=member_changed(member),
+                payload=member_changed(member, before),
                 target=_member_target(member),
             )
         case MemberRemoved(member=member):
@@ -176,7 +187,55 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                 ),
                 target=EventTarget("role", role.key, role.name),
             )
+        case ScimChangeHeld(change=change, counted=counted, limit=limit):
+            return envelopes.wrap(
+                event,
+                event_type="scim_hold.held",
+                organization_id=change.organization_id,
+                payload=membership_events_pb2.ScimChangeHeld(change=_held_change(change), counted=counted, limit=limit),
+                target=EventTarget("member", change.member_id),
+            )
+        case ScimHeldChangesDecided(organization_id=organization_id, decision=decision, changes=changes):
+            return envelopes.wrap(
+                event,
+                event_type=f"scim_hold.{decision}",
+                organization_id=organization_id,
+                payload=membership_events_pb2.ScimHeldChangesDecided(changes=[_held_change(c) for c in changes]),
+            )
+        case ScimSettingsChanged(organization_id=organization_id, settings=settings, before=before):
+            return envelopes.wrap(
+                event,
+                event_type="scim_settings.dry_run_disabled" if event.dry_run_disabled else "scim_settings.changed",
+                organization_id=organization_id,
+                payload=membership_events_pb2.ScimProvisioningSettingsChanged(
+                    dry_run=settings.dry_run,
+                    auto_purchase_seats=settings.auto_purchase_seats,
+                    max_seats=settings.max_seats,
+                    previous_dry_run=before.dry_run,
+                ),
+                target=EventTarget("organization", organization_id),
+            )
+        case ScimSeatTrueUp(organization_id=organization_id, member_id=member_id, outcome=outcome):
+            return envelopes.wrap(
+                event,
+                event_type=f"scim_true_up.{outcome}",
+                organization_id=organization_id,
+                payload=membership_events_pb2.ScimSeatTrueUp(
+                    member_id=member_id, seats_purchased=event.seats_purchased, max_seats=event.max_seats
+                ),
+                target=EventTarget("member", member_id),
+            )
     raise TypeError(f"no envelope for {type(event).__name__}")
+
+
+def _held_change(change: HeldChange) -> membership_events_pb2.HeldScimChange:
+    return membership_events_pb2.HeldScimChange(
+        change_id=change.id,
+        member_id=change.member_id,
+        action=change.action.value,
+        requested_by=change.actor_id,
+        held_at=timestamp(change.held_at),
+    )
 
 
 def _group_target(group: Group) -> EventTarget:

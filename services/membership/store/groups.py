@@ -37,6 +37,8 @@ def _group(row: Row) -> Group:
         updated_at=row.updated_at,
         version=row.version,
         member_count=row.member_count,
+        external_id=row.external_id,
+        scim_managed=row.scim_managed,
     )
 
 
@@ -86,6 +88,8 @@ class GroupQueries:
                 created_at=group.created_at,
                 updated_at=group.updated_at,
                 version=group.version,
+                external_id=group.external_id,
+                scim_managed=group.scim_managed,
             )
         )
 
@@ -102,6 +106,7 @@ class GroupQueries:
                 locked=group.locked,
                 updated_at=group.updated_at,
                 version=group.version,
+                external_id=group.external_id,
             )
         )
         return bool(result.rowcount)

@@ -21,7 +21,6 @@ from services.common.messaging import Outbox
 from services.common.store import OutboxStore, OutboxTransaction
 from services.membership.domain.events import DomainEvent
 from services.membership.domain.model import (
-    CustomRole,
     GroupCreationPolicy,
     Invitation,
     Member,
@@ -31,8 +30,14 @@ from services.membership.domain.model import (
     MemberStatus,
     Organization,
 )
+from services.membership.store.custom_roles import CustomRoleQueries
 from services.membership.store.groups import GroupQueries
 from services.membership.store.profiles import ProfileQueries
+from services.membership.store.provisioning import ProvisioningQueries
+from services.membership.store.scim_dry_run import ScimDryRunQueries
+from services.membership.store.scim_groups import ScimGroupQueries
+from services.membership.store.scim_holds import ScimHoldQueries
+from services.membership.store.scim_users import ScimUserQueries
 from services.membership.store.tables import (
     custom_roles,
     group_members,
@@ -72,6 +77,8 @@ def _member(row: Row) -> Member:
         version=row.version,
         last_sign_in_at=row.last_sign_in_at,
         custom_role_permissions=frozenset(json.loads(custom)) if custom else None,
+        external_id=row.external_id,
+        seat=row.seat,
     )
 
 
@@ -89,7 +96,18 @@ def _invitation(row: Row) -> Invitation:
     )
 
 
-class SqlMembershipTransaction(GroupQueries, ProfileQueries, MailOutboxQueries, OutboxTransaction):
+class SqlMembershipTransaction(
+    CustomRoleQueries,
+    ProvisioningQueries,
+    ScimUserQueries,
+    ScimGroupQueries,
+    ScimHoldQueries,
+    ScimDryRunQueries,
+    GroupQueries,
+    ProfileQueries,
+    MailOutboxQueries,
+    OutboxTransaction,
+):
     idempotency_keys = idempotency_keys
     mail_outbox = mail_outbox
 
@@ -109,6 +127,7 @@ class SqlMembershipTransaction(GroupQueries, ProfileQueries, MailOutboxQueries, 
             group_creation_policy=GroupCreationPolicy(row.group_creation_policy),
             invitation_ttl_days=row.invitation_ttl_days,
             deletion_scheduled_at=row.deletion_scheduled_at,
+            requested_deletion_at=row.requested_deletion_at,
         )
 
     async def insert_organization(self, organization: Organization) -> None:
@@ -201,6 +220,7 @@ class SqlMembershipTransaction(GroupQueries, ProfileQueries, MailOutboxQueries, 
                 created_at=member.created_at,
                 updated_at=member.updated_at,
                 version=member.version,
+                seat=member.seat,
             )
         )
 
@@ -217,6 +237,7 @@ class SqlMembershipTransaction(GroupQueries, ProfileQueries, MailOutboxQueries, 
                 display_name_key=member.display_name.lower(),
                 updated_at=member.updated_at,
                 version=member.version,
+                seat=member.seat,
             )
         )
         return bool(result.rowcount)
@@ -231,6 +252,7 @@ class SqlMembershipTransaction(GroupQueries, ProfileQueries, MailOutboxQueries, 
 
     async def delete_member(self, member: Member) -> None:
         await self.remove_member_from_groups(member.id)
+        await self.delete_scim_attributes(member.id)
         await self.connection.execute(
             delete(member_profile_values).where(member_profile_values.c.member_id == member.id)
         )
@@ -282,41 +304,6 @@ class SqlMembershipTransaction(GroupQueries, ProfileQueries, MailOutboxQueries, 
                 .where(invitation_policies.c.organization_id == organization_id)
                 .values(updated_at=now, **values)
             )
-
-    async def custom_roles(self, organization_id: str) -> list[CustomRole]:
-        rows = await self.connection.execute(
-            select(custom_roles).where(custom_roles.c.organization_id == organization_id).order_by(custom_roles.c.key)
-        )
-        return [
-            CustomRole(r.organization_id, r.key, r.name, frozenset(json.loads(r.permissions)), r.created_at, r.version)
-            for r in rows
-        ]
-
-    async def save_custom_role(self, role: CustomRole, is_new: bool) -> None:
-        values = {"name": role.name, "permissions": json.dumps(sorted(role.permissions)), "version": role.version}
-        if is_new:
-            await self.connection.execute(
-                insert(custom_roles).values(
-                    organization_id=role.organization_id, key=role.key, created_at=role.created_at, **values
-                )
-            )
-        else:
-            await self.connection.execute(
-                update(custom_roles)
-                .where(custom_roles.c.organization_id == role.organization_id, custom_roles.c.key == role.key)
-                .values(**values)
-            )
-
-    async def delete_custom_role(self, organization_id: str, key: str) -> None:
-        await self.connection.execute(
-            delete(custom_roles).where(custom_roles.c.organization_id == organization_id, custom_roles.c.key == key)
-        )
-
-    async def role_in_use(self, organization_id: str, key: str) -> bool:
-        found = await self.connection.scalar(
-            select(members.c.id).where(members.c.organization_id == organization_id, members.c.role == key).limit(1)
-        )
-        return found is not None
 
     async def lock_organization(self, organization_id: str) -> bool:
         """Hold the organization's row until commit (SQLite's BEGIN IMMEDIATE already serialises writers)."""

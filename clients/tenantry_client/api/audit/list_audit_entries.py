@@ -1,3 +1,4 @@
+import datetime
 from http import HTTPStatus
 from typing import Any
 
@@ -12,8 +13,13 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     action: str | Unset = UNSET,
+    action_prefix: str | Unset = UNSET,
     actor_id: str | Unset = UNSET,
+    actor_ip: str | Unset = UNSET,
     target_id: str | Unset = UNSET,
+    start_time: datetime.datetime | Unset = UNSET,
+    end_time: datetime.datetime | Unset = UNSET,
+    text: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
     page_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
@@ -26,9 +32,25 @@ def _get_kwargs(
 
     params["action"] = action
 
+    params["action_prefix"] = action_prefix
+
     params["actor_id"] = actor_id
 
+    params["actor_ip"] = actor_ip
+
     params["target_id"] = target_id
+
+    json_start_time: str | Unset = UNSET
+    if not isinstance(start_time, Unset):
+        json_start_time = start_time.isoformat()
+    params["start_time"] = json_start_time
+
+    json_end_time: str | Unset = UNSET
+    if not isinstance(end_time, Unset):
+        json_end_time = end_time.isoformat()
+    params["end_time"] = json_end_time
+
+    params["text"] = text
 
     params["page_size"] = page_size
 
@@ -77,18 +99,29 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     action: str | Unset = UNSET,
+    action_prefix: str | Unset = UNSET,
     actor_id: str | Unset = UNSET,
+    actor_ip: str | Unset = UNSET,
     target_id: str | Unset = UNSET,
+    start_time: datetime.datetime | Unset = UNSET,
+    end_time: datetime.datetime | Unset = UNSET,
+    text: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
     page_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Response[AuditEntryList | Problem]:
-    """Search the audit log, newest first (audit.read).
+    """Search the audit log, newest first (audit.read): exact action or a prefix (`member.`), actor, actor
+    IP, target, time range, free text in the details; page tokens stay valid while entries are appended.
 
     Args:
         action (str | Unset):
+        action_prefix (str | Unset):
         actor_id (str | Unset):
+        actor_ip (str | Unset):
         target_id (str | Unset):
+        start_time (datetime.datetime | Unset):
+        end_time (datetime.datetime | Unset):
+        text (str | Unset):
         page_size (int | Unset): Items per page (the service's default when absent).
         page_token (str | Unset):
         x_request_id (str | Unset):
@@ -103,8 +136,13 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         action=action,
+        action_prefix=action_prefix,
         actor_id=actor_id,
+        actor_ip=actor_ip,
         target_id=target_id,
+        start_time=start_time,
+        end_time=end_time,
+        text=text,
         page_size=page_size,
         page_token=page_token,
         x_request_id=x_request_id,
@@ -121,18 +159,29 @@ def sync(
     *,
     client: AuthenticatedClient,
     action: str | Unset = UNSET,
+    action_prefix: str | Unset = UNSET,
     actor_id: str | Unset = UNSET,
+    actor_ip: str | Unset = UNSET,
     target_id: str | Unset = UNSET,
+    start_time: datetime.datetime | Unset = UNSET,
+    end_time: datetime.datetime | Unset = UNSET,
+    text: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
     page_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> AuditEntryList | Problem | None:
-    """Search the audit log, newest first (audit.read).
+    """Search the audit log, newest first (audit.read): exact action or a prefix (`member.`), actor, actor
+    IP, target, time range, free text in the details; page tokens stay valid while entries are appended.
 
     Args:
         action (str | Unset):
+        action_prefix (str | Unset):
         actor_id (str | Unset):
+        actor_ip (str | Unset):
         target_id (str | Unset):
+        start_time (datetime.datetime | Unset):
+        end_time (datetime.datetime | Unset):
+        text (str | Unset):
         page_size (int | Unset): Items per page (the service's default when absent).
         page_token (str | Unset):
         x_request_id (str | Unset):
@@ -148,8 +197,13 @@ def sync(
     return sync_detailed(
         client=client,
         action=action,
+        action_prefix=action_prefix,
         actor_id=actor_id,
+        actor_ip=actor_ip,
         target_id=target_id,
+        start_time=start_time,
+        end_time=end_time,
+        text=text,
         page_size=page_size,
         page_token=page_token,
         x_request_id=x_request_id,
@@ -160,18 +214,29 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     action: str | Unset = UNSET,
+    action_prefix: str | Unset = UNSET,
     actor_id: str | Unset = UNSET,
+    actor_ip: str | Unset = UNSET,
     target_id: str | Unset = UNSET,
+    start_time: datetime.datetime | Unset = UNSET,
+    end_time: datetime.datetime | Unset = UNSET,
+    text: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
     page_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Response[AuditEntryList | Problem]:
-    """Search the audit log, newest first (audit.read).
+    """Search the audit log, newest first (audit.read): exact action or a prefix (`member.`), actor, actor
+    IP, target, time range, free text in the details; page tokens stay valid while entries are appended.
 
     Args:
         action (str | Unset):
+        action_prefix (str | Unset):
         actor_id (str | Unset):
+        actor_ip (str | Unset):
         target_id (str | Unset):
+        start_time (datetime.datetime | Unset):
+        end_time (datetime.datetime | Unset):
+        text (str | Unset):
         page_size (int | Unset): Items per page (the service's default when absent).
         page_token (str | Unset):
         x_request_id (str | Unset):
@@ -186,8 +251,13 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         action=action,
+        action_prefix=action_prefix,
         actor_id=actor_id,
+        actor_ip=actor_ip,
         target_id=target_id,
+        start_time=start_time,
+        end_time=end_time,
+        text=text,
         page_size=page_size,
         page_token=page_token,
         x_request_id=x_request_id,
@@ -202,18 +272,29 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     action: str | Unset = UNSET,
+    action_prefix: str | Unset = UNSET,
     actor_id: str | Unset = UNSET,
+    actor_ip: str | Unset = UNSET,
     target_id: str | Unset = UNSET,
+    start_time: datetime.datetime | Unset = UNSET,
+    end_time: datetime.datetime | Unset = UNSET,
+    text: str | Unset = UNSET,
     page_size: int | Unset = UNSET,
     page_token: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> AuditEntryList | Problem | None:
-    """Search the audit log, newest first (audit.read).
+    """Search the audit log, newest first (audit.read): exact action or a prefix (`member.`), actor, actor
+    IP, target, time range, free text in the details; page tokens stay valid while entries are appended.
 
     Args:
         action (str | Unset):
+        action_prefix (str | Unset):
         actor_id (str | Unset):
+        actor_ip (str | Unset):
         target_id (str | Unset):
+        start_time (datetime.datetime | Unset):
+        end_time (datetime.datetime | Unset):
+        text (str | Unset):
         page_size (int | Unset): Items per page (the service's default when absent).
         page_token (str | Unset):
         x_request_id (str | Unset):
@@ -230,8 +311,13 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             action=action,
+            action_prefix=action_prefix,
             actor_id=actor_id,
+            actor_ip=actor_ip,
             target_id=target_id,
+            start_time=start_time,
+            end_time=end_time,
+            text=text,
             page_size=page_size,
             page_token=page_token,
             x_request_id=x_request_id,

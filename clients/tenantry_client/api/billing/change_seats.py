@@ -5,14 +5,14 @@ import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
-from ...models.seat_change import SeatChange
+from ...models.seat_purchase import SeatPurchase
 from ...models.subscription_change import SubscriptionChange
 from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
-    body: SeatChange,
+    body: SeatPurchase,
     idempotency_key: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -66,17 +66,18 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-    body: SeatChange,
+    body: SeatPurchase,
     idempotency_key: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Response[Problem | SubscriptionChange]:
     """Buy seats now (invoiced prorated to the period end and collected) or reduce them from the next
-    renewal, never below the seats in use (billing.manage). Send an Idempotency-Key.
+    renewal, never below the seats in use (billing.manage). Send an Idempotency-Key, and the previewed
+    charge as expected_charge_minor to be charged nothing else.
 
     Args:
         idempotency_key (str | Unset):
         x_request_id (str | Unset):
-        body (SeatChange):
+        body (SeatPurchase):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -102,17 +103,18 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-    body: SeatChange,
+    body: SeatPurchase,
     idempotency_key: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Problem | SubscriptionChange | None:
     """Buy seats now (invoiced prorated to the period end and collected) or reduce them from the next
-    renewal, never below the seats in use (billing.manage). Send an Idempotency-Key.
+    renewal, never below the seats in use (billing.manage). Send an Idempotency-Key, and the previewed
+    charge as expected_charge_minor to be charged nothing else.
 
     Args:
         idempotency_key (str | Unset):
         x_request_id (str | Unset):
-        body (SeatChange):
+        body (SeatPurchase):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -133,17 +135,18 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-    body: SeatChange,
+    body: SeatPurchase,
     idempotency_key: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Response[Problem | SubscriptionChange]:
     """Buy seats now (invoiced prorated to the period end and collected) or reduce them from the next
-    renewal, never below the seats in use (billing.manage). Send an Idempotency-Key.
+    renewal, never below the seats in use (billing.manage). Send an Idempotency-Key, and the previewed
+    charge as expected_charge_minor to be charged nothing else.
 
     Args:
         idempotency_key (str | Unset):
         x_request_id (str | Unset):
-        body (SeatChange):
+        body (SeatPurchase):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -167,17 +170,18 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-    body: SeatChange,
+    body: SeatPurchase,
     idempotency_key: str | Unset = UNSET,
     x_request_id: str | Unset = UNSET,
 ) -> Problem | SubscriptionChange | None:
     """Buy seats now (invoiced prorated to the period end and collected) or reduce them from the next
-    renewal, never below the seats in use (billing.manage). Send an Idempotency-Key.
+    renewal, never below the seats in use (billing.manage). Send an Idempotency-Key, and the previewed
+    charge as expected_charge_minor to be charged nothing else.
 
     Args:
         idempotency_key (str | Unset):
         x_request_id (str | Unset):
-        body (SeatChange):
+        body (SeatPurchase):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

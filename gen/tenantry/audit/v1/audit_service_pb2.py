@@ -27,7 +27,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from tenantry.common.v1 import common_pb2 as tenantry_dot_common_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%tenantry/audit/v1/audit_service.proto\x12\x11tenantry.audit.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ftenantry/common/v1/common.proto\"\xb9\x02\n\nAuditEntry\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12(\n\x05\x61\x63tor\x18\x04 \x01(\x0b\x32\x19.tenantry.common.v1.Actor\x12\x13\n\x0btarget_type\x18\x05 \x01(\t\x12\x11\n\ttarget_id\x18\x06 \x01(\t\x12\x16\n\x0etarget_display\x18\x07 \x01(\t\x12.\n\noccur_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nrequest_id\x18\t \x01(\t\x12\x10\n\x08sequence\x18\n \x01(\x03\x12\x0c\n\x04hash\x18\x0b \x01(\t\x12(\n\x07\x64\x65tails\x18\x0c \x01(\x0b\x32\x17.google.protobuf.Struct\"i\n\x17ListAuditEntriesRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\"c\n\x18ListAuditEntriesResponse\x12.\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x1d.tenantry.audit.v1.AuditEntry\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"-\n\x12VerifyChainRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"]\n\x13VerifyChainResponse\x12\x0e\n\x06intact\x18\x01 \x01(\x08\x12\x17\n\x0f\x65ntries_checked\x18\x02 \x01(\x03\x12\x1d\n\x15\x66irst_broken_sequence\x18\x03 \x01(\x03\x32\xd9\x01\n\x0c\x41uditService\x12k\n\x10ListAuditEntries\x12*.tenantry.audit.v1.ListAuditEntriesRequest\x1a+.tenantry.audit.v1.ListAuditEntriesResponse\x12\\\n\x0bVerifyChain\x12%.tenantry.audit.v1.VerifyChainRequest\x1a&.tenantry.audit.v1.VerifyChainResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%tenantry/audit/v1/audit_service.proto\x12\x11tenantry.audit.v1\x1a\x1cgoogle/protobuf/struct.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1ftenantry/common/v1/common.proto\"\xb9\x02\n\nAuditEntry\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12(\n\x05\x61\x63tor\x18\x04 \x01(\x0b\x32\x19.tenantry.common.v1.Actor\x12\x13\n\x0btarget_type\x18\x05 \x01(\t\x12\x11\n\ttarget_id\x18\x06 \x01(\t\x12\x16\n\x0etarget_display\x18\x07 \x01(\t\x12.\n\noccur_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x12\n\nrequest_id\x18\t \x01(\t\x12\x10\n\x08sequence\x18\n \x01(\x03\x12\x0c\n\x04hash\x18\x0b \x01(\t\x12(\n\x07\x64\x65tails\x18\x0c \x01(\x0b\x32\x17.google.protobuf.Struct\"\xec\x01\n\x17ListAuditEntriesRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x0e\n\x06\x66ilter\x18\x04 \x01(\t\x12.\n\nstart_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\raction_prefix\x18\x07 \x01(\t\x12\x0c\n\x04text\x18\x08 \x01(\t\"c\n\x18ListAuditEntriesResponse\x12.\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x1d.tenantry.audit.v1.AuditEntry\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"-\n\x12VerifyChainRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"\x8a\x01\n\x13VerifyChainResponse\x12\x0e\n\x06intact\x18\x01 \x01(\x08\x12\x17\n\x0f\x65ntries_checked\x18\x02 \x01(\x03\x12\x1d\n\x15\x66irst_broken_sequence\x18\x03 \x01(\x03\x12\x1b\n\x13\x63heckpoints_checked\x18\x04 \x01(\x03\x12\x0e\n\x06reason\x18\x05 \x01(\t\"\xb3\x01\n\nCheckpoint\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x10\n\x08sequence\x18\x02 \x01(\x03\x12\x0c\n\x04hash\x18\x03 \x01(\t\x12-\n\tsign_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06key_id\x18\x05 \x01(\t\x12\x1a\n\x12previous_signature\x18\x06 \x01(\t\x12\x11\n\tsignature\x18\x07 \x01(\t\"1\n\x16ListCheckpointsRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"M\n\x17ListCheckpointsResponse\x12\x32\n\x0b\x63heckpoints\x18\x01 \x03(\x0b\x32\x1d.tenantry.audit.v1.Checkpoint\"\xa7\x01\n\rCheckpointKey\x12\x0e\n\x06key_id\x18\x01 \x01(\t\x12\x11\n\talgorithm\x18\x02 \x01(\t\x12\x12\n\npublic_key\x18\x03 \x01(\t\x12.\n\nvalid_from\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bvalid_until\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x1c\n\x1aGetCheckpointKeySetRequest\"M\n\x1bGetCheckpointKeySetResponse\x12.\n\x04keys\x18\x01 \x03(\x0b\x32 .tenantry.audit.v1.CheckpointKey\"?\n\x10\x45xportLogRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x12\n\npage_token\x18\x02 \x01(\t\":\n\x11\x45xportLogResponse\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\x91\x04\n\x0c\x41uditService\x12k\n\x10ListAuditEntries\x12*.tenantry.audit.v1.ListAuditEntriesRequest\x1a+.tenantry.audit.v1.ListAuditEntriesResponse\x12\\\n\x0bVerifyChain\x12%.tenantry.audit.v1.VerifyChainRequest\x1a&.tenantry.audit.v1.VerifyChainResponse\x12h\n\x0fListCheckpoints\x12).tenantry.audit.v1.ListCheckpointsRequest\x1a*.tenantry.audit.v1.ListCheckpointsResponse\x12t\n\x13GetCheckpointKeySet\x12-.tenantry.audit.v1.GetCheckpointKeySetRequest\x1a..tenantry.audit.v1.GetCheckpointKeySetResponse\x12V\n\tExportLog\x12#.tenantry.audit.v1.ExportLogRequest\x1a$.tenantry.audit.v1.ExportLogResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,14 +36,30 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_AUDITENTRY']._serialized_start=157
   _globals['_AUDITENTRY']._serialized_end=470
-  _globals['_LISTAUDITENTRIESREQUEST']._serialized_start=472
-  _globals['_LISTAUDITENTRIESREQUEST']._serialized_end=577
-  _globals['_LISTAUDITENTRIESRESPONSE']._serialized_start=579
-  _globals['_LISTAUDITENTRIESRESPONSE']._serialized_end=678
-  _globals['_VERIFYCHAINREQUEST']._serialized_start=680
-  _globals['_VERIFYCHAINREQUEST']._serialized_end=725
-  _globals['_VERIFYCHAINRESPONSE']._serialized_start=727
-  _globals['_VERIFYCHAINRESPONSE']._serialized_end=820
-  _globals['_AUDITSERVICE']._serialized_start=823
-  _globals['_AUDITSERVICE']._serialized_end=1040
+  _globals['_LISTAUDITENTRIESREQUEST']._serialized_start=473
+  _globals['_LISTAUDITENTRIESREQUEST']._serialized_end=709
+  _globals['_LISTAUDITENTRIESRESPONSE']._serialized_start=711
+  _globals['_LISTAUDITENTRIESRESPONSE']._serialized_end=810
+  _globals['_VERIFYCHAINREQUEST']._serialized_start=812
+  _globals['_VERIFYCHAINREQUEST']._serialized_end=857
+  _globals['_VERIFYCHAINRESPONSE']._serialized_start=860
+  _globals['_VERIFYCHAINRESPONSE']._serialized_end=998
+  _globals['_CHECKPOINT']._serialized_start=1001
+  _globals['_CHECKPOINT']._serialized_end=1180
+  _globals['_LISTCHECKPOINTSREQUEST']._serialized_start=1182
+  _globals['_LISTCHECKPOINTSREQUEST']._serialized_end=1231
+  _globals['_LISTCHECKPOINTSRESPONSE']._serialized_start=1233
+  _globals['_LISTCHECKPOINTSRESPONSE']._serialized_end=1310
+  _globals['_CHECKPOINTKEY']._serialized_start=1313
+  _globals['_CHECKPOINTKEY']._serialized_end=1480
+  _globals['_GETCHECKPOINTKEYSETREQUEST']._serialized_start=1482
+  _globals['_GETCHECKPOINTKEYSETREQUEST']._serialized_end=1510
+  _globals['_GETCHECKPOINTKEYSETRESPONSE']._serialized_start=1512
+  _globals['_GETCHECKPOINTKEYSETRESPONSE']._serialized_end=1589
+  _globals['_EXPORTLOGREQUEST']._serialized_start=1591
+  _globals['_EXPORTLOGREQUEST']._serialized_end=1654
+  _globals['_EXPORTLOGRESPONSE']._serialized_start=1656
+  _globals['_EXPORTLOGRESPONSE']._serialized_end=1714
+  _globals['_AUDITSERVICE']._serialized_start=1717
+  _globals['_AUDITSERVICE']._serialized_end=2246
 # @@protoc_insertion_point(module_scope)

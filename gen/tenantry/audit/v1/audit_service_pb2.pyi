@@ -105,6 +105,10 @@ class ListAuditEntriesRequest(_message.Message):
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
     PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     FILTER_FIELD_NUMBER: _builtins.int
+    START_TIME_FIELD_NUMBER: _builtins.int
+    END_TIME_FIELD_NUMBER: _builtins.int
+    ACTION_PREFIX_FIELD_NUMBER: _builtins.int
+    TEXT_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization whose log to read."""
     page_size: _builtins.int
@@ -112,7 +116,21 @@ class ListAuditEntriesRequest(_message.Message):
     page_token: _builtins.str
     """Opaque cursor from a previous response's next_page_token."""
     filter: _builtins.str
-    """Filter such as `action = "member.invited"`; fields action, actor_id, target_id; clauses joined with AND."""
+    """Filter such as `action = "member.invited"`; fields action, actor_id, target_id, actor_ip; clauses joined
+    with AND.
+    """
+    action_prefix: _builtins.str
+    """Only actions starting with this prefix, e.g. "member." (lowercase letters, digits, '.', '_'; at most 100)."""
+    text: _builtins.str
+    """Free text searched in the entries' details, case-insensitively (at most 200 characters)."""
+    @_builtins.property
+    def start_time(self) -> _timestamp_pb2.Timestamp:
+        """Only entries whose action happened at or after this time."""
+
+    @_builtins.property
+    def end_time(self) -> _timestamp_pb2.Timestamp:
+        """Only entries whose action happened before this time."""
+
     def __init__(
         self,
         *,
@@ -120,10 +138,14 @@ class ListAuditEntriesRequest(_message.Message):
         page_size: _builtins.int = ...,
         page_token: _builtins.str = ...,
         filter: _builtins.str = ...,
+        start_time: _timestamp_pb2.Timestamp | None = ...,
+        end_time: _timestamp_pb2.Timestamp | None = ...,
+        action_prefix: _builtins.str = ...,
+        text: _builtins.str = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["end_time", b"end_time", "start_time", b"start_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter", "organization_id", b"organization_id", "page_size", b"page_size", "page_token", b"page_token"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["action_prefix", b"action_prefix", "end_time", b"end_time", "filter", b"filter", "organization_id", b"organization_id", "page_size", b"page_size", "page_token", b"page_token", "start_time", b"start_time", "text", b"text"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -188,23 +210,264 @@ class VerifyChainResponse(_message.Message):
     INTACT_FIELD_NUMBER: _builtins.int
     ENTRIES_CHECKED_FIELD_NUMBER: _builtins.int
     FIRST_BROKEN_SEQUENCE_FIELD_NUMBER: _builtins.int
+    CHECKPOINTS_CHECKED_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
     intact: _builtins.bool
     """True when every entry verifies against the one before it."""
     entries_checked: _builtins.int
     """Entries verified in sequence order: all of them when intact, up to and including the first broken one."""
     first_broken_sequence: _builtins.int
-    """Sequence of the first entry that fails verification; 0 when the chain is intact."""
+    """Sequence of the first entry that fails verification; 0 when the chain is intact. When a consistent rewrite
+    is caught by a checkpoint, the first entry that checkpoint no longer vouches for.
+    """
+    checkpoints_checked: _builtins.int
+    """Signed checkpoints verified (signature, key validity, link to the previous one, the entry they name)."""
+    reason: _builtins.str
+    """Why the log does not verify, in words; empty when intact."""
     def __init__(
         self,
         *,
         intact: _builtins.bool = ...,
         entries_checked: _builtins.int = ...,
         first_broken_sequence: _builtins.int = ...,
+        checkpoints_checked: _builtins.int = ...,
+        reason: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["entries_checked", b"entries_checked", "first_broken_sequence", b"first_broken_sequence", "intact", b"intact"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["checkpoints_checked", b"checkpoints_checked", "entries_checked", b"entries_checked", "first_broken_sequence", b"first_broken_sequence", "intact", b"intact", "reason", b"reason"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___VerifyChainResponse: _TypeAlias = VerifyChainResponse  # noqa: Y015
+
+@_typing.final
+class Checkpoint(_message.Message):
+    """Checkpoint is a signed statement of an organization's chain head: the entries up to `sequence` hash to
+    `hash`. Each checkpoint also covers the previous one's signature, so checkpoints form a chain of their own.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    SEQUENCE_FIELD_NUMBER: _builtins.int
+    HASH_FIELD_NUMBER: _builtins.int
+    SIGN_TIME_FIELD_NUMBER: _builtins.int
+    KEY_ID_FIELD_NUMBER: _builtins.int
+    PREVIOUS_SIGNATURE_FIELD_NUMBER: _builtins.int
+    SIGNATURE_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization whose chain the checkpoint covers."""
+    sequence: _builtins.int
+    """Sequence of the last entry covered."""
+    hash: _builtins.str
+    """Hash of the entry at `sequence`."""
+    key_id: _builtins.str
+    """Id of the key that signed it (see GetCheckpointKeySet)."""
+    previous_signature: _builtins.str
+    """Base64 signature of the previous checkpoint of the organization; empty for the first one."""
+    signature: _builtins.str
+    """Base64 Ed25519 signature over the checkpoint's canonical JSON (see the audit README)."""
+    @_builtins.property
+    def sign_time(self) -> _timestamp_pb2.Timestamp:
+        """When the checkpoint was signed, UTC."""
+
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        sequence: _builtins.int = ...,
+        hash: _builtins.str = ...,
+        sign_time: _timestamp_pb2.Timestamp | None = ...,
+        key_id: _builtins.str = ...,
+        previous_signature: _builtins.str = ...,
+        signature: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["sign_time", b"sign_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["hash", b"hash", "key_id", b"key_id", "organization_id", b"organization_id", "previous_signature", b"previous_signature", "sequence", b"sequence", "sign_time", b"sign_time", "signature", b"signature"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___Checkpoint: _TypeAlias = Checkpoint  # noqa: Y015
+
+@_typing.final
+class ListCheckpointsRequest(_message.Message):
+    """Request of ListCheckpoints."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization whose checkpoints to list."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization_id", b"organization_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListCheckpointsRequest: _TypeAlias = ListCheckpointsRequest  # noqa: Y015
+
+@_typing.final
+class ListCheckpointsResponse(_message.Message):
+    """Response of ListCheckpoints."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CHECKPOINTS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def checkpoints(self) -> _containers.RepeatedCompositeFieldContainer[Global___Checkpoint]:
+        """Every checkpoint of the organization, oldest first."""
+
+    def __init__(
+        self,
+        *,
+        checkpoints: _abc.Iterable[Global___Checkpoint] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["checkpoints", b"checkpoints"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListCheckpointsResponse: _TypeAlias = ListCheckpointsResponse  # noqa: Y015
+
+@_typing.final
+class CheckpointKey(_message.Message):
+    """CheckpointKey is one public key that signs (or signed) checkpoints."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    KEY_ID_FIELD_NUMBER: _builtins.int
+    ALGORITHM_FIELD_NUMBER: _builtins.int
+    PUBLIC_KEY_FIELD_NUMBER: _builtins.int
+    VALID_FROM_FIELD_NUMBER: _builtins.int
+    VALID_UNTIL_FIELD_NUMBER: _builtins.int
+    key_id: _builtins.str
+    """Id of the key, named by the checkpoints it signed."""
+    algorithm: _builtins.str
+    """Algorithm; always "Ed25519"."""
+    public_key: _builtins.str
+    """The raw 32-byte public key, base64."""
+    @_builtins.property
+    def valid_from(self) -> _timestamp_pb2.Timestamp:
+        """Start of the key's validity."""
+
+    @_builtins.property
+    def valid_until(self) -> _timestamp_pb2.Timestamp:
+        """End of the key's validity; unset while it is the current key."""
+
+    def __init__(
+        self,
+        *,
+        key_id: _builtins.str = ...,
+        algorithm: _builtins.str = ...,
+        public_key: _builtins.str = ...,
+        valid_from: _timestamp_pb2.Timestamp | None = ...,
+        valid_until: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["valid_from", b"valid_from", "valid_until", b"valid_until"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["algorithm", b"algorithm", "key_id", b"key_id", "public_key", b"public_key", "valid_from", b"valid_from", "valid_until", b"valid_until"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___CheckpointKey: _TypeAlias = CheckpointKey  # noqa: Y015
+
+@_typing.final
+class GetCheckpointKeySetRequest(_message.Message):
+    """Request of GetCheckpointKeySet."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    def __init__(
+        self,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetCheckpointKeySetRequest: _TypeAlias = GetCheckpointKeySetRequest  # noqa: Y015
+
+@_typing.final
+class GetCheckpointKeySetResponse(_message.Message):
+    """Response of GetCheckpointKeySet."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    KEYS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def keys(self) -> _containers.RepeatedCompositeFieldContainer[Global___CheckpointKey]:
+        """Every key, oldest first; the one without valid_until signs new checkpoints."""
+
+    def __init__(
+        self,
+        *,
+        keys: _abc.Iterable[Global___CheckpointKey] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["keys", b"keys"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetCheckpointKeySetResponse: _TypeAlias = GetCheckpointKeySetResponse  # noqa: Y015
+
+@_typing.final
+class ExportLogRequest(_message.Message):
+    """Request of ExportLog."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization whose log to export."""
+    page_token: _builtins.str
+    """Opaque cursor from the previous page's next_page_token; empty for the first page."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization_id", b"organization_id", "page_token", b"page_token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExportLogRequest: _TypeAlias = ExportLogRequest  # noqa: Y015
+
+@_typing.final
+class ExportLogResponse(_message.Message):
+    """Response of ExportLog: one page of the export."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DATA_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    data: _builtins.bytes
+    """UTF-8 JSON lines, each ending with a newline (at most 2,000 entries, then the checkpoints on the last page)."""
+    next_page_token: _builtins.str
+    """Cursor for the next page; empty on the last page."""
+    def __init__(
+        self,
+        *,
+        data: _builtins.bytes = ...,
+        next_page_token: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["data", b"data", "next_page_token", b"next_page_token"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ExportLogResponse: _TypeAlias = ExportLogResponse  # noqa: Y015

@@ -45,6 +45,21 @@ class AuditServiceStub:
                 request_serializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.VerifyChainRequest.SerializeToString,
                 response_deserializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.VerifyChainResponse.FromString,
                 _registered_method=True)
+        self.ListCheckpoints = channel.unary_unary(
+                '/tenantry.audit.v1.AuditService/ListCheckpoints',
+                request_serializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.ListCheckpointsRequest.SerializeToString,
+                response_deserializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.ListCheckpointsResponse.FromString,
+                _registered_method=True)
+        self.GetCheckpointKeySet = channel.unary_unary(
+                '/tenantry.audit.v1.AuditService/GetCheckpointKeySet',
+                request_serializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.GetCheckpointKeySetRequest.SerializeToString,
+                response_deserializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.GetCheckpointKeySetResponse.FromString,
+                _registered_method=True)
+        self.ExportLog = channel.unary_unary(
+                '/tenantry.audit.v1.AuditService/ExportLog',
+                request_serializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.ExportLogRequest.SerializeToString,
+                response_deserializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.ExportLogResponse.FromString,
+                _registered_method=True)
 
 
 class AuditServiceServicer:
@@ -69,6 +84,33 @@ class AuditServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListCheckpoints(self, request, context):
+        """Lists the signed checkpoints of an organization's chain, oldest first: what an offline verifier needs
+        besides the entries.
+        Requires permission "audit.read" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetCheckpointKeySet(self, request, context):
+        """Lists the public keys that sign checkpoints, current and retired, each with its validity.
+        Requires no permission: the keys are public so that anyone can check an exported log.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportLog(self, request, context):
+        """Exports an organization's whole log as JSON lines, oldest first, one page at a time: every entry with exactly
+        the fields its hash covers; the last page ends with every checkpoint up to its last entry. With the key set
+        this is all `tenantry audit verify --file` needs. Pages keep memory constant however long the log.
+        Requires permission "audit.read" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AuditServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -81,6 +123,21 @@ def add_AuditServiceServicer_to_server(servicer, server):
                     servicer.VerifyChain,
                     request_deserializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.VerifyChainRequest.FromString,
                     response_serializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.VerifyChainResponse.SerializeToString,
+            ),
+            'ListCheckpoints': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListCheckpoints,
+                    request_deserializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.ListCheckpointsRequest.FromString,
+                    response_serializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.ListCheckpointsResponse.SerializeToString,
+            ),
+            'GetCheckpointKeySet': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCheckpointKeySet,
+                    request_deserializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.GetCheckpointKeySetRequest.FromString,
+                    response_serializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.GetCheckpointKeySetResponse.SerializeToString,
+            ),
+            'ExportLog': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportLog,
+                    request_deserializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.ExportLogRequest.FromString,
+                    response_serializer=tenantry_dot_audit_dot_v1_dot_audit__service__pb2.ExportLogResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -138,6 +195,87 @@ class AuditService:
             '/tenantry.audit.v1.AuditService/VerifyChain',
             tenantry_dot_audit_dot_v1_dot_audit__service__pb2.VerifyChainRequest.SerializeToString,
             tenantry_dot_audit_dot_v1_dot_audit__service__pb2.VerifyChainResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListCheckpoints(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.audit.v1.AuditService/ListCheckpoints',
+            tenantry_dot_audit_dot_v1_dot_audit__service__pb2.ListCheckpointsRequest.SerializeToString,
+            tenantry_dot_audit_dot_v1_dot_audit__service__pb2.ListCheckpointsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCheckpointKeySet(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.audit.v1.AuditService/GetCheckpointKeySet',
+            tenantry_dot_audit_dot_v1_dot_audit__service__pb2.GetCheckpointKeySetRequest.SerializeToString,
+            tenantry_dot_audit_dot_v1_dot_audit__service__pb2.GetCheckpointKeySetResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportLog(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.audit.v1.AuditService/ExportLog',
+            tenantry_dot_audit_dot_v1_dot_audit__service__pb2.ExportLogRequest.SerializeToString,
+            tenantry_dot_audit_dot_v1_dot_audit__service__pb2.ExportLogResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -754,6 +754,8 @@ class ChangeSeatsRequest(_message.Message):
     ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
     SEATS_FIELD_NUMBER: _builtins.int
     IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
+    TRUE_UP_WITHIN_FIELD_NUMBER: _builtins.int
+    EXPECTED_CHARGE_MINOR_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization whose seats change."""
     seats: _builtins.int
@@ -762,20 +764,97 @@ class ChangeSeatsRequest(_message.Message):
     """Idempotency key (the REST Idempotency-Key): a retry with the same key returns the first call's outcome
     and changes nothing more.
     """
+    true_up_within: _builtins.int
+    """When above 0, a true-up: `seats` is ignored; one seat is bought when none is free and the seats purchased
+    then stay at most this many (the organization's cap for automatic purchases).
+    """
+    expected_charge_minor: _builtins.int
+    """The charge now, in minor units, that the caller showed from PreviewSeatChange (0 when none); when set and the
+    charge differs (time went on, the subscription changed), nothing changes: FAILED_PRECONDITION reason
+    "CHARGE_CHANGED" with the charge now as metadata "charge_minor". Unset: no check.
+    """
     def __init__(
         self,
         *,
         organization_id: _builtins.str = ...,
         seats: _builtins.int = ...,
         idempotency_key: _builtins.str = ...,
+        true_up_within: _builtins.int = ...,
+        expected_charge_minor: _builtins.int | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_expected_charge_minor", b"_expected_charge_minor", "expected_charge_minor", b"expected_charge_minor"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_expected_charge_minor", b"_expected_charge_minor", "expected_charge_minor", b"expected_charge_minor", "idempotency_key", b"idempotency_key", "organization_id", b"organization_id", "seats", b"seats", "true_up_within", b"true_up_within"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__expected_charge_minor: _TypeAlias = _typing.Literal["expected_charge_minor"]  # noqa: Y015
+    _WhichOneofArgType__expected_charge_minor: _TypeAlias = _typing.Literal["_expected_charge_minor", b"_expected_charge_minor"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__expected_charge_minor) -> _WhichOneofReturnType__expected_charge_minor | None: ...
+
+Global___ChangeSeatsRequest: _TypeAlias = ChangeSeatsRequest  # noqa: Y015
+
+@_typing.final
+class PreviewSeatChangeRequest(_message.Message):
+    """Request of PreviewSeatChange."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    SEATS_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization whose seats would change."""
+    seats: _builtins.int
+    """Seats wanted, as ChangeSeats takes them."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        seats: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["idempotency_key", b"idempotency_key", "organization_id", b"organization_id", "seats", b"seats"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization_id", b"organization_id", "seats", b"seats"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
-Global___ChangeSeatsRequest: _TypeAlias = ChangeSeatsRequest  # noqa: Y015
+Global___PreviewSeatChangeRequest: _TypeAlias = PreviewSeatChangeRequest  # noqa: Y015
+
+@_typing.final
+class PreviewSeatChangeResponse(_message.Message):
+    """Response of PreviewSeatChange."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SUBSCRIPTION_FIELD_NUMBER: _builtins.int
+    CHARGE_NOW_FIELD_NUMBER: _builtins.int
+    NEXT_INVOICE_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def subscription(self) -> Global___Subscription:
+        """The subscription as the change would leave it."""
+
+    @_builtins.property
+    def charge_now(self) -> Global___Invoice:
+        """The prorated invoice seats added now would issue (status "preview"); absent for a reduction or in a trial."""
+
+    @_builtins.property
+    def next_invoice(self) -> Global___Invoice:
+        """The invoice the next renewal would issue after the change (status "preview"); absent when the
+        subscription ends instead.
+        """
+
+    def __init__(
+        self,
+        *,
+        subscription: Global___Subscription | None = ...,
+        charge_now: Global___Invoice | None = ...,
+        next_invoice: Global___Invoice | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["charge_now", b"charge_now", "next_invoice", b"next_invoice", "subscription", b"subscription"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["charge_now", b"charge_now", "next_invoice", b"next_invoice", "subscription", b"subscription"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PreviewSeatChangeResponse: _TypeAlias = PreviewSeatChangeResponse  # noqa: Y015
 
 @_typing.final
 class ChangeSeatsResponse(_message.Message):
@@ -786,6 +865,9 @@ class ChangeSeatsResponse(_message.Message):
     SUBSCRIPTION_FIELD_NUMBER: _builtins.int
     INVOICE_FIELD_NUMBER: _builtins.int
     PAYMENT_FIELD_NUMBER: _builtins.int
+    SEAT_BOUGHT_FIELD_NUMBER: _builtins.int
+    seat_bought: _builtins.bool
+    """A true-up: whether this call bought a seat (false when one was free already, or on a retry)."""
     @_builtins.property
     def subscription(self) -> Global___Subscription:
         """The subscription after the change."""
@@ -804,10 +886,11 @@ class ChangeSeatsResponse(_message.Message):
         subscription: Global___Subscription | None = ...,
         invoice: Global___Invoice | None = ...,
         payment: Global___Payment | None = ...,
+        seat_bought: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["invoice", b"invoice", "payment", b"payment", "subscription", b"subscription"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["invoice", b"invoice", "payment", b"payment", "subscription", b"subscription"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["invoice", b"invoice", "payment", b"payment", "seat_bought", b"seat_bought", "subscription", b"subscription"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

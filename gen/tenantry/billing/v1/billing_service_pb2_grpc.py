@@ -65,6 +65,11 @@ class BillingServiceStub:
                 request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangeSeatsRequest.SerializeToString,
                 response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangeSeatsResponse.FromString,
                 _registered_method=True)
+        self.PreviewSeatChange = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/PreviewSeatChange',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.PreviewSeatChangeRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.PreviewSeatChangeResponse.FromString,
+                _registered_method=True)
         self.ChangePlan = channel.unary_unary(
                 '/tenantry.billing.v1.BillingService/ChangePlan',
                 request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangePlanRequest.SerializeToString,
@@ -183,7 +188,22 @@ class BillingServiceServicer:
 
     def ChangeSeats(self, request, context):
         """Buys seats now (invoiced prorated to the end of the period and collected at once) or schedules fewer seats
-        from the next period on, never fewer than the seats in use (FAILED_PRECONDITION reason "SEATS_IN_USE").
+        from the next period on, never fewer than the seats in use (FAILED_PRECONDITION reason "SEATS_IN_USE"); with
+        expected_charge_minor, only at the charge previewed (reason "CHARGE_CHANGED" otherwise).
+        A true-up (true_up_within set) buys one seat only when none is free and the total stays within the cap,
+        else FAILED_PRECONDITION reason "SEAT_CAP_REACHED"; decided under the subscription's lock, so concurrent
+        true-ups never overshoot the cap.
+        Requires permission "billing.manage" in that organization; a true-up alternatively "seats.true_up" (held by
+        SCIM tokens, so membership buys a seat on the identity provider's behalf when the organization allows it).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PreviewSeatChange(self, request, context):
+        """Shows what ChangeSeats would do now with the same seats, changing nothing: the subscription after it, the
+        prorated charge for seats added (by the same computation ChangeSeats invoices), and the next renewal's
+        invoice. Refuses as ChangeSeats would (INVALID_ARGUMENT for a count outside the plan, SEATS_IN_USE).
         Requires permission "billing.manage" in that organization.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -333,6 +353,11 @@ def add_BillingServiceServicer_to_server(servicer, server):
                     servicer.ChangeSeats,
                     request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangeSeatsRequest.FromString,
                     response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangeSeatsResponse.SerializeToString,
+            ),
+            'PreviewSeatChange': grpc.unary_unary_rpc_method_handler(
+                    servicer.PreviewSeatChange,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.PreviewSeatChangeRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.PreviewSeatChangeResponse.SerializeToString,
             ),
             'ChangePlan': grpc.unary_unary_rpc_method_handler(
                     servicer.ChangePlan,
@@ -563,6 +588,33 @@ class BillingService:
             '/tenantry.billing.v1.BillingService/ChangeSeats',
             tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangeSeatsRequest.SerializeToString,
             tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangeSeatsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PreviewSeatChange(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/PreviewSeatChange',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.PreviewSeatChangeRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.PreviewSeatChangeResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -24,35 +24,46 @@ _sym_db = _symbol_database.Default()
 
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from tenantry.identity.v1 import identity_service_pb2 as tenantry_dot_identity_dot_v1_dot_identity__service__pb2
+from tenantry.identity.v1 import sso_service_pb2 as tenantry_dot_identity_dot_v1_dot_sso__service__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(tenantry/events/v1/identity_events.proto\x12\x12tenantry.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a+tenantry/identity/v1/identity_service.proto\"3\n\x0e\x41\x63\x63ountCreated\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\"H\n\x0eSessionStarted\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06method\x18\x03 \x01(\t\"F\n\x0cSessionEnded\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"A\n\x0cSignInFailed\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"S\n\x0bLoginLocked\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x30\n\x0clocked_until\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x93\x01\n\x15SecurityPolicyUpdated\x12\x34\n\x06\x62\x65\x66ore\x18\x01 \x01(\x0b\x32$.tenantry.identity.v1.SecurityPolicy\x12\x33\n\x05\x61\x66ter\x18\x02 \x01(\x0b\x32$.tenantry.identity.v1.SecurityPolicy\x12\x0f\n\x07version\x18\x03 \x01(\x03\"F\n\x11\x43redentialRevoked\x12\x15\n\rcredential_id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\"d\n\rApiKeyCreated\x12\x12\n\napi_key_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06prefix\x18\x03 \x01(\t\x12\x13\n\x0bpermissions\x18\x04 \x03(\t\x12\x0c\n\x04kind\x18\x05 \x01(\t\"O\n\x0fPasswordChanged\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x0e\n\x06method\x18\x02 \x01(\t\x12\x18\n\x10revoked_sessions\x18\x03 \x01(\x05\"\x95\x01\n\x16PasswordResetRequested\x12\x10\n\x08reset_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rsent_by_admin\x18\x05 \x01(\x08\"J\n\nMfaChanged\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x0e\n\x06\x66\x61\x63tor\x18\x02 \x01(\t\x12\x18\n\x10revoked_sessions\x18\x03 \x01(\x05\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(tenantry/events/v1/identity_events.proto\x12\x12tenantry.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a+tenantry/identity/v1/identity_service.proto\x1a&tenantry/identity/v1/sso_service.proto\"3\n\x0e\x41\x63\x63ountCreated\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\r\n\x05\x65mail\x18\x02 \x01(\t\"H\n\x0eSessionStarted\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06method\x18\x03 \x01(\t\"F\n\x0cSessionEnded\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"A\n\x0cSignInFailed\x12\r\n\x05\x65mail\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"S\n\x0bLoginLocked\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x30\n\x0clocked_until\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x93\x01\n\x15SecurityPolicyUpdated\x12\x34\n\x06\x62\x65\x66ore\x18\x01 \x01(\x0b\x32$.tenantry.identity.v1.SecurityPolicy\x12\x33\n\x05\x61\x66ter\x18\x02 \x01(\x0b\x32$.tenantry.identity.v1.SecurityPolicy\x12\x0f\n\x07version\x18\x03 \x01(\x03\"F\n\x11\x43redentialRevoked\x12\x15\n\rcredential_id\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\"d\n\rApiKeyCreated\x12\x12\n\napi_key_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0e\n\x06prefix\x18\x03 \x01(\t\x12\x13\n\x0bpermissions\x18\x04 \x03(\t\x12\x0c\n\x04kind\x18\x05 \x01(\t\"O\n\x0fPasswordChanged\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x0e\n\x06method\x18\x02 \x01(\t\x12\x18\n\x10revoked_sessions\x18\x03 \x01(\x05\"\x95\x01\n\x16PasswordResetRequested\x12\x10\n\x08reset_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rsent_by_admin\x18\x05 \x01(\x08\"J\n\nMfaChanged\x12\x12\n\naccount_id\x18\x01 \x01(\t\x12\x0e\n\x06\x66\x61\x63tor\x18\x02 \x01(\t\x12\x18\n\x10revoked_sessions\x18\x03 \x01(\x05\"\x7f\n\x14SsoConnectionChanged\x12\x33\n\x06\x62\x65\x66ore\x18\x01 \x01(\x0b\x32#.tenantry.identity.v1.SsoConnection\x12\x32\n\x05\x61\x66ter\x18\x02 \x01(\x0b\x32#.tenantry.identity.v1.SsoConnection\"s\n\x10SsoDomainChanged\x12/\n\x06\x62\x65\x66ore\x18\x01 \x01(\x0b\x32\x1f.tenantry.identity.v1.SsoDomain\x12.\n\x05\x61\x66ter\x18\x02 \x01(\x0b\x32\x1f.tenantry.identity.v1.SsoDomain\"\x8b\x01\n\x10SsoPolicyUpdated\x12/\n\x06\x62\x65\x66ore\x18\x01 \x01(\x0b\x32\x1f.tenantry.identity.v1.SsoPolicy\x12.\n\x05\x61\x66ter\x18\x02 \x01(\x0b\x32\x1f.tenantry.identity.v1.SsoPolicy\x12\x16\n\x0e\x65nded_sessions\x18\x03 \x01(\x05\"\x9b\x01\n\x0bSsoSignedIn\x12\x15\n\rconnection_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\x0e\n\x06issuer\x18\x03 \x01(\t\x12\x0f\n\x07subject\x18\x04 \x01(\t\x12\x12\n\nsession_id\x18\x05 \x01(\t\x12\x16\n\x0emember_created\x18\x06 \x01(\x08\x12\x14\n\x0crole_refused\x18\x07 \x01(\t\":\n\x11SsoSignInRejected\x12\x15\n\rconnection_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tenantry.events.v1.identity_events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ACCOUNTCREATED']._serialized_start=142
-  _globals['_ACCOUNTCREATED']._serialized_end=193
-  _globals['_SESSIONSTARTED']._serialized_start=195
-  _globals['_SESSIONSTARTED']._serialized_end=267
-  _globals['_SESSIONENDED']._serialized_start=269
-  _globals['_SESSIONENDED']._serialized_end=339
-  _globals['_SIGNINFAILED']._serialized_start=341
-  _globals['_SIGNINFAILED']._serialized_end=406
-  _globals['_LOGINLOCKED']._serialized_start=408
-  _globals['_LOGINLOCKED']._serialized_end=491
-  _globals['_SECURITYPOLICYUPDATED']._serialized_start=494
-  _globals['_SECURITYPOLICYUPDATED']._serialized_end=641
-  _globals['_CREDENTIALREVOKED']._serialized_start=643
-  _globals['_CREDENTIALREVOKED']._serialized_end=713
-  _globals['_APIKEYCREATED']._serialized_start=715
-  _globals['_APIKEYCREATED']._serialized_end=815
-  _globals['_PASSWORDCHANGED']._serialized_start=817
-  _globals['_PASSWORDCHANGED']._serialized_end=896
-  _globals['_PASSWORDRESETREQUESTED']._serialized_start=899
-  _globals['_PASSWORDRESETREQUESTED']._serialized_end=1048
-  _globals['_MFACHANGED']._serialized_start=1050
-  _globals['_MFACHANGED']._serialized_end=1124
+  _globals['_ACCOUNTCREATED']._serialized_start=182
+  _globals['_ACCOUNTCREATED']._serialized_end=233
+  _globals['_SESSIONSTARTED']._serialized_start=235
+  _globals['_SESSIONSTARTED']._serialized_end=307
+  _globals['_SESSIONENDED']._serialized_start=309
+  _globals['_SESSIONENDED']._serialized_end=379
+  _globals['_SIGNINFAILED']._serialized_start=381
+  _globals['_SIGNINFAILED']._serialized_end=446
+  _globals['_LOGINLOCKED']._serialized_start=448
+  _globals['_LOGINLOCKED']._serialized_end=531
+  _globals['_SECURITYPOLICYUPDATED']._serialized_start=534
+  _globals['_SECURITYPOLICYUPDATED']._serialized_end=681
+  _globals['_CREDENTIALREVOKED']._serialized_start=683
+  _globals['_CREDENTIALREVOKED']._serialized_end=753
+  _globals['_APIKEYCREATED']._serialized_start=755
+  _globals['_APIKEYCREATED']._serialized_end=855
+  _globals['_PASSWORDCHANGED']._serialized_start=857
+  _globals['_PASSWORDCHANGED']._serialized_end=936
+  _globals['_PASSWORDRESETREQUESTED']._serialized_start=939
+  _globals['_PASSWORDRESETREQUESTED']._serialized_end=1088
+  _globals['_MFACHANGED']._serialized_start=1090
+  _globals['_MFACHANGED']._serialized_end=1164
+  _globals['_SSOCONNECTIONCHANGED']._serialized_start=1166
+  _globals['_SSOCONNECTIONCHANGED']._serialized_end=1293
+  _globals['_SSODOMAINCHANGED']._serialized_start=1295
+  _globals['_SSODOMAINCHANGED']._serialized_end=1410
+  _globals['_SSOPOLICYUPDATED']._serialized_start=1413
+  _globals['_SSOPOLICYUPDATED']._serialized_end=1552
+  _globals['_SSOSIGNEDIN']._serialized_start=1555
+  _globals['_SSOSIGNEDIN']._serialized_end=1710
+  _globals['_SSOSIGNINREJECTED']._serialized_start=1712
+  _globals['_SSOSIGNINREJECTED']._serialized_end=1770
 # @@protoc_insertion_point(module_scope)

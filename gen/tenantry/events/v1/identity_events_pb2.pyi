@@ -9,6 +9,7 @@ from google.protobuf import message as _message
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from tenantry.identity.v1 import identity_service_pb2 as _identity_service_pb2
+from tenantry.identity.v1 import sso_service_pb2 as _sso_service_pb2
 import builtins as _builtins
 import sys
 import typing as _typing
@@ -373,3 +374,177 @@ class MfaChanged(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___MfaChanged: _TypeAlias = MfaChanged  # noqa: Y015
+
+@_typing.final
+class SsoConnectionChanged(_message.Message):
+    """SsoConnectionChanged is published on tenantry.identity.sso_connection.{created,updated,deleted} and on
+    tenantry.identity.sso_certificate.{added,removed}; the audit log keeps before and after.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    BEFORE_FIELD_NUMBER: _builtins.int
+    AFTER_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def before(self) -> _sso_service_pb2.SsoConnection:
+        """The connection before the change (empty when created)."""
+
+    @_builtins.property
+    def after(self) -> _sso_service_pb2.SsoConnection:
+        """The connection after the change (empty when deleted)."""
+
+    def __init__(
+        self,
+        *,
+        before: _sso_service_pb2.SsoConnection | None = ...,
+        after: _sso_service_pb2.SsoConnection | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["after", b"after", "before", b"before"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["after", b"after", "before", b"before"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SsoConnectionChanged: _TypeAlias = SsoConnectionChanged  # noqa: Y015
+
+@_typing.final
+class SsoDomainChanged(_message.Message):
+    """SsoDomainChanged is published on tenantry.identity.sso_domain.{added,verified,removed}."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    BEFORE_FIELD_NUMBER: _builtins.int
+    AFTER_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def before(self) -> _sso_service_pb2.SsoDomain:
+        """The domain before the change (empty when added)."""
+
+    @_builtins.property
+    def after(self) -> _sso_service_pb2.SsoDomain:
+        """The domain after the change (empty when removed)."""
+
+    def __init__(
+        self,
+        *,
+        before: _sso_service_pb2.SsoDomain | None = ...,
+        after: _sso_service_pb2.SsoDomain | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["after", b"after", "before", b"before"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["after", b"after", "before", b"before"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SsoDomainChanged: _TypeAlias = SsoDomainChanged  # noqa: Y015
+
+@_typing.final
+class SsoPolicyUpdated(_message.Message):
+    """SsoPolicyUpdated is published on tenantry.identity.sso_policy.updated."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    BEFORE_FIELD_NUMBER: _builtins.int
+    AFTER_FIELD_NUMBER: _builtins.int
+    ENDED_SESSIONS_FIELD_NUMBER: _builtins.int
+    ended_sessions: _builtins.int
+    """Password sessions the change ended."""
+    @_builtins.property
+    def before(self) -> _sso_service_pb2.SsoPolicy:
+        """The policy before the change."""
+
+    @_builtins.property
+    def after(self) -> _sso_service_pb2.SsoPolicy:
+        """The policy after the change."""
+
+    def __init__(
+        self,
+        *,
+        before: _sso_service_pb2.SsoPolicy | None = ...,
+        after: _sso_service_pb2.SsoPolicy | None = ...,
+        ended_sessions: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["after", b"after", "before", b"before"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["after", b"after", "before", b"before", "ended_sessions", b"ended_sessions"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SsoPolicyUpdated: _TypeAlias = SsoPolicyUpdated  # noqa: Y015
+
+@_typing.final
+class SsoSignedIn(_message.Message):
+    """SsoSignedIn is published on tenantry.identity.sso.sign_in when a person signs in through a connection."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONNECTION_ID_FIELD_NUMBER: _builtins.int
+    ACCOUNT_ID_FIELD_NUMBER: _builtins.int
+    ISSUER_FIELD_NUMBER: _builtins.int
+    SUBJECT_FIELD_NUMBER: _builtins.int
+    SESSION_ID_FIELD_NUMBER: _builtins.int
+    MEMBER_CREATED_FIELD_NUMBER: _builtins.int
+    ROLE_REFUSED_FIELD_NUMBER: _builtins.int
+    connection_id: _builtins.str
+    """Connection used."""
+    account_id: _builtins.str
+    """Account signed in."""
+    issuer: _builtins.str
+    """The IdP's issuer."""
+    subject: _builtins.str
+    """The IdP's subject (NameID or sub)."""
+    session_id: _builtins.str
+    """Session opened."""
+    member_created: _builtins.bool
+    """Whether the member was created just in time."""
+    role_refused: _builtins.str
+    """Why the role mapped from the IdP's groups was not given to the existing member, who signed in with the role
+    they had: "last_owner", "no_seat" or "unknown_role"; empty otherwise.
+    """
+    def __init__(
+        self,
+        *,
+        connection_id: _builtins.str = ...,
+        account_id: _builtins.str = ...,
+        issuer: _builtins.str = ...,
+        subject: _builtins.str = ...,
+        session_id: _builtins.str = ...,
+        member_created: _builtins.bool = ...,
+        role_refused: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_id", b"account_id", "connection_id", b"connection_id", "issuer", b"issuer", "member_created", b"member_created", "role_refused", b"role_refused", "session_id", b"session_id", "subject", b"subject"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SsoSignedIn: _TypeAlias = SsoSignedIn  # noqa: Y015
+
+@_typing.final
+class SsoSignInRejected(_message.Message):
+    """SsoSignInRejected is published on tenantry.identity.sso.saml.rejected (or sso.oidc.rejected) when a response
+    is refused; no session is opened.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONNECTION_ID_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    connection_id: _builtins.str
+    """Connection the response was posted to."""
+    reason: _builtins.str
+    """Short reason: signature, replay, destination, audience, issuer, time, in_response_to, xml, assertion_count,
+    algorithm, decryption, disabled, no_seat, not_provisioned.
+    """
+    def __init__(
+        self,
+        *,
+        connection_id: _builtins.str = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["connection_id", b"connection_id", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SsoSignInRejected: _TypeAlias = SsoSignInRejected  # noqa: Y015

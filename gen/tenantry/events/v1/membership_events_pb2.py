@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*tenantry/events/v1/membership_events.proto\x12\x12tenantry.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"^\n\x13OrganizationCreated\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x18\n\x10owner_account_id\x18\x03 \x01(\t\"t\n\x13OrganizationUpdated\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x1d\n\x15previous_display_name\x18\x03 \x01(\t\x12\x0f\n\x07version\x18\x04 \x01(\x03\"\xb7\x01\n\rMemberChanged\x12\x11\n\tmember_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x04 \x01(\t\x12\x0c\n\x04role\x18\x05 \x01(\t\x12\x13\n\x0bpermissions\x18\x06 \x03(\t\x12\x0e\n\x06status\x18\x07 \x01(\t\x12\x16\n\x0eseat_consuming\x18\x08 \x01(\x08\x12\x0f\n\x07version\x18\t \x01(\x03\"\x89\x01\n\rMemberInvited\x12\x31\n\x06member\x18\x01 \x01(\x0b\x32!.tenantry.events.v1.MemberChanged\x12\x15\n\rinvitation_id\x18\x02 \x01(\t\x12.\n\nexpires_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x9a\x01\n\x0cGroupChanged\x12\x10\n\x08group_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x04 \x01(\t\x12\x12\n\nis_default\x18\x05 \x01(\x08\x12\x0e\n\x06locked\x18\x06 \x01(\x08\x12\x0f\n\x07version\x18\x07 \x01(\x03\x12\x15\n\rprevious_name\x18\x08 \x01(\t\"b\n\x13GroupMembersChanged\x12\x10\n\x08group_id\x18\x01 \x01(\t\x12\x12\n\ngroup_name\x18\x02 \x01(\t\x12\x12\n\nmember_ids\x18\x03 \x03(\t\x12\x11\n\tas_admins\x18\x04 \x01(\x08\"\x90\x02\n\x14MemberProfileChanged\x12\x11\n\tmember_id\x18\x01 \x01(\t\x12\x44\n\x06\x62\x65\x66ore\x18\x02 \x03(\x0b\x32\x34.tenantry.events.v1.MemberProfileChanged.BeforeEntry\x12\x42\n\x05\x61\x66ter\x18\x03 \x03(\x0b\x32\x33.tenantry.events.v1.MemberProfileChanged.AfterEntry\x1a-\n\x0b\x42\x65\x66oreEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a,\n\nAfterEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"_\n\x13ProfileFieldChanged\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12\x0f\n\x07\x63hoices\x18\x04 \x03(\t\x12\r\n\x05shown\x18\x05 \x01(\x08\"C\n\x11\x43ustomRoleChanged\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0bpermissions\x18\x03 \x03(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*tenantry/events/v1/membership_events.proto\x12\x12tenantry.events.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"^\n\x13OrganizationCreated\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x18\n\x10owner_account_id\x18\x03 \x01(\t\"t\n\x13OrganizationUpdated\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x02 \x01(\t\x12\x1d\n\x15previous_display_name\x18\x03 \x01(\t\x12\x0f\n\x07version\x18\x04 \x01(\x03\"\xe7\x01\n\rMemberChanged\x12\x11\n\tmember_id\x18\x01 \x01(\t\x12\x12\n\naccount_id\x18\x02 \x01(\t\x12\r\n\x05\x65mail\x18\x03 \x01(\t\x12\x14\n\x0c\x64isplay_name\x18\x04 \x01(\t\x12\x0c\n\x04role\x18\x05 \x01(\t\x12\x13\n\x0bpermissions\x18\x06 \x03(\t\x12\x0e\n\x06status\x18\x07 \x01(\t\x12\x16\n\x0eseat_consuming\x18\x08 \x01(\x08\x12\x0f\n\x07version\x18\t \x01(\x03\x12\x15\n\rprevious_role\x18\n \x01(\t\x12\x17\n\x0fprevious_status\x18\x0b \x01(\t\"\x89\x01\n\rMemberInvited\x12\x31\n\x06member\x18\x01 \x01(\x0b\x32!.tenantry.events.v1.MemberChanged\x12\x15\n\rinvitation_id\x18\x02 \x01(\t\x12.\n\nexpires_at\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x9a\x01\n\x0cGroupChanged\x12\x10\n\x08group_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x04 \x01(\t\x12\x12\n\nis_default\x18\x05 \x01(\x08\x12\x0e\n\x06locked\x18\x06 \x01(\x08\x12\x0f\n\x07version\x18\x07 \x01(\x03\x12\x15\n\rprevious_name\x18\x08 \x01(\t\"b\n\x13GroupMembersChanged\x12\x10\n\x08group_id\x18\x01 \x01(\t\x12\x12\n\ngroup_name\x18\x02 \x01(\t\x12\x12\n\nmember_ids\x18\x03 \x03(\t\x12\x11\n\tas_admins\x18\x04 \x01(\x08\"\x90\x02\n\x14MemberProfileChanged\x12\x11\n\tmember_id\x18\x01 \x01(\t\x12\x44\n\x06\x62\x65\x66ore\x18\x02 \x03(\x0b\x32\x34.tenantry.events.v1.MemberProfileChanged.BeforeEntry\x12\x42\n\x05\x61\x66ter\x18\x03 \x03(\x0b\x32\x33.tenantry.events.v1.MemberProfileChanged.AfterEntry\x1a-\n\x0b\x42\x65\x66oreEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\x1a,\n\nAfterEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"_\n\x13ProfileFieldChanged\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\x0c\n\x04type\x18\x03 \x01(\t\x12\x0f\n\x07\x63hoices\x18\x04 \x03(\t\x12\r\n\x05shown\x18\x05 \x01(\x08\"C\n\x11\x43ustomRoleChanged\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0bpermissions\x18\x03 \x03(\t\"\x89\x01\n\x0eHeldScimChange\x12\x11\n\tchange_id\x18\x01 \x01(\t\x12\x11\n\tmember_id\x18\x02 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12\x14\n\x0crequested_by\x18\x04 \x01(\t\x12+\n\x07held_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"d\n\x0eScimChangeHeld\x12\x32\n\x06\x63hange\x18\x01 \x01(\x0b\x32\".tenantry.events.v1.HeldScimChange\x12\x0f\n\x07\x63ounted\x18\x02 \x01(\x05\x12\r\n\x05limit\x18\x03 \x01(\x05\"M\n\x16ScimHeldChangesDecided\x12\x33\n\x07\x63hanges\x18\x01 \x03(\x0b\x32\".tenantry.events.v1.HeldScimChange\"\x94\x01\n\x13OrganizationDeleted\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x30\n\x0c\x64\x65leted_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x32\n\x0escheduled_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x90\x01\n\"OrganizationDeletionRequestChanged\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12;\n\x17requested_deletion_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x14\n\x0c\x64isplay_name\x18\x03 \x01(\t\"X\n\x1fOrganizationDeletionHoldChanged\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x0c\n\x04hold\x18\x02 \x01(\x08\x12\x0e\n\x06reason\x18\x03 \x01(\t\"|\n\x1fScimProvisioningSettingsChanged\x12\x0f\n\x07\x64ry_run\x18\x01 \x01(\x08\x12\x1b\n\x13\x61uto_purchase_seats\x18\x02 \x01(\x08\x12\x11\n\tmax_seats\x18\x03 \x01(\x03\x12\x18\n\x10previous_dry_run\x18\x04 \x01(\x08\"O\n\x0eScimSeatTrueUp\x12\x11\n\tmember_id\x18\x01 \x01(\t\x12\x17\n\x0fseats_purchased\x18\x02 \x01(\x03\x12\x11\n\tmax_seats\x18\x03 \x01(\x03\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,21 +41,37 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_ORGANIZATIONUPDATED']._serialized_start=195
   _globals['_ORGANIZATIONUPDATED']._serialized_end=311
   _globals['_MEMBERCHANGED']._serialized_start=314
-  _globals['_MEMBERCHANGED']._serialized_end=497
-  _globals['_MEMBERINVITED']._serialized_start=500
-  _globals['_MEMBERINVITED']._serialized_end=637
-  _globals['_GROUPCHANGED']._serialized_start=640
-  _globals['_GROUPCHANGED']._serialized_end=794
-  _globals['_GROUPMEMBERSCHANGED']._serialized_start=796
-  _globals['_GROUPMEMBERSCHANGED']._serialized_end=894
-  _globals['_MEMBERPROFILECHANGED']._serialized_start=897
-  _globals['_MEMBERPROFILECHANGED']._serialized_end=1169
-  _globals['_MEMBERPROFILECHANGED_BEFOREENTRY']._serialized_start=1078
-  _globals['_MEMBERPROFILECHANGED_BEFOREENTRY']._serialized_end=1123
-  _globals['_MEMBERPROFILECHANGED_AFTERENTRY']._serialized_start=1125
-  _globals['_MEMBERPROFILECHANGED_AFTERENTRY']._serialized_end=1169
-  _globals['_PROFILEFIELDCHANGED']._serialized_start=1171
-  _globals['_PROFILEFIELDCHANGED']._serialized_end=1266
-  _globals['_CUSTOMROLECHANGED']._serialized_start=1268
-  _globals['_CUSTOMROLECHANGED']._serialized_end=1335
+  _globals['_MEMBERCHANGED']._serialized_end=545
+  _globals['_MEMBERINVITED']._serialized_start=548
+  _globals['_MEMBERINVITED']._serialized_end=685
+  _globals['_GROUPCHANGED']._serialized_start=688
+  _globals['_GROUPCHANGED']._serialized_end=842
+  _globals['_GROUPMEMBERSCHANGED']._serialized_start=844
+  _globals['_GROUPMEMBERSCHANGED']._serialized_end=942
+  _globals['_MEMBERPROFILECHANGED']._serialized_start=945
+  _globals['_MEMBERPROFILECHANGED']._serialized_end=1217
+  _globals['_MEMBERPROFILECHANGED_BEFOREENTRY']._serialized_start=1126
+  _globals['_MEMBERPROFILECHANGED_BEFOREENTRY']._serialized_end=1171
+  _globals['_MEMBERPROFILECHANGED_AFTERENTRY']._serialized_start=1173
+  _globals['_MEMBERPROFILECHANGED_AFTERENTRY']._serialized_end=1217
+  _globals['_PROFILEFIELDCHANGED']._serialized_start=1219
+  _globals['_PROFILEFIELDCHANGED']._serialized_end=1314
+  _globals['_CUSTOMROLECHANGED']._serialized_start=1316
+  _globals['_CUSTOMROLECHANGED']._serialized_end=1383
+  _globals['_HELDSCIMCHANGE']._serialized_start=1386
+  _globals['_HELDSCIMCHANGE']._serialized_end=1523
+  _globals['_SCIMCHANGEHELD']._serialized_start=1525
+  _globals['_SCIMCHANGEHELD']._serialized_end=1625
+  _globals['_SCIMHELDCHANGESDECIDED']._serialized_start=1627
+  _globals['_SCIMHELDCHANGESDECIDED']._serialized_end=1704
+  _globals['_ORGANIZATIONDELETED']._serialized_start=1707
+  _globals['_ORGANIZATIONDELETED']._serialized_end=1855
+  _globals['_ORGANIZATIONDELETIONREQUESTCHANGED']._serialized_start=1858
+  _globals['_ORGANIZATIONDELETIONREQUESTCHANGED']._serialized_end=2002
+  _globals['_ORGANIZATIONDELETIONHOLDCHANGED']._serialized_start=2004
+  _globals['_ORGANIZATIONDELETIONHOLDCHANGED']._serialized_end=2092
+  _globals['_SCIMPROVISIONINGSETTINGSCHANGED']._serialized_start=2094
+  _globals['_SCIMPROVISIONINGSETTINGSCHANGED']._serialized_end=2218
+  _globals['_SCIMSEATTRUEUP']._serialized_start=2220
+  _globals['_SCIMSEATTRUEUP']._serialized_end=2299
 # @@protoc_insertion_point(module_scope)

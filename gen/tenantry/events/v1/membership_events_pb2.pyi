@@ -101,6 +101,8 @@ class MemberChanged(_message.Message):
     STATUS_FIELD_NUMBER: _builtins.int
     SEAT_CONSUMING_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
+    PREVIOUS_ROLE_FIELD_NUMBER: _builtins.int
+    PREVIOUS_STATUS_FIELD_NUMBER: _builtins.int
     member_id: _builtins.str
     """Id of the member (one per account and organization)."""
     account_id: _builtins.str
@@ -117,6 +119,12 @@ class MemberChanged(_message.Message):
     """Whether the member occupies a licence seat (holds seat.use and is not removed or deactivated)."""
     version: _builtins.int
     """Monotonic version of the member; consumers ignore versions older than the one they hold."""
+    previous_role: _builtins.str
+    """Role before this change (role changes, activations, deactivations); empty when the event is not a change of
+    an existing member.
+    """
+    previous_status: _builtins.str
+    """Lifecycle state before this change; empty when the event is not a change of an existing member."""
     @_builtins.property
     def permissions(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Permissions the member holds through the role."""
@@ -133,10 +141,12 @@ class MemberChanged(_message.Message):
         status: _builtins.str = ...,
         seat_consuming: _builtins.bool = ...,
         version: _builtins.int = ...,
+        previous_role: _builtins.str = ...,
+        previous_status: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_id", b"account_id", "display_name", b"display_name", "email", b"email", "member_id", b"member_id", "permissions", b"permissions", "role", b"role", "seat_consuming", b"seat_consuming", "status", b"status", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_id", b"account_id", "display_name", b"display_name", "email", b"email", "member_id", b"member_id", "permissions", b"permissions", "previous_role", b"previous_role", "previous_status", b"previous_status", "role", b"role", "seat_consuming", b"seat_consuming", "status", b"status", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -409,3 +419,277 @@ class CustomRoleChanged(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___CustomRoleChanged: _TypeAlias = CustomRoleChanged  # noqa: Y015
+
+@_typing.final
+class HeldScimChange(_message.Message):
+    """HeldScimChange is one deactivation or removal the SCIM safety hold kept back."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CHANGE_ID_FIELD_NUMBER: _builtins.int
+    MEMBER_ID_FIELD_NUMBER: _builtins.int
+    ACTION_FIELD_NUMBER: _builtins.int
+    REQUESTED_BY_FIELD_NUMBER: _builtins.int
+    HELD_AT_FIELD_NUMBER: _builtins.int
+    change_id: _builtins.str
+    """Id of the held change."""
+    member_id: _builtins.str
+    """The member it would deactivate or remove."""
+    action: _builtins.str
+    """"deactivate" or "remove"."""
+    requested_by: _builtins.str
+    """The SCIM token that asked for it."""
+    @_builtins.property
+    def held_at(self) -> _timestamp_pb2.Timestamp:
+        """When it was held."""
+
+    def __init__(
+        self,
+        *,
+        change_id: _builtins.str = ...,
+        member_id: _builtins.str = ...,
+        action: _builtins.str = ...,
+        requested_by: _builtins.str = ...,
+        held_at: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["held_at", b"held_at"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["action", b"action", "change_id", b"change_id", "held_at", b"held_at", "member_id", b"member_id", "requested_by", b"requested_by"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___HeldScimChange: _TypeAlias = HeldScimChange  # noqa: Y015
+
+@_typing.final
+class ScimChangeHeld(_message.Message):
+    """ScimChangeHeld is published on tenantry.membership.scim_hold.held when the safety hold keeps a change back."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CHANGE_FIELD_NUMBER: _builtins.int
+    COUNTED_FIELD_NUMBER: _builtins.int
+    LIMIT_FIELD_NUMBER: _builtins.int
+    counted: _builtins.int
+    """Deactivations and removals within the hour, this one and those waiting included."""
+    limit: _builtins.int
+    """The organization's limit within the hour."""
+    @_builtins.property
+    def change(self) -> Global___HeldScimChange:
+        """The change held."""
+
+    def __init__(
+        self,
+        *,
+        change: Global___HeldScimChange | None = ...,
+        counted: _builtins.int = ...,
+        limit: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["change", b"change"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["change", b"change", "counted", b"counted", "limit", b"limit"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ScimChangeHeld: _TypeAlias = ScimChangeHeld  # noqa: Y015
+
+@_typing.final
+class ScimHeldChangesDecided(_message.Message):
+    """ScimHeldChangesDecided is published on tenantry.membership.scim_hold.approved and .rejected when an Owner
+    applies or drops the held changes.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CHANGES_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def changes(self) -> _containers.RepeatedCompositeFieldContainer[Global___HeldScimChange]:
+        """The changes decided."""
+
+    def __init__(
+        self,
+        *,
+        changes: _abc.Iterable[Global___HeldScimChange] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["changes", b"changes"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ScimHeldChangesDecided: _TypeAlias = ScimHeldChangesDecided  # noqa: Y015
+
+@_typing.final
+class OrganizationDeleted(_message.Message):
+    """OrganizationDeleted is published on tenantry.membership.organization.deleted when the organization's deletion
+    date has passed and membership has deleted its own data of it (a tombstone stays). Every other service deletes
+    its data of the organization on this event, keeping only what its README says it keeps.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    DELETED_TIME_FIELD_NUMBER: _builtins.int
+    SCHEDULED_TIME_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Id of the deleted organization."""
+    @_builtins.property
+    def deleted_time(self) -> _timestamp_pb2.Timestamp:
+        """When membership deleted it."""
+
+    @_builtins.property
+    def scheduled_time(self) -> _timestamp_pb2.Timestamp:
+        """The deletion date that passed: billing's (the end of the canceled subscription plus 90 days) or, when earlier,
+        the end of the grace period of an Owner's early deletion request.
+        """
+
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        deleted_time: _timestamp_pb2.Timestamp | None = ...,
+        scheduled_time: _timestamp_pb2.Timestamp | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["deleted_time", b"deleted_time", "scheduled_time", b"scheduled_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["deleted_time", b"deleted_time", "organization_id", b"organization_id", "scheduled_time", b"scheduled_time"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___OrganizationDeleted: _TypeAlias = OrganizationDeleted  # noqa: Y015
+
+@_typing.final
+class OrganizationDeletionRequestChanged(_message.Message):
+    """OrganizationDeletionRequestChanged is published on tenantry.membership.organization.deletion_requested when an
+    Owner asks for the organization's early deletion, and on .deletion_canceled when an Owner cancels that request
+    during its grace period. Membership emails every Owner on both.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    REQUESTED_DELETION_TIME_FIELD_NUMBER: _builtins.int
+    DISPLAY_NAME_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Id of the organization."""
+    display_name: _builtins.str
+    """The organization's name when the request changed (the emails name it)."""
+    @_builtins.property
+    def requested_deletion_time(self) -> _timestamp_pb2.Timestamp:
+        """When the request deletes the organization (the end of the grace period); also set on cancellation."""
+
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        requested_deletion_time: _timestamp_pb2.Timestamp | None = ...,
+        display_name: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["requested_deletion_time", b"requested_deletion_time"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["display_name", b"display_name", "organization_id", b"organization_id", "requested_deletion_time", b"requested_deletion_time"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___OrganizationDeletionRequestChanged: _TypeAlias = OrganizationDeletionRequestChanged  # noqa: Y015
+
+@_typing.final
+class OrganizationDeletionHoldChanged(_message.Message):
+    """OrganizationDeletionHoldChanged is published on tenantry.membership.organization.deletion_hold_placed and
+    .deletion_hold_lifted when an operator places or lifts a legal hold that stops the organization's deletion.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    HOLD_FIELD_NUMBER: _builtins.int
+    REASON_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Id of the organization."""
+    hold: _builtins.bool
+    """True while the hold stops deletion."""
+    reason: _builtins.str
+    """Why the organization is held (a case reference); empty once lifted."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        hold: _builtins.bool = ...,
+        reason: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["hold", b"hold", "organization_id", b"organization_id", "reason", b"reason"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___OrganizationDeletionHoldChanged: _TypeAlias = OrganizationDeletionHoldChanged  # noqa: Y015
+
+@_typing.final
+class ScimProvisioningSettingsChanged(_message.Message):
+    """ScimProvisioningSettingsChanged is published on tenantry.membership.scim_settings.changed whenever an
+    organization's SCIM provisioning settings change, or on .dry_run_disabled when the change turned dry-run mode
+    off (from then on the identity provider's writes apply).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    DRY_RUN_FIELD_NUMBER: _builtins.int
+    AUTO_PURCHASE_SEATS_FIELD_NUMBER: _builtins.int
+    MAX_SEATS_FIELD_NUMBER: _builtins.int
+    PREVIOUS_DRY_RUN_FIELD_NUMBER: _builtins.int
+    dry_run: _builtins.bool
+    """Whether SCIM writes are only recorded."""
+    auto_purchase_seats: _builtins.bool
+    """Whether seats are bought automatically when SCIM needs one."""
+    max_seats: _builtins.int
+    """The most seats automatic purchases may reach."""
+    previous_dry_run: _builtins.bool
+    """Dry-run mode before the change."""
+    def __init__(
+        self,
+        *,
+        dry_run: _builtins.bool = ...,
+        auto_purchase_seats: _builtins.bool = ...,
+        max_seats: _builtins.int = ...,
+        previous_dry_run: _builtins.bool = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["auto_purchase_seats", b"auto_purchase_seats", "dry_run", b"dry_run", "max_seats", b"max_seats", "previous_dry_run", b"previous_dry_run"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ScimProvisioningSettingsChanged: _TypeAlias = ScimProvisioningSettingsChanged  # noqa: Y015
+
+@_typing.final
+class ScimSeatTrueUp(_message.Message):
+    """ScimSeatTrueUp is published on tenantry.membership.scim_true_up.seat_purchased when a SCIM write bought a seat
+    automatically, on .cap_reached when it could not because the cap was reached, and on .no_seat when no seat was
+    free and automatic purchase is off (in both last cases the write was refused).
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MEMBER_ID_FIELD_NUMBER: _builtins.int
+    SEATS_PURCHASED_FIELD_NUMBER: _builtins.int
+    MAX_SEATS_FIELD_NUMBER: _builtins.int
+    member_id: _builtins.str
+    """The member the seat was (or would have been) for."""
+    seats_purchased: _builtins.int
+    """Seats purchased after the purchase (or as they stayed)."""
+    max_seats: _builtins.int
+    """The organization's cap for automatic purchases."""
+    def __init__(
+        self,
+        *,
+        member_id: _builtins.str = ...,
+        seats_purchased: _builtins.int = ...,
+        max_seats: _builtins.int = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["max_seats", b"max_seats", "member_id", b"member_id", "seats_purchased", b"seats_purchased"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ScimSeatTrueUp: _TypeAlias = ScimSeatTrueUp  # noqa: Y015

@@ -343,12 +343,17 @@ class AuthenticateResponse(_message.Message):
     EXPIRE_TIME_FIELD_NUMBER: _builtins.int
     ROTATED_SESSION_TOKEN_FIELD_NUMBER: _builtins.int
     MFA_ENROLLMENT_REQUIRED_FIELD_NUMBER: _builtins.int
+    ORGANIZATION_ENDED_FIELD_NUMBER: _builtins.int
     principal_token: _builtins.str
     """Short-lived signed token carrying the principal, passed to services in metadata."""
     rotated_session_token: _builtins.str
     """Set when the session was rotated (its privileges changed): the client must replace its cookie with this."""
     mfa_enrollment_required: _builtins.bool
     """True while the organization requires MFA and the account has not enrolled."""
+    organization_ended: _builtins.bool
+    """True when the organization's subscription has ended: the principal holds read and billing permissions only
+    (an Owner or Billing admin exporting or resubscribing), and the gateway refuses every other change.
+    """
     @_builtins.property
     def principal(self) -> _common_pb2.Principal:
         """Who the caller is and what they may do."""
@@ -365,10 +370,11 @@ class AuthenticateResponse(_message.Message):
         expire_time: _timestamp_pb2.Timestamp | None = ...,
         rotated_session_token: _builtins.str = ...,
         mfa_enrollment_required: _builtins.bool = ...,
+        organization_ended: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["expire_time", b"expire_time", "principal", b"principal"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["expire_time", b"expire_time", "mfa_enrollment_required", b"mfa_enrollment_required", "principal", b"principal", "principal_token", b"principal_token", "rotated_session_token", b"rotated_session_token"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["expire_time", b"expire_time", "mfa_enrollment_required", b"mfa_enrollment_required", "organization_ended", b"organization_ended", "principal", b"principal", "principal_token", b"principal_token", "rotated_session_token", b"rotated_session_token"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -62,6 +62,7 @@ class Group(_message.Message):
     MEMBER_COUNT_FIELD_NUMBER: _builtins.int
     CREATE_TIME_FIELD_NUMBER: _builtins.int
     ETAG_FIELD_NUMBER: _builtins.int
+    SCIM_MANAGED_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """Time-ordered id of the group."""
     organization_id: _builtins.str
@@ -82,6 +83,10 @@ class Group(_message.Message):
     """Number of members in the group."""
     etag: _builtins.str
     """Version tag for optimistic concurrency on updates."""
+    scim_managed: _builtins.bool
+    """Managed by the organization's identity provider through SCIM: only SCIM changes it (people are refused with
+    FAILED_PRECONDITION, reason "GROUP_MANAGED_BY_SCIM").
+    """
     @_builtins.property
     def create_time(self) -> _timestamp_pb2.Timestamp:
         """When the group was created, UTC."""
@@ -100,10 +105,11 @@ class Group(_message.Message):
         member_count: _builtins.int = ...,
         create_time: _timestamp_pb2.Timestamp | None = ...,
         etag: _builtins.str = ...,
+        scim_managed: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["category", b"category", "create_time", b"create_time", "description", b"description", "etag", b"etag", "id", b"id", "is_default", b"is_default", "kind", b"kind", "locked", b"locked", "member_count", b"member_count", "name", b"name", "organization_id", b"organization_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["category", b"category", "create_time", b"create_time", "description", b"description", "etag", b"etag", "id", b"id", "is_default", b"is_default", "kind", b"kind", "locked", b"locked", "member_count", b"member_count", "name", b"name", "organization_id", b"organization_id", "scim_managed", b"scim_managed"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -114,7 +114,8 @@ class GroupServiceServicer:
     def UpdateGroup(self, request, context):
         """Renames or describes a group, or changes its category, default or locked flag (fields in update_mask).
         Requires permission "groups.manage", or being an admin of that group (group admins cannot change the
-        default flag, which affects every new member).
+        default flag, which affects every new member). A SCIM-managed group: FAILED_PRECONDITION, reason
+        "GROUP_MANAGED_BY_SCIM", for everyone but SCIM (as for DeleteGroup, AddGroupMembers and RemoveGroupMembers).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -135,6 +135,7 @@ class Organization(_message.Message):
     GROUP_CREATION_POLICY_FIELD_NUMBER: _builtins.int
     INVITATION_TTL_DAYS_FIELD_NUMBER: _builtins.int
     DELETION_TIME_FIELD_NUMBER: _builtins.int
+    REQUESTED_DELETION_TIME_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """Time-ordered id of the organization."""
     display_name: _builtins.str
@@ -165,6 +166,12 @@ class Organization(_message.Message):
         Export it before then (ExportMembers).
         """
 
+    @_builtins.property
+    def requested_deletion_time(self) -> _timestamp_pb2.Timestamp:
+        """When the organization is to be deleted because an Owner asked for it early (RequestOrganizationDeletion);
+        unset while no such request is pending. Any Owner can cancel it before then.
+        """
+
     def __init__(
         self,
         *,
@@ -180,10 +187,11 @@ class Organization(_message.Message):
         group_creation_policy: _builtins.str = ...,
         invitation_ttl_days: _builtins.int = ...,
         deletion_time: _timestamp_pb2.Timestamp | None = ...,
+        requested_deletion_time: _timestamp_pb2.Timestamp | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "deletion_time", b"deletion_time"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "deletion_time", b"deletion_time", "requested_deletion_time", b"requested_deletion_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_member_count", b"active_member_count", "brand_color", b"brand_color", "create_time", b"create_time", "deactivated_member_count", b"deactivated_member_count", "deletion_time", b"deletion_time", "display_name", b"display_name", "etag", b"etag", "group_creation_policy", b"group_creation_policy", "id", b"id", "invitation_ttl_days", b"invitation_ttl_days", "invited_member_count", b"invited_member_count", "logo_url", b"logo_url"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_member_count", b"active_member_count", "brand_color", b"brand_color", "create_time", b"create_time", "deactivated_member_count", b"deactivated_member_count", "deletion_time", b"deletion_time", "display_name", b"display_name", "etag", b"etag", "group_creation_policy", b"group_creation_policy", "id", b"id", "invitation_ttl_days", b"invitation_ttl_days", "invited_member_count", b"invited_member_count", "logo_url", b"logo_url", "requested_deletion_time", b"requested_deletion_time"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -226,6 +234,8 @@ class Member(_message.Message):
     ETAG_FIELD_NUMBER: _builtins.int
     LAST_SIGN_IN_TIME_FIELD_NUMBER: _builtins.int
     PROFILE_FIELD_NUMBER: _builtins.int
+    ALLOWED_ACTIONS_FIELD_NUMBER: _builtins.int
+    USES_SEAT_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """Id of the member."""
     organization_id: _builtins.str
@@ -242,6 +252,8 @@ class Member(_message.Message):
     """Lifecycle state."""
     etag: _builtins.str
     """Version tag for optimistic concurrency on updates."""
+    uses_seat: _builtins.bool
+    """True when the member holds "seat.use" (their role's seat, or their own seat switch): they use a licence."""
     @_builtins.property
     def create_time(self) -> _timestamp_pb2.Timestamp:
         """When the member was added or invited, UTC."""
@@ -253,6 +265,12 @@ class Member(_message.Message):
     @_builtins.property
     def profile(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
         """Values of the organization's profile fields that are shown, by field key (only in lists and profile changes)."""
+
+    @_builtins.property
+    def allowed_actions(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """What the caller may do to this member now ("change_role", "deactivate", "reactivate", "remove"), filled by
+        ListMembers so a user interface shows only usable actions; the service checks again when one is asked.
+        """
 
     def __init__(
         self,
@@ -268,10 +286,12 @@ class Member(_message.Message):
         etag: _builtins.str = ...,
         last_sign_in_time: _timestamp_pb2.Timestamp | None = ...,
         profile: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+        allowed_actions: _abc.Iterable[_builtins.str] | None = ...,
+        uses_seat: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "last_sign_in_time", b"last_sign_in_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_id", b"account_id", "create_time", b"create_time", "display_name", b"display_name", "email", b"email", "etag", b"etag", "id", b"id", "last_sign_in_time", b"last_sign_in_time", "organization_id", b"organization_id", "profile", b"profile", "role", b"role", "status", b"status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_id", b"account_id", "allowed_actions", b"allowed_actions", "create_time", b"create_time", "display_name", b"display_name", "email", b"email", "etag", b"etag", "id", b"id", "last_sign_in_time", b"last_sign_in_time", "organization_id", b"organization_id", "profile", b"profile", "role", b"role", "status", b"status", "uses_seat", b"uses_seat"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -694,6 +714,68 @@ class ChangeMemberRoleResponse(_message.Message):
 Global___ChangeMemberRoleResponse: _TypeAlias = ChangeMemberRoleResponse  # noqa: Y015
 
 @_typing.final
+class SetMemberSeatRequest(_message.Message):
+    """Request of SetMemberSeat."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    MEMBER_ID_FIELD_NUMBER: _builtins.int
+    USES_SEAT_FIELD_NUMBER: _builtins.int
+    ETAG_FIELD_NUMBER: _builtins.int
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization of the member."""
+    member_id: _builtins.str
+    """Member whose seat is switched."""
+    uses_seat: _builtins.bool
+    """True to give the member a seat, false to take it (the member keeps every other permission of their role)."""
+    etag: _builtins.str
+    """The member's etag as last read; a stale etag fails with ABORTED. Empty skips the check."""
+    idempotency_key: _builtins.str
+    """Idempotency key (the REST Idempotency-Key; never the X-Request-Id): a retry with the same key returns the first result."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        member_id: _builtins.str = ...,
+        uses_seat: _builtins.bool = ...,
+        etag: _builtins.str = ...,
+        idempotency_key: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["etag", b"etag", "idempotency_key", b"idempotency_key", "member_id", b"member_id", "organization_id", b"organization_id", "uses_seat", b"uses_seat"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetMemberSeatRequest: _TypeAlias = SetMemberSeatRequest  # noqa: Y015
+
+@_typing.final
+class SetMemberSeatResponse(_message.Message):
+    """Response of SetMemberSeat."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MEMBER_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def member(self) -> Global___Member:
+        """The member after the change."""
+
+    def __init__(
+        self,
+        *,
+        member: Global___Member | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["member", b"member"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["member", b"member"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetMemberSeatResponse: _TypeAlias = SetMemberSeatResponse  # noqa: Y015
+
+@_typing.final
 class DeactivateMemberRequest(_message.Message):
     """Request of DeactivateMember."""
 
@@ -1067,18 +1149,24 @@ class ListRolesResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     ROLES_FIELD_NUMBER: _builtins.int
+    BUILT_IN_ROLES_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def roles(self) -> _containers.RepeatedCompositeFieldContainer[Global___Role]:
         """The custom roles, by key."""
+
+    @_builtins.property
+    def built_in_roles(self) -> _containers.RepeatedCompositeFieldContainer[Global___Role]:
+        """The built-in roles (owner, billing_admin, user_admin, member) with the permissions each grants."""
 
     def __init__(
         self,
         *,
         roles: _abc.Iterable[Global___Role] | None = ...,
+        built_in_roles: _abc.Iterable[Global___Role] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["roles", b"roles"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["built_in_roles", b"built_in_roles", "roles", b"roles"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

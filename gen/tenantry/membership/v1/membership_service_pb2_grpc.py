@@ -65,6 +65,11 @@ class MembershipServiceStub:
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ChangeMemberRoleRequest.SerializeToString,
                 response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ChangeMemberRoleResponse.FromString,
                 _registered_method=True)
+        self.SetMemberSeat = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/SetMemberSeat',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberSeatRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberSeatResponse.FromString,
+                _registered_method=True)
         self.DeactivateMember = channel.unary_unary(
                 '/tenantry.membership.v1.MembershipService/DeactivateMember',
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.DeactivateMemberRequest.SerializeToString,
@@ -193,6 +198,16 @@ class MembershipServiceServicer:
 
     def ChangeMemberRole(self, request, context):
         """Gives a member another role. Nobody grants permissions they do not hold, and the last Owner keeps the role.
+        Requires permission "members.manage_roles" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetMemberSeat(self, request, context):
+        """Turns a member's seat (the "seat.use" permission, a product licence) on or off, apart from their role's admin
+        rights: an Owner may give up their own seat and stays Owner. Turning it on holds a seat in billing first
+        (FAILED_PRECONDITION NO_SEATS_AVAILABLE when none is free); turning it off frees the seat.
         Requires permission "members.manage_roles" in that organization.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -368,6 +383,11 @@ def add_MembershipServiceServicer_to_server(servicer, server):
                     servicer.ChangeMemberRole,
                     request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ChangeMemberRoleRequest.FromString,
                     response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ChangeMemberRoleResponse.SerializeToString,
+            ),
+            'SetMemberSeat': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetMemberSeat,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberSeatRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberSeatResponse.SerializeToString,
             ),
             'DeactivateMember': grpc.unary_unary_rpc_method_handler(
                     servicer.DeactivateMember,
@@ -613,6 +633,33 @@ class MembershipService:
             '/tenantry.membership.v1.MembershipService/ChangeMemberRole',
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ChangeMemberRoleRequest.SerializeToString,
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ChangeMemberRoleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetMemberSeat(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/SetMemberSeat',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberSeatRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberSeatResponse.FromString,
             options,
             channel_credentials,
             insecure,

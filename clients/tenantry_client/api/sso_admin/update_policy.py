@@ -1,0 +1,222 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.sso_policy_changes import SsoPolicyChanges
+from ...models.sso_policy_reply import SsoPolicyReply
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: SsoPolicyChanges,
+    if_match: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
+
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(x_request_id, Unset):
+        headers["X-Request-Id"] = x_request_id
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/v1/sso/policy",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | SsoPolicyReply:
+    if response.status_code == 200:
+        response_200 = SsoPolicyReply.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    response_default = Problem.from_dict(response.json())
+
+    return response_default
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | SsoPolicyReply]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: SsoPolicyChanges,
+    if_match: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> Response[Problem | SsoPolicyReply]:
+    """Require SSO or allow passwords, and name the break-glass Owners (security.manage, privileged
+    window); requiring it ends members' password sessions. If-Match with its etag is honoured.
+
+    Args:
+        if_match (str | Unset):
+        idempotency_key (str | Unset):
+        x_request_id (str | Unset):
+        body (SsoPolicyChanges): Only the fields sent change. While SSO is required, at least one
+            break-glass Owner keeps a password.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SsoPolicyReply]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        if_match=if_match,
+        idempotency_key=idempotency_key,
+        x_request_id=x_request_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: SsoPolicyChanges,
+    if_match: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> Problem | SsoPolicyReply | None:
+    """Require SSO or allow passwords, and name the break-glass Owners (security.manage, privileged
+    window); requiring it ends members' password sessions. If-Match with its etag is honoured.
+
+    Args:
+        if_match (str | Unset):
+        idempotency_key (str | Unset):
+        x_request_id (str | Unset):
+        body (SsoPolicyChanges): Only the fields sent change. While SSO is required, at least one
+            break-glass Owner keeps a password.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SsoPolicyReply
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        if_match=if_match,
+        idempotency_key=idempotency_key,
+        x_request_id=x_request_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: SsoPolicyChanges,
+    if_match: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> Response[Problem | SsoPolicyReply]:
+    """Require SSO or allow passwords, and name the break-glass Owners (security.manage, privileged
+    window); requiring it ends members' password sessions. If-Match with its etag is honoured.
+
+    Args:
+        if_match (str | Unset):
+        idempotency_key (str | Unset):
+        x_request_id (str | Unset):
+        body (SsoPolicyChanges): Only the fields sent change. While SSO is required, at least one
+            break-glass Owner keeps a password.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SsoPolicyReply]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        if_match=if_match,
+        idempotency_key=idempotency_key,
+        x_request_id=x_request_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: SsoPolicyChanges,
+    if_match: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+    x_request_id: str | Unset = UNSET,
+) -> Problem | SsoPolicyReply | None:
+    """Require SSO or allow passwords, and name the break-glass Owners (security.manage, privileged
+    window); requiring it ends members' password sessions. If-Match with its etag is honoured.
+
+    Args:
+        if_match (str | Unset):
+        idempotency_key (str | Unset):
+        x_request_id (str | Unset):
+        body (SsoPolicyChanges): Only the fields sent change. While SSO is required, at least one
+            break-glass Owner keeps a password.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SsoPolicyReply
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            if_match=if_match,
+            idempotency_key=idempotency_key,
+            x_request_id=x_request_id,
+        )
+    ).parsed

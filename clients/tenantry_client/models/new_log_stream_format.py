@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class NewLogStreamFormat(StrEnum):
+    DATADOG = "datadog"
+    SPLUNK_HEC = "splunk_hec"
+    WEBHOOK = "webhook"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,30 @@
+"""Entries recorded in an organization's log the way the audit consumer records them (tests of retention and log
+streams fill a log with these)."""
+
+from __future__ import annotations
+
+from tenantry.common.v1 import common_pb2
+from tenantry.events.v1 import membership_events_pb2
+
+from services.audit.events.consume import AuditRecorder
+from services.audit.store.sql import SqlAuditStore
+from services.common.clock import Clock
+from services.common.db import Database
+from services.common.messaging import EventTarget, new_envelope
+
+
+async def record_invitations(db: Database, clock: Clock, organization_id: str, numbers: range) -> None:
+    """One `member.invited` entry per number, each in its own transaction, at the clock's time."""
+    recorder = AuditRecorder(SqlAuditStore(db), clock)
+    for number in numbers:
+        envelope = new_envelope(
+            producer="membership",
+            event_type="member.invited",
+            organization_id=organization_id,
+            actor=common_pb2.Actor(type=common_pb2.ACTOR_TYPE_USER, id="acc-1"),
+            payload=membership_events_pb2.MemberInvited(),
+            occurred_at=clock.now(),
+            target=EventTarget("member", f"m-{number}", f"p{number}@acme.test"),
+        )
+        async with db.write() as connection:
+            await recorder.record(connection, envelope)

@@ -1,0 +1,1 @@
+"""Membership's periodic jobs, each under a lease so one replica runs it."""
