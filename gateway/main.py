@@ -35,6 +35,8 @@ from gateway.problems import problem
 from gateway.request_id import RequestIdMiddleware
 from gateway.routes.sso import BROWSER_ROUTES as SSO_BROWSER_ROUTES
 from gateway.routes.sso_oidc import BROWSER_ROUTES as SSO_OIDC_BROWSER_ROUTES
+from gateway.scim.calls import PREFIX as SCIM_PREFIX
+from gateway.scim.errors import scim_error
 from gateway.scim.routes import build_scim_routes
 from gateway.security_headers import SecurityHeadersMiddleware
 from gateway.settings import GatewaySettings
@@ -109,7 +111,13 @@ def create_app(settings: GatewaySettings, readiness: Readiness | None = None) ->
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        return problem(exc.status_code, str(exc.detail))
+        if request.url.path.startswith(SCIM_PREFIX + "/"):
+            # A SCIM client reads only SCIM error bodies (RFC 7644 §3.12), for unknown URLs and methods too.
+            answer: Response = scim_error(exc.status_code, str(exc.detail))
+        else:
+            answer = problem(exc.status_code, str(exc.detail))
+        answer.headers.update(exc.headers or {})
+        return answer
 
     return Starlette(
         routes=[

@@ -24,6 +24,7 @@ from services.common.principal import outgoing_metadata
 PREFIX = "/scim/v2"
 MAX_BODY = 64 * 1024
 MAX_ID = 64
+SEARCH_PARAMETERS = ("filter", "attributes", "excludedAttributes", "sortBy", "sortOrder", "startIndex", "count")
 
 
 class ScimCall:
@@ -70,6 +71,21 @@ class ScimCall:
     def wants_members(self) -> bool:
         params = self.request.query_params
         return resources.wants_members(params.get("attributes", ""), params.get("excludedAttributes", ""))
+
+    async def search_parameters(self) -> dict[str, str]:
+        """A query's parameters: the URL's, or for a POST to .search (RFC 7644 §3.4.3) the body's, its lists of
+        attributes joined as the URL would carry them."""
+        if self.request.method != "POST":
+            return dict(self.request.query_params)
+        document = await self.body()
+        parameters: dict[str, str] = {}
+        for name in SEARCH_PARAMETERS:
+            value = document.get(name)
+            if isinstance(value, list):
+                value = ",".join(str(item) for item in value)
+            if value is not None:
+                parameters[name] = str(value)
+        return parameters
 
     def expected_version(self) -> int:
         return resources.version_of(self.request.headers.get("if-match", ""))

@@ -28,20 +28,29 @@ def version_of(if_match: str) -> int:
     return int(text) if text.isdigit() else 0
 
 
+def _assigned(values: dict[str, Any]) -> dict[str, Any]:
+    """Only the attributes that have a value: an empty string is not "unassigned" to a client (RFC 7643 §2.5)."""
+    return {key: value for key, value in values.items() if value not in ("", None, [], {})}
+
+
 def user_json(user: pb.ScimUser, base_url: str) -> dict[str, Any]:
+    name = {"givenName": user.given_name, "familyName": user.family_name}
     document: dict[str, Any] = {
-        "schemas": [USER_SCHEMA, ENTERPRISE_SCHEMA],
+        "schemas": [USER_SCHEMA],
         "id": user.id,
         "userName": user.user_name,
-        "displayName": user.display_name,
         "active": user.active,
-        "name": {
-            "givenName": user.given_name,
-            "familyName": user.family_name,
-            "formatted": " ".join(p for p in (user.given_name, user.family_name) if p),
-        },
-        "emails": [{"value": e.value, "type": e.type, "primary": e.primary} for e in user.emails],
-        "groups": [{"value": g.id, "display": g.display, "$ref": f"{base_url}/Groups/{g.id}"} for g in user.groups],
+        **_assigned(
+            {
+                "displayName": user.display_name,
+                "name": _assigned(name),
+                "emails": [_assigned({"value": e.value, "type": e.type, "primary": e.primary}) for e in user.emails],
+                "groups": [
+                    _assigned({"value": g.id, "display": g.display, "$ref": f"{base_url}/Groups/{g.id}"})
+                    for g in user.groups
+                ],
+            }
+        ),
         "meta": {
             "resourceType": "User",
             "created": user.create_time.ToDatetime().isoformat() + "Z",
@@ -61,10 +70,12 @@ def user_json(user: pb.ScimUser, base_url: str) -> dict[str, Any]:
         "organization": user.organization,
         "division": user.division,
     }
-    extension: dict[str, Any] = {key: value for key, value in enterprise.items() if value}
+    extension: dict[str, Any] = _assigned(enterprise)
     if user.manager_id:
         extension["manager"] = {"value": user.manager_id, "$ref": f"{base_url}/Users/{user.manager_id}"}
-    document[ENTERPRISE_SCHEMA] = extension
+    if extension:
+        document["schemas"].append(ENTERPRISE_SCHEMA)
+        document[ENTERPRISE_SCHEMA] = extension
     return document
 
 
@@ -85,7 +96,7 @@ def group_json(group: pb.ScimGroup, base_url: str) -> dict[str, Any]:
         document["externalId"] = group.external_id
     if group.members_included:
         document["members"] = [
-            {"value": m.value, "display": m.display, "type": "User", "$ref": f"{base_url}/Users/{m.value}"}
+            _assigned({"value": m.value, "display": m.display, "type": "User", "$ref": f"{base_url}/Users/{m.value}"})
             for m in group.members
         ]
     return document
@@ -204,15 +215,23 @@ def schemas(base_url: str) -> list[dict[str, Any]]:
             _attribute(
                 "name",
                 "complex",
-                subAttributes=[_attribute("givenName"), _attribute("familyName"), _attribute("formatted")],
+                subAttributes=[_attribute("givenName"), _attribute("familyName")],
             ),
             _attribute("title"),
-            _attribute("active", "boolean"),
+            # Every member is active or not: it cannot be removed (a create without it makes an active member).
+            _attribute("active", "boolean", required=True),
+            # Required here, unlike RFC 7643's User: a member is reached by email, and userName need not be one
+            # (Entra sends the UPN). The primary email is the member's, else the first work one, else the first.
             _attribute(
                 "emails",
                 "complex",
                 multiValued=True,
-                subAttributes=[_attribute("value"), _attribute("type"), _attribute("primary", "boolean")],
+                required=True,
+                subAttributes=[
+                    _attribute("value", required=True),
+                    _attribute("type", canonicalValues=["work", "home", "other"]),
+                    _attribute("primary", "boolean"),
+                ],
             ),
             _attribute(
                 "groups",
@@ -235,7 +254,15 @@ def schemas(base_url: str) -> list[dict[str, Any]]:
             _attribute("organization"),
             _attribute("division"),
             _attribute("department"),
-            _attribute("manager", "complex", subAttributes=[_attribute("value")]),
+            _attribute(
+                "manager",
+                "complex",
+                subAttributes=[
+                    _attribute("value", caseExact=True),
+                    _attribute("$ref", "reference", referenceTypes=["User"]),
+                    _attribute("displayName", mutability="readOnly"),
+                ],
+            ),
         ],
         "meta": {"resourceType": "Schema", "location": f"{base_url}/Schemas/{ENTERPRISE_SCHEMA}"},
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -10,7 +11,7 @@ from tenantry.membership.v1 import provisioning_service_pb2 as pb
 
 from gateway.scim import resources
 from gateway.scim.bulk import BulkHandlers, bulk
-from gateway.scim.calls import PREFIX, ScimCall, ScimFailure, patch_operations, scim_endpoint
+from gateway.scim.calls import MAX_ID, PREFIX, ScimCall, ScimFailure, patch_operations, scim_endpoint
 from gateway.scim.errors import ScimResponse, scim_error
 
 
@@ -25,8 +26,8 @@ def _user_response(call: ScimCall, user: pb.ScimUser, status: int = 200) -> Scim
     )
 
 
-def _int_param(call: ScimCall, name: str, default: int) -> int:
-    raw = call.request.query_params.get(name, "")
+def _int_param(params: dict[str, str], name: str, default: int) -> int:
+    raw = params.get(name, "")
     if not raw:
         return default
     try:
@@ -36,9 +37,9 @@ def _int_param(call: ScimCall, name: str, default: int) -> int:
 
 
 async def list_users(call: ScimCall) -> Response:
-    params = call.request.query_params
-    start_index = max(_int_param(call, "startIndex", 1), 1)
-    count = min(max(_int_param(call, "count", 100), 0), resources.MAX_RESULTS)
+    params = await call.search_parameters()
+    start_index = max(_int_param(params, "startIndex", 1), 1)
+    count = min(max(_int_param(params, "count", 100), 0), resources.MAX_RESULTS)
     reply = await call.call(
         call.clients.provisioning.ListScimUsers,
         pb.ListScimUsersRequest(
@@ -130,9 +131,9 @@ def _group_response(call: ScimCall, group: pb.ScimGroup, status: int = 200) -> S
 
 
 async def list_groups(call: ScimCall) -> Response:
-    params = call.request.query_params
-    start_index = max(_int_param(call, "startIndex", 1), 1)
-    count = min(max(_int_param(call, "count", 100), 0), resources.MAX_RESULTS)
+    params = await call.search_parameters()
+    start_index = max(_int_param(params, "startIndex", 1), 1)
+    count = min(max(_int_param(params, "count", 100), 0), resources.MAX_RESULTS)
     reply = await call.call(
         call.clients.provisioning.ListScimGroups,
         pb.ListScimGroupsRequest(
@@ -140,7 +141,9 @@ async def list_groups(call: ScimCall) -> Response:
             filter=params.get("filter", "")[:4096],
             start_index=start_index,
             count=count,
-            exclude_members=not call.wants_members(),
+            exclude_members=not resources.wants_members(
+                params.get("attributes", ""), params.get("excludedAttributes", "")
+            ),
         ),
     )
     found = [
@@ -234,6 +237,26 @@ async def schemas(call: ScimCall) -> Response:
     return ScimResponse(resources.list_response(found, len(found), 1))
 
 
+async def search_every_resource_type(call: ScimCall) -> Response:
+    return scim_error(501, "Search one resource type at a time: POST to /Users/.search or /Groups/.search.")
+
+
+def _one_of(described: list[dict[str, Any]], wanted: str, kind: str) -> Response:
+    """One discovery document by its id (RFC 7644 §4), or the SCIM 404."""
+    for document in described:
+        if document["id"] == wanted:
+            return ScimResponse(document)
+    return scim_error(404, f"No {kind} {wanted[: MAX_ID * 2]!r}.")
+
+
+async def resource_type(call: ScimCall) -> Response:
+    return _one_of(resources.resource_types(call.base_url), str(call.request.path_params["id"]), "resource type")
+
+
+async def schema(call: ScimCall) -> Response:
+    return _one_of(resources.schemas(call.base_url), str(call.request.path_params["id"]), "schema")
+
+
 _BULK_HANDLERS: BulkHandlers = {
     ("POST", "Users"): create_user,
     ("PUT", "Users"): replace_user,
@@ -250,6 +273,7 @@ def build_scim_routes() -> list[BaseRoute]:
     return [
         Route(f"{PREFIX}/Users", scim_endpoint(list_users), methods=["GET"]),
         Route(f"{PREFIX}/Users", scim_endpoint(create_user), methods=["POST"]),
+        Route(f"{PREFIX}/Users/.search", scim_endpoint(list_users), methods=["POST"]),
         Route(f"{PREFIX}/Users/{{user_id}}", scim_endpoint(get_user), methods=["GET"]),
         Route(f"{PREFIX}/Users/{{user_id}}", scim_endpoint(replace_user), methods=["PUT"]),
         Route(f"{PREFIX}/Users/{{user_id}}", scim_endpoint(patch_user), methods=["PATCH"]),
@@ -257,11 +281,15 @@ def build_scim_routes() -> list[BaseRoute]:
         Route(f"{PREFIX}/ServiceProviderConfig", scim_endpoint(service_provider_config), methods=["GET"]),
         Route(f"{PREFIX}/ResourceTypes", scim_endpoint(resource_types), methods=["GET"]),
         Route(f"{PREFIX}/Schemas", scim_endpoint(schemas), methods=["GET"]),
+        Route(f"{PREFIX}/ResourceTypes/{{id}}", scim_endpoint(resource_type), methods=["GET"]),
+        Route(f"{PREFIX}/Schemas/{{id}}", scim_endpoint(schema), methods=["GET"]),
         Route(f"{PREFIX}/Groups", scim_endpoint(list_groups), methods=["GET"]),
         Route(f"{PREFIX}/Groups", scim_endpoint(create_group), methods=["POST"]),
+        Route(f"{PREFIX}/Groups/.search", scim_endpoint(list_groups), methods=["POST"]),
         Route(f"{PREFIX}/Groups/{{group_id}}", scim_endpoint(get_group), methods=["GET"]),
         Route(f"{PREFIX}/Groups/{{group_id}}", scim_endpoint(replace_group), methods=["PUT"]),
         Route(f"{PREFIX}/Groups/{{group_id}}", scim_endpoint(patch_group), methods=["PATCH"]),
         Route(f"{PREFIX}/Groups/{{group_id}}", scim_endpoint(delete_group), methods=["DELETE"]),
+        Route(f"{PREFIX}/.search", scim_endpoint(search_every_resource_type), methods=["POST"]),
         Route(f"{PREFIX}/Bulk", scim_endpoint(lambda call: bulk(call, _BULK_HANDLERS)), methods=["POST"]),
     ]

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 from aiosmtpd.controller import Controller
 from selenium import webdriver
@@ -94,11 +95,16 @@ def create_owner(suite: Suite, email: str = "owner@acme.test", password: str = "
 def identity_knows_the_plan_of(suite: Suite, organization_id: str) -> bool:
     """Identity learns an organization's plan from billing's entitlements event, a moment after it is created;
     until then its SSO and SCIM checks answer "try again in a moment" (ENTITLEMENTS_UNKNOWN). Tests that act at
-    once wait for it here, reading identity's projection (a read-only look at its SQLite file)."""
+    once wait for it here, reading identity's projection (a read-only look at its SQLite file or PostgreSQL
+    database)."""
+    query = "SELECT 1 FROM entitlements WHERE organization_id = "
+    postgres = suite.extra_env.get("TENANTRY_IDENTITY_DATABASE_URL", "").replace("+psycopg", "")
+    if postgres:
+        with psycopg.connect(postgres) as connection:
+            return connection.execute(query + "%s", (organization_id,)).fetchone() is not None
     database = suite.data_dir / "identity.db"
     with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as connection:
-        row = connection.execute("SELECT 1 FROM entitlements WHERE organization_id = ?", (organization_id,)).fetchone()
-    return row is not None
+        return connection.execute(query + "?", (organization_id,)).fetchone() is not None
 
 
 def wait_for(check: Callable[[], Any], timeout: float = 10.0) -> Any:

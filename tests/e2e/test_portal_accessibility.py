@@ -11,12 +11,11 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
-from services.billing.domain.catalogue import DEFAULT_CATALOGUE_PATH
 from services.common.tests.smtp_inbox import SmtpInbox
 from services.suite import Suite
 from tests.e2e.browser import axe_violations, nav_sections, sign_in, visit
-from tests.e2e.conftest import create_owner, signed_in_client, start_suite, wait_for
-from tests.e2e.test_scim import _scim_token
+from tests.e2e.conftest import create_owner, signed_in_client, wait_for
+from tests.e2e.scim_peer import scim_token, start_enterprise_suite
 
 CARD = {"kind": "test", "reference": "tok_visa", "brand": "visa", "last4": "4242", "expiry_month": 12}
 
@@ -24,13 +23,7 @@ CARD = {"kind": "test", "reference": "tok_visa", "brand": "visa", "last4": "4242
 @pytest.fixture
 def paying_enterprise(tmp_path: Path, smtp_inbox: SmtpInbox) -> Iterator[Suite]:
     """A suite whose organizations get the Enterprise plan (SCIM included) with no trial: invoiced from day one."""
-    catalogue = tmp_path / "catalogue.toml"
-    catalogue.write_text(
-        DEFAULT_CATALOGUE_PATH.read_text()
-        .replace("trial_days = 14", "trial_days = 0")
-        .replace('default_plan = "team-monthly"', 'default_plan = "enterprise-yearly"')
-    )
-    running = start_suite(tmp_path / "data", smtp_inbox.port, {"TENANTRY_BILLING_CATALOGUE_PATH": str(catalogue)})
+    running = start_enterprise_suite(tmp_path, smtp_inbox.port, trial_days=0)
     yield running
     running.stop()
 
@@ -40,7 +33,7 @@ def test_no_portal_page_has_a_serious_or_critical_accessibility_violation(
 ) -> None:
     suite = paying_enterprise
     owner = create_owner(suite)
-    _scim_token(suite, owner)
+    scim_token(suite, owner)
     with signed_in_client(suite, owner) as client:
         wait_for(lambda: client.put("/v1/billing/payment-method", json={**CARD, "expiry_year": 2030}))
         wait_for(lambda: client.get("/v1/billing/invoices").json()["invoices"])

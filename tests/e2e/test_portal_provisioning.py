@@ -15,20 +15,15 @@ from selenium.webdriver.support import expected_conditions
 from services.common.tests.smtp_inbox import SmtpInbox
 from services.suite import Suite
 from tests.e2e.browser import axe_violations, click, leaving_the_page, nav_sections, sign_in, visit, wait_until
-from tests.e2e.conftest import create_owner, signed_in_client, start_suite
+from tests.e2e.conftest import create_owner, signed_in_client
+from tests.e2e.scim_peer import DEACTIVATE, USER_SCHEMA, scim_http, scim_token, start_enterprise_suite
 from tests.e2e.test_portal_sections import JOINER_PASSWORD, join
-from tests.e2e.test_scim import CATALOGUE, _http, _scim_token
-from tests.e2e.test_scim_holds import DEACTIVATE, USER_SCHEMA
 
 
 @pytest.fixture
 def enterprise(tmp_path: Path, smtp_inbox: SmtpInbox) -> Iterator[Suite]:
     """A suite whose new organizations get the Enterprise plan, which has SCIM."""
-    catalogue = tmp_path / "catalogue.toml"
-    catalogue.write_text(
-        CATALOGUE.read_text().replace('default_plan = "team-monthly"', 'default_plan = "enterprise-yearly"')
-    )
-    running = start_suite(tmp_path / "data", smtp_inbox.port, {"TENANTRY_BILLING_CATALOGUE_PATH": str(catalogue)})
+    running = start_enterprise_suite(tmp_path, smtp_inbox.port)
     yield running
     running.stop()
 
@@ -49,7 +44,7 @@ def test_an_owner_creates_a_scim_token_and_approves_a_held_mass_deprovision(
 ) -> None:
     suite = enterprise
     owner = create_owner(suite)
-    _scim_token(suite, owner)  # waits until the subscription (and its SCIM right) is open
+    scim_token(suite, owner)  # waits until the subscription (and its SCIM right) is open
     sign_in(browser, suite, owner.email, owner.password)
     visit(browser, suite, "/portal/provisioning", "token-name")
     browser.find_element(By.ID, "token-name").send_keys("Entra ID")
@@ -59,7 +54,7 @@ def test_an_owner_creates_a_scim_token_and_approves_a_held_mass_deprovision(
     assert "Entra ID" in browser.find_element(By.ID, "token-table").text
     assert axe_violations(browser) == []
 
-    with _http(suite, secret) as idp:
+    with scim_http(suite, secret) as idp:
         user_ids = []
         for n in range(6):
             created = idp.post("/Users", json={"schemas": [USER_SCHEMA], "userName": f"user{n}@acme.test"})
@@ -98,7 +93,7 @@ def test_a_rotated_token_keeps_working_for_its_overlap_and_a_revoked_one_stops_a
 ) -> None:
     suite = enterprise
     owner = create_owner(suite)
-    first_secret, _ = _scim_token(suite, owner)  # "Okta", the only token
+    first_secret, _ = scim_token(suite, owner)  # "Okta", the only token
     sign_in(browser, suite, owner.email, owner.password)
     visit(browser, suite, "/portal/provisioning", "rotate-token-1")
     click(browser, "rotate-token-1", "new-token-secret")
@@ -107,7 +102,7 @@ def test_a_rotated_token_keeps_working_for_its_overlap_and_a_revoked_one_stops_a
     states = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#token-table .token-state")]
     assert sorted(states) == ["Active", "Expiring"], "the new token, and the old one in its overlap"
     for secret in (first_secret, rotated_secret):
-        with _http(suite, secret) as idp:
+        with scim_http(suite, secret) as idp:
             assert idp.get("/Users").status_code == 200
 
     visit(browser, suite, "/portal/provisioning", "token-table")
@@ -118,7 +113,7 @@ def test_a_rotated_token_keeps_working_for_its_overlap_and_a_revoked_one_stops_a
     )
     confirming(browser, f"revoke-{active_row.get_attribute('id')}", "notice")
     assert "Revoked" in browser.find_element(By.ID, "token-table").text
-    with _http(suite, rotated_secret) as idp:
+    with scim_http(suite, rotated_secret) as idp:
         assert idp.get("/Users").status_code == 401
 
     # Confirming it is you (identity's privileged window for tokens): a wrong password asks again, the right one

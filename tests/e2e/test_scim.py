@@ -3,16 +3,11 @@ Entra ID's and Okta's documented payloads as fixtures (tests/e2e/fixtures/scim/)
 
 from __future__ import annotations
 
-import asyncio
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import grpc
-import httpx
 import pytest
-from scim2_client.client import BaseSyncSCIMClient, RawResponse
 from scim2_models import (
     BulkRequest,
     BulkResponse,
@@ -25,121 +20,33 @@ from scim2_models import (
     SearchRequest,
     User,
 )
-from tenantry.identity.v1 import identity_service_pb2 as identity_pb
-from tenantry.identity.v1 import identity_service_pb2_grpc as identity_grpc
-from tenantry.identity.v1 import scim_token_service_pb2 as token_pb
-from tenantry.identity.v1 import scim_token_service_pb2_grpc as token_grpc
 
-from gateway.settings import GatewaySettings
-from services.common.principal import outgoing_metadata
 from services.suite import Suite
-from tests.e2e.conftest import Owner, create_owner, signed_in_client, start_suite, wait_for
-
-FIXTURES = Path(__file__).parent / "fixtures" / "scim"
-CATALOGUE = Path(__file__).parents[2] / "services" / "billing" / "catalogue.toml"
-SCIM_TYPE = "application/scim+json"
-
-
-class HttpxScimClient(BaseSyncSCIMClient):
-    """scim2-client's requests and response checks, sent with httpx."""
-
-    def __init__(self, client: httpx.Client, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.client = client
-
-    def _stays_under_base_url(self, endpoint: str) -> bool:
-        url = self.client.build_request("GET", endpoint).url
-        return url.host == self.client.base_url.host and url.path.startswith(self.client.base_url.path)
-
-    def _parse_json(self, response: RawResponse) -> Any:
-        assert isinstance(response, httpx.Response)
-        return response.json()
-
-    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        return self.client.request(method, url, **kwargs)
+from tests.e2e.conftest import create_owner, signed_in_client, wait_for
+from tests.e2e.scim_peer import (
+    SCIM_TYPE,
+    HttpxScimClient,
+    revoke_scim_token,
+    scim_fixture,
+    scim_http,
+    scim_token,
+    start_enterprise_suite,
+)
 
 
 @pytest.fixture
 def enterprise_suite(tmp_path: Path) -> Iterator[Suite]:
     """The suite whose new organizations get the Enterprise plan (it has "scim")."""
-    catalogue = tmp_path / "catalogue.toml"
-    catalogue.write_text(
-        CATALOGUE.read_text().replace('default_plan = "team-monthly"', 'default_plan = "enterprise-yearly"')
-    )
-    running = start_suite(tmp_path / "data", extra_env={"TENANTRY_BILLING_CATALOGUE_PATH": str(catalogue)})
+    running = start_enterprise_suite(tmp_path)
     yield running
     running.stop()
-
-
-def _owner_principal_token(suite: Suite, owner: Owner) -> str:
-    """The principal token identity gives the Owner's fresh session (a recent sign-in)."""
-    with signed_in_client(suite, owner) as client:
-        session_token = client.cookies.get(GatewaySettings().cookie_name)
-    assert session_token
-
-    async def authenticate() -> str:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{suite.ports.identity}") as channel:
-            reply = await identity_grpc.IdentityServiceStub(channel).Authenticate(
-                identity_pb.AuthenticateRequest(session_token=session_token)
-            )
-            return str(reply.principal_token)
-
-    return asyncio.run(authenticate())
-
-
-def _revoke(suite: Suite, owner: Owner, token_id: str) -> None:
-    principal_token = _owner_principal_token(suite, owner)
-
-    async def revoke() -> None:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{suite.ports.identity}") as channel:
-            await token_grpc.ScimTokenServiceStub(channel).RevokeScimToken(
-                token_pb.RevokeScimTokenRequest(token_id=token_id), metadata=outgoing_metadata(principal_token)
-            )
-
-    asyncio.run(revoke())
-
-
-def _scim_token(suite: Suite, owner: Owner) -> tuple[str, str]:
-    """(secret, token id) of a SCIM token the Owner creates after signing in."""
-    principal_token = _owner_principal_token(suite, owner)
-
-    async def create() -> token_pb.CreateScimTokenResponse | None:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{suite.ports.identity}") as channel:
-            try:
-                return await token_grpc.ScimTokenServiceStub(channel).CreateScimToken(
-                    token_pb.CreateScimTokenRequest(name="Okta"), metadata=outgoing_metadata(principal_token)
-                )
-            except grpc.aio.AioRpcError as exc:
-                # The subscription opens when billing consumes organization.created.
-                if exc.code() == grpc.StatusCode.FAILED_PRECONDITION:
-                    return None
-                raise
-
-    created = wait_for(lambda: asyncio.run(create()), timeout=30)
-    return created.secret, created.token.id
-
-
-def _http(suite: Suite, secret: str) -> httpx.Client:
-    return httpx.Client(
-        base_url=f"{suite.gateway_url}/scim/v2",
-        headers={"Authorization": f"Bearer {secret}", "Content-Type": SCIM_TYPE},
-        timeout=15,
-    )
-
-
-def _fixture(name: str, **ids: str) -> Any:
-    """A fixture, its placeholders (USER_A, GROUP_ID, ...) replaced by the ids of this run."""
-    text = (FIXTURES / name).read_text()
-    for placeholder, value in ids.items():
-        text = text.replace(placeholder, value)
-    return json.loads(text)
 
 
 def test_C2_okta_spec_shapes_and_C3_quirks_through_scim2_client(enterprise_suite: Suite) -> None:
     suite = enterprise_suite
     owner = create_owner(suite)
-    secret, _ = _scim_token(suite, owner)
-    with _http(suite, secret) as http:
+    secret, _ = scim_token(suite, owner)
+    with scim_http(suite, secret) as http:
         provider = ScimProvider(
             models=[User, EnterpriseUser], resource_types=[ResourceType.from_resource(User[EnterpriseUser])]
         )
@@ -180,7 +87,7 @@ def test_C2_okta_spec_shapes_and_C3_quirks_through_scim2_client(enterprise_suite
 
         # Entra: PascalCase op, "False" as a string, work email by value path; Okta: no path.
         for name in ("entra_patch_user.json", "okta_patch_user.json"):
-            patched = http.patch(f"/Users/{created.id}", json=_fixture(name))
+            patched = http.patch(f"/Users/{created.id}", json=scim_fixture(name))
             assert patched.status_code == 200, patched.text
         user = http.get(f"/Users/{created.id}").json()
         assert user["active"] is False
@@ -189,12 +96,12 @@ def test_C2_okta_spec_shapes_and_C3_quirks_through_scim2_client(enterprise_suite
 
         stale = http.patch(
             f"/Users/{created.id}",
-            json=_fixture("okta_patch_user.json"),
+            json=scim_fixture("okta_patch_user.json"),
             headers={"If-Match": created.meta.version},
         )
         assert stale.status_code == 412
 
-    with _http(suite, "scim_bad_token") as http:
+    with scim_http(suite, "scim_bad_token") as http:
         refused = http.get("/Users")
         assert refused.status_code == 401
         assert refused.json()["schemas"] == ["urn:ietf:params:scim:api:messages:2.0:Error"]
@@ -203,9 +110,9 @@ def test_C2_okta_spec_shapes_and_C3_quirks_through_scim2_client(enterprise_suite
 def test_C4_entra_provisions_updates_and_deprovisions_a_member_end_to_end(enterprise_suite: Suite) -> None:
     suite = enterprise_suite
     owner = create_owner(suite)
-    secret, token_id = _scim_token(suite, owner)
-    with _http(suite, secret) as http:
-        created = http.post("/Users", json=_fixture("entra_create_user.json"))
+    secret, token_id = scim_token(suite, owner)
+    with scim_http(suite, secret) as http:
+        created = http.post("/Users", json=scim_fixture("entra_create_user.json"))
         assert created.status_code == 201, created.text
         user_id = created.json()["id"]
         assert created.json()["externalId"] == "0a21f0f2-8d2a-4f8e-bf98-7b2f2d2b5c3d"
@@ -214,35 +121,35 @@ def test_C4_entra_provisions_updates_and_deprovisions_a_member_end_to_end(enterp
             members = portal.get("/v1/members").json()
             assert "alice@contoso.test" in [m["email"] for m in members["members"]]
 
-        deactivated = http.patch(f"/Users/{user_id}", json=_fixture("entra_disable_user.json"))
+        deactivated = http.patch(f"/Users/{user_id}", json=scim_fixture("entra_disable_user.json"))
         assert deactivated.status_code == 200 and deactivated.json()["active"] is False
         assert http.delete(f"/Users/{user_id}").status_code == 204
         assert http.get(f"/Users/{user_id}").status_code == 404
 
     # A retried POST after a client timeout finds the user instead of creating a second one (C5).
-    with _http(suite, secret) as http:
-        first = http.post("/Users", json=_fixture("entra_create_user.json"), headers={"Idempotency-Key": "entra-1"})
-        again = http.post("/Users", json=_fixture("entra_create_user.json"), headers={"Idempotency-Key": "entra-1"})
+    with scim_http(suite, secret) as http:
+        first = http.post("/Users", json=scim_fixture("entra_create_user.json"), headers={"Idempotency-Key": "entra-1"})
+        again = http.post("/Users", json=scim_fixture("entra_create_user.json"), headers={"Idempotency-Key": "entra-1"})
         assert first.status_code == 201 and again.json()["id"] == first.json()["id"]
 
     # Another organization's token never reaches these users (404, as if they did not exist).
     other = create_owner(suite, email="owner@globex.test")
-    other_secret, _ = _scim_token(suite, other)
-    with _http(suite, other_secret) as http:
+    other_secret, _ = scim_token(suite, other)
+    with scim_http(suite, other_secret) as http:
         assert http.get(f"/Users/{first.json()['id']}").status_code == 404
         assert http.get("/Users", params={"filter": 'userName eq "alice@contoso.test"'}).json()["totalResults"] == 0
 
     # A revoked token fails at once (C5).
-    _revoke(suite, owner, token_id)
-    with _http(suite, secret) as http:
+    revoke_scim_token(suite, owner, token_id)
+    with scim_http(suite, secret) as http:
         assert http.get("/Users").status_code == 401
 
 
 def test_entra_and_okta_group_shapes_provision_groups_that_people_cannot_edit(enterprise_suite: Suite) -> None:
     suite = enterprise_suite
     owner = create_owner(suite)
-    secret, _ = _scim_token(suite, owner)
-    with _http(suite, secret) as http:
+    secret, _ = scim_token(suite, owner)
+    with scim_http(suite, secret) as http:
         provider = ScimProvider(
             models=[User, EnterpriseUser, Group],
             resource_types=[ResourceType.from_resource(User[EnterpriseUser]), ResourceType.from_resource(Group)],
@@ -256,7 +163,7 @@ def test_entra_and_okta_group_shapes_provision_groups_that_people_cannot_edit(en
         }
 
         # Entra: create, look up by displayName without members, add and remove members in one PATCH, rename.
-        created = http.post("/Groups", json=_fixture("entra_create_group.json"))
+        created = http.post("/Groups", json=scim_fixture("entra_create_group.json"))
         assert created.status_code == 201, created.text
         entra_id = created.json()["id"]
         assert created.json()["externalId"] == "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159"
@@ -265,10 +172,10 @@ def test_entra_and_okta_group_shapes_provision_groups_that_people_cannot_edit(en
         ).json()
         assert found["totalResults"] == 1 and "members" not in found["Resources"][0]
         assert (
-            http.patch(f"/Groups/{entra_id}", json=_fixture("entra_patch_group_members.json", **users)).status_code
+            http.patch(f"/Groups/{entra_id}", json=scim_fixture("entra_patch_group_members.json", **users)).status_code
             == 204
         )
-        assert http.patch(f"/Groups/{entra_id}", json=_fixture("entra_patch_group_name.json")).status_code == 204
+        assert http.patch(f"/Groups/{entra_id}", json=scim_fixture("entra_patch_group_name.json")).status_code == 204
         group = scim.query(Group, entra_id)
         assert group.display_name == "Contoso Engineering (all)"
         assert sorted(m.value for m in group.members) == sorted([users["USER_B"], users["USER_C"]])
@@ -276,14 +183,18 @@ def test_entra_and_okta_group_shapes_provision_groups_that_people_cannot_edit(en
         assert [g["id"] for g in by_member["Resources"]] == [entra_id]
 
         # Okta: create with members, no-path rename, add plus a members[value eq] remove.
-        okta = http.post("/Groups", json=_fixture("okta_create_group.json", **users)).json()
+        okta = http.post("/Groups", json=scim_fixture("okta_create_group.json", **users)).json()
         okta_ids = {**users, "GROUP_ID": okta["id"]}
         assert (
-            http.patch(f"/Groups/{okta['id']}", json=_fixture("okta_patch_group_rename.json", **okta_ids)).status_code
+            http.patch(
+                f"/Groups/{okta['id']}", json=scim_fixture("okta_patch_group_rename.json", **okta_ids)
+            ).status_code
             == 204
         )
         assert (
-            http.patch(f"/Groups/{okta['id']}", json=_fixture("okta_patch_group_members.json", **okta_ids)).status_code
+            http.patch(
+                f"/Groups/{okta['id']}", json=scim_fixture("okta_patch_group_members.json", **okta_ids)
+            ).status_code
             == 204
         )
         okta_group = http.get(f"/Groups/{okta['id']}")
@@ -298,7 +209,7 @@ def test_entra_and_okta_group_shapes_provision_groups_that_people_cannot_edit(en
         scim.modify(Group, okta["id"], patch)
         stale = http.patch(
             f"/Groups/{okta['id']}",
-            json=_fixture("okta_patch_group_rename.json", **okta_ids),
+            json=scim_fixture("okta_patch_group_rename.json", **okta_ids),
             headers={"If-Match": etag},
         )
         assert stale.status_code == 412
@@ -328,8 +239,8 @@ def test_entra_and_okta_group_shapes_provision_groups_that_people_cannot_edit(en
 def test_bulk_resolves_bulk_ids_in_any_order_and_keeps_its_advertised_limits(enterprise_suite: Suite) -> None:
     suite = enterprise_suite
     owner = create_owner(suite)
-    secret, _ = _scim_token(suite, owner)
-    with _http(suite, secret) as http:
+    secret, _ = scim_token(suite, owner)
+    with scim_http(suite, secret) as http:
         config = http.get("/ServiceProviderConfig").json()["bulk"]
         assert config == {"supported": True, "maxOperations": 100, "maxPayloadSize": 1024 * 1024}
 
@@ -410,12 +321,12 @@ def test_an_owner_manages_scim_tokens_over_rest_shown_once_rotated_with_overlap_
         rotated = portal.post(f"/v1/scim-tokens/{first['scim_token']['id']}/rotate", json={"overlap_seconds": 0})
         assert rotated.status_code == 201, rotated.text
         second = rotated.json()
-        with _http(suite, first["secret"]) as http:
+        with scim_http(suite, first["secret"]) as http:
             assert http.get("/Users").status_code == 401
-        with _http(suite, second["secret"]) as http:
+        with scim_http(suite, second["secret"]) as http:
             assert http.get("/Users").status_code == 200
 
         revoked = portal.delete(f"/v1/scim-tokens/{second['scim_token']['id']}")
         assert revoked.status_code == 200 and revoked.json()["scim_token"]["revoke_time"]
-        with _http(suite, second["secret"]) as http:
+        with scim_http(suite, second["secret"]) as http:
             assert http.get("/Users").status_code == 401

@@ -12,8 +12,8 @@ from scim2_models import BulkRequest
 
 from services.suite import Suite
 from tests.e2e.conftest import create_owner, signed_in_client, wait_for
-from tests.e2e.test_scim import _fixture, _http, _scim_token
-from tests.e2e.test_scim_holds import USER_SCHEMA, enterprise
+from tests.e2e.scim_peer import USER_SCHEMA, scim_fixture, scim_http, scim_token
+from tests.e2e.test_scim_holds import enterprise
 
 __all__ = ["enterprise"]
 
@@ -21,16 +21,16 @@ __all__ = ["enterprise"]
 def _entra_sync(http: httpx.Client, users: dict[str, str] | None = None) -> tuple[str, str]:
     """Entra's shapes: create a user and a group, add and remove members in one PATCH, disable the user. The ids
     the provider was given for the user and the group."""
-    created = http.post("/Users", json=_fixture("entra_create_user.json"))
+    created = http.post("/Users", json=scim_fixture("entra_create_user.json"))
     assert created.status_code == 201, created.text
     user_id = created.json()["id"]
-    group = http.post("/Groups", json=_fixture("entra_create_group.json"))
+    group = http.post("/Groups", json=scim_fixture("entra_create_group.json"))
     assert group.status_code == 201, group.text
     group_id = group.json()["id"]
     ids = users or {"USER_A": user_id, "USER_B": user_id, "USER_C": user_id}
-    patched = http.patch(f"/Groups/{group_id}", json=_fixture("entra_patch_group_members.json", **ids))
+    patched = http.patch(f"/Groups/{group_id}", json=scim_fixture("entra_patch_group_members.json", **ids))
     assert patched.status_code == 204, patched.text
-    disabled = http.patch(f"/Users/{user_id}", json=_fixture("entra_disable_user.json"))
+    disabled = http.patch(f"/Users/{user_id}", json=scim_fixture("entra_disable_user.json"))
     assert disabled.status_code == 200, disabled.text
     assert disabled.json()["active"] is False
     return user_id, group_id
@@ -39,7 +39,7 @@ def _entra_sync(http: httpx.Client, users: dict[str, str] | None = None) -> tupl
 def test_an_entra_sync_in_dry_run_is_recorded_then_applies_live_with_the_same_ids(enterprise: Suite) -> None:
     suite = enterprise
     owner = create_owner(suite)
-    secret, token_id = _scim_token(suite, owner)
+    secret, token_id = scim_token(suite, owner)
     with signed_in_client(suite, owner) as portal:
         on = portal.put(
             "/v1/scim/provisioning-settings", json={"dry_run": True, "auto_purchase_seats": False, "max_seats": 0}
@@ -47,7 +47,7 @@ def test_an_entra_sync_in_dry_run_is_recorded_then_applies_live_with_the_same_id
         assert on.status_code == 200, on.text
         assert portal.put("/v1/scim/provisioning-settings", json={"dry_run": True}).status_code == 422
 
-        with _http(suite, secret) as http:
+        with scim_http(suite, secret) as http:
             dry_user, dry_group = _entra_sync(http)
             # Nothing changed: the user and group are not there, the members are the Owner alone.
             assert http.get(f"/Users/{dry_user}").status_code == 404
@@ -69,7 +69,7 @@ def test_an_entra_sync_in_dry_run_is_recorded_then_applies_live_with_the_same_id
         assert {c["requested_by"] for c in recorded} == {token_id}
 
         # Bulk runs each operation through the same writes: recorded, answered as applied, nothing created.
-        with _http(suite, secret) as http:
+        with scim_http(suite, secret) as http:
             bulk = http.post(
                 "/Bulk",
                 json={
@@ -96,7 +96,7 @@ def test_an_entra_sync_in_dry_run_is_recorded_then_applies_live_with_the_same_id
             "/v1/scim/provisioning-settings", json={"dry_run": False, "auto_purchase_seats": False, "max_seats": 0}
         )
         assert off.status_code == 200 and off.json()["dry_run"] is False
-        with _http(suite, secret) as http:
+        with scim_http(suite, secret) as http:
             live_user, live_group = _entra_sync(http)
             assert (live_user, live_group) == (dry_user, dry_group)
             assert http.get(f"/Users/{live_user}").json()["active"] is False
@@ -119,7 +119,7 @@ def test_an_entra_sync_in_dry_run_is_recorded_then_applies_live_with_the_same_id
 def test_scim_buys_a_seat_within_the_cap_and_is_refused_beyond_it(enterprise: Suite) -> None:
     suite = enterprise
     owner = create_owner(suite)
-    secret, _ = _scim_token(suite, owner)
+    secret, _ = scim_token(suite, owner)
     with signed_in_client(suite, owner) as portal:
         seats = wait_for(
             lambda: (
@@ -133,7 +133,7 @@ def test_scim_buys_a_seat_within_the_cap_and_is_refused_beyond_it(enterprise: Su
             json={"dry_run": False, "auto_purchase_seats": True, "max_seats": purchased + 1},
         )
         assert allowed.status_code == 200, allowed.text
-        with _http(suite, secret) as http:
+        with scim_http(suite, secret) as http:
             for n in range(purchased - seats["in_use"] + 1):
                 made = http.post("/Users", json={"schemas": [USER_SCHEMA], "userName": f"p{n}@contoso.test"})
                 assert made.status_code == 201, made.text

@@ -11,24 +11,14 @@ from typing import Any
 import pytest
 
 from services.suite import Suite
-from tests.e2e.conftest import create_owner, signed_in_client, start_suite, wait_for
-from tests.e2e.test_scim import CATALOGUE, _http, _scim_token
-
-USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
-DEACTIVATE = {
-    "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-    "Operations": [{"op": "Replace", "path": "active", "value": "False"}],
-}
+from tests.e2e.conftest import create_owner, signed_in_client, wait_for
+from tests.e2e.scim_peer import DEACTIVATE, USER_SCHEMA, scim_http, scim_token, start_enterprise_suite
 
 
 @pytest.fixture
 def enterprise(tmp_path: Path) -> Iterator[Suite]:
     """The suite whose new organizations get the Enterprise plan (it has "scim")."""
-    catalogue = tmp_path / "catalogue.toml"
-    catalogue.write_text(
-        CATALOGUE.read_text().replace('default_plan = "team-monthly"', 'default_plan = "enterprise-yearly"')
-    )
-    running = start_suite(tmp_path / "data", extra_env={"TENANTRY_BILLING_CATALOGUE_PATH": str(catalogue)})
+    running = start_enterprise_suite(tmp_path)
     yield running
     running.stop()
 
@@ -36,8 +26,8 @@ def enterprise(tmp_path: Path) -> Iterator[Suite]:
 def test_a_mass_deprovision_is_held_until_the_owner_approves_it(enterprise: Suite) -> None:
     suite = enterprise
     owner = create_owner(suite)
-    secret, _ = _scim_token(suite, owner)
-    with _http(suite, secret) as http:
+    secret, _ = scim_token(suite, owner)
+    with scim_http(suite, secret) as http:
         user_ids = []
         for n in range(6):
             created = http.post("/Users", json={"schemas": [USER_SCHEMA], "userName": f"user{n}@acme.test"})

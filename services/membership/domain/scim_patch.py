@@ -113,7 +113,10 @@ class _Patcher:
         self.fields = replace(self.fields, attributes=replace(self.fields.attributes, **changes))
 
     def set(self, path: str, value: Any, op: str) -> None:
-        """Add or replace one attribute (for single-valued ones the same; add appends emails)."""
+        """Add or replace one attribute (for single-valued ones the same; add appends emails); None unassigns it."""
+        if path.lower() == ENTERPRISE_URN:  # the whole extension, as one object
+            self._set_enterprise("user", value)
+            return
         urn, attribute = split_urn(path) if path.lower().startswith("urn:") else ("", path.lower())
         if urn == ENTERPRISE_URN:
             self._set_enterprise(attribute, value)
@@ -131,6 +134,8 @@ class _Patcher:
             self.fields = replace(self.fields, external_id=_text(value, "externalId"))
         elif attribute in _CORE_TEXT:
             self._attributes(**{_CORE_TEXT[attribute]: _text(value, attribute)})
+        elif attribute == "name" and value is None:
+            self._attributes(given_name="", family_name="")
         elif attribute == "name":
             if not isinstance(value, dict):
                 raise InvalidPatch("name takes an object.", "invalidValue")
@@ -154,10 +159,14 @@ class _Patcher:
         elif attribute in ("manager", "manager.value"):
             manager = value.get("value") if isinstance(value, dict) else value
             self._attributes(manager_id=_text(manager, "manager"))
+        elif attribute == "user" and value is None:
+            self._attributes(**dict.fromkeys(_ENTERPRISE_TEXT.values(), ""), manager_id="")
         elif attribute == "user" and isinstance(value, dict):
-            # The whole extension as one object: {"urn:...:enterprise:2.0:User": {"department": ...}}.
+            # The whole extension as one object: {"urn:...:enterprise:2.0:User": {"department": ...}}; the keys it
+            # leaves out keep their values (RFC 7644 §3.5.2.3).
             for key, item in value.items():
-                self._set_enterprise(key.lower(), item)
+                if key.lower() != "schemas":
+                    self._set_enterprise(key.lower(), item)
         else:
             raise InvalidPatch(f"The enterprise extension has no attribute {attribute!r}.", "invalidPath")
 

@@ -77,9 +77,10 @@ def authorize_reading(principal: Principal, organization_id: str) -> None:
         principal.authorize(roles.MEMBERS_READ, organization_id)
 
 
-def _checked(fields: ScimUserFields) -> tuple[ScimUserFields, str]:
+def _checked(fields: ScimUserFields, creating: bool = False) -> tuple[ScimUserFields, str]:
     """The fields cleaned, and the member's email: the primary email, else the first work one, else the first,
-    else the userName."""
+    else the userName. A new member without a displayName is named after its name; later, a displayName the
+    identity provider removes stays removed (RFC 7644 §3.5.2.2)."""
     problems: list[FieldViolation] = []
     attributes = fields.attributes
     user_name = attributes.user_name.strip()
@@ -111,9 +112,10 @@ def _checked(fields: ScimUserFields) -> tuple[ScimUserFields, str]:
         or (emails[0].value if emails else user_name)
     )
     email = normalise_email(chosen, "emails" if emails else "userName")
-    display_name = fields.display_name.strip() or " ".join(
-        part for part in (attributes.given_name.strip(), attributes.family_name.strip()) if part
-    )
+    display_name = fields.display_name.strip()
+    if creating and not display_name:
+        parts = (attributes.given_name.strip(), attributes.family_name.strip())
+        display_name = " ".join(part for part in parts if part)
     cleaned = replace(
         fields,
         attributes=replace(attributes, user_name=user_name, emails=emails),
@@ -138,7 +140,7 @@ class ScimUserUseCases:
         """A new User; AlreadyExists (USER_NAME_TAKEN) when a SCIM user has that userName. A member the
         portal invited with that email becomes the User (linked, not duplicated)."""
         authorize_provisioning(principal, organization_id)
-        checked, email = _checked(fields)
+        checked, email = _checked(fields, creating=True)
         replay = Replay(organization_id, "ScimCreateUser", idempotency_key)
         async with self._store.read() as tx:
             answer = await replay.answer(tx)
@@ -302,7 +304,7 @@ class ScimUserUseCases:
             held = (await tx.scim_attributes([member.id])).get(member.id)
             changed = replace(
                 member,
-                display_name=checked.display_name or member.display_name,
+                display_name=checked.display_name,  # the identity provider owns it: a removal clears it
                 external_id=checked.external_id or None,
                 email=email,
             )
