@@ -22,6 +22,7 @@ from services.billing.domain.reconciliation import SeatReconciliation
 from services.billing.domain.subscription_opening import SubscriptionOpener
 from services.billing.domain.use_cases import billing_use_cases
 from services.billing.events.consume import SEATS_CONSUMER, SeatProjection
+from services.billing.events.feature_use import FEATURE_USE_CONSUMER, FeatureUseProjection
 from services.billing.events.mail import INVOICE_MAILER_CONSUMER, InvoiceMailQueue
 from services.billing.events.publish import BillingEnvelopes
 from services.billing.render.invoice_pdf import render_invoice_pdf
@@ -70,6 +71,7 @@ def build(settings: BillingSettings, clock: Clock | None = None) -> ServiceRunti
         [
             wiring.consumer(SEATS_CONSUMER, ["membership"], seats.handlers()),
             wiring.consumer(INVOICE_MAILER_CONSUMER, ["billing"], mail_queue.handlers()),
+            wiring.consumer(FEATURE_USE_CONSUMER, ["identity"], FeatureUseProjection(store).handlers()),
         ],
     )
     renewals = renewal_worker(use_cases.renewals, settings.renewal_interval_seconds, wiring.lease("billing-renewals"))

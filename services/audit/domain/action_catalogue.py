@@ -37,6 +37,7 @@ SUBSCRIPTION_CHANGES = {
     "seat_reduction_canceled": "A scheduled seat reduction was withdrawn.",
     "plan_changed": "The plan changed now (an upgrade).",
     "plan_change_scheduled": "The plan changes at the next renewal (a downgrade).",
+    "plan_change_withdrawn": "A scheduled plan change was withdrawn at the renewal: the plan lacks a feature in use.",
     "profile_updated": "The billing profile (company, address, tax id) changed.",
     "payment_method_updated": "The payment method changed.",
     "cancel_scheduled": "The subscription was canceled; it ends at the end of the period.",

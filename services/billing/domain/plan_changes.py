@@ -1,9 +1,11 @@
 """Moving to another plan: an upgrade applies now with a prorated invoice (credit for the unused old plan)
-collected at once; a cheaper plan or another interval waits for the renewal; while trialing it applies now, free."""
+collected at once; a cheaper plan or another interval waits for the renewal; while trialing it applies now, free.
+A plan without a feature the organization uses (an enabled SSO connection) is refused (domain/feature_use.py)."""
 
 from __future__ import annotations
 
 from services.billing.domain.collection import Collection
+from services.billing.domain.feature_use import refuse_if_broken
 from services.billing.domain.idempotent_outcomes import remember_outcome, stored_outcome
 from services.billing.domain.invoiced_changes import InvoicedChange, collect_issued, replay, save_change
 from services.billing.domain.invoices import Invoice, issue_invoice, plan_change_invoice
@@ -42,6 +44,7 @@ class PlanChangeUseCases:
             if stored is not None:
                 return await replay(tx, before, stored)
             current = self._access.plan_of(before)
+            refuse_if_broken(target, await tx.feature_uses(organization_id))
             after, applies_now = change_plan(before, current, target)
             if applies_now and after != before and before.status != TRIALING:
                 draft = plan_change_invoice(before, current, after, target, now)

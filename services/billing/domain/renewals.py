@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from services.billing.domain.collection import Collection
 from services.billing.domain.events import InvoiceIssued, OrganizationDeletionScheduled, SubscriptionChanged
+from services.billing.domain.feature_use import broken_by
 from services.billing.domain.invoices import issue_invoice, renewal_invoice
 from services.billing.domain.subscription import CANCELED, is_due_for_renewal, renew
 from services.billing.domain.subscription_access import SubscriptionAccess
@@ -56,6 +57,15 @@ class RenewalUseCases:
                     break
                 plan = access.plan_of(subscription)
                 next_plan = access.next_plan_of(subscription)
+                if next_plan is not None and broken_by(next_plan, await tx.feature_uses(organization_id)):
+                    # Scheduled before the organization began to use what the new plan lacks (say, enabled SSO):
+                    # it keeps its plan rather than lose sign-in; the audit log says why.
+                    withdrawn = replace(subscription, plan_at_renewal=None, version=subscription.version + 1)
+                    await tx.save_subscription(withdrawn, now)
+                    await tx.record_events(
+                        SubscriptionChanged(RENEWALS_ACTOR, now, "plan_change_withdrawn", withdrawn, subscription)
+                    )
+                    subscription, next_plan = withdrawn, None
                 usage = await access.seat_usage(tx, subscription)
                 before = subscription
                 renewed = renew(subscription, plan, usage.in_use, next_plan)

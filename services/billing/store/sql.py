@@ -21,6 +21,7 @@ from services.billing.domain.payments import PaymentMethod
 from services.billing.domain.subscription import CANCELED, BillingProfile, Subscription
 from services.billing.store.billing_records import BillingRecordQueries
 from services.billing.store.deletion import OrganizationDeletionQueries
+from services.billing.store.feature_use import FeatureUseQueries
 from services.billing.store.tables import (
     idempotency_keys,
     mail_outbox,
@@ -36,7 +37,9 @@ from services.common.projections import insert_new, upsert_if_newer
 from services.common.store import OutboxStore, OutboxTransaction
 
 
-class SqlBillingTransaction(BillingRecordQueries, OrganizationDeletionQueries, MailOutboxQueries, OutboxTransaction):
+class SqlBillingTransaction(
+    BillingRecordQueries, OrganizationDeletionQueries, FeatureUseQueries, MailOutboxQueries, OutboxTransaction
+):
     idempotency_keys = idempotency_keys
     mail_outbox = mail_outbox
 

@@ -163,6 +163,22 @@ class PaymentRow(BillingBase, table=True):
     attempted_at: datetime = Field(sa_type=UTCDateTime)
 
 
+class FeatureUseRow(BillingBase, table=True):
+    """What an organization uses of a feature its plan grants (an enabled SSO connection uses "sso"), projected from
+    the owning service's events: a plan without the feature would break it, so a move to one is refused."""
+
+    __tablename__ = "feature_uses"
+
+    organization_id: str = Field(primary_key=True, max_length=36)
+    feature: str = Field(primary_key=True, max_length=64)
+    # What uses it (an SSO connection's id).
+    subject_id: str = Field(primary_key=True, max_length=36)
+    subject_name: str = Field(max_length=200)
+    in_use: bool
+    # The subject's version in its service: an older event never overwrites a newer state.
+    version: int = Field(sa_type=BigInteger)
+
+
 metadata = BillingBase.metadata
 subscriptions = core_table(SubscriptionRow)
 seat_holders = core_table(SeatHolderRow)
@@ -170,6 +186,7 @@ invoices = core_table(InvoiceRow)
 invoice_lines = core_table(InvoiceLineRow)
 credit_notes = core_table(CreditNoteRow)
 payments = core_table(PaymentRow)
+feature_uses = core_table(FeatureUseRow)
 mail_outbox = mail_outbox_table(metadata)
 idempotency_keys = idempotency_table(metadata)
 messaging = messaging_tables(metadata)

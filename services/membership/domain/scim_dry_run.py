@@ -70,6 +70,8 @@ class DryRunChange:
     summary: str
     actor_id: str
     recorded_at: datetime
+    # A deactivation or removal, which the safety hold would count live.
+    deprovision: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class ScimSettingsTransaction(MembershipTransaction, Protocol):
     async def clear_dry_run_changes(self, organization_id: str) -> int: ...
     async def dry_run_created_id(self, organization_id: str, kind: DryRunKind, target: str) -> str | None: ...
     async def dry_run_created_target(self, organization_id: str, kind: DryRunKind, target_id: str) -> str | None: ...
+    async def count_dry_run_deprovisions_since(self, organization_id: str, since: datetime) -> int: ...
 
 
 class ScimSettingsStore(Protocol):
@@ -133,8 +136,20 @@ class DryRun:
                 return None
             return await tx.dry_run_created_target(organization_id, kind, target_id[:36])
 
+    async def deprovisions_since(self, organization_id: str, since: datetime) -> int:
+        """Deactivations and removals recorded in dry-run mode since `since`."""
+        async with self._store.read() as tx:
+            return await tx.count_dry_run_deprovisions_since(organization_id, since)
+
     async def record(
-        self, principal: Principal, organization_id: str, kind: DryRunKind, target_id: str, target: str, summary: str
+        self,
+        principal: Principal,
+        organization_id: str,
+        kind: DryRunKind,
+        target_id: str,
+        target: str,
+        summary: str,
+        deprovision: bool = False,
     ) -> DryRunChange:
         change = DryRunChange(
             new_id(),
@@ -145,6 +160,7 @@ class DryRun:
             summary[:MAX_SUMMARY],
             principal.actor_id[:64],
             self._clock.now(),
+            deprovision,
         )
         async with self._store.write() as tx:
             await tx.record_dry_run_change(change)

@@ -106,6 +106,12 @@ class ScimHoldStore(Protocol):
     def read(self) -> AbstractAsyncContextManager[ScimHoldTransaction]: ...
 
 
+def _holds(counted: int, limit: int, waiting: Sequence[HeldChange]) -> bool:
+    """Whether a deprovision is held: it crosses the hour's limit, or earlier ones wait for an Owner (so the
+    changes apply in the order they came)."""
+    return bool(waiting) or counted > limit
+
+
 class ScimHolds:
     def __init__(self, store: ScimHoldStore, clock: Clock, members: MemberUseCases):
         self._store = store
@@ -134,7 +140,7 @@ class ScimHolds:
             recent = await tx.count_deprovisions_since(organization_id, since)
             limit = (await tx.hold_policy(organization_id)).limit(await tx.count_members_since(organization_id, since))
             counted = recent + len(waiting) + 1
-            if waiting or counted > limit:
+            if _holds(counted, limit, waiting):
                 change = HeldChange(new_id(), organization_id, member_id, action, principal.actor_id, now)
                 if await tx.hold_change(change):
                     await tx.record_events(ScimChangeHeld(principal, now, change, counted, limit))
@@ -143,6 +149,17 @@ class ScimHolds:
                 await tx.record_deprovision(organization_id, member_id, now)
         if held is not None:
             raise ScimChangeHeldError(*held)
+
+    async def dry_run_verdict(self, organization_id: str, dry_run_deprovisions: int) -> tuple[int, int] | None:
+        """(counted, limit) when one more deprovision, after `dry_run_deprovisions` recorded in dry-run mode within
+        the hour, would be held were it live; None when it would go through. Reads only: dry-run changes no count."""
+        since = self._clock.now() - WINDOW
+        async with self._store.read() as tx:
+            waiting = await tx.held_changes(organization_id)
+            recent = await tx.count_deprovisions_since(organization_id, since)
+            limit = (await tx.hold_policy(organization_id)).limit(await tx.count_members_since(organization_id, since))
+        counted = recent + len(waiting) + dry_run_deprovisions + 1
+        return (counted, limit) if _holds(counted, limit, waiting) else None
 
     async def list_held(self, principal: Principal, organization_id: str) -> list[HeldChange]:
         principal.authorize(roles.SECURITY_MANAGE, organization_id)

@@ -31,6 +31,7 @@ from services.membership.domain.replays import Replay
 from services.membership.domain.scim_dry_run import DryRun, DryRunKind, ScimSettingsTransaction
 from services.membership.domain.scim_dry_run_answers import describe_user_change, would_be_created, would_be_user
 from services.membership.domain.scim_filter import InvalidFilter, parse_filter
+from services.membership.domain.scim_holds import WINDOW as HOLD_WINDOW
 from services.membership.domain.scim_holds import HeldAction, ScimHolds, ScimHoldTransaction
 from services.membership.domain.scim_model import (
     MAX_EMAILS,
@@ -249,16 +250,29 @@ class ScimUserUseCases:
         if expected_version and expected_version != current.member.version:
             raise Aborted("The user changed since it was read.", reason="ETAG_MISMATCH")
         if await self._dry_run.active(organization_id):
-            await self._dry_run.record(
-                principal,
-                organization_id,
-                DryRunKind.DELETE_USER,
-                current.member.id,
-                current.attributes.user_name,
-                f"remove {current.member.email}",
+            await self._record_dry_run_deprovision(
+                principal, current, DryRunKind.DELETE_USER, f"remove {current.member.email}"
             )
             return
         await self._holds.deprovision(principal, organization_id, current.member.id, HeldAction.REMOVE)
+
+    async def _record_dry_run_deprovision(
+        self, principal: Principal, current: ScimUser, kind: DryRunKind, summary: str
+    ) -> None:
+        """A deactivation or removal in dry-run mode, counted as the safety hold would count it live: the record says
+        when a live run would have been held there, so an Owner sees it before turning dry-run off."""
+        organization_id = current.member.organization_id
+        earlier = await self._dry_run.deprovisions_since(organization_id, self._clock.now() - HOLD_WINDOW)
+        verdict = await self._holds.dry_run_verdict(organization_id, earlier)
+        if verdict is not None:
+            counted, limit = verdict
+            summary += (
+                f"; live, the safety hold would hold this ({counted} deactivations or removals within an hour, "
+                f"limit {limit})"
+            )
+        await self._dry_run.record(
+            principal, organization_id, kind, current.member.id, current.attributes.user_name, summary, True
+        )
 
     async def _current(self, principal: Principal, organization_id: str, user_id: str) -> ScimUser:
         """The user a write changes; in dry-run mode also one a dry-run create made (never written)."""
@@ -286,9 +300,12 @@ class ScimUserUseCases:
         checked, email = _checked(fields)
         if await self._dry_run.active(organization_id):
             summary = describe_user_change(current, checked, email)
-            await self._dry_run.record(
-                principal, organization_id, kind, current.member.id, checked.attributes.user_name, summary
-            )
+            if current.active and not checked.active:
+                await self._record_dry_run_deprovision(principal, current, kind, summary)
+            else:
+                await self._dry_run.record(
+                    principal, organization_id, kind, current.member.id, checked.attributes.user_name, summary
+                )
             return would_be_user(current, checked, email)
         deactivating = current.active and not checked.active
         if deactivating:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.membership.domain.scim_dry_run import DryRunChange, DryRunKind, ProvisioningSettings
@@ -55,8 +55,18 @@ class ScimDryRunQueries:
                 summary=change.summary,
                 actor_id=change.actor_id,
                 recorded_at=change.recorded_at,
+                deprovision=change.deprovision,
             )
         )
+
+    async def count_dry_run_deprovisions_since(self, organization_id: str, since: datetime) -> int:
+        table = scim_dry_run_changes.c
+        counted = await self.connection.scalar(
+            select(func.count())
+            .select_from(scim_dry_run_changes)
+            .where(table.organization_id == organization_id, table.deprovision, table.recorded_at >= since)
+        )
+        return int(counted or 0)
 
     async def dry_run_changes(
         self, organization_id: str, after: tuple[datetime, str] | None, limit: int
@@ -77,6 +87,7 @@ class ScimDryRunQueries:
                 row.summary,
                 row.actor_id,
                 row.recorded_at,
+                row.deprovision,
             )
             for row in rows
         ]

@@ -326,6 +326,8 @@ class ScimDryRunChangeRow(MembershipBase, table=True):
     summary: str = Field(sa_type=Text)
     actor_id: str = Field(max_length=64)
     recorded_at: datetime = Field(sa_type=UTCDateTime)
+    # A deactivation or removal: what the safety hold would count, had it been live.
+    deprovision: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 scim_users = core_table(ScimUserRow)

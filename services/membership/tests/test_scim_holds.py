@@ -16,11 +16,13 @@ from tenantry.events.v1 import envelope_pb2, membership_events_pb2
 from services.common.clock import FrozenClock
 from services.common.db import Database
 from services.common.errors import NotFound, PermissionDenied
+from services.common.pagination import PageTokens
 from services.common.principal import ACTOR_SCIM, Principal
 from services.membership.domain import roles
 from services.membership.domain.members import MemberUseCases
 from services.membership.domain.model import Member, MemberStatus, Organization
 from services.membership.domain.provisioning import ProvisioningUseCases
+from services.membership.domain.scim_dry_run import ProvisioningSettings, ScimSettingsUseCases
 from services.membership.domain.scim_holds import HeldAction, HoldPolicy, ScimChangeHeldError, ScimHolds
 from services.membership.domain.scim_patch import PatchOperation
 from services.membership.domain.scim_users import ScimUserUseCases
@@ -49,6 +51,7 @@ class Scim:
     members: MemberUseCases
     clock: FrozenClock
     db: Database
+    settings: ScimSettingsUseCases
 
     async def deactivate(self, member_id: str) -> None:
         await self.users.patch(SCIM, ORG, member_id, DEACTIVATE)
@@ -96,6 +99,7 @@ async def scim(database_url: str) -> AsyncIterator[Scim]:
             members,
             clock,
             db,
+            ScimSettingsUseCases(store, clock, PageTokens("k" * 48)),
         )
 
 
@@ -226,3 +230,24 @@ async def test_approval_skips_a_member_already_gone_and_applies_the_rest(scim: S
     applied = await scim.holds.approve(OWNER, ORG)
     assert [c.member_id for c in applied] == [PEOPLE[10]]
     assert not await scim.active(PEOPLE[10])
+
+
+async def test_in_dry_run_deprovisions_count_as_live_ones_would_and_the_records_say_where_the_hold_would_start(
+    scim: Scim,
+) -> None:
+    await scim.settings.set(OWNER, ORG, ProvisioningSettings(dry_run=True))
+    for member_id in PEOPLE[:11]:
+        await scim.deactivate(member_id)  # answered as if applied: nothing is held in dry-run mode
+    await scim.users.patch(SCIM, ORG, PEOPLE[20], [PatchOperation("Replace", "title", "Boss")])  # not a deprovision
+    await scim.users.delete(SCIM, ORG, PEOPLE[11])
+
+    assert await scim.holds.list_held(OWNER, ORG) == []
+    assert all([await scim.active(member_id) for member_id in PEOPLE[:12]])
+    changes = (await scim.settings.list_changes(OWNER, ORG)).changes
+    assert ["safety hold would hold" in c.summary for c in changes] == [False] * 10 + [True, False, True]
+    assert "(11 deactivations or removals within an hour, limit 10)" in changes[10].summary
+    assert "(12 deactivations or removals within an hour, limit 10)" in changes[12].summary
+
+    scim.clock.advance(timedelta(hours=1, seconds=1))  # the dry-run count slides out of the hour as a live one does
+    await scim.deactivate(PEOPLE[12])
+    assert "safety hold" not in (await scim.settings.list_changes(OWNER, ORG)).changes[-1].summary
