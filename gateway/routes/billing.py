@@ -218,6 +218,7 @@ ROUTES: tuple[ApiRoute, ...] = (
         change_plan,
         "Move to another plan: an upgrade for the same interval applies now (prorated, the unused old plan "
         "credited, collected at once); a cheaper plan or another interval at the next renewal (billing.manage). "
+        "A plan without a feature in use (SSO while a connection is enabled) is refused: 409 FEATURE_IN_USE. "
         "Send an Idempotency-Key.",
         body=PlanChange,
         response=SubscriptionChange,

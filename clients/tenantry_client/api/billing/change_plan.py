@@ -72,7 +72,8 @@ def sync_detailed(
 ) -> Response[Problem | SubscriptionChange]:
     """Move to another plan: an upgrade for the same interval applies now (prorated, the unused old plan
     credited, collected at once); a cheaper plan or another interval at the next renewal
-    (billing.manage). Send an Idempotency-Key.
+    (billing.manage). A plan without a feature in use (SSO while a connection is enabled) is refused:
+    409 FEATURE_IN_USE. Send an Idempotency-Key.
 
     Args:
         idempotency_key (str | Unset):
@@ -109,7 +110,8 @@ def sync(
 ) -> Problem | SubscriptionChange | None:
     """Move to another plan: an upgrade for the same interval applies now (prorated, the unused old plan
     credited, collected at once); a cheaper plan or another interval at the next renewal
-    (billing.manage). Send an Idempotency-Key.
+    (billing.manage). A plan without a feature in use (SSO while a connection is enabled) is refused:
+    409 FEATURE_IN_USE. Send an Idempotency-Key.
 
     Args:
         idempotency_key (str | Unset):
@@ -141,7 +143,8 @@ async def asyncio_detailed(
 ) -> Response[Problem | SubscriptionChange]:
     """Move to another plan: an upgrade for the same interval applies now (prorated, the unused old plan
     credited, collected at once); a cheaper plan or another interval at the next renewal
-    (billing.manage). Send an Idempotency-Key.
+    (billing.manage). A plan without a feature in use (SSO while a connection is enabled) is refused:
+    409 FEATURE_IN_USE. Send an Idempotency-Key.
 
     Args:
         idempotency_key (str | Unset):
@@ -176,7 +179,8 @@ async def asyncio(
 ) -> Problem | SubscriptionChange | None:
     """Move to another plan: an upgrade for the same interval applies now (prorated, the unused old plan
     credited, collected at once); a cheaper plan or another interval at the next renewal
-    (billing.manage). Send an Idempotency-Key.
+    (billing.manage). A plan without a feature in use (SSO while a connection is enabled) is refused:
+    409 FEATURE_IN_USE. Send an Idempotency-Key.
 
     Args:
         idempotency_key (str | Unset):
