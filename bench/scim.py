@@ -3,8 +3,10 @@ measured in the same run on the same machine.
 
     .venv/bin/python -m bench.scim [--users N] [--concurrency C] [--lookups K]
 
-Reports, for each server: POST /Users per second while creating N users, then the rate and p50/p99 latency of
-`GET /Users?filter=userName eq "..."` among those N users; ratios are ours / peer (higher is better for rates).
+Reports, for each server: POST /Users per second while creating N users (for us with every side effect: a member,
+a seat reserved in billing, events, audit entries), how long the side effects took to settle after the last answer,
+then, once the server is quiet, the rate and p50/p99 latency of `GET /Users?filter=userName eq "..."` among those N
+users; ratios are ours / peer (higher is better for rates).
 Every loop is bounded in count and time and talks only to 127.0.0.1.
 """
 
@@ -12,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
 import secrets
 import subprocess
 import sys
@@ -99,13 +103,46 @@ async def filtered_lookups(client: httpx.AsyncClient, users: int, lookups: int, 
     }
 
 
-async def measure(base_url: str, token: str, users: int, concurrency: int, lookups: int) -> dict[str, Any]:
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def wait_quiet(pids: list[int], timeout: float = 900) -> float:
+    """Until the processes use under 5 % of a core for 2 s running: the side effects of the creates (audit entries,
+    seat counts, projections) are done, so the lookups are measured alone. Seconds waited."""
+    started = time.perf_counter()
+    quiet_since: float | None = None
+    last = cpu_seconds(pids)
+    while time.perf_counter() - started < timeout:
+        await asyncio.sleep(0.5)
+        now = cpu_seconds(pids)
+        busy, last = (now - last) / 0.5, now
+        quiet_since = (quiet_since or time.perf_counter()) if busy < 0.05 else None
+        if quiet_since is not None and time.perf_counter() - quiet_since >= 2:
+            break
+    return round(time.perf_counter() - started, 1)
+
+
+async def measure(
+    base_url: str, token: str, users: int, concurrency: int, lookups: int, pids: list[int]
+) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/scim+json"}
     limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=60, limits=limits) as client:
         post_rate = await post_users(client, users, concurrency)
+        settled = await wait_quiet(pids)
         lookups_result = await filtered_lookups(client, users, lookups, concurrency)
-    return {"post_users_per_second": round(post_rate, 1), "filtered_list": lookups_result}
+    return {
+        "post_users_per_second": round(post_rate, 1),
+        "side_effects_settled_after_seconds": settled,
+        "filtered_list": lookups_result,
+    }
 
 
 async def scim_token(suite: Suite) -> str:
@@ -186,10 +223,19 @@ def main() -> int:
             token = asyncio.run(scim_token(suite))
             wait_up(f"http://127.0.0.1:{peer_port}/ServiceProviderConfig")
             peer_result = asyncio.run(
-                measure(f"http://127.0.0.1:{peer_port}", peer_token, args.users, args.concurrency, args.lookups)
+                measure(
+                    f"http://127.0.0.1:{peer_port}", peer_token, args.users, args.concurrency, args.lookups, [peer.pid]
+                )
             )
             ours = asyncio.run(
-                measure(f"{suite.gateway_url}/scim/v2", token, args.users, args.concurrency, args.lookups)
+                measure(
+                    f"{suite.gateway_url}/scim/v2",
+                    token,
+                    args.users,
+                    args.concurrency,
+                    args.lookups,
+                    [process.pid for process in suite.processes.values()],
+                )
             )
         finally:
             peer.terminate()

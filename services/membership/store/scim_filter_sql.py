@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select, true, union_all
+from sqlalchemy.orm import aliased
 
 from services.membership.domain.model import MemberStatus
 from services.membership.domain.scim_filter import (
@@ -153,15 +154,36 @@ def _member_email(op: str, value: object) -> ColumnElement[bool]:
     return and_(scim_users.c.member_id.is_(None), _compare(members.c.email, KEY, op, value))
 
 
-def condition(tree: Filter) -> ColumnElement[bool]:
-    """The SQL condition of a filter on Users; InvalidFilter for attributes we do not keep."""
+def _user_name_is(organization_id: str, value: str) -> ColumnElement[bool]:
+    """`userName eq` as index lookups: the SCIM userName's unique index, or the membership email's for a member
+    nobody provisioned. (The coalesce of both, which other operators compare, can use no index: every lookup
+    would read the whole organization, as the identity provider's "does this user exist?" does before each create.)"""
+    key = value.lower()
+    unprovisioned = aliased(scim_users)
+    matching = union_all(
+        select(scim_users.c.member_id).where(
+            scim_users.c.organization_id == organization_id, scim_users.c.user_name_key == key
+        ),
+        select(members.c.id)
+        .select_from(members.outerjoin(unprovisioned, unprovisioned.c.member_id == members.c.id))
+        .where(
+            members.c.organization_id == organization_id, members.c.email == key, unprovisioned.c.member_id.is_(None)
+        ),
+    )
+    return members.c.id.in_(matching)
+
+
+def condition(tree: Filter, organization_id: str) -> ColumnElement[bool]:
+    """The SQL condition of a filter on the organization's Users; InvalidFilter for attributes we do not keep."""
     match tree:
         case And(left=left, right=right):
-            return and_(condition(left), condition(right))
+            return and_(condition(left, organization_id), condition(right, organization_id))
         case Or(left=left, right=right):
-            return or_(condition(left), condition(right))
+            return or_(condition(left, organization_id), condition(right, organization_id))
         case Not(inner=inner):
-            return not_(condition(inner))
+            return not_(condition(inner, organization_id))
+        case Compare(attribute="username", op="eq", value=str() as value, urn=urn) if urn in ("", CORE_URN):
+            return _user_name_is(organization_id, value)
         case ValuePath(attribute="emails", inner=inner, urn=urn) if urn in ("", CORE_URN):
             return _some_email(_email_condition(inner))
         case ValuePath(attribute=attribute):

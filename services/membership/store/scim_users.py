@@ -153,7 +153,7 @@ class ScimUserQueries:
         where = [members.c.organization_id == query.organization_id]
         if query.filter is not None:
             tree: Filter = query.filter  # type: ignore[assignment]
-            where.append(condition(tree))
+            where.append(condition(tree, query.organization_id))
         total = await self.connection.scalar(
             select(func.count())
             .select_from(members.outerjoin(scim_users, scim_users.c.member_id == members.c.id))
