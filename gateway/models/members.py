@@ -162,6 +162,10 @@ class ProfileValues(RequestBody):
     ]
 
 
+class MemberRename(RequestBody):
+    display_name: Annotated[DisplayName, Field(min_length=1, description="The name the member goes by here.")]
+
+
 class Invitee(RequestBody):
     email: Email
     role: Annotated[str, StringConstraints(max_length=64)] = ""

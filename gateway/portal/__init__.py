@@ -27,9 +27,9 @@ from gateway.portal import (
     team,
     team_import,
 )
+from gateway.portal.security import name, password, sessions, totp
 from gateway.portal.security import organization as organization_security
 from gateway.portal.security import page as security
-from gateway.portal.security import password, sessions, totp
 from gateway.portal.shared import SECURITY_PAGE, authenticator_of, to_sign_in
 from gateway.settings import GatewaySettings
 
@@ -51,6 +51,7 @@ def build_portal_routes(settings: GatewaySettings) -> list[Route]:
         Route("/reset-password", password_reset.reset_password, methods=["POST"]),
         Route(SECURITY_PAGE, security.security_page, methods=["GET"]),
         Route(f"{SECURITY_PAGE}/password", password.change_password, methods=["POST"]),
+        Route(f"{SECURITY_PAGE}/name", name.rename_myself, methods=["POST"]),
         Route(f"{SECURITY_PAGE}/totp/enrol", totp.enrol_totp, methods=["POST"]),
         Route(f"{SECURITY_PAGE}/totp/confirm", totp.confirm_totp, methods=["POST"]),
         Route(f"{SECURITY_PAGE}/totp/disable", totp.disable_totp, methods=["POST"]),

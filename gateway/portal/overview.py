@@ -22,9 +22,12 @@ from gateway.portal.shared import (
     signed_in,
     to_sign_in,
 )
+from gateway.routing import equality_filter
 from services.common import permissions as permissions_catalogue
 
 RECENT_ACTIVITY = 10
+# The Owner role's id (membership's built-in roles).
+OWNER_ROLE = "owner"
 
 
 async def overview(request: Request) -> Response:
@@ -79,6 +82,22 @@ async def overview(request: Request) -> Response:
             caller,
         )
         entries = [convert.audit_entry(entry) for entry in recent.entries]
+    # respond.io recommends more than one Owner: with one, nobody can take over billing and security if that person
+    # leaves. Those who can make another member Owner are told so.
+    single_owner = None
+    if permissions_catalogue.MEMBERS_MANAGE_ROLES in permissions:
+        owners = await call(
+            request,
+            clients.membership.ListMembers,
+            membership_pb.ListMembersRequest(
+                organization_id=organization_id,
+                page_size=2,
+                filter=equality_filter({"role": OWNER_ROLE, "status": "active"}),
+            ),
+            caller,
+        )
+        if len(owners.members) == 1:
+            single_owner = owners.members[0].display_name or owners.members[0].email
     # portal_page also hands the browser the new session id after a privilege change.
     return portal_page(
         request,
@@ -91,6 +110,7 @@ async def overview(request: Request) -> Response:
         plan=plan,
         next_payment=next_payment,
         entries=entries,
+        single_owner=single_owner,
         can_invite=permissions_catalogue.MEMBERS_INVITE in permissions,
         can_see_billing=permissions_catalogue.BILLING_READ in permissions,
         can_see_audit=permissions_catalogue.AUDIT_READ in permissions,

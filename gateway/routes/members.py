@@ -14,6 +14,7 @@ from gateway.models.members import (
     ExportQuery,
     MemberList,
     MemberListQuery,
+    MemberRename,
     MemberReply,
     OrganizationExport,
     ProfileValues,
@@ -157,6 +158,28 @@ async def set_member_profile(context: Context) -> MemberReply:
     return member_reply(reply.member)
 
 
+async def rename_member(context: Context) -> MemberReply:
+    reply = await context.call(
+        context.clients.membership.RenameMember,
+        membership_pb.RenameMemberRequest(
+            organization_id=context.organization_id,
+            member_id=context.path("member_id"),
+            display_name=context.body_as(MemberRename).display_name,
+        ),
+    )
+    return member_reply(reply.member)
+
+
+async def rename_myself(context: Context) -> MemberReply:
+    reply = await context.call(
+        context.clients.membership.RenameMember,
+        membership_pb.RenameMemberRequest(
+            organization_id=context.organization_id, display_name=context.body_as(MemberRename).display_name
+        ),
+    )
+    return member_reply(reply.member)
+
+
 ROUTES: tuple[ApiRoute, ...] = (
     ApiRoute(
         "GET",
@@ -236,6 +259,22 @@ ROUTES: tuple[ApiRoute, ...] = (
         set_member_profile,
         "Set or clear (empty string) profile values of a member (members.invite, or the member themselves).",
         body=ProfileValues,
+        response=MemberReply,
+    ),
+    ApiRoute(
+        "PUT",
+        "/v1/members/{member_id}/display-name",
+        rename_member,
+        "Change the name a member goes by in the organization (the member themselves, or members.invite).",
+        body=MemberRename,
+        response=MemberReply,
+    ),
+    ApiRoute(
+        "PUT",
+        "/v1/me/display-name",
+        rename_myself,
+        "Change the name you go by in this organization (any member).",
+        body=MemberRename,
         response=MemberReply,
     ),
 )

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from tenantry.events.v1 import envelope_pb2, membership_events_pb2
 
-MEMBER_EVENT_VERBS = ("added", "invited", "activated", "deactivated", "removed", "role_changed", "seat_changed")
+MEMBER_EVENT_VERBS = (
+    "added",
+    "invited",
+    "activated",
+    "deactivated",
+    "removed",
+    "role_changed",
+    "seat_changed",
+    "renamed",
+)
 MEMBER_EVENT_TYPES = tuple(f"membership.member.{verb}" for verb in MEMBER_EVENT_VERBS)
 
 

@@ -101,6 +101,7 @@ from .member_list_query_order_by_type_0 import MemberListQueryOrderByType0
 from .member_list_query_status_type_0 import MemberListQueryStatusType0
 from .member_outcome import MemberOutcome
 from .member_profile import MemberProfile
+from .member_rename import MemberRename
 from .member_reply import MemberReply
 from .membership_error import MembershipError
 from .membership_outcome import MembershipOutcome
@@ -334,6 +335,7 @@ __all__ = (
     "MemberListQueryStatusType0",
     "MemberOutcome",
     "MemberProfile",
+    "MemberRename",
     "MemberReply",
     "MembershipError",
     "MembershipOutcome",

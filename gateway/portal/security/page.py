@@ -42,6 +42,7 @@ NOTICES = {
     "totp-disabled": "Your authenticator app is turned off. Your other sessions were signed out.",
     "session-revoked": "That session has been signed out.",
     "other-sessions-revoked": "Every other session of yours has been signed out.",
+    "name-changed": "Your name has been changed.",
 }
 
 

@@ -213,6 +213,7 @@ CATALOGUE: tuple[AuditAction, ...] = (
             "member.activated": "A member became active: accepted, reactivated or linked by an identity provider.",
             "member.removed": "A member (or a pending invitation) was removed.",
             "member.seat_changed": "A member's seat was given up or added, apart from their role (`seat_consuming`).",
+            "member.renamed": "A member's display name changed (`previous_display_name` holds the one before).",
         },
     ),
     AuditAction(

@@ -134,6 +134,14 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         )
         return pb.SetMemberProfileResponse(member=member_to_proto(member))
 
+    async def RenameMember(
+        self, request: pb.RenameMemberRequest, context: grpc.aio.ServicerContext
+    ) -> pb.RenameMemberResponse:
+        member = await self._profiles.rename(
+            current_call().require_principal(), request.organization_id, request.member_id, request.display_name
+        )
+        return pb.RenameMemberResponse(member=member_to_proto(member))
+
     async def ResendInvitation(
         self, request: pb.ResendInvitationRequest, context: grpc.aio.ServicerContext
     ) -> pb.ResendInvitationResponse:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from services.common.errors import FailedPrecondition, NotFound, PermissionDenied, Violations
-from services.common.people import is_printable
+from services.common.errors import Aborted, FailedPrecondition, NotFound, PermissionDenied, Violations
+from services.common.people import clean_display_name, is_printable
 from services.common.principal import Principal
 from services.membership.domain import roles, rules
-from services.membership.domain.events import MemberProfileChanged, ProfileFieldChanged
+from services.membership.domain.events import MemberChanged, MemberProfileChanged, ProfileFieldChanged
 from services.membership.domain.model import FieldType, Member, ProfileField
-from services.membership.domain.ports import Clock, MembershipStore
+from services.membership.domain.ports import Clock, MembershipStore, MembershipTransaction
 from services.membership.domain.text import KEY_PATTERN, KEY_RULE, printable
 
 MAX_FIELDS = 50
@@ -131,20 +131,48 @@ class ProfileFieldUseCases:
             await tx.delete_profile_field(organization_id, key)
             await tx.record_events(ProfileFieldChanged(principal, now, organization_id, field, "deleted"))
 
+    async def rename(self, principal: Principal, organization_id: str, member_id: str, display_name: str) -> Member:
+        """The member under a new name: a person changes their own (Talkatoo; `member_id` empty names the caller's
+        membership), an admin anyone's they may touch. An identity provider that provisions the member may set it
+        again at its next sync."""
+        principal.require_organization(organization_id)
+        name = clean_display_name(display_name, "display_name", required=True)
+        now = self._clock.now()
+        async with self._store.write() as tx:
+            if not member_id:
+                own = await tx.find_member_by_account(organization_id, principal.account_id or "")
+                member_id = own.id if own is not None else ""
+            member = await self._member_to_edit(tx, principal, organization_id, member_id)
+            if member.display_name == name:
+                return member
+            renamed = replace(member, display_name=name, version=member.version + 1, updated_at=now)
+            if not await tx.update_member(renamed, expected_version=member.version):
+                raise Aborted("The member changed concurrently; retry.", reason="CONCURRENT_CHANGE")
+            await tx.record_events(MemberChanged(principal, now, renamed, "rename", member))
+            return renamed
+
+    @staticmethod
+    async def _member_to_edit(
+        tx: MembershipTransaction, principal: Principal, organization_id: str, member_id: str
+    ) -> Member:
+        """The member whose profile the principal edits: their own, or one an admin (members.invite) may touch."""
+        member = await tx.get_member(organization_id, member_id)
+        if member is None:
+            raise NotFound("No such member.")
+        is_self = bool(principal.account_id) and principal.account_id == member.account_id
+        if not is_self and not principal.has(roles.MEMBERS_INVITE):
+            raise PermissionDenied("Only admins change another member's profile.", reason="MISSING_PERMISSION")
+        if not is_self:
+            rules.check_may_touch(principal, member)
+        return member
+
     async def set_member_profile(
         self, principal: Principal, organization_id: str, member_id: str, values: dict[str, str]
     ) -> Member:
         principal.require_organization(organization_id)
         now = self._clock.now()
         async with self._store.write() as tx:
-            member = await tx.get_member(organization_id, member_id)
-            if member is None:
-                raise NotFound("No such member.")
-            is_self = bool(principal.account_id) and principal.account_id == member.account_id
-            if not is_self and not principal.has(roles.MEMBERS_INVITE):
-                raise PermissionDenied("Only admins change another member's profile.", reason="MISSING_PERMISSION")
-            if not is_self:
-                rules.check_may_touch(principal, member)
+            member = await self._member_to_edit(tx, principal, organization_id, member_id)
             fields = {f.key: f for f in await tx.profile_fields(organization_id)}
             checked = checked_values(fields, values)
             current = await tx.member_profiles(organization_id, [member.id])

@@ -37,6 +37,7 @@ def member_changed(member: Member, before: Member | None = None) -> membership_e
     return membership_events_pb2.MemberChanged(
         previous_role=before.role if before else "",
         previous_status=before.status.value if before else "",
+        previous_display_name=before.display_name if before else "",
         member_id=member.id,
         account_id=member.account_id or "",
         email=member.email,
@@ -112,6 +113,8 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                 "provision": "activated",
                 # The member's seat switch (domain/seat_switch.py).
                 "set_seat": "seat_changed",
+                # The member's own name (domain/profile_fields.py).
+                "rename": "renamed",
             }[change]
             return envelopes.wrap(
                 event,

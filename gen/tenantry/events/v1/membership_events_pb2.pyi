@@ -103,6 +103,7 @@ class MemberChanged(_message.Message):
     VERSION_FIELD_NUMBER: _builtins.int
     PREVIOUS_ROLE_FIELD_NUMBER: _builtins.int
     PREVIOUS_STATUS_FIELD_NUMBER: _builtins.int
+    PREVIOUS_DISPLAY_NAME_FIELD_NUMBER: _builtins.int
     member_id: _builtins.str
     """Id of the member (one per account and organization)."""
     account_id: _builtins.str
@@ -125,6 +126,8 @@ class MemberChanged(_message.Message):
     """
     previous_status: _builtins.str
     """Lifecycle state before this change; empty when the event is not a change of an existing member."""
+    previous_display_name: _builtins.str
+    """Display name before this change; empty when the event is not a change of an existing member."""
     @_builtins.property
     def permissions(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Permissions the member holds through the role."""
@@ -143,10 +146,11 @@ class MemberChanged(_message.Message):
         version: _builtins.int = ...,
         previous_role: _builtins.str = ...,
         previous_status: _builtins.str = ...,
+        previous_display_name: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_id", b"account_id", "display_name", b"display_name", "email", b"email", "member_id", b"member_id", "permissions", b"permissions", "previous_role", b"previous_role", "previous_status", b"previous_status", "role", b"role", "seat_consuming", b"seat_consuming", "status", b"status", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["account_id", b"account_id", "display_name", b"display_name", "email", b"email", "member_id", b"member_id", "permissions", b"permissions", "previous_display_name", b"previous_display_name", "previous_role", b"previous_role", "previous_status", b"previous_status", "role", b"role", "seat_consuming", b"seat_consuming", "status", b"status", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

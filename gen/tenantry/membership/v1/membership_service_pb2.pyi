@@ -1485,6 +1485,60 @@ class SetMemberProfileResponse(_message.Message):
 Global___SetMemberProfileResponse: _TypeAlias = SetMemberProfileResponse  # noqa: Y015
 
 @_typing.final
+class RenameMemberRequest(_message.Message):
+    """Request of RenameMember."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    MEMBER_ID_FIELD_NUMBER: _builtins.int
+    DISPLAY_NAME_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization of the member."""
+    member_id: _builtins.str
+    """The member; empty for the caller's own membership."""
+    display_name: _builtins.str
+    """The new name: 1 to 200 printable characters, trimmed."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        member_id: _builtins.str = ...,
+        display_name: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["display_name", b"display_name", "member_id", b"member_id", "organization_id", b"organization_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RenameMemberRequest: _TypeAlias = RenameMemberRequest  # noqa: Y015
+
+@_typing.final
+class RenameMemberResponse(_message.Message):
+    """Response of RenameMember."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MEMBER_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def member(self) -> Global___Member:
+        """The member as renamed."""
+
+    def __init__(
+        self,
+        *,
+        member: Global___Member | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["member", b"member"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["member", b"member"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___RenameMemberResponse: _TypeAlias = RenameMemberResponse  # noqa: Y015
+
+@_typing.final
 class ImportInvitationsRequest(_message.Message):
     """Request of ImportInvitations."""
 

@@ -125,6 +125,11 @@ class MembershipServiceStub:
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberProfileRequest.SerializeToString,
                 response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberProfileResponse.FromString,
                 _registered_method=True)
+        self.RenameMember = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/RenameMember',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RenameMemberRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RenameMemberResponse.FromString,
+                _registered_method=True)
         self.ResendInvitation = channel.unary_unary(
                 '/tenantry.membership.v1.MembershipService/ResendInvitation',
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ResendInvitationRequest.SerializeToString,
@@ -307,6 +312,14 @@ class MembershipServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RenameMember(self, request, context):
+        """Changes the name a member goes by in the organization (a person renames themselves, as Talkatoo allows).
+        Requires being that member, or permission "members.invite" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ResendInvitation(self, request, context):
         """Sends a pending invitation again with a new link (the old link stops working) and a new expiry.
         Requires permission "members.invite" in that organization.
@@ -443,6 +456,11 @@ def add_MembershipServiceServicer_to_server(servicer, server):
                     servicer.SetMemberProfile,
                     request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberProfileRequest.FromString,
                     response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberProfileResponse.SerializeToString,
+            ),
+            'RenameMember': grpc.unary_unary_rpc_method_handler(
+                    servicer.RenameMember,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RenameMemberRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RenameMemberResponse.SerializeToString,
             ),
             'ResendInvitation': grpc.unary_unary_rpc_method_handler(
                     servicer.ResendInvitation,
@@ -957,6 +975,33 @@ class MembershipService:
             '/tenantry.membership.v1.MembershipService/SetMemberProfile',
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberProfileRequest.SerializeToString,
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberProfileResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RenameMember(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/RenameMember',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RenameMemberRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RenameMemberResponse.FromString,
             options,
             channel_credentials,
             insecure,
