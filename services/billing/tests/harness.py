@@ -138,8 +138,15 @@ def served_settings(data_dir: Path, database_url: str, nats_url: str, public_key
 
 
 def membership_event(event_type: str, payload: Message, organization_id: str = ORG) -> envelope_pb2.Envelope:
+    return service_event("membership", event_type, payload, organization_id)
+
+
+def service_event(
+    producer: str, event_type: str, payload: Message, organization_id: str = ORG
+) -> envelope_pb2.Envelope:
+    """An event of another service, as its system actor publishes it."""
     return new_envelope(
-        producer="membership",
+        producer=producer,
         event_type=event_type,
         organization_id=organization_id,
         actor=actor_from_principal(system_principal()),

@@ -9,17 +9,16 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from tenantry.events.v1 import envelope_pb2, identity_events_pb2
+from tenantry.events.v1 import identity_events_pb2
 from tenantry.identity.v1 import sso_service_pb2
 
 from services.billing.domain.catalogue import load_catalogue
 from services.billing.events.feature_use import FeatureUseProjection
 from services.billing.store.tables import messaging
-from services.billing.tests.harness import ORG, START, BillingHarness, open_harness
+from services.billing.tests.harness import ORG, BillingHarness, open_harness, service_event
 from services.billing.tests.test_subscriptions import BILLING_ADMIN, CARD, OWNER
 from services.common.errors import FailedPrecondition
-from services.common.messaging import EventConsumer, actor_from_principal, new_envelope
-from services.common.principal import system_principal
+from services.common.messaging import EventConsumer
 
 # An operator's catalogue with a plan without SSO: "team-monthly" loses it, "enterprise-yearly" keeps it.
 CATALOGUE = load_catalogue()
@@ -54,14 +53,7 @@ async def sso_connection(
         if event_type == "sso_connection.deleted"
         else identity_events_pb2.SsoConnectionChanged(after=connection)
     )
-    envelope: envelope_pb2.Envelope = new_envelope(
-        producer="identity",
-        event_type=event_type,
-        organization_id=ORG,
-        actor=actor_from_principal(system_principal()),
-        payload=changed,
-        occurred_at=START,
-    )
+    envelope = service_event("identity", event_type, changed)
     projection = FeatureUseProjection(billing.store)
     consumer = EventConsumer(
         name="billing-feature-use",
