@@ -74,6 +74,10 @@ class Organization(ResponseBody):
     member_counts: MemberCounts
     logo_url: str
     brand_color: str
+    secondary_color: str
+    accent_color: str
+    welcome_message: str
+    welcome_video_url: str
     group_creation_policy: str
     invitation_ttl_days: int
     deletion_time: Timestamp | None
@@ -92,6 +96,16 @@ class OrganizationChanges(RequestBody):
     display_name: DisplayName | None = None
     logo_url: Annotated[Url | None, Field(description="https only")] = None
     brand_color: Annotated[str | None, StringConstraints(max_length=7), Field(description="#RRGGBB, or empty")] = None
+    secondary_color: Annotated[str | None, StringConstraints(max_length=7), Field(description="#RRGGBB, or empty")] = (
+        None
+    )
+    accent_color: Annotated[str | None, StringConstraints(max_length=7), Field(description="#RRGGBB, or empty")] = None
+    welcome_message: Annotated[
+        str | None,
+        StringConstraints(max_length=2000),
+        Field(description="Shown to people at their first sign-in; line breaks kept"),
+    ] = None
+    welcome_video_url: Annotated[Url | None, Field(description="https only; a video shown with the message")] = None
     group_creation_policy: GroupCreationPolicy | None = None
     invitation_ttl_days: Annotated[int | None, Field(ge=0, le=90, description="0: the default")] = None
 

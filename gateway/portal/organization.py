@@ -41,7 +41,17 @@ NOTICES = {
 # Refusals that ask for a fresh sign-in (the privileged window), or a wrong password while giving it.
 REAUTHENTICATE = frozenset({"REAUTHENTICATION_REQUIRED", "INVALID_CREDENTIALS", "INVALID_SECOND_FACTOR"})
 MAX_TOTP_CODE = 12
-EDITABLE = ("display_name", "logo_url", "brand_color", "group_creation_policy")
+EDITABLE = (
+    "display_name",
+    "logo_url",
+    "brand_color",
+    "secondary_color",
+    "accent_color",
+    "welcome_message",
+    "welcome_video_url",
+    "group_creation_policy",
+)
+FIELD_LIMITS = {"welcome_message": 2000, "logo_url": 2048, "welcome_video_url": 2048}
 
 
 async def organization_page(request: Request) -> Response:
@@ -89,7 +99,8 @@ async def save_organization(request: Request) -> Response:
     organization = membership_pb.Organization(
         id=person.caller.organization_id,
         invitation_ttl_days=int(ttl) if ttl.isdigit() else (-1 if ttl else 0),
-        **{name: form_field(form, name, MAX_FORM_FIELD + 1) for name in EDITABLE},
+        # One character over each limit, so that membership refuses what is too long rather than keep a cut.
+        **{name: form_field(form, name, FIELD_LIMITS.get(name, MAX_FORM_FIELD) + 1) for name in EDITABLE},
     )
     try:
         await call(

@@ -17,6 +17,7 @@ T = TypeVar("T", bound="Organization")
 class Organization:
     """
     Attributes:
+        accent_color (str):
         brand_color (str):
         create_time (datetime.datetime | None):
         deletion_time (datetime.datetime | None):
@@ -28,8 +29,12 @@ class Organization:
         logo_url (str):
         member_counts (MemberCounts):
         requested_deletion_time (datetime.datetime | None):
+        secondary_color (str):
+        welcome_message (str):
+        welcome_video_url (str):
     """
 
+    accent_color: str
     brand_color: str
     create_time: datetime.datetime | None
     deletion_time: datetime.datetime | None
@@ -41,8 +46,13 @@ class Organization:
     logo_url: str
     member_counts: MemberCounts
     requested_deletion_time: datetime.datetime | None
+    secondary_color: str
+    welcome_message: str
+    welcome_video_url: str
 
     def to_dict(self) -> dict[str, Any]:
+        accent_color = self.accent_color
+
         brand_color = self.brand_color
 
         create_time: None | str
@@ -77,10 +87,17 @@ class Organization:
         else:
             requested_deletion_time = self.requested_deletion_time
 
+        secondary_color = self.secondary_color
+
+        welcome_message = self.welcome_message
+
+        welcome_video_url = self.welcome_video_url
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
             {
+                "accent_color": accent_color,
                 "brand_color": brand_color,
                 "create_time": create_time,
                 "deletion_time": deletion_time,
@@ -92,6 +109,9 @@ class Organization:
                 "logo_url": logo_url,
                 "member_counts": member_counts,
                 "requested_deletion_time": requested_deletion_time,
+                "secondary_color": secondary_color,
+                "welcome_message": welcome_message,
+                "welcome_video_url": welcome_video_url,
             }
         )
 
@@ -102,6 +122,8 @@ class Organization:
         from ..models.member_counts import MemberCounts  # noqa: PLC0415
 
         d = dict(src_dict)
+        accent_color = d.pop("accent_color")
+
         brand_color = d.pop("brand_color")
 
         def _parse_create_time(data: object) -> datetime.datetime | None:
@@ -163,7 +185,14 @@ class Organization:
 
         requested_deletion_time = _parse_requested_deletion_time(d.pop("requested_deletion_time"))
 
+        secondary_color = d.pop("secondary_color")
+
+        welcome_message = d.pop("welcome_message")
+
+        welcome_video_url = d.pop("welcome_video_url")
+
         organization = cls(
+            accent_color=accent_color,
             brand_color=brand_color,
             create_time=create_time,
             deletion_time=deletion_time,
@@ -175,6 +204,9 @@ class Organization:
             logo_url=logo_url,
             member_counts=member_counts,
             requested_deletion_time=requested_deletion_time,
+            secondary_color=secondary_color,
+            welcome_message=welcome_message,
+            welcome_video_url=welcome_video_url,
         )
 
         return organization

@@ -236,6 +236,10 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
             "display_name": sent.display_name,
             "logo_url": sent.logo_url,
             "brand_color": sent.brand_color,
+            "secondary_color": sent.secondary_color,
+            "accent_color": sent.accent_color,
+            "welcome_message": sent.welcome_message,
+            "welcome_video_url": sent.welcome_video_url,
             "group_creation_policy": sent.group_creation_policy,
             "invitation_ttl_days": str(sent.invitation_ttl_days),
         }

@@ -33,6 +33,12 @@ class Organization:
     version: int = 1
     logo_url: str = ""
     brand_color: str = ""
+    # The rest of the brand's colours (#RRGGBB), as Talkspirit's platform takes the charter's colours.
+    secondary_color: str = ""
+    accent_color: str = ""
+    # Shown to people at their first sign-in (Talkspirit's welcome message): text, and a video's https address.
+    welcome_message: str = ""
+    welcome_video_url: str = ""
     group_creation_policy: GroupCreationPolicy = GroupCreationPolicy.ADMINS
     # Days an invitation link stays valid; 0 uses the service's default.
     invitation_ttl_days: int = 0

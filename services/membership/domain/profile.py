@@ -7,16 +7,38 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from services.common.errors import Violations
-from services.common.people import MAX_DISPLAY_NAME_LENGTH
+from services.common.people import MAX_DISPLAY_NAME_LENGTH, is_printable
 from services.membership.domain.model import GroupCreationPolicy, Organization
 from services.membership.domain.text import printable
 
 UPDATABLE_ORGANIZATION_FIELDS = frozenset(
-    {"display_name", "logo_url", "brand_color", "group_creation_policy", "invitation_ttl_days"}
+    {
+        "display_name",
+        "logo_url",
+        "brand_color",
+        "secondary_color",
+        "accent_color",
+        "welcome_message",
+        "welcome_video_url",
+        "group_creation_policy",
+        "invitation_ttl_days",
+    }
 )
+COLOR_FIELDS = ("brand_color", "secondary_color", "accent_color")
 MAX_INVITATION_TTL_DAYS = 90
 MAX_LOGO_URL = 2048
+MAX_WELCOME_MESSAGE = 2000
 _BRAND_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _https_url(raw: str, name: str, problems: Violations) -> str:
+    """Only https: the portal and the product show it (an image, a video), where a javascript: or http: address
+    would be unsafe."""
+    url = raw.strip()
+    parts = urlsplit(url) if len(url) <= MAX_LOGO_URL else None
+    if url and (parts is None or parts.scheme != "https" or not parts.hostname or any(c.isspace() for c in url)):
+        problems.add(name, f"an https URL of at most {MAX_LOGO_URL} characters, or empty")
+    return url
 
 
 def apply_profile_changes(before: Organization, changes: dict[str, str]) -> Organization:
@@ -30,18 +52,21 @@ def apply_profile_changes(before: Organization, changes: dict[str, str]) -> Orga
         values["display_name"] = printable(
             changes["display_name"], "display_name", MAX_DISPLAY_NAME_LENGTH, problems, True
         )
-    if "logo_url" in changes:
-        url = changes["logo_url"].strip()
-        # Only https: the portal shows it as an image, and a javascript: or http: URL would be unsafe there.
-        parts = urlsplit(url) if len(url) <= MAX_LOGO_URL else None
-        if url and (parts is None or parts.scheme != "https" or not parts.hostname or any(c.isspace() for c in url)):
-            problems.add("logo_url", f"an https URL of at most {MAX_LOGO_URL} characters, or empty")
-        values["logo_url"] = url
-    if "brand_color" in changes:
-        color = changes["brand_color"].strip()
-        if color and not _BRAND_COLOR.match(color):
-            problems.add("brand_color", "#RRGGBB, or empty")
-        values["brand_color"] = color.lower()
+    for name in ("logo_url", "welcome_video_url"):
+        if name in changes:
+            values[name] = _https_url(changes[name], name, problems)
+    for name in COLOR_FIELDS:
+        if name in changes:
+            color = changes[name].strip()
+            if color and not _BRAND_COLOR.match(color):
+                problems.add(name, "#RRGGBB, or empty")
+            values[name] = color.lower()
+    if "welcome_message" in changes:
+        message = changes["welcome_message"].replace("\r\n", "\n").strip()
+        # Line breaks are the message's own; other control characters would forge text in the product's pages.
+        if len(message) > MAX_WELCOME_MESSAGE or not is_printable(message.replace("\n", " ")):
+            problems.add("welcome_message", f"at most {MAX_WELCOME_MESSAGE} printable characters, or empty")
+        values["welcome_message"] = message
     if "group_creation_policy" in changes:
         policy = changes["group_creation_policy"]
         if policy not in {p.value for p in GroupCreationPolicy}:

@@ -32,6 +32,10 @@ class OrganizationRow(MembershipBase, table=True):
     version: int = Field(default=1)
     logo_url: str = Field(max_length=2048, sa_column_kwargs={"server_default": ""})
     brand_color: str = Field(max_length=7, sa_column_kwargs={"server_default": ""})
+    secondary_color: str = Field(max_length=7, sa_column_kwargs={"server_default": ""})
+    accent_color: str = Field(max_length=7, sa_column_kwargs={"server_default": ""})
+    welcome_message: str = Field(sa_type=Text, sa_column_kwargs={"server_default": ""})
+    welcome_video_url: str = Field(max_length=2048, sa_column_kwargs={"server_default": ""})
     group_creation_policy: str = Field(max_length=16, sa_column_kwargs={"server_default": "admins"})
     invitation_ttl_days: int = Field(sa_column_kwargs={"server_default": "0"})
     # From billing's organization.deletion_scheduled event.

@@ -33,6 +33,12 @@ def test_an_admin_sets_logo_brand_color_and_who_may_create_groups() -> None:
         ({"logo_url": "http://cdn.acme.test/logo.png"}, {"logo_url"}),
         ({"brand_color": "red", "display_name": " "}, {"brand_color", "display_name"}),
         ({"group_creation_policy": "anyone"}, {"group_creation_policy"}),
+        ({"secondary_color": "#12345", "accent_color": "blue"}, {"secondary_color", "accent_color"}),
+        (
+            {"welcome_message": "x" * 2001, "welcome_video_url": "http://video.acme.test/w"},
+            {"welcome_message", "welcome_video_url"},
+        ),
+        ({"welcome_message": "Hi\x1b[31m there"}, {"welcome_message"}),
         ({"organization_id": "org-2"}, {"update_mask"}),
         ({}, {"update_mask"}),
     ],
@@ -47,3 +53,19 @@ def test_clearing_the_logo_and_color_is_allowed() -> None:
     branded = apply_profile_changes(ACME, {"logo_url": "https://a.test/l.svg", "brand_color": "#000000"})
     cleared = apply_profile_changes(branded, {"logo_url": "", "brand_color": ""})
     assert (cleared.logo_url, cleared.brand_color) == ("", "")
+
+
+def test_the_charter_s_colours_and_a_welcome_message_with_its_video_are_kept_as_talkspirit_allows() -> None:
+    after = apply_profile_changes(
+        ACME,
+        {
+            "brand_color": "#0A7CFF",
+            "secondary_color": "#1B2A4A",
+            "accent_color": "#F2A900",
+            "welcome_message": "  Welcome to Acme!\r\nStart with the handbook.  ",
+            "welcome_video_url": "https://video.acme.test/welcome.mp4",
+        },
+    )
+    assert (after.brand_color, after.secondary_color, after.accent_color) == ("#0a7cff", "#1b2a4a", "#f2a900")
+    assert after.welcome_message == "Welcome to Acme!\nStart with the handbook."
+    assert after.welcome_video_url == "https://video.acme.test/welcome.mp4"

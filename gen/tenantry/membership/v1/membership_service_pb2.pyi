@@ -136,6 +136,10 @@ class Organization(_message.Message):
     INVITATION_TTL_DAYS_FIELD_NUMBER: _builtins.int
     DELETION_TIME_FIELD_NUMBER: _builtins.int
     REQUESTED_DELETION_TIME_FIELD_NUMBER: _builtins.int
+    SECONDARY_COLOR_FIELD_NUMBER: _builtins.int
+    ACCENT_COLOR_FIELD_NUMBER: _builtins.int
+    WELCOME_MESSAGE_FIELD_NUMBER: _builtins.int
+    WELCOME_VIDEO_URL_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """Time-ordered id of the organization."""
     display_name: _builtins.str
@@ -156,6 +160,14 @@ class Organization(_message.Message):
     """Who may create groups: "owners", "admins" (permission "groups.create", the default) or "everyone"."""
     invitation_ttl_days: _builtins.int
     """Days an invitation link stays valid (1 to 90); 0 means the service's default (7)."""
+    secondary_color: _builtins.str
+    """The brand's second colour as #RRGGBB; empty for none."""
+    accent_color: _builtins.str
+    """The brand's accent colour as #RRGGBB; empty for none."""
+    welcome_message: _builtins.str
+    """Message shown to people at their first sign-in (up to 2,000 characters, line breaks kept); empty for none."""
+    welcome_video_url: _builtins.str
+    """Address (https) of a welcome video shown with the message; empty for none."""
     @_builtins.property
     def create_time(self) -> _timestamp_pb2.Timestamp:
         """When the organization was created, UTC."""
@@ -188,10 +200,14 @@ class Organization(_message.Message):
         invitation_ttl_days: _builtins.int = ...,
         deletion_time: _timestamp_pb2.Timestamp | None = ...,
         requested_deletion_time: _timestamp_pb2.Timestamp | None = ...,
+        secondary_color: _builtins.str = ...,
+        accent_color: _builtins.str = ...,
+        welcome_message: _builtins.str = ...,
+        welcome_video_url: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "deletion_time", b"deletion_time", "requested_deletion_time", b"requested_deletion_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["active_member_count", b"active_member_count", "brand_color", b"brand_color", "create_time", b"create_time", "deactivated_member_count", b"deactivated_member_count", "deletion_time", b"deletion_time", "display_name", b"display_name", "etag", b"etag", "group_creation_policy", b"group_creation_policy", "id", b"id", "invitation_ttl_days", b"invitation_ttl_days", "invited_member_count", b"invited_member_count", "logo_url", b"logo_url", "requested_deletion_time", b"requested_deletion_time"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["accent_color", b"accent_color", "active_member_count", b"active_member_count", "brand_color", b"brand_color", "create_time", b"create_time", "deactivated_member_count", b"deactivated_member_count", "deletion_time", b"deletion_time", "display_name", b"display_name", "etag", b"etag", "group_creation_policy", b"group_creation_policy", "id", b"id", "invitation_ttl_days", b"invitation_ttl_days", "invited_member_count", b"invited_member_count", "logo_url", b"logo_url", "requested_deletion_time", b"requested_deletion_time", "secondary_color", b"secondary_color", "welcome_message", b"welcome_message", "welcome_video_url", b"welcome_video_url"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -1720,7 +1736,8 @@ class UpdateOrganizationRequest(_message.Message):
     @_builtins.property
     def update_mask(self) -> _field_mask_pb2.FieldMask:
         """Fields to change; any other field of `organization` is ignored. Supported: "display_name", "logo_url",
-        "brand_color", "group_creation_policy", "invitation_ttl_days".
+        "brand_color", "secondary_color", "accent_color", "welcome_message", "welcome_video_url",
+        "group_creation_policy", "invitation_ttl_days".
         """
 
     def __init__(

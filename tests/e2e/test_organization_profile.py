@@ -1,0 +1,54 @@
+"""The organization's identity, as Talkspirit's platform section builds it, through real processes: its charter's
+colours and a welcome message with its video, over REST and from the portal's Organization page; bad values are
+refused naming each field, and nothing is kept of a refused change."""
+
+from __future__ import annotations
+
+from services.suite import Suite
+from tests.e2e.conftest import create_owner, signed_in_client
+from tests.e2e.test_portal_sections import form_token
+
+
+def test_an_owner_sets_the_charter_colours_and_a_welcome_message(suite: Suite) -> None:
+    owner = create_owner(suite)
+    with signed_in_client(suite, owner) as client:
+        changed = client.patch(
+            "/v1/organization",
+            json={
+                "brand_color": "#0A7CFF",
+                "secondary_color": "#1B2A4A",
+                "accent_color": "#F2A900",
+                "welcome_message": "Welcome to Acme!\nStart with the handbook.",
+                "welcome_video_url": "https://video.acme.test/welcome.mp4",
+            },
+        )
+        assert changed.status_code == 200, changed.text
+        organization = client.get("/v1/organization").json()["organization"]
+        assert (organization["secondary_color"], organization["accent_color"]) == ("#1b2a4a", "#f2a900")
+        assert organization["welcome_message"] == "Welcome to Acme!\nStart with the handbook."
+
+        refused = client.patch(
+            "/v1/organization", json={"accent_color": "orange", "welcome_video_url": "https://x.test/v"}
+        )
+        assert refused.status_code in (400, 422), refused.text
+        assert {e["field"] for e in refused.json()["errors"]} == {"accent_color"}
+        assert client.get("/v1/organization").json()["organization"]["welcome_video_url"].endswith("welcome.mp4")
+
+        page = client.get("/portal/organization")
+        assert "Welcome to Acme!" in page.text and 'value="#1b2a4a"' in page.text
+        form = {
+            "csrf_token": form_token(page.text),
+            "display_name": "Acme",
+            "logo_url": "",
+            "brand_color": "#0a7cff",
+            "secondary_color": "",
+            "accent_color": "#f2a900",
+            "welcome_message": "Bienvenue !",
+            "welcome_video_url": "",
+            "group_creation_policy": "admins",
+            "invitation_ttl_days": "",
+        }
+        saved = client.post("/portal/organization", data=form)
+        assert saved.status_code == 303, saved.text[-300:]
+        organization = client.get("/v1/organization").json()["organization"]
+        assert (organization["welcome_message"], organization["secondary_color"]) == ("Bienvenue !", "")
