@@ -7,7 +7,7 @@ from typing import Any
 
 from alembic import command, context
 from alembic.config import Config
-from sqlalchemy import MetaData, create_engine, pool
+from sqlalchemy import Engine, MetaData, create_engine, event, pool
 
 from services.common.db import sync_url
 
@@ -37,18 +37,39 @@ def make_parent_dir(database_url: str) -> str:
     return database_url
 
 
+def _transactional_sqlite_ddl(engine: Engine) -> None:
+    """pysqlite commits before DDL on its own; with its transaction handling off, the BEGIN we issue holds the
+    CREATE and ALTER statements too (SQLite's DDL is transactional)."""
+
+    @event.listens_for(engine, "connect")
+    def _no_implicit_transactions(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def run_env(target_metadata: MetaData) -> None:
     """Body of every service's migrations/env.py (online mode only: we always have a database)."""
     url = context.config.get_main_option("sqlalchemy.url")
     if not url:
         raise RuntimeError("Migrations need sqlalchemy.url in the Alembic configuration (migrate() sets it).")
     engine = create_engine(url, poolclass=pool.NullPool)
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        _transactional_sqlite_ddl(engine)
     with engine.connect() as connection:
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
+            render_as_batch=sqlite,
             compare_type=True,
+            # Each revision and its alembic_version row commit together, on SQLite too: a service stopped or
+            # killed in the middle of one (a suite restarted while starting) leaves the revision before it, not
+            # half its tables, which the next start could never get past.
+            transactional_ddl=True,
+            transaction_per_migration=True,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -185,6 +185,7 @@ def test_every_route_with_an_id_answers_404_for_another_tenants_resources(suite:
                 "/v1/members/{member_id}/groups": {"group_ids": [beta_group["id"]]},
                 "/v1/members/{member_id}/profile": {"values": {"beta_only": "taken over"}},
                 "/v1/members/{member_id}/seat": {"uses_seat": False},
+                "/v1/members/{member_id}/display-name": {"display_name": "Taken over"},
                 "/v1/billing/invoices/{invoice_id}/payments": {"reference": "SEPA-1"},
                 "/v1/billing/invoices/{invoice_id}/credit-notes": {"amount_minor": 100, "reason": "goodwill"},
                 "/v1/groups/{group_id}/modules/{module_id}": {"enabled": False},
