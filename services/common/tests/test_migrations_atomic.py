@@ -11,14 +11,14 @@ from sqlalchemy import create_engine, inspect, text
 from services.common import migrations
 from services.common.db import sync_url
 
-ENV = '''
+ENV = """
 from sqlalchemy import MetaData
 
 from services.common.migrations import run_env
 
 run_env(MetaData())
-'''
-REVISION = '''
+"""
+REVISION = """
 import sqlalchemy as sa
 from alembic import op
 
@@ -36,7 +36,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("{table}")
-'''
+"""
 
 
 def write_revisions(folder: Path, second_fails: bool) -> None:
