@@ -4,12 +4,13 @@ refused naming each field, and nothing is kept of a refused change."""
 
 from __future__ import annotations
 
+from services.common.tests.smtp_inbox import SmtpInbox
 from services.suite import Suite
-from tests.e2e.conftest import create_owner, signed_in_client
+from tests.e2e.conftest import create_owner, signed_in_client, wait_for
 from tests.e2e.test_portal_sections import form_token
 
 
-def test_an_owner_sets_the_charter_colours_and_a_welcome_message(suite: Suite) -> None:
+def test_an_owner_sets_the_charter_colours_and_a_welcome_message(suite: Suite, smtp_inbox: SmtpInbox) -> None:
     owner = create_owner(suite)
     with signed_in_client(suite, owner) as client:
         changed = client.patch(
@@ -52,3 +53,15 @@ def test_an_owner_sets_the_charter_colours_and_a_welcome_message(suite: Suite) -
         assert saved.status_code == 303, saved.text[-300:]
         organization = client.get("/v1/organization").json()["organization"]
         assert (organization["welcome_message"], organization["secondary_color"]) == ("Bienvenue !", "")
+
+        # The person invited reads the welcome as they join.
+        assert client.patch("/v1/organization", json={"welcome_video_url": "https://video.acme.test/w.mp4"}).is_success
+        invited = client.post("/v1/invitations", json={"invitees": [{"email": "ann@acme.test", "role": "member"}]})
+        assert invited.status_code == 200 and invited.json()["results"][0]["error"] is None, invited.text
+        message = wait_for(lambda: smtp_inbox.messages)[0]
+        body = message.get_payload(decode=True).decode()
+        link = next(word for word in body.split() if "/accept-invitation?" in word)
+        joining = client.get(link.replace(suite.gateway_url, ""))
+        assert joining.status_code == 200
+        assert '<blockquote class="welcome" id="welcome-message">Bienvenue !</blockquote>' in joining.text
+        assert 'href="https://video.acme.test/w.mp4"' in joining.text

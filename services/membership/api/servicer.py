@@ -320,6 +320,8 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
                 email=view.invitation.email,
                 role=view.invitation.role,
                 expire_time=timestamp(view.invitation.expires_at),
+                welcome_message=view.welcome_message,
+                welcome_video_url=view.welcome_video_url,
             )
         )
 

@@ -69,6 +69,9 @@ class InvitationView:
     invitation: Invitation
     organization_name: str
     member: Member
+    # The organization's welcome (Talkspirit), shown to the person as they join.
+    welcome_message: str = ""
+    welcome_video_url: str = ""
 
 
 def already_member(email: str) -> InviteOutcome:
@@ -372,7 +375,9 @@ class InvitationUseCases:
         """What a valid, pending, unexpired invitation link offers; NotFound for anything else."""
         async with self._store.read() as tx:
             invitation, organization, member = await self._valid_invitation(tx, invitation_id, token)
-        return InvitationView(invitation, organization.display_name, member)
+        return InvitationView(
+            invitation, organization.display_name, member, organization.welcome_message, organization.welcome_video_url
+        )
 
     async def accept_invitation(self, principal: Principal, invitation_id: str, token: str) -> Member:
         """The signed-in person whose email was invited becomes an active member."""

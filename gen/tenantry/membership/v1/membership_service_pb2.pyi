@@ -1791,6 +1791,8 @@ class InvitationView(_message.Message):
     EMAIL_FIELD_NUMBER: _builtins.int
     ROLE_FIELD_NUMBER: _builtins.int
     EXPIRE_TIME_FIELD_NUMBER: _builtins.int
+    WELCOME_MESSAGE_FIELD_NUMBER: _builtins.int
+    WELCOME_VIDEO_URL_FIELD_NUMBER: _builtins.int
     invitation_id: _builtins.str
     """Id of the invitation."""
     organization_id: _builtins.str
@@ -1801,6 +1803,10 @@ class InvitationView(_message.Message):
     """Invited email address."""
     role: _builtins.str
     """Role granted on acceptance."""
+    welcome_message: _builtins.str
+    """The organization's welcome message, shown as the person joins; empty for none."""
+    welcome_video_url: _builtins.str
+    """Address (https) of the organization's welcome video; empty for none."""
     @_builtins.property
     def expire_time(self) -> _timestamp_pb2.Timestamp:
         """When the link stops working, UTC."""
@@ -1814,10 +1820,12 @@ class InvitationView(_message.Message):
         email: _builtins.str = ...,
         role: _builtins.str = ...,
         expire_time: _timestamp_pb2.Timestamp | None = ...,
+        welcome_message: _builtins.str = ...,
+        welcome_video_url: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["expire_time", b"expire_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["email", b"email", "expire_time", b"expire_time", "invitation_id", b"invitation_id", "organization_id", b"organization_id", "organization_name", b"organization_name", "role", b"role"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["email", b"email", "expire_time", b"expire_time", "invitation_id", b"invitation_id", "organization_id", b"organization_id", "organization_name", b"organization_name", "role", b"role", "welcome_message", b"welcome_message", "welcome_video_url", b"welcome_video_url"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
