@@ -23,21 +23,14 @@ from gateway.models.analytics import (
     UsageReportResult,
 )
 from gateway.routing import ApiRoute, Context
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    """A spreadsheet must not run a group name as a formula."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+from services.common.spreadsheet import neutralise
 
 
 def _csv_lines(rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow([neutralise(value) for value in row])
     return buffer.getvalue().encode()
 
 

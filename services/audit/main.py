@@ -9,6 +9,8 @@ from tenantry.audit.v1 import (
     analytics_service_pb2_grpc,
     audit_service_pb2,
     audit_service_pb2_grpc,
+    export_service_pb2,
+    export_service_pb2_grpc,
     log_stream_service_pb2,
     log_stream_service_pb2_grpc,
     retention_service_pb2,
@@ -18,11 +20,13 @@ from tenantry.audit.v1 import (
 from services.audit.adapters.checkpoint_signer import load_or_create_signer
 from services.audit.adapters.webhook_sender import HttpWebhookSender
 from services.audit.api.analytics_servicer import AnalyticsServicer
+from services.audit.api.export_servicer import AuditExportServicer
 from services.audit.api.log_stream_servicer import LogStreamServicer
 from services.audit.api.retention_servicer import AuditRetentionServicer
 from services.audit.api.servicer import AuditServicer
 from services.audit.domain.analytics import AnalyticsUseCases
 from services.audit.domain.checkpointing import Checkpointing, CheckpointPolicy
+from services.audit.domain.export_cases import AuditExports
 from services.audit.domain.log_stream_cases import LogStreamUseCases
 from services.audit.domain.log_streams import parse_networks
 from services.audit.domain.retention_cases import RetentionUseCases
@@ -31,11 +35,13 @@ from services.audit.events.analytics_consume import ANALYTICS_CONSUMER, ANALYTIC
 from services.audit.events.consume import AUDIT_CONSUMER, PRODUCERS, AuditRecorder
 from services.audit.settings import AuditSettings
 from services.audit.store.analytics_sql import SqlAnalyticsStore
+from services.audit.store.export_jobs import SqlExportStore
 from services.audit.store.log_streams import SqlLogStreamStore
 from services.audit.store.retention import SqlRetentionStore
 from services.audit.store.sql import SqlAuditStore
 from services.audit.store.tables import entitlements, messaging
 from services.audit.workers.checkpoints import checkpoint_worker
+from services.audit.workers.exports import EXPORT_LEASE, export_worker
 from services.audit.workers.log_streams import LogStreamWorker, lease_name
 from services.audit.workers.retention import RETENTION_LEASE, retention_worker
 from services.common.clock import Clock
@@ -48,6 +54,7 @@ ENTITLEMENTS_CONSUMER = "audit-entitlements"
 SERVICE_NAME = audit_service_pb2.DESCRIPTOR.services_by_name["AuditService"].full_name
 RETENTION_SERVICE_NAME = retention_service_pb2.DESCRIPTOR.services_by_name["AuditRetentionService"].full_name
 LOG_STREAM_SERVICE_NAME = log_stream_service_pb2.DESCRIPTOR.services_by_name["LogStreamService"].full_name
+EXPORT_SERVICE_NAME = export_service_pb2.DESCRIPTOR.services_by_name["AuditExportService"].full_name
 ANALYTICS_SERVICE_NAME = analytics_service_pb2.DESCRIPTOR.services_by_name["AnalyticsService"].full_name
 
 
@@ -79,11 +86,16 @@ def build(settings: AuditSettings, clock: Clock | None = None) -> ServiceRuntime
         allowed_networks=allowed_networks,
     )
     add_log_streams = log_stream_service_pb2_grpc.add_LogStreamServiceServicer_to_server
+    # Exports (exports): asked for over gRPC, written by a job one replica at a time, woken by the request.
+    exports = AuditExports(SqlExportStore(wiring.db, wiring.clock), wiring.clock, lambda: export_job.wake())
+    export_job = export_worker(exports, settings.export_pass_seconds, wiring.lease(EXPORT_LEASE))
+    add_exports = export_service_pb2_grpc.add_AuditExportServiceServicer_to_server
     runtime = wiring.runtime(
         [
             (audit_service_pb2_grpc.add_AuditServiceServicer_to_server, servicer, SERVICE_NAME),
             (add_retention, AuditRetentionServicer(retention), RETENTION_SERVICE_NAME),
             (add_log_streams, LogStreamServicer(log_streams), LOG_STREAM_SERVICE_NAME),
+            (add_exports, AuditExportServicer(exports, PageTokens(settings.secret_keys)), EXPORT_SERVICE_NAME),
             (
                 analytics_service_pb2_grpc.add_AnalyticsServiceServicer_to_server,
                 analytics_servicer,
@@ -105,6 +117,7 @@ def build(settings: AuditSettings, clock: Clock | None = None) -> ServiceRuntime
     )
     runtime.workers.append(checkpoint_worker(checkpointing, settings.checkpoint_pass_seconds))
     runtime.workers.append(retention_worker(retention, settings.retention_pass_seconds, wiring.lease(RETENTION_LEASE)))
+    runtime.workers.append(export_job)
     runtime.workers.append(LogStreamWorker(log_streams, webhook_sender, settings.log_stream_pass_seconds))
     return runtime
 

@@ -30,6 +30,9 @@ class AuditSettings(ServiceSettings):
     retention_pass_seconds: float = Field(default=3600.0, gt=0)
     # How often the log stream worker looks for streams with entries to deliver or retries that are due.
     log_stream_pass_seconds: float = Field(default=5.0, gt=0)
+    # How often the export job (one replica at a time) looks for exports to write and files past their expiry;
+    # a new export wakes it at once on the replica that took the request.
+    export_pass_seconds: float = Field(default=5.0, gt=0)
     # How long a log stream destination has to answer one batch before the attempt counts as failed.
     log_stream_timeout_seconds: float = Field(default=10.0, gt=0)
     # Networks (comma-separated CIDRs, e.g. "127.0.0.0/8,10.20.0.0/16") log stream destinations may resolve

@@ -338,6 +338,14 @@ CATALOGUE: tuple[AuditAction, ...] = (
             "log_stream.secret_rotated": "A log stream's signing secret was rotated; both sign until the overlap ends.",
         },
     ),
+    *_actions(
+        "audit",
+        "",
+        {
+            "audit_export.requested": "An export of the log was asked for (format and filter in the details).",
+            "audit_export.downloaded": "An export's file was downloaded (its format, filter and rows).",
+        },
+    ),
 )
 
 # Every service records refusals of what a principal may do, under its own producer.

@@ -27,6 +27,9 @@ class EntryQuery:
     action_prefix: str | None = None
     # Case-insensitive substring of the entry's details.
     text: str | None = None
+    after_sequence: int | None = None
+    # Oldest first (an export's pages) rather than newest first (a search's).
+    oldest_first: bool = False
 
 
 class AuditTransaction(Protocol):

@@ -7,6 +7,7 @@ from sqlalchemy import Table, delete
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.audit.store import analytics_tables
+from services.audit.store import export_jobs as export_job_tables  # noqa: F401  (its tables in the metadata)
 from services.audit.store import log_streams as log_stream_tables  # noqa: F401  (its table in the metadata)
 from services.audit.store.retention import SqlRetentionTransaction
 from services.audit.store.tables import audit_entries, chain_heads, checkpoints, metadata, retention_settings

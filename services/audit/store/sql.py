@@ -123,7 +123,10 @@ class SqlAuditTransaction:
             statement = statement.where(audit_entries.c.details.ilike(f"%{escape_like(query.text)}%", escape="\\"))
         if query.before_sequence is not None:
             statement = statement.where(audit_entries.c.sequence < query.before_sequence)
-        statement = statement.order_by(audit_entries.c.sequence.desc()).limit(query.limit)
+        if query.after_sequence is not None:
+            statement = statement.where(audit_entries.c.sequence > query.after_sequence)
+        order = audit_entries.c.sequence.asc() if query.oldest_first else audit_entries.c.sequence.desc()
+        statement = statement.order_by(order).limit(query.limit)
         return [_entry(row) for row in await self.connection.execute(statement)]
 
     async def entries_in_order(self, organization_id: str) -> AsyncIterator[AuditEntry]:

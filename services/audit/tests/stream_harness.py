@@ -7,24 +7,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
-from tenantry.common.v1 import common_pb2
-from tenantry.events.v1 import entitlement_events_pb2
 
 from services.audit.adapters.webhook_sender import HttpWebhookSender
 from services.audit.domain.log_stream_cases import LogStreamUseCases
 from services.audit.domain.log_streams import StreamView, parse_networks
 from services.audit.main import MIGRATIONS_DIR
 from services.audit.store.log_streams import SqlLogStreamStore
-from services.audit.store.tables import entitlements, messaging
-from services.audit.tests.recorded import record_invitations
+from services.audit.store.tables import messaging
+from services.audit.tests.recorded import put_plan, record_invitations
 from services.audit.tests.siem_receiver import Receiver
 from services.audit.workers.log_streams import lease_name
 from services.common import migrations
 from services.common.clock import FrozenClock
 from services.common.db import Database
-from services.common.entitlements import EntitlementProjection
 from services.common.leases import Lease
-from services.common.messaging import EventTarget, new_envelope
 from services.common.principal import Principal
 from services.common.secret_box import SecretBox
 
@@ -57,22 +53,7 @@ class Streams:
         return await self.use_cases.get(ADMIN, ORG, stream_id)
 
     async def on_plan(self, log_streams_limit: int) -> None:
-        payload = entitlement_events_pb2.EntitlementsChanged(
-            entitlements=entitlement_events_pb2.EntitlementSet(
-                organization_id=ORG, plan_id="team", active=True, limits={"log_streams": log_streams_limit}, version=1
-            )
-        )
-        envelope = new_envelope(
-            producer="billing",
-            event_type="entitlements.changed",
-            organization_id=ORG,
-            actor=common_pb2.Actor(type=common_pb2.ACTOR_TYPE_SYSTEM, id="billing"),
-            payload=payload,
-            occurred_at=self.clock.now(),
-            target=EventTarget("organization", ORG),
-        )
-        async with self.db.write() as connection:
-            await EntitlementProjection(entitlements, self.clock).on_changed(connection, envelope)
+        await put_plan(self.db, self.clock, ORG, limits={"log_streams": log_streams_limit})
 
 
 @pytest.fixture

@@ -10,12 +10,11 @@ from dataclasses import dataclass
 
 from services.common.errors import FieldViolation, InvalidArgument
 from services.common.principal import Principal
+from services.common.spreadsheet import neutralise
 from services.membership.domain import roles
 from services.membership.domain.model import Group, GroupQuery, Member, MemberQuery
 from services.membership.domain.ports import MembershipStore
 
-# A spreadsheet runs a cell that starts with one of these as a formula: exported cells never start with one.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_PAGE = 500
 EXPORT_FORMATS = ("csv", "groups_csv", "json")
 
@@ -25,11 +24,6 @@ class Export:
     content: bytes
     content_type: str
     file_name: str
-
-
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet shows as text, never runs."""
-    return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
 
 
 def members_csv(members: Sequence[Member], groups_of: dict[str, list[str]]) -> bytes:

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from services.common.clock import FrozenClock
 from services.common.errors import InvalidArgument
-from services.membership.domain.exports import FORMULA_PREFIXES, ExportUseCases, neutralise
+from services.common.spreadsheet import FORMULA_PREFIXES, neutralise
+from services.membership.domain.exports import ExportUseCases
 from services.membership.domain.groups import GroupFields, GroupUseCases
 from services.membership.domain.imports import MAX_IMPORT_ROWS, ImportUseCases, parse_import
 from services.membership.domain.invitations import InvitationUseCases
