@@ -9,6 +9,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from tenantry.audit.v1 import (
     analytics_service_pb2_grpc,
     audit_service_pb2_grpc,
+    export_service_pb2_grpc,
     log_stream_service_pb2_grpc,
     retention_service_pb2_grpc,
 )
@@ -52,6 +53,7 @@ class ServiceClients:
         self.audit_retention = retention_service_pb2_grpc.AuditRetentionServiceStub(self._channels["audit"])
         self.analytics = analytics_service_pb2_grpc.AnalyticsServiceStub(self._channels["audit"])
         self.log_streams = log_stream_service_pb2_grpc.LogStreamServiceStub(self._channels["audit"])
+        self.audit_exports = export_service_pb2_grpc.AuditExportServiceStub(self._channels["audit"])
 
     async def unready(self) -> list[str]:
         """Services that do not answer SERVING to the gRPC health check."""

@@ -47,6 +47,7 @@ def test_every_rpc_names_the_permission_it_requires() -> None:
 def test_every_rpc_of_every_contract_has_an_implementation() -> None:
     """The protoc-generated servicer bases answer UNIMPLEMENTED; each of our servicers overrides every RPC."""
     from services.audit.api.analytics_servicer import AnalyticsServicer
+    from services.audit.api.export_servicer import AuditExportServicer
     from services.audit.api.log_stream_servicer import LogStreamServicer
     from services.audit.api.retention_servicer import AuditRetentionServicer
     from services.audit.api.servicer import AuditServicer
@@ -68,6 +69,7 @@ def test_every_rpc_of_every_contract_has_an_implementation() -> None:
         AnalyticsServicer,
         AuditServicer,
         AuditRetentionServicer,
+        AuditExportServicer,
         LogStreamServicer,
         BillingServicer,
         EntitlementServicer,

@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from gateway.portal import (
     analytics,
+    audit_exports,
     audit_log,
     billing,
     groups,
@@ -96,6 +97,8 @@ def build_portal_routes(settings: GatewaySettings) -> list[Route]:
         Route(f"{billing.BILLING_PAGE}/seats/preview", billing.preview_seats, methods=["POST"]),
         Route(f"{billing.BILLING_PAGE}/{{change}}", billing.change_subscription, methods=["POST"]),
         Route(audit_log.AUDIT_PAGE, audit_log.audit_page, methods=["GET"]),
+        Route(audit_exports.AUDIT_EXPORTS_PAGE, audit_log.start_export, methods=["POST"]),
+        Route(f"{audit_exports.AUDIT_EXPORTS_PAGE}/{{export_id}}", audit_exports.export_page, methods=["GET"]),
         Route(analytics.ANALYTICS_PAGE, analytics.analytics_page, methods=["GET"]),
         Route(organization.ORGANIZATION_PAGE, organization.organization_page, methods=["GET"]),
         Route(organization.ORGANIZATION_PAGE, organization.save_organization, methods=["POST"]),

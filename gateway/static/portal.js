@@ -21,4 +21,19 @@ document.addEventListener("DOMContentLoaded", () => {
       for (const button of form.querySelectorAll("button[type=submit]")) button.disabled = true;
     });
   }
+  // A job's page (an export) follows its progress, and reloads when the job is over to show the download.
+  for (const job of document.querySelectorAll("[data-poll]")) {
+    const bar = job.querySelector("progress");
+    const percent = job.querySelector("[data-percent]");
+    const poll = async () => {
+      const reply = await fetch(job.dataset.poll, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      if (!reply.ok) return;
+      const state = await reply.json();
+      if (bar) bar.value = state.percent_complete;
+      if (percent) percent.textContent = `${state.percent_complete}%`;
+      if (state.state === "succeeded" || state.state === "expired") window.location.reload();
+      else window.setTimeout(poll, 1000);
+    };
+    window.setTimeout(poll, 1000);
+  }
 });

@@ -16,6 +16,12 @@ from .attribute_mapping_view_profile_fields import AttributeMappingViewProfileFi
 from .audit_entry import AuditEntry
 from .audit_entry_details_type_0 import AuditEntryDetailsType0
 from .audit_entry_list import AuditEntryList
+from .audit_export import AuditExport
+from .audit_export_filter import AuditExportFilter
+from .audit_export_format import AuditExportFormat
+from .audit_export_list import AuditExportList
+from .audit_export_shown_filter import AuditExportShownFilter
+from .audit_export_state import AuditExportState
 from .audit_search_query import AuditSearchQuery
 from .billing_profile import BillingProfile
 from .billing_profile_change import BillingProfileChange
@@ -114,6 +120,8 @@ from .module_list import ModuleList
 from .module_reply import ModuleReply
 from .module_switch import ModuleSwitch
 from .money import Money
+from .new_audit_export import NewAuditExport
+from .new_audit_export_format import NewAuditExportFormat
 from .new_domain import NewDomain
 from .new_group import NewGroup
 from .new_group_kind import NewGroupKind
@@ -250,6 +258,12 @@ __all__ = (
     "AuditEntry",
     "AuditEntryDetailsType0",
     "AuditEntryList",
+    "AuditExport",
+    "AuditExportFilter",
+    "AuditExportFormat",
+    "AuditExportList",
+    "AuditExportShownFilter",
+    "AuditExportState",
     "AuditSearchQuery",
     "BillingProfile",
     "BillingProfileChange",
@@ -348,6 +362,8 @@ __all__ = (
     "ModuleReply",
     "ModuleSwitch",
     "Money",
+    "NewAuditExport",
+    "NewAuditExportFormat",
     "NewDomain",
     "NewGroup",
     "NewGroupKind",
