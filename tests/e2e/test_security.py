@@ -172,6 +172,8 @@ def test_every_route_with_an_id_answers_404_for_another_tenants_resources(suite:
             "key_id": trusted.json()["connection"]["saml"]["sp_certificates"][0]["id"],
             "domain": "beta.test",
             "log_stream_id": beta_stream.json()["log_stream"]["id"],
+            # Beta's plan has no audit_export; audit's own tests cover another organization's export.
+            "export_id": "01a20000-0000-7000-8000-000000000001",
             # Beta's plan has no scim, so it holds no token; identity's own tests cover another tenant's token.
             "token_id": "01a20000-0000-7000-8000-000000000001",
         }

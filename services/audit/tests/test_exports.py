@@ -180,3 +180,16 @@ async def test_an_expired_export_is_refused_and_its_file_dropped(exports: Export
     assert left == 0
     with pytest.raises(NotFound):
         await exports.use_cases.get(AUDITOR, ORG, "nope")
+
+
+async def test_another_organizations_export_is_not_there(exports: Exports) -> None:
+    export = await exports.use_cases.create(AUDITOR, ORG, "csv", ExportFilter(), "")
+    await exports.all_pages()
+    outsider = Principal(
+        actor_type="user", actor_id="acc-x", organization_id=OTHER_ORG, permissions=frozenset({"audit.read"})
+    )
+    with pytest.raises(NotFound):
+        await exports.use_cases.get(outsider, OTHER_ORG, export.id)
+    with pytest.raises(NotFound):
+        await exports.use_cases.read_chunk(outsider, OTHER_ORG, export.id, 0)
+    assert await exports.use_cases.list(outsider, OTHER_ORG) == []
