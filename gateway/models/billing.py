@@ -154,16 +154,19 @@ class SeatChange(RequestBody):
     seats: PositiveNumber
 
 
+ExpectedCharge = Annotated[
+    int | None,
+    Field(
+        ge=0,
+        le=2**53,
+        description="the charge now, in minor units, a preview showed (0 for none): a different charge changes "
+        "nothing (409 CHARGE_CHANGED); omit for no check",
+    ),
+]
+
+
 class SeatPurchase(SeatChange):
-    expected_charge_minor: Annotated[
-        int | None,
-        Field(
-            ge=0,
-            le=2**53,
-            description="the charge now, in minor units, a preview showed (0 for none): a different charge changes "
-            "nothing (409 CHARGE_CHANGED); omit for no check",
-        ),
-    ] = None
+    expected_charge_minor: ExpectedCharge = None
 
 
 class SeatChangePreview(ResponseBody):
@@ -176,8 +179,25 @@ class SeatChangePreview(ResponseBody):
     ]
 
 
-class PlanChange(RequestBody):
+class PlanChoice(RequestBody):
     plan_id: Id
+
+
+class PlanChange(PlanChoice):
+    expected_charge_minor: ExpectedCharge = None
+
+
+class PlanChangePreview(ResponseBody):
+    subscription: Annotated[
+        Subscription, Field(description="the subscription as the change would leave it (plan_at_renewal if it waits)")
+    ]
+    applies_now: Annotated[bool, Field(description="true for an upgrade (or in a trial); false: at the next renewal")]
+    charge_now: Annotated[
+        Invoice | None, Field(description="the prorated invoice an upgrade would issue now; none otherwise")
+    ]
+    next_invoice: Annotated[
+        Invoice | None, Field(description="the next renewal's invoice after the change; none when it ends")
+    ]
 
 
 class BillingProfileChange(RequestBody):

@@ -95,6 +95,7 @@ def build_portal_routes(settings: GatewaySettings) -> list[Route]:
         Route(f"{groups.GROUPS_PAGE}/{{group_id}}/{{change}}", groups.change_group, methods=["POST"]),
         Route(billing.BILLING_PAGE, billing.billing_page, methods=["GET"]),
         Route(f"{billing.BILLING_PAGE}/seats/preview", billing.preview_seats, methods=["POST"]),
+        Route(f"{billing.BILLING_PAGE}/plan/preview", billing.preview_plan, methods=["POST"]),
         Route(f"{billing.BILLING_PAGE}/{{change}}", billing.change_subscription, methods=["POST"]),
         Route(audit_log.AUDIT_PAGE, audit_log.audit_page, methods=["GET"]),
         Route(audit_exports.AUDIT_EXPORTS_PAGE, audit_log.start_export, methods=["POST"]),

@@ -132,6 +132,42 @@ async def render_preview(request: Request, person: SignedIn, seats: int, error: 
     return await render_billing(request, person, preview=preview, error=error)
 
 
+async def preview_plan(request: Request) -> Response:
+    """The plan form's first step: whether the change applies now or at the renewal, what an upgrade costs now
+    (prorated) and the next invoice, as billing computes them for the change itself; the page then asks to confirm."""
+    person = await signed_in(request)
+    if person is None:
+        return to_sign_in()
+    form = await checked_form(request)
+    if form is None:
+        return await render_billing(request, person, 403, error="This request did not come from this site.")
+    return await render_plan_preview(request, person, form_field(form, "plan_id", 65))
+
+
+async def render_plan_preview(request: Request, person: SignedIn, plan_id: str, error: str = "") -> Response:
+    """The plan form's answer: the change previewed, with its confirmation (and `error`, why it is asked again)."""
+    caller = person.caller
+    try:
+        reply = await call(
+            request,
+            services(request).billing.PreviewPlanChange,
+            billing_pb.PreviewPlanChangeRequest(organization_id=caller.organization_id, plan_id=plan_id),
+            caller,
+        )
+    except grpc.aio.AioRpcError as exc:
+        refusal = page_refusal(exc)
+        return await render_billing(request, person, refusal.status, error=refusal.message)
+    charge_now = convert.invoice(reply.charge_now) if reply.HasField("charge_now") else None
+    plan_preview = {
+        "plan_id": plan_id,
+        "applies_now": reply.applies_now,
+        "charge_now": charge_now,
+        "expected_charge_minor": charge_now["total"]["amount_minor"] if charge_now else 0,
+        "next_invoice": convert.invoice(reply.next_invoice) if reply.HasField("next_invoice") else None,
+    }
+    return await render_billing(request, person, plan_preview=plan_preview, error=error)
+
+
 async def change_subscription(request: Request) -> Response:
     """One of the page's forms: seats, plan, cancel or resume."""
     person = await signed_in(request)
@@ -163,14 +199,19 @@ async def change_subscription(request: Request) -> Response:
                 return await render_preview(request, person, int(seats), error=page_refusal(exc).message)
             notice = "seats-changed"
         elif change == "plan":
-            await call(
-                request,
-                billing.ChangePlan,
-                billing_pb.ChangePlanRequest(
-                    organization_id=organization_id, plan_id=form_field(form, "plan_id", 65), idempotency_key=key
-                ),
-                caller,
+            plan_id, expected = form_field(form, "plan_id", 65), form_field(form, "expected_charge_minor", 20)
+            plan_change = billing_pb.ChangePlanRequest(
+                organization_id=organization_id,
+                plan_id=plan_id,
+                idempotency_key=key,
+                expected_charge_minor=int(expected) if expected.isdigit() else None,
             )
+            try:
+                await call(request, billing.ChangePlan, plan_change, caller)
+            except grpc.aio.AioRpcError as exc:
+                if page_refusal(exc).reason != "CHARGE_CHANGED":
+                    raise
+                return await render_plan_preview(request, person, plan_id, error=page_refusal(exc).message)
             notice = "plan-changed"
         elif change == "cancel":
             await call(

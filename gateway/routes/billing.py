@@ -14,6 +14,8 @@ from gateway.models.billing import (
     Dashboard,
     PaymentMethodChange,
     PlanChange,
+    PlanChangePreview,
+    PlanChoice,
     PlanList,
     Reconciliation,
     SeatChange,
@@ -102,15 +104,34 @@ async def preview_seat_change(context: Context) -> SeatChangePreview:
 
 
 async def change_plan(context: Context) -> SubscriptionChange:
+    body = context.body_as(PlanChange)
     reply = await context.call(
         context.clients.billing.ChangePlan,
         billing_pb.ChangePlanRequest(
             organization_id=context.organization_id,
-            plan_id=context.body_as(PlanChange).plan_id,
+            plan_id=body.plan_id,
             idempotency_key=context.idempotency_key,
+            expected_charge_minor=body.expected_charge_minor,
         ),
     )
     return subscription_change(reply)
+
+
+async def preview_plan_change(context: Context) -> PlanChangePreview:
+    reply = await context.call(
+        context.clients.billing.PreviewPlanChange,
+        billing_pb.PreviewPlanChangeRequest(
+            organization_id=context.organization_id, plan_id=context.body_as(PlanChoice).plan_id
+        ),
+    )
+    return PlanChangePreview.model_validate(
+        {
+            "subscription": convert.subscription(reply.subscription),
+            "applies_now": reply.applies_now,
+            "charge_now": convert.invoice(reply.charge_now) if reply.HasField("charge_now") else None,
+            "next_invoice": convert.invoice(reply.next_invoice) if reply.HasField("next_invoice") else None,
+        }
+    )
 
 
 async def cancel_seat_reduction(context: Context) -> SubscriptionReply:
@@ -219,9 +240,19 @@ ROUTES: tuple[ApiRoute, ...] = (
         "Move to another plan: an upgrade for the same interval applies now (prorated, the unused old plan "
         "credited, collected at once); a cheaper plan or another interval at the next renewal (billing.manage). "
         "A plan without a feature in use (SSO while a connection is enabled) is refused: 409 FEATURE_IN_USE. "
-        "Send an Idempotency-Key.",
+        "Send an Idempotency-Key, and the previewed charge as expected_charge_minor to be charged nothing else.",
         body=PlanChange,
         response=SubscriptionChange,
+    ),
+    ApiRoute(
+        "POST",
+        "/v1/billing/subscription/plan/preview",
+        preview_plan_change,
+        "What moving to this plan would do now, changing nothing: whether it applies now or at the renewal, the "
+        "prorated charge of an upgrade (the amount then charged) and the next renewal's invoice; refused as the "
+        "change would be (billing.manage).",
+        body=PlanChoice,
+        response=PlanChangePreview,
     ),
     ApiRoute(
         "POST",

@@ -152,6 +152,17 @@ def test_an_owner_previews_added_seats_then_adds_them_and_downloads_an_invoice_p
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert axe_violations(browser) == []
 
+    # Another interval waits for the renewal: the preview says so, charges nothing now, and prices the next invoice.
+    Select(browser.find_element(By.ID, "plan-select")).select_by_value("team-yearly")
+    click(browser, "plan-submit", "plan-preview")
+    assert browser.find_element(By.ID, "plan-preview-when").text.startswith("At the end of the term")
+    assert "nothing is charged now" in browser.find_element(By.ID, "plan-preview-charge-now").text
+    assert "1,800.00" in browser.find_element(By.ID, "plan-preview-next-invoice").text  # 15 seats x 120.00
+    assert axe_violations(browser) == []
+    click(browser, "plan-confirm", "notice")
+    with signed_in_client(suite, owner) as client:
+        assert client.get("/v1/billing/subscription").json()["subscription"]["plan_at_renewal"] == "team-yearly"
+
 
 def test_an_owner_searches_the_audit_log_and_sees_the_chain_verified(
     suite: Suite, owner: Owner, browser: webdriver.Chrome

@@ -157,6 +157,8 @@ from .payment_record import PaymentRecord
 from .period_query import PeriodQuery
 from .plan import Plan
 from .plan_change import PlanChange
+from .plan_change_preview import PlanChangePreview
+from .plan_choice import PlanChoice
 from .plan_list import PlanList
 from .principal import Principal
 from .problem import Problem
@@ -399,6 +401,8 @@ __all__ = (
     "PeriodQuery",
     "Plan",
     "PlanChange",
+    "PlanChangePreview",
+    "PlanChoice",
     "PlanList",
     "Principal",
     "Problem",

@@ -171,8 +171,24 @@ class BillingServicer(pb_grpc.BillingServiceServicer):
             request.organization_id,
             request.plan_id,
             request.idempotency_key or call.idempotency_key,
+            request.expected_charge_minor if request.HasField("expected_charge_minor") else None,
         )
         return pb.ChangePlanResponse(**invoiced_change_fields(change))  # type: ignore[arg-type]
+
+    async def PreviewPlanChange(
+        self, request: pb.PreviewPlanChangeRequest, context: grpc.aio.ServicerContext
+    ) -> pb.PreviewPlanChangeResponse:
+        preview = await self._use_cases.plan_changes.preview_plan_change(
+            current_call().require_principal(), request.organization_id, request.plan_id
+        )
+        response = pb.PreviewPlanChangeResponse(
+            subscription=subscription_to_proto(preview.after), applies_now=preview.applies_now
+        )
+        if preview.charge_now is not None:
+            response.charge_now.CopyFrom(draft_to_proto(preview.charge_now, preview.at))
+        if preview.next_invoice is not None:
+            response.next_invoice.CopyFrom(draft_to_proto(preview.next_invoice, preview.after.current_period_end))
+        return response
 
     async def UpdateBillingProfile(
         self, request: pb.UpdateBillingProfileRequest, context: grpc.aio.ServicerContext

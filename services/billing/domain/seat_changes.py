@@ -38,11 +38,12 @@ def seat_change(before: Subscription, plan: Plan, seats: int, seats_in_use: int,
     return SeatChange(schedule_seat_reduction(before, plan, seats, seats_in_use), SEAT_REDUCTION_SCHEDULED, None)
 
 
-def refuse_unless_charged_as_expected(outcome: SeatChange, expected_charge_minor: int | None) -> None:
-    """A change confirmed from a preview goes through only at the charge the preview showed (None: no check)."""
+def refuse_unless_charged_as_expected(charge_now: InvoiceDraft | None, expected_charge_minor: int | None) -> None:
+    """A change (of seats or of plan) confirmed from a preview goes through only at the charge the preview showed
+    (None: no check)."""
     if expected_charge_minor is None:
         return
-    charged = outcome.charge_now.total.amount if outcome.charge_now is not None else 0
+    charged = charge_now.total.amount if charge_now is not None else 0
     if charged != expected_charge_minor:
         raise FailedPrecondition(
             "The charge for this change is no longer the one previewed; review it and confirm again.",

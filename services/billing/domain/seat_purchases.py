@@ -60,7 +60,7 @@ class SeatPurchaseUseCases:
                 return await replay(tx, before, stored)
             usage = await self._access.seat_usage(tx, before)
             outcome = seat_change(before, self._access.plan_of(before), seats, usage.in_use, now)
-            refuse_unless_charged_as_expected(outcome, expected_charge_minor)
+            refuse_unless_charged_as_expected(outcome.charge_now, expected_charge_minor)
             after = outcome.after
             if outcome.charge_now is not None:
                 invoice, after = issue_invoice(after, outcome.charge_now, now)

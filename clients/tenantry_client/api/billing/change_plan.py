@@ -73,7 +73,8 @@ def sync_detailed(
     """Move to another plan: an upgrade for the same interval applies now (prorated, the unused old plan
     credited, collected at once); a cheaper plan or another interval at the next renewal
     (billing.manage). A plan without a feature in use (SSO while a connection is enabled) is refused:
-    409 FEATURE_IN_USE. Send an Idempotency-Key.
+    409 FEATURE_IN_USE. Send an Idempotency-Key, and the previewed charge as expected_charge_minor to be
+    charged nothing else.
 
     Args:
         idempotency_key (str | Unset):
@@ -111,7 +112,8 @@ def sync(
     """Move to another plan: an upgrade for the same interval applies now (prorated, the unused old plan
     credited, collected at once); a cheaper plan or another interval at the next renewal
     (billing.manage). A plan without a feature in use (SSO while a connection is enabled) is refused:
-    409 FEATURE_IN_USE. Send an Idempotency-Key.
+    409 FEATURE_IN_USE. Send an Idempotency-Key, and the previewed charge as expected_charge_minor to be
+    charged nothing else.
 
     Args:
         idempotency_key (str | Unset):
@@ -144,7 +146,8 @@ async def asyncio_detailed(
     """Move to another plan: an upgrade for the same interval applies now (prorated, the unused old plan
     credited, collected at once); a cheaper plan or another interval at the next renewal
     (billing.manage). A plan without a feature in use (SSO while a connection is enabled) is refused:
-    409 FEATURE_IN_USE. Send an Idempotency-Key.
+    409 FEATURE_IN_USE. Send an Idempotency-Key, and the previewed charge as expected_charge_minor to be
+    charged nothing else.
 
     Args:
         idempotency_key (str | Unset):
@@ -180,7 +183,8 @@ async def asyncio(
     """Move to another plan: an upgrade for the same interval applies now (prorated, the unused old plan
     credited, collected at once); a cheaper plan or another interval at the next renewal
     (billing.manage). A plan without a feature in use (SSO while a connection is enabled) is refused:
-    409 FEATURE_IN_USE. Send an Idempotency-Key.
+    409 FEATURE_IN_USE. Send an Idempotency-Key, and the previewed charge as expected_charge_minor to be
+    charged nothing else.
 
     Args:
         idempotency_key (str | Unset):

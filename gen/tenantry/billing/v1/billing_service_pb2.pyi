@@ -905,6 +905,7 @@ class ChangePlanRequest(_message.Message):
     ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
     PLAN_ID_FIELD_NUMBER: _builtins.int
     IDEMPOTENCY_KEY_FIELD_NUMBER: _builtins.int
+    EXPECTED_CHARGE_MINOR_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization whose plan changes."""
     plan_id: _builtins.str
@@ -913,20 +914,95 @@ class ChangePlanRequest(_message.Message):
     """Idempotency key (the REST Idempotency-Key): a retry with the same key returns the first call's outcome
     and changes nothing more.
     """
+    expected_charge_minor: _builtins.int
+    """The charge PreviewPlanChange showed, in minor units (0 for a change without one): the change goes through
+    only at that charge. Unset: no check.
+    """
     def __init__(
         self,
         *,
         organization_id: _builtins.str = ...,
         plan_id: _builtins.str = ...,
         idempotency_key: _builtins.str = ...,
+        expected_charge_minor: _builtins.int | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_expected_charge_minor", b"_expected_charge_minor", "expected_charge_minor", b"expected_charge_minor"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_expected_charge_minor", b"_expected_charge_minor", "expected_charge_minor", b"expected_charge_minor", "idempotency_key", b"idempotency_key", "organization_id", b"organization_id", "plan_id", b"plan_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    _WhichOneofReturnType__expected_charge_minor: _TypeAlias = _typing.Literal["expected_charge_minor"]  # noqa: Y015
+    _WhichOneofArgType__expected_charge_minor: _TypeAlias = _typing.Literal["_expected_charge_minor", b"_expected_charge_minor"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__expected_charge_minor) -> _WhichOneofReturnType__expected_charge_minor | None: ...
+
+Global___ChangePlanRequest: _TypeAlias = ChangePlanRequest  # noqa: Y015
+
+@_typing.final
+class PreviewPlanChangeRequest(_message.Message):
+    """Request of PreviewPlanChange."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    PLAN_ID_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization whose plan would change."""
+    plan_id: _builtins.str
+    """Id of the plan wanted, from ListPlans."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        plan_id: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["idempotency_key", b"idempotency_key", "organization_id", b"organization_id", "plan_id", b"plan_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization_id", b"organization_id", "plan_id", b"plan_id"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
-Global___ChangePlanRequest: _TypeAlias = ChangePlanRequest  # noqa: Y015
+Global___PreviewPlanChangeRequest: _TypeAlias = PreviewPlanChangeRequest  # noqa: Y015
+
+@_typing.final
+class PreviewPlanChangeResponse(_message.Message):
+    """Response of PreviewPlanChange."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    SUBSCRIPTION_FIELD_NUMBER: _builtins.int
+    APPLIES_NOW_FIELD_NUMBER: _builtins.int
+    CHARGE_NOW_FIELD_NUMBER: _builtins.int
+    NEXT_INVOICE_FIELD_NUMBER: _builtins.int
+    applies_now: _builtins.bool
+    """Whether the change applies now (an upgrade, or any change in a trial) rather than at the next renewal."""
+    @_builtins.property
+    def subscription(self) -> Global___Subscription:
+        """The subscription as the change would leave it (with the change scheduled, when it waits for the renewal)."""
+
+    @_builtins.property
+    def charge_now(self) -> Global___Invoice:
+        """The prorated invoice an upgrade now would issue (status "preview"); absent otherwise."""
+
+    @_builtins.property
+    def next_invoice(self) -> Global___Invoice:
+        """The invoice the next renewal would issue after the change (status "preview"); absent when the subscription
+        ends instead.
+        """
+
+    def __init__(
+        self,
+        *,
+        subscription: Global___Subscription | None = ...,
+        applies_now: _builtins.bool = ...,
+        charge_now: Global___Invoice | None = ...,
+        next_invoice: Global___Invoice | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["charge_now", b"charge_now", "next_invoice", b"next_invoice", "subscription", b"subscription"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["applies_now", b"applies_now", "charge_now", b"charge_now", "next_invoice", b"next_invoice", "subscription", b"subscription"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___PreviewPlanChangeResponse: _TypeAlias = PreviewPlanChangeResponse  # noqa: Y015
 
 @_typing.final
 class ChangePlanResponse(_message.Message):

@@ -75,6 +75,11 @@ class BillingServiceStub:
                 request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangePlanRequest.SerializeToString,
                 response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangePlanResponse.FromString,
                 _registered_method=True)
+        self.PreviewPlanChange = channel.unary_unary(
+                '/tenantry.billing.v1.BillingService/PreviewPlanChange',
+                request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.PreviewPlanChangeRequest.SerializeToString,
+                response_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.PreviewPlanChangeResponse.FromString,
+                _registered_method=True)
         self.UpdateBillingProfile = channel.unary_unary(
                 '/tenantry.billing.v1.BillingService/UpdateBillingProfile',
                 request_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.UpdateBillingProfileRequest.SerializeToString,
@@ -213,7 +218,19 @@ class BillingServiceServicer:
     def ChangePlan(self, request, context):
         """Moves to another plan of the catalogue: an upgrade for the same interval applies now (invoiced prorated, the
         unused rest of the old plan credited, collected at once; free while trialing); a cheaper plan or another
-        interval applies at the next renewal. Choosing the current plan drops a scheduled change.
+        interval applies at the next renewal. Choosing the current plan drops a scheduled change. With
+        expected_charge_minor, only at the charge previewed (FAILED_PRECONDITION reason "CHARGE_CHANGED" otherwise).
+        Requires permission "billing.manage" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PreviewPlanChange(self, request, context):
+        """Shows what ChangePlan would do now with the same plan, changing nothing: the subscription after it, whether
+        it applies now or at the renewal, the prorated charge of an upgrade (by the same computation ChangePlan
+        invoices), and the next renewal's invoice. Refuses as ChangePlan would (INVALID_ARGUMENT for an unknown plan,
+        FAILED_PRECONDITION FEATURE_IN_USE).
         Requires permission "billing.manage" in that organization.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -363,6 +380,11 @@ def add_BillingServiceServicer_to_server(servicer, server):
                     servicer.ChangePlan,
                     request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangePlanRequest.FromString,
                     response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangePlanResponse.SerializeToString,
+            ),
+            'PreviewPlanChange': grpc.unary_unary_rpc_method_handler(
+                    servicer.PreviewPlanChange,
+                    request_deserializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.PreviewPlanChangeRequest.FromString,
+                    response_serializer=tenantry_dot_billing_dot_v1_dot_billing__service__pb2.PreviewPlanChangeResponse.SerializeToString,
             ),
             'UpdateBillingProfile': grpc.unary_unary_rpc_method_handler(
                     servicer.UpdateBillingProfile,
@@ -642,6 +664,33 @@ class BillingService:
             '/tenantry.billing.v1.BillingService/ChangePlan',
             tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangePlanRequest.SerializeToString,
             tenantry_dot_billing_dot_v1_dot_billing__service__pb2.ChangePlanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PreviewPlanChange(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.billing.v1.BillingService/PreviewPlanChange',
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.PreviewPlanChangeRequest.SerializeToString,
+            tenantry_dot_billing_dot_v1_dot_billing__service__pb2.PreviewPlanChangeResponse.FromString,
             options,
             channel_credentials,
             insecure,
