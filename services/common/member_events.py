@@ -13,6 +13,7 @@ MEMBER_EVENT_VERBS = (
     "role_changed",
     "seat_changed",
     "renamed",
+    "avatar_changed",
 )
 MEMBER_EVENT_TYPES = tuple(f"membership.member.{verb}" for verb in MEMBER_EVENT_VERBS)
 

@@ -37,6 +37,7 @@ from services.membership.api.provisioning import ProvisioningServicer
 from services.membership.api.scim_holds import ScimHoldServicer
 from services.membership.api.servicer import MembershipServicer
 from services.membership.domain.access import AccessUseCases
+from services.membership.domain.avatars import AvatarUseCases
 from services.membership.domain.bulk import BulkUseCases
 from services.membership.domain.custom_roles import RoleUseCases
 from services.membership.domain.deletion import OrganizationDeletion
@@ -105,6 +106,7 @@ def build(settings: MembershipSettings, clock: Clock | None = None) -> ServiceRu
         profiles=ProfileFieldUseCases(store, wiring.clock),
         custom_roles=RoleUseCases(store, wiring.clock),
         seat_switch=SeatSwitchUseCases(store, wiring.clock, seats),
+        avatars=AvatarUseCases(store, wiring.clock),
         page_tokens=PageTokens(signing_keys),
     )
     groups = GroupServicer(group_use_cases, PageTokens(signing_keys))

@@ -214,6 +214,7 @@ CATALOGUE: tuple[AuditAction, ...] = (
             "member.removed": "A member (or a pending invitation) was removed.",
             "member.seat_changed": "A member's seat was given up or added, apart from their role (`seat_consuming`).",
             "member.renamed": "A member's display name changed (`previous_display_name` holds the one before).",
+            "member.avatar_changed": "A member's picture was set, replaced or removed (the picture is not logged).",
         },
     ),
     AuditAction(

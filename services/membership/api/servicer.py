@@ -19,6 +19,7 @@ from services.membership.api.convert import (
     organization_to_proto,
     role_to_proto,
 )
+from services.membership.domain.avatars import AvatarUseCases, AvatarView
 from services.membership.domain.bulk import BulkAction, BulkUseCases
 from services.membership.domain.custom_roles import RoleUseCases
 from services.membership.domain.exports import ExportUseCases
@@ -44,6 +45,19 @@ _BULK_ACTIONS = {
 }
 
 
+def avatar_to_proto(view: AvatarView, with_data: bool) -> pb.MemberAvatar:
+    picture = view.avatar
+    if picture is None:
+        return pb.MemberAvatar(member_id=view.member_id, initials=view.initials)
+    return pb.MemberAvatar(
+        member_id=view.member_id,
+        content_type=picture.content_type,
+        data=picture.data if with_data else b"",
+        etag=picture.etag,
+        initials=view.initials,
+    )
+
+
 class MembershipServicer(pb_grpc.MembershipServiceServicer):
     def __init__(
         self,
@@ -57,8 +71,10 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         profiles: ProfileFieldUseCases,
         custom_roles: RoleUseCases,
         seat_switch: SeatSwitchUseCases,
+        avatars: AvatarUseCases,
         page_tokens: PageTokens,
     ):
+        self._avatars = avatars
         self._seat_switch = seat_switch
         self._organizations = organizations
         self._members = members
@@ -141,6 +157,20 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
             current_call().require_principal(), request.organization_id, request.member_id, request.display_name
         )
         return pb.RenameMemberResponse(member=member_to_proto(member))
+
+    async def SetMemberAvatar(
+        self, request: pb.SetMemberAvatarRequest, context: grpc.aio.ServicerContext
+    ) -> pb.SetMemberAvatarResponse:
+        view = await self._avatars.set(
+            current_call().require_principal(), request.organization_id, request.member_id, request.data
+        )
+        return pb.SetMemberAvatarResponse(avatar=avatar_to_proto(view, with_data=False))
+
+    async def GetMemberAvatar(
+        self, request: pb.GetMemberAvatarRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetMemberAvatarResponse:
+        view = await self._avatars.get(current_call().require_principal(), request.organization_id, request.member_id)
+        return pb.GetMemberAvatarResponse(avatar=avatar_to_proto(view, with_data=True))
 
     async def ResendInvitation(
         self, request: pb.ResendInvitationRequest, context: grpc.aio.ServicerContext

@@ -222,3 +222,14 @@ class CustomRole:
     permissions: frozenset[str]
     created_at: datetime
     version: int = 1
+
+
+@dataclass(frozen=True)
+class Avatar:
+    """A member's picture (domain/avatars.py)."""
+
+    content_type: str
+    data: bytes
+    # Hash of the picture: browsers revalidate by it.
+    etag: str
+    updated_at: datetime

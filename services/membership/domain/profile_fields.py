@@ -75,6 +75,27 @@ def _is_date(value: str) -> bool:
     return len(value) == 10
 
 
+async def own_member_id(tx: MembershipTransaction, principal: Principal, organization_id: str) -> str:
+    """The caller's own membership in the organization ("" when they have none: the lookup then finds nothing)."""
+    own = await tx.find_member_by_account(organization_id, principal.account_id or "")
+    return own.id if own is not None else ""
+
+
+async def member_to_edit(
+    tx: MembershipTransaction, principal: Principal, organization_id: str, member_id: str
+) -> Member:
+    """The member whose profile the principal edits: their own, or one an admin (members.invite) may touch."""
+    member = await tx.get_member(organization_id, member_id)
+    if member is None:
+        raise NotFound("No such member.")
+    is_self = bool(principal.account_id) and principal.account_id == member.account_id
+    if not is_self and not principal.has(roles.MEMBERS_INVITE):
+        raise PermissionDenied("Only admins change another member's profile.", reason="MISSING_PERMISSION")
+    if not is_self:
+        rules.check_may_touch(principal, member)
+    return member
+
+
 class ProfileFieldUseCases:
     def __init__(self, store: MembershipStore, clock: Clock):
         self._store = store
@@ -139,10 +160,8 @@ class ProfileFieldUseCases:
         name = clean_display_name(display_name, "display_name", required=True)
         now = self._clock.now()
         async with self._store.write() as tx:
-            if not member_id:
-                own = await tx.find_member_by_account(organization_id, principal.account_id or "")
-                member_id = own.id if own is not None else ""
-            member = await self._member_to_edit(tx, principal, organization_id, member_id)
+            member_id = member_id or await own_member_id(tx, principal, organization_id)
+            member = await member_to_edit(tx, principal, organization_id, member_id)
             if member.display_name == name:
                 return member
             renamed = replace(member, display_name=name, version=member.version + 1, updated_at=now)
@@ -151,28 +170,13 @@ class ProfileFieldUseCases:
             await tx.record_events(MemberChanged(principal, now, renamed, "rename", member))
             return renamed
 
-    @staticmethod
-    async def _member_to_edit(
-        tx: MembershipTransaction, principal: Principal, organization_id: str, member_id: str
-    ) -> Member:
-        """The member whose profile the principal edits: their own, or one an admin (members.invite) may touch."""
-        member = await tx.get_member(organization_id, member_id)
-        if member is None:
-            raise NotFound("No such member.")
-        is_self = bool(principal.account_id) and principal.account_id == member.account_id
-        if not is_self and not principal.has(roles.MEMBERS_INVITE):
-            raise PermissionDenied("Only admins change another member's profile.", reason="MISSING_PERMISSION")
-        if not is_self:
-            rules.check_may_touch(principal, member)
-        return member
-
     async def set_member_profile(
         self, principal: Principal, organization_id: str, member_id: str, values: dict[str, str]
     ) -> Member:
         principal.require_organization(organization_id)
         now = self._clock.now()
         async with self._store.write() as tx:
-            member = await self._member_to_edit(tx, principal, organization_id, member_id)
+            member = await member_to_edit(tx, principal, organization_id, member_id)
             fields = {f.key: f for f in await tx.profile_fields(organization_id)}
             checked = checked_values(fields, values)
             current = await tx.member_profiles(organization_id, [member.id])

@@ -115,6 +115,8 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                 "set_seat": "seat_changed",
                 # The member's own name (domain/profile_fields.py).
                 "rename": "renamed",
+                # The member's picture (domain/avatars.py).
+                "avatar": "avatar_changed",
             }[change]
             return envelopes.wrap(
                 event,

@@ -30,6 +30,7 @@ from services.membership.domain.model import (
     MemberStatus,
     Organization,
 )
+from services.membership.store.avatars import AvatarQueries
 from services.membership.store.custom_roles import CustomRoleQueries
 from services.membership.store.groups import GroupQueries
 from services.membership.store.profiles import ProfileQueries
@@ -97,6 +98,7 @@ def _invitation(row: Row) -> Invitation:
 
 
 class SqlMembershipTransaction(
+    AvatarQueries,
     CustomRoleQueries,
     ProvisioningQueries,
     ScimUserQueries,
@@ -268,6 +270,7 @@ class SqlMembershipTransaction(
         await self.connection.execute(
             delete(member_profile_values).where(member_profile_values.c.member_id == member.id)
         )
+        await self.put_avatar(member.organization_id, member.id, None)
         await self.connection.execute(delete(invitations).where(invitations.c.member_id == member.id))
         await self.connection.execute(delete(members).where(members.c.id == member.id))
 

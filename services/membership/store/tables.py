@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Text, UniqueConstraint, false
+from sqlalchemy import Index, LargeBinary, Text, UniqueConstraint, false
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -344,3 +344,20 @@ scim_deprovisions = core_table(ScimDeprovisionRow)
 scim_held_changes = core_table(ScimHeldChangeRow)
 scim_provisioning_settings = core_table(ScimProvisioningSettingRow)
 scim_dry_run_changes = core_table(ScimDryRunChangeRow)
+
+
+class MemberAvatarRow(MembershipBase, table=True):
+    """A member's picture (domain/avatars.py): a small PNG, JPEG or WebP, kept apart from the member's row so that
+    lists never carry it."""
+
+    __tablename__ = "member_avatars"
+
+    member_id: str = Field(primary_key=True, max_length=36, foreign_key="members.id")
+    organization_id: str = Field(max_length=36)
+    content_type: str = Field(max_length=32)
+    data: bytes = Field(sa_type=LargeBinary)
+    etag: str = Field(max_length=64, sa_column_kwargs={"comment": "hash of the picture: browsers revalidate by it"})
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+member_avatars = core_table(MemberAvatarRow)

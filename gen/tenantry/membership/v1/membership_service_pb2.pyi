@@ -1531,6 +1531,148 @@ class RenameMemberRequest(_message.Message):
 Global___RenameMemberRequest: _TypeAlias = RenameMemberRequest  # noqa: Y015
 
 @_typing.final
+class MemberAvatar(_message.Message):
+    """MemberAvatar is how a member is pictured: their picture, or their initials."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    MEMBER_ID_FIELD_NUMBER: _builtins.int
+    CONTENT_TYPE_FIELD_NUMBER: _builtins.int
+    DATA_FIELD_NUMBER: _builtins.int
+    ETAG_FIELD_NUMBER: _builtins.int
+    INITIALS_FIELD_NUMBER: _builtins.int
+    member_id: _builtins.str
+    """The member."""
+    content_type: _builtins.str
+    """Media type of the picture: "image/png", "image/jpeg" or "image/webp"; empty when the member has none."""
+    data: _builtins.bytes
+    """The picture; empty when the member has none (and in SetMemberAvatar's answer)."""
+    etag: _builtins.str
+    """Hash of the picture, an HTTP entity tag; empty when the member has none."""
+    initials: _builtins.str
+    """Up to two letters (of the first and last names, else of the email) to draw when there is no picture."""
+    def __init__(
+        self,
+        *,
+        member_id: _builtins.str = ...,
+        content_type: _builtins.str = ...,
+        data: _builtins.bytes = ...,
+        etag: _builtins.str = ...,
+        initials: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["content_type", b"content_type", "data", b"data", "etag", b"etag", "initials", b"initials", "member_id", b"member_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___MemberAvatar: _TypeAlias = MemberAvatar  # noqa: Y015
+
+@_typing.final
+class SetMemberAvatarRequest(_message.Message):
+    """Request of SetMemberAvatar."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    MEMBER_ID_FIELD_NUMBER: _builtins.int
+    DATA_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization of the member."""
+    member_id: _builtins.str
+    """The member; empty for the caller's own membership."""
+    data: _builtins.bytes
+    """The picture's bytes; empty removes the picture."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        member_id: _builtins.str = ...,
+        data: _builtins.bytes = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["data", b"data", "member_id", b"member_id", "organization_id", b"organization_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetMemberAvatarRequest: _TypeAlias = SetMemberAvatarRequest  # noqa: Y015
+
+@_typing.final
+class SetMemberAvatarResponse(_message.Message):
+    """Response of SetMemberAvatar."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    AVATAR_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def avatar(self) -> Global___MemberAvatar:
+        """The member's picture as set (without its bytes)."""
+
+    def __init__(
+        self,
+        *,
+        avatar: Global___MemberAvatar | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["avatar", b"avatar"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["avatar", b"avatar"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetMemberAvatarResponse: _TypeAlias = SetMemberAvatarResponse  # noqa: Y015
+
+@_typing.final
+class GetMemberAvatarRequest(_message.Message):
+    """Request of GetMemberAvatar."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    MEMBER_ID_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization of the member."""
+    member_id: _builtins.str
+    """The member; empty for the caller's own membership."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        member_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["member_id", b"member_id", "organization_id", b"organization_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetMemberAvatarRequest: _TypeAlias = GetMemberAvatarRequest  # noqa: Y015
+
+@_typing.final
+class GetMemberAvatarResponse(_message.Message):
+    """Response of GetMemberAvatar."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    AVATAR_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def avatar(self) -> Global___MemberAvatar:
+        """The member's picture, or their initials."""
+
+    def __init__(
+        self,
+        *,
+        avatar: Global___MemberAvatar | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["avatar", b"avatar"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["avatar", b"avatar"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetMemberAvatarResponse: _TypeAlias = GetMemberAvatarResponse  # noqa: Y015
+
+@_typing.final
 class RenameMemberResponse(_message.Message):
     """Response of RenameMember."""
 

@@ -130,6 +130,16 @@ class MembershipServiceStub:
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RenameMemberRequest.SerializeToString,
                 response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RenameMemberResponse.FromString,
                 _registered_method=True)
+        self.SetMemberAvatar = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/SetMemberAvatar',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberAvatarRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberAvatarResponse.FromString,
+                _registered_method=True)
+        self.GetMemberAvatar = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/GetMemberAvatar',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetMemberAvatarRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetMemberAvatarResponse.FromString,
+                _registered_method=True)
         self.ResendInvitation = channel.unary_unary(
                 '/tenantry.membership.v1.MembershipService/ResendInvitation',
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ResendInvitationRequest.SerializeToString,
@@ -320,6 +330,24 @@ class MembershipServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetMemberAvatar(self, request, context):
+        """Sets or removes a member's picture (respond.io's avatar): a PNG, JPEG or WebP of at most 256 KiB, recognised by
+        its content (INVALID_ARGUMENT otherwise); empty data removes it. A person sets their own (empty member_id),
+        an admin anyone's they may touch. Recorded as member.avatar_changed.
+        Requires being that member, or permission "members.invite" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetMemberAvatar(self, request, context):
+        """Returns a member's picture, or the initials to draw instead when they have none.
+        Requires being a member of that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ResendInvitation(self, request, context):
         """Sends a pending invitation again with a new link (the old link stops working) and a new expiry.
         Requires permission "members.invite" in that organization.
@@ -461,6 +489,16 @@ def add_MembershipServiceServicer_to_server(servicer, server):
                     servicer.RenameMember,
                     request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RenameMemberRequest.FromString,
                     response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RenameMemberResponse.SerializeToString,
+            ),
+            'SetMemberAvatar': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetMemberAvatar,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberAvatarRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberAvatarResponse.SerializeToString,
+            ),
+            'GetMemberAvatar': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMemberAvatar,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetMemberAvatarRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetMemberAvatarResponse.SerializeToString,
             ),
             'ResendInvitation': grpc.unary_unary_rpc_method_handler(
                     servicer.ResendInvitation,
@@ -1002,6 +1040,60 @@ class MembershipService:
             '/tenantry.membership.v1.MembershipService/RenameMember',
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RenameMemberRequest.SerializeToString,
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.RenameMemberResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetMemberAvatar(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/SetMemberAvatar',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberAvatarRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetMemberAvatarResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMemberAvatar(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/GetMemberAvatar',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetMemberAvatarRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetMemberAvatarResponse.FromString,
             options,
             channel_credentials,
             insecure,
