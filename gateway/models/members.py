@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Base64Bytes, Field, StringConstraints
 
 from gateway.models.fields import (
     DisplayName,
@@ -315,3 +315,17 @@ class OrganizationExport(ResponseBody):
 
     members: list[ExportedMember]
     groups: list[ExportedGroup]
+
+
+class AvatarUpload(RequestBody):
+    picture: Annotated[
+        Base64Bytes,
+        Field(description="The picture, base64: a PNG, JPEG or WebP of at most 256 KiB (recognised by its content)."),
+    ]
+
+
+class MemberAvatar(ResponseBody):
+    member_id: str
+    content_type: str = Field(description="image/png, image/jpeg or image/webp; empty when the member has none.")
+    initials: str = Field(description="Up to two letters to draw when there is no picture.")
+    url: str = Field(description="Where the picture (or, without one, an SVG of the initials) is served.")

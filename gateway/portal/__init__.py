@@ -53,6 +53,7 @@ def build_portal_routes(settings: GatewaySettings) -> list[Route]:
         Route(SECURITY_PAGE, security.security_page, methods=["GET"]),
         Route(f"{SECURITY_PAGE}/password", password.change_password, methods=["POST"]),
         Route(f"{SECURITY_PAGE}/name", name.rename_myself, methods=["POST"]),
+        Route(f"{SECURITY_PAGE}/picture", name.set_my_picture, methods=["POST"]),
         Route(f"{SECURITY_PAGE}/totp/enrol", totp.enrol_totp, methods=["POST"]),
         Route(f"{SECURITY_PAGE}/totp/confirm", totp.confirm_totp, methods=["POST"]),
         Route(f"{SECURITY_PAGE}/totp/disable", totp.disable_totp, methods=["POST"]),

@@ -133,13 +133,14 @@ def form_token_valid(request: Request, settings: GatewaySettings, presented: str
     return bool(expected) and bool(presented) and hmac.compare_digest(expected, presented[:128])
 
 
-async def checked_form(request: Request, max_fields: int = 10) -> FormData | None:
+async def checked_form(request: Request, max_fields: int = 10, allows_file: bool = False) -> FormData | None:
     """The posted form if it came from our own page (Origin/Fetch Metadata and the CSRF token), else None.
-    `max_fields` bounds what a page's form may carry (a bulk selection carries one field per member)."""
+    `max_fields` bounds what a page's form may carry (a bulk selection carries one field per member); a form that
+    uploads a file (a picture) allows one, which its handler reads only as far as it accepts."""
     settings = settings_of(request)
     if not same_origin(request, settings):
         return None
-    form = await request.form(max_files=0, max_fields=max_fields)
+    form = await request.form(max_files=1 if allows_file else 0, max_fields=max_fields)
     if not form_token_valid(request, settings, str(form.get("csrf_token", ""))):
         return None
     return form

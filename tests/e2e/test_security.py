@@ -4,6 +4,7 @@ mass assignment (T3), spoofed metadata (T4), and the emailed password reset."""
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 from urllib.parse import parse_qsl, urlsplit
@@ -17,6 +18,7 @@ from tenantry.membership.v1 import membership_service_pb2_grpc as membership_grp
 
 from gateway.routes import ROUTES
 from services.common.principal import outgoing_metadata
+from services.membership.tests.support import png
 from services.suite import Suite
 from tests.e2e.conftest import SmtpInbox, create_owner, form_token, signed_in_client, wait_for
 from tests.peers.saml_idp import KeyPair
@@ -188,6 +190,7 @@ def test_every_route_with_an_id_answers_404_for_another_tenants_resources(suite:
                 "/v1/members/{member_id}/profile": {"values": {"beta_only": "taken over"}},
                 "/v1/members/{member_id}/seat": {"uses_seat": False},
                 "/v1/members/{member_id}/display-name": {"display_name": "Taken over"},
+                "/v1/members/{member_id}/avatar": {"picture": base64.b64encode(png()).decode()},
                 "/v1/billing/invoices/{invoice_id}/payments": {"reference": "SEPA-1"},
                 "/v1/billing/invoices/{invoice_id}/credit-notes": {"amount_minor": 100, "reason": "goodwill"},
                 "/v1/groups/{group_id}/modules/{module_id}": {"enabled": False},

@@ -23,6 +23,7 @@ from .audit_export_list import AuditExportList
 from .audit_export_shown_filter import AuditExportShownFilter
 from .audit_export_state import AuditExportState
 from .audit_search_query import AuditSearchQuery
+from .avatar_upload import AvatarUpload
 from .billing_profile import BillingProfile
 from .billing_profile_change import BillingProfileChange
 from .bulk_change import BulkChange
@@ -99,6 +100,7 @@ from .me import Me
 from .member import Member
 from .member_activity import MemberActivity
 from .member_activity_list import MemberActivityList
+from .member_avatar import MemberAvatar
 from .member_counts import MemberCounts
 from .member_groups_addition import MemberGroupsAddition
 from .member_list import MemberList
@@ -267,6 +269,7 @@ __all__ = (
     "AuditExportShownFilter",
     "AuditExportState",
     "AuditSearchQuery",
+    "AvatarUpload",
     "BillingProfile",
     "BillingProfileChange",
     "BulkChange",
@@ -343,6 +346,7 @@ __all__ = (
     "Member",
     "MemberActivity",
     "MemberActivityList",
+    "MemberAvatar",
     "MemberCounts",
     "MemberGroupsAddition",
     "MemberList",

@@ -43,6 +43,8 @@ NOTICES = {
     "session-revoked": "That session has been signed out.",
     "other-sessions-revoked": "Every other session of yours has been signed out.",
     "name-changed": "Your name has been changed.",
+    "picture-changed": "Your picture has been changed.",
+    "picture-removed": "Your picture has been removed.",
 }
 
 
@@ -177,15 +179,18 @@ async def security_page(request: Request) -> Response:
 SecurityChange = Callable[[Request, FormData, SignedIn], Awaitable[Response]]
 
 
-def posted_from_security_page(section: str) -> Callable[[SecurityChange], Callable[[Request], Awaitable[Response]]]:
+def posted_from_security_page(
+    section: str, allows_file: bool = False
+) -> Callable[[SecurityChange], Callable[[Request], Awaitable[Response]]]:
     """The handler of a form in `section` of the Security page: the change runs with the posted form and who
     posted it. A stranger is sent to sign in, a form from elsewhere changes nothing (the page shows the
-    refusal), and a call identity refuses shows the page again with the refusal in `section`."""
+    refusal), and a call identity refuses shows the page again with the refusal in `section`. A form may upload
+    one file (`allows_file`)."""
 
     def handler_of(change: SecurityChange) -> Callable[[Request], Awaitable[Response]]:
         @functools.wraps(change)
         async def handler(request: Request) -> Response:
-            form = await checked_form(request)
+            form = await checked_form(request, allows_file=allows_file)
             person = await signed_in(request)
             if person is None:
                 return to_sign_in()

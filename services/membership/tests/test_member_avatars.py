@@ -6,7 +6,6 @@ member's picture goes with them. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import struct
-import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,24 +22,13 @@ from services.membership.domain.avatars import MAX_AVATAR_BYTES, AvatarUseCases
 from services.membership.domain.model import Member, MemberStatus, Organization
 from services.membership.store.sql import SqlMembershipStore
 from services.membership.store.tables import member_avatars, messaging
-from services.membership.tests.support import membership_store, user_with_role
+from services.membership.tests.support import membership_store, png, user_with_role
 
 ORG, OTHER_ORG = "org-1", "org-2"
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 OWNER = user_with_role("acc-owner", roles.OWNER, ORG)
 ANN = Principal(actor_type=ACTOR_USER, actor_id="acc-ann", account_id="acc-ann", organization_id=ORG)
 STRANGER = user_with_role("acc-x", roles.OWNER, OTHER_ORG)
-
-
-def png(width: int = 1, height: int = 1) -> bytes:
-    """A real PNG image: signature, header, one grey row per line, end."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 @dataclass
