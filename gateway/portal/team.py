@@ -46,6 +46,8 @@ NOTICES = {
     "removed": "The member was removed.",
     "revoked": "The invitation was revoked.",
     "resent": "The invitation was sent again with a new link.",
+    "seat-given": "The member now uses a seat.",
+    "seat-taken": "The member no longer uses a seat; their role's other rights stay.",
 }
 MEMBER_ACTIONS = {
     "deactivate": ("DeactivateMember", membership_pb.DeactivateMemberRequest, "deactivated"),
@@ -203,6 +205,8 @@ async def member_page(request: Request) -> Response:
         "team",
         member=member_row(reply.members[0]),
         roles=await role_choices(request, person),
+        # The seat switch (Talkatoo: an Owner gives up their own licence); membership decides who may use it.
+        can_switch_seats=p.MEMBERS_MANAGE_ROLES in person.caller.principal.permissions,
         notice=notice_of(request, NOTICES),
         error=request.query_params.get("error", "")[:300],
     )
@@ -241,6 +245,20 @@ async def act_on_member(request: Request) -> Response:
                 person.caller,
             )
             notice = "role-changed"
+        elif action == "seat":
+            uses_seat = form_field(form, "uses_seat", 3) == "yes"
+            await call(
+                request,
+                membership.SetMemberSeat,
+                membership_pb.SetMemberSeatRequest(
+                    organization_id=organization_id,
+                    member_id=member_id,
+                    uses_seat=uses_seat,
+                    etag=form_field(form, "etag", 200),
+                ),
+                person.caller,
+            )
+            notice = "seat-given" if uses_seat else "seat-taken"
         elif action == "resend":
             await call(
                 request,

@@ -272,3 +272,19 @@ def test_an_owner_edits_the_organization_and_its_security_policy_and_creates_an_
     visit(browser, suite, "/portal/security/organization", "api-key-table")
     assert not browser.find_elements(By.ID, "new-key-secret"), "the secret is shown once"
     assert axe_violations(browser) == []
+
+
+def test_an_owner_gives_up_their_own_seat_from_the_member_page_and_stays_owner(
+    suite: Suite, owner: Owner, browser: webdriver.Chrome
+) -> None:
+    """Talkatoo: the account holder removes their own dictation rights to free a licence for someone else."""
+    sign_in(browser, suite, owner.email, owner.password)
+    visit(browser, suite, f"/portal/team/member?email={owner.email}", "member-seat")
+    assert browser.find_element(By.ID, "member-seat").text == "Yes"
+    click(browser, "switch-seat", "notice")
+    assert browser.find_element(By.ID, "member-seat").text == "No"
+    assert browser.find_element(By.ID, "member-role").text == "Owner"
+    assert axe_violations(browser) == []
+    with signed_in_client(suite, owner) as client:
+        me = next(m for m in client.get("/v1/members").json()["members"] if m["email"] == owner.email)
+        assert me["uses_seat"] is False and me["role"] == "owner"
