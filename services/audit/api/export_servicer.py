@@ -10,13 +10,30 @@ from tenantry.audit.v1 import export_service_pb2 as pb
 from tenantry.audit.v1 import export_service_pb2_grpc as pb_grpc
 
 from services.audit.domain.export_cases import AuditExports
-from services.audit.domain.export_jobs import CSV, EXPIRED, JSONL, QUEUED, RUNNING, SUCCEEDED, AuditExport, ExportFilter
+from services.audit.domain.export_jobs import (
+    CSV,
+    EXPIRED,
+    JSONL,
+    LOG,
+    ORGANIZATION,
+    QUEUED,
+    RUNNING,
+    SUCCEEDED,
+    AuditExport,
+    ExportFilter,
+)
 from services.common.messaging import timestamp
 from services.common.pagination import PageTokens
 from services.common.principal import current_call
 
 FORMATS = {pb.AUDIT_EXPORT_FORMAT_CSV: CSV, pb.AUDIT_EXPORT_FORMAT_JSONL: JSONL}
 FORMAT_OF = {name: value for value, name in FORMATS.items()}
+SCOPES = {
+    pb.AUDIT_EXPORT_SCOPE_UNSPECIFIED: LOG,
+    pb.AUDIT_EXPORT_SCOPE_LOG: LOG,
+    pb.AUDIT_EXPORT_SCOPE_ORGANIZATION: ORGANIZATION,
+}
+SCOPE_OF = {LOG: pb.AUDIT_EXPORT_SCOPE_LOG, ORGANIZATION: pb.AUDIT_EXPORT_SCOPE_ORGANIZATION}
 STATES = {
     QUEUED: pb.AUDIT_EXPORT_STATE_QUEUED,
     RUNNING: pb.AUDIT_EXPORT_STATE_RUNNING,
@@ -69,6 +86,7 @@ def export_to_proto(export: AuditExport) -> pb.AuditExport:
         file_name=export.file_name,
         content_type=export.content_type,
         percent_complete=export.percent_complete,
+        scope=SCOPE_OF[export.scope],
     )
 
 
@@ -86,6 +104,7 @@ class AuditExportServicer(pb_grpc.AuditExportServiceServicer):
             FORMATS.get(request.format, ""),
             filter_of(request.filter),
             request.request_id,
+            SCOPES.get(request.scope, ""),
         )
         return pb.CreateAuditExportResponse(export=export_to_proto(export))
 

@@ -11,6 +11,7 @@ from typing import Protocol
 from services.audit.domain.export_jobs import (
     DOWNLOADED_ACTION,
     LISTED_EXPORTS,
+    LOG,
     QUEUED,
     REQUESTED_ACTION,
     SUCCEEDED,
@@ -20,6 +21,7 @@ from services.audit.domain.export_jobs import (
     export_record,
     rendered,
     validate_format,
+    validate_scope,
 )
 from services.audit.domain.ports import AuditTransaction
 from services.audit.domain.use_cases import append_record
@@ -79,13 +81,21 @@ class AuditExports:
         self._wake_writer = wake_writer
 
     async def create(
-        self, principal: Principal, organization_id: str, format_name: str, filter: ExportFilter, request_id: str
+        self,
+        principal: Principal,
+        organization_id: str,
+        format_name: str,
+        filter: ExportFilter,
+        request_id: str,
+        scope: str = LOG,
     ) -> AuditExport:
         principal.authorize(AUDIT_READ, organization_id)
         format_name, filter = validate_format(format_name), filter.validated()
+        validate_scope(scope, format_name, filter)
         now = self._clock.now()
         async with self._store.write() as tx:
-            require(await tx.entitlements_of(organization_id), organization_id, FEATURE_AUDIT_EXPORT)
+            if scope == LOG:
+                require(await tx.entitlements_of(organization_id), organization_id, FEATURE_AUDIT_EXPORT)
             if request_id and (earlier := await tx.export_by_request(organization_id, request_id)) is not None:
                 return earlier
             if (running := await tx.export_in_progress(organization_id)) is not None:
@@ -93,7 +103,7 @@ class AuditExports:
             head, _ = await tx.chain_head(organization_id)
             export = AuditExport(
                 new_id(), organization_id, format_name, filter, QUEUED, head, 0, 0, 0, 0,
-                principal.actor_id, request_id, now,
+                principal.actor_id, request_id, now, scope=scope,
             )  # fmt: skip
             await tx.add_export(export)
             await append_record(tx, export_record(new_id(), principal, REQUESTED_ACTION, export, now), now)

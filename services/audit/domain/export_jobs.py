@@ -20,6 +20,9 @@ from services.common.spreadsheet import neutralise
 CSV, JSONL = "csv", "jsonl"
 CONTENT_TYPES = {CSV: "text/csv", JSONL: "application/x-ndjson"}
 QUEUED, RUNNING, SUCCEEDED, EXPIRED = "queued", "running", "succeeded", "expired"
+# A log export (filtered, either format, the plan's audit_export) or the log part of an organization's data export
+# (the whole log as JSON lines, on every plan: an organization may always take its data away).
+LOG, ORGANIZATION = "log", "organization"
 IN_PROGRESS = (QUEUED, RUNNING)
 # A finished file stays this long, then only its record remains.
 EXPORT_LIFETIME = timedelta(hours=24)
@@ -115,6 +118,7 @@ class AuditExport:
     created_at: datetime
     finished_at: datetime | None = None
     expires_at: datetime | None = None
+    scope: str = LOG
 
     @property
     def content_type(self) -> str:
@@ -122,7 +126,8 @@ class AuditExport:
 
     @property
     def file_name(self) -> str:
-        return f"audit-log-{self.created_at.strftime('%Y%m%dT%H%M%SZ')}.{self.format}"
+        prefix = "organization-audit-log" if self.scope == ORGANIZATION else "audit-log"
+        return f"{prefix}-{self.created_at.strftime('%Y%m%dT%H%M%SZ')}.{self.format}"
 
     @property
     def percent_complete(self) -> int:
@@ -148,6 +153,17 @@ class AuditExport:
         if scanned < self.last_sequence:
             return moved
         return replace(moved, state=SUCCEEDED, finished_at=now, expires_at=now + EXPORT_LIFETIME)
+
+
+def validate_scope(scope: str, format_name: str, filter: ExportFilter) -> None:
+    """An organization's data export holds the whole log as JSON lines, nothing else."""
+    if scope not in (LOG, ORGANIZATION):
+        raise InvalidArgument("Unknown export scope.", [FieldViolation("scope", "log or organization")])
+    if scope == ORGANIZATION and (format_name != JSONL or filter != ExportFilter()):
+        raise InvalidArgument(
+            "The log part of an organization's data export is the whole log as JSON lines.",
+            [FieldViolation("filter", "none, and format jsonl, for the organization scope")],
+        )
 
 
 def validate_format(name: str) -> str:
@@ -200,7 +216,12 @@ def chunked(data: bytes) -> list[bytes]:
 
 def export_record(record_id: str, principal: Principal, action: str, export: AuditExport, now: datetime) -> AuditRecord:
     """Asking for an export, or downloading one, goes into the organization's log: both read personal data."""
-    details = {"format": export.format, "filter": export.filter.described(), "rows": export.rows_written}
+    details = {
+        "format": export.format,
+        "filter": export.filter.described(),
+        "rows": export.rows_written,
+        "scope": export.scope,
+    }
     return AuditRecord(
         id=record_id,
         organization_id=export.organization_id,

@@ -31,6 +31,7 @@ class AuditExportRow(AuditBase, table=True):
     id: str = Field(primary_key=True, max_length=36)
     organization_id: str = Field(max_length=36)
     format: str = Field(max_length=8)
+    scope: str = Field(max_length=16, sa_column_kwargs={"comment": "log, or organization (a data export's log)"})
     state: str = Field(max_length=16, sa_column_kwargs={"comment": "queued, running, succeeded or expired"})
     filter_start: datetime | None = Field(default=None, sa_type=UTCDateTime)
     filter_end: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -91,6 +92,7 @@ def _export(row: Row) -> AuditExport:
         created_at=row.created_at,
         finished_at=row.finished_at,
         expires_at=row.expires_at,
+        scope=row.scope,
     )
 
 
@@ -136,6 +138,7 @@ class SqlExportTransaction(SqlAuditTransaction):
                 id=export.id,
                 organization_id=export.organization_id,
                 format=export.format,
+                scope=export.scope,
                 filter_start=chosen.start,
                 filter_end=chosen.end,
                 filter_action=chosen.action,

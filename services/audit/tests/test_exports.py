@@ -15,7 +15,7 @@ import pytest
 from services.audit.domain import export_jobs
 from services.audit.domain.export import parse_export
 from services.audit.domain.export_cases import AuditExports
-from services.audit.domain.export_jobs import EXPIRED, RUNNING, SUCCEEDED, ExportFilter
+from services.audit.domain.export_jobs import EXPIRED, ORGANIZATION, RUNNING, SUCCEEDED, ExportFilter
 from services.audit.domain.model import AuditEntry, AuditRecord
 from services.audit.domain.ports import EntryQuery
 from services.audit.main import MIGRATIONS_DIR
@@ -193,3 +193,19 @@ async def test_another_organizations_export_is_not_there(exports: Exports) -> No
     with pytest.raises(NotFound):
         await exports.use_cases.read_chunk(outsider, OTHER_ORG, export.id, 0)
     assert await exports.use_cases.list(outsider, OTHER_ORG) == []
+
+
+async def test_an_organizations_data_export_takes_the_whole_log_on_any_plan(exports: Exports) -> None:
+    """An organization may always take its data away: the log part of its data export needs no audit_export."""
+    await put_plan(exports.db, exports.clock, ORG, features=(), version=2)
+    export = await exports.use_cases.create(AUDITOR, ORG, "jsonl", ExportFilter(), "", scope=ORGANIZATION)
+    assert export.file_name.startswith("organization-audit-log-")
+    await exports.all_pages()
+    entries, _ = parse_export((await exports.file(export.id)).decode().splitlines())
+    assert [entry.sequence for entry in entries] == list(range(1, 11))
+    with pytest.raises(InvalidArgument):  # the whole log, as JSON lines: no filter, no CSV
+        await exports.use_cases.create(AUDITOR, ORG, "csv", ExportFilter(), "", scope=ORGANIZATION)
+    with pytest.raises(InvalidArgument):
+        await exports.use_cases.create(AUDITOR, ORG, "jsonl", ExportFilter(action="member.invited"), "", ORGANIZATION)
+    with pytest.raises(PermissionDenied):
+        await exports.use_cases.create(MEMBER, ORG, "jsonl", ExportFilter(), "", scope=ORGANIZATION)

@@ -25,37 +25,39 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&tenantry/audit/v1/export_service.proto\x12\x11tenantry.audit.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcb\x01\n\x11\x41uditExportFilter\x12.\n\nstart_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12\x15\n\raction_prefix\x18\x04 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x05 \x01(\t\x12\x11\n\ttarget_id\x18\x06 \x01(\t\x12\x0c\n\x04text\x18\x07 \x01(\t\"\x99\x04\n\x0b\x41uditExport\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x34\n\x06\x66ormat\x18\x03 \x01(\x0e\x32$.tenantry.audit.v1.AuditExportFormat\x12\x34\n\x06\x66ilter\x18\x04 \x01(\x0b\x32$.tenantry.audit.v1.AuditExportFilter\x12\x32\n\x05state\x18\x05 \x01(\x0e\x32#.tenantry.audit.v1.AuditExportState\x12\x15\n\rlast_sequence\x18\x06 \x01(\x03\x12\x18\n\x10scanned_sequence\x18\x07 \x01(\x03\x12\x14\n\x0crows_written\x18\x08 \x01(\x03\x12\x12\n\nsize_bytes\x18\t \x01(\x03\x12\x14\n\x0crequested_by\x18\n \x01(\t\x12/\n\x0b\x63reate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x66inish_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x65xpire_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tfile_name\x18\x0e \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x0f \x01(\t\x12\x18\n\x10percent_complete\x18\x10 \x01(\x05\"\xb3\x01\n\x18\x43reateAuditExportRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x34\n\x06\x66ormat\x18\x02 \x01(\x0e\x32$.tenantry.audit.v1.AuditExportFormat\x12\x34\n\x06\x66ilter\x18\x03 \x01(\x0b\x32$.tenantry.audit.v1.AuditExportFilter\x12\x12\n\nrequest_id\x18\x04 \x01(\t\"K\n\x19\x43reateAuditExportResponse\x12.\n\x06\x65xport\x18\x01 \x01(\x0b\x32\x1e.tenantry.audit.v1.AuditExport\"C\n\x15GetAuditExportRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\texport_id\x18\x02 \x01(\t\"H\n\x16GetAuditExportResponse\x12.\n\x06\x65xport\x18\x01 \x01(\x0b\x32\x1e.tenantry.audit.v1.AuditExport\"2\n\x17ListAuditExportsRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"K\n\x18ListAuditExportsResponse\x12/\n\x07\x65xports\x18\x01 \x03(\x0b\x32\x1e.tenantry.audit.v1.AuditExport\"X\n\x16ReadAuditExportRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\texport_id\x18\x02 \x01(\t\x12\x12\n\npage_token\x18\x03 \x01(\t\"@\n\x17ReadAuditExportResponse\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*t\n\x11\x41uditExportFormat\x12#\n\x1f\x41UDIT_EXPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x41UDIT_EXPORT_FORMAT_CSV\x10\x01\x12\x1d\n\x19\x41UDIT_EXPORT_FORMAT_JSONL\x10\x02*\xb7\x01\n\x10\x41uditExportState\x12\"\n\x1e\x41UDIT_EXPORT_STATE_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x41UDIT_EXPORT_STATE_QUEUED\x10\x01\x12\x1e\n\x1a\x41UDIT_EXPORT_STATE_RUNNING\x10\x02\x12 \n\x1c\x41UDIT_EXPORT_STATE_SUCCEEDED\x10\x03\x12\x1e\n\x1a\x41UDIT_EXPORT_STATE_EXPIRED\x10\x04\x32\xc2\x03\n\x12\x41uditExportService\x12n\n\x11\x43reateAuditExport\x12+.tenantry.audit.v1.CreateAuditExportRequest\x1a,.tenantry.audit.v1.CreateAuditExportResponse\x12\x65\n\x0eGetAuditExport\x12(.tenantry.audit.v1.GetAuditExportRequest\x1a).tenantry.audit.v1.GetAuditExportResponse\x12k\n\x10ListAuditExports\x12*.tenantry.audit.v1.ListAuditExportsRequest\x1a+.tenantry.audit.v1.ListAuditExportsResponse\x12h\n\x0fReadAuditExport\x12).tenantry.audit.v1.ReadAuditExportRequest\x1a*.tenantry.audit.v1.ReadAuditExportResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&tenantry/audit/v1/export_service.proto\x12\x11tenantry.audit.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcb\x01\n\x11\x41uditExportFilter\x12.\n\nstart_time\x18\x01 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12,\n\x08\x65nd_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06\x61\x63tion\x18\x03 \x01(\t\x12\x15\n\raction_prefix\x18\x04 \x01(\t\x12\x10\n\x08\x61\x63tor_id\x18\x05 \x01(\t\x12\x11\n\ttarget_id\x18\x06 \x01(\t\x12\x0c\n\x04text\x18\x07 \x01(\t\"\xcd\x04\n\x0b\x41uditExport\x12\n\n\x02id\x18\x01 \x01(\t\x12\x17\n\x0forganization_id\x18\x02 \x01(\t\x12\x34\n\x06\x66ormat\x18\x03 \x01(\x0e\x32$.tenantry.audit.v1.AuditExportFormat\x12\x34\n\x06\x66ilter\x18\x04 \x01(\x0b\x32$.tenantry.audit.v1.AuditExportFilter\x12\x32\n\x05state\x18\x05 \x01(\x0e\x32#.tenantry.audit.v1.AuditExportState\x12\x15\n\rlast_sequence\x18\x06 \x01(\x03\x12\x18\n\x10scanned_sequence\x18\x07 \x01(\x03\x12\x14\n\x0crows_written\x18\x08 \x01(\x03\x12\x12\n\nsize_bytes\x18\t \x01(\x03\x12\x14\n\x0crequested_by\x18\n \x01(\t\x12/\n\x0b\x63reate_time\x18\x0b \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x66inish_time\x18\x0c \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0b\x65xpire_time\x18\r \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tfile_name\x18\x0e \x01(\t\x12\x14\n\x0c\x63ontent_type\x18\x0f \x01(\t\x12\x18\n\x10percent_complete\x18\x10 \x01(\x05\x12\x32\n\x05scope\x18\x11 \x01(\x0e\x32#.tenantry.audit.v1.AuditExportScope\"\xe7\x01\n\x18\x43reateAuditExportRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x34\n\x06\x66ormat\x18\x02 \x01(\x0e\x32$.tenantry.audit.v1.AuditExportFormat\x12\x34\n\x06\x66ilter\x18\x03 \x01(\x0b\x32$.tenantry.audit.v1.AuditExportFilter\x12\x12\n\nrequest_id\x18\x04 \x01(\t\x12\x32\n\x05scope\x18\x05 \x01(\x0e\x32#.tenantry.audit.v1.AuditExportScope\"K\n\x19\x43reateAuditExportResponse\x12.\n\x06\x65xport\x18\x01 \x01(\x0b\x32\x1e.tenantry.audit.v1.AuditExport\"C\n\x15GetAuditExportRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\texport_id\x18\x02 \x01(\t\"H\n\x16GetAuditExportResponse\x12.\n\x06\x65xport\x18\x01 \x01(\x0b\x32\x1e.tenantry.audit.v1.AuditExport\"2\n\x17ListAuditExportsRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\"K\n\x18ListAuditExportsResponse\x12/\n\x07\x65xports\x18\x01 \x03(\x0b\x32\x1e.tenantry.audit.v1.AuditExport\"X\n\x16ReadAuditExportRequest\x12\x17\n\x0forganization_id\x18\x01 \x01(\t\x12\x11\n\texport_id\x18\x02 \x01(\t\x12\x12\n\npage_token\x18\x03 \x01(\t\"@\n\x17ReadAuditExportResponse\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t*t\n\x11\x41uditExportFormat\x12#\n\x1f\x41UDIT_EXPORT_FORMAT_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x41UDIT_EXPORT_FORMAT_CSV\x10\x01\x12\x1d\n\x19\x41UDIT_EXPORT_FORMAT_JSONL\x10\x02*w\n\x10\x41uditExportScope\x12\"\n\x1e\x41UDIT_EXPORT_SCOPE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x41UDIT_EXPORT_SCOPE_LOG\x10\x01\x12#\n\x1f\x41UDIT_EXPORT_SCOPE_ORGANIZATION\x10\x02*\xb7\x01\n\x10\x41uditExportState\x12\"\n\x1e\x41UDIT_EXPORT_STATE_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x41UDIT_EXPORT_STATE_QUEUED\x10\x01\x12\x1e\n\x1a\x41UDIT_EXPORT_STATE_RUNNING\x10\x02\x12 \n\x1c\x41UDIT_EXPORT_STATE_SUCCEEDED\x10\x03\x12\x1e\n\x1a\x41UDIT_EXPORT_STATE_EXPIRED\x10\x04\x32\xc2\x03\n\x12\x41uditExportService\x12n\n\x11\x43reateAuditExport\x12+.tenantry.audit.v1.CreateAuditExportRequest\x1a,.tenantry.audit.v1.CreateAuditExportResponse\x12\x65\n\x0eGetAuditExport\x12(.tenantry.audit.v1.GetAuditExportRequest\x1a).tenantry.audit.v1.GetAuditExportResponse\x12k\n\x10ListAuditExports\x12*.tenantry.audit.v1.ListAuditExportsRequest\x1a+.tenantry.audit.v1.ListAuditExportsResponse\x12h\n\x0fReadAuditExport\x12).tenantry.audit.v1.ReadAuditExportRequest\x1a*.tenantry.audit.v1.ReadAuditExportResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tenantry.audit.v1.export_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_AUDITEXPORTFORMAT']._serialized_start=1527
-  _globals['_AUDITEXPORTFORMAT']._serialized_end=1643
-  _globals['_AUDITEXPORTSTATE']._serialized_start=1646
-  _globals['_AUDITEXPORTSTATE']._serialized_end=1829
+  _globals['_AUDITEXPORTFORMAT']._serialized_start=1631
+  _globals['_AUDITEXPORTFORMAT']._serialized_end=1747
+  _globals['_AUDITEXPORTSCOPE']._serialized_start=1749
+  _globals['_AUDITEXPORTSCOPE']._serialized_end=1868
+  _globals['_AUDITEXPORTSTATE']._serialized_start=1871
+  _globals['_AUDITEXPORTSTATE']._serialized_end=2054
   _globals['_AUDITEXPORTFILTER']._serialized_start=95
   _globals['_AUDITEXPORTFILTER']._serialized_end=298
   _globals['_AUDITEXPORT']._serialized_start=301
-  _globals['_AUDITEXPORT']._serialized_end=838
-  _globals['_CREATEAUDITEXPORTREQUEST']._serialized_start=841
-  _globals['_CREATEAUDITEXPORTREQUEST']._serialized_end=1020
-  _globals['_CREATEAUDITEXPORTRESPONSE']._serialized_start=1022
-  _globals['_CREATEAUDITEXPORTRESPONSE']._serialized_end=1097
-  _globals['_GETAUDITEXPORTREQUEST']._serialized_start=1099
-  _globals['_GETAUDITEXPORTREQUEST']._serialized_end=1166
-  _globals['_GETAUDITEXPORTRESPONSE']._serialized_start=1168
-  _globals['_GETAUDITEXPORTRESPONSE']._serialized_end=1240
-  _globals['_LISTAUDITEXPORTSREQUEST']._serialized_start=1242
-  _globals['_LISTAUDITEXPORTSREQUEST']._serialized_end=1292
-  _globals['_LISTAUDITEXPORTSRESPONSE']._serialized_start=1294
-  _globals['_LISTAUDITEXPORTSRESPONSE']._serialized_end=1369
-  _globals['_READAUDITEXPORTREQUEST']._serialized_start=1371
-  _globals['_READAUDITEXPORTREQUEST']._serialized_end=1459
-  _globals['_READAUDITEXPORTRESPONSE']._serialized_start=1461
-  _globals['_READAUDITEXPORTRESPONSE']._serialized_end=1525
-  _globals['_AUDITEXPORTSERVICE']._serialized_start=1832
-  _globals['_AUDITEXPORTSERVICE']._serialized_end=2282
+  _globals['_AUDITEXPORT']._serialized_end=890
+  _globals['_CREATEAUDITEXPORTREQUEST']._serialized_start=893
+  _globals['_CREATEAUDITEXPORTREQUEST']._serialized_end=1124
+  _globals['_CREATEAUDITEXPORTRESPONSE']._serialized_start=1126
+  _globals['_CREATEAUDITEXPORTRESPONSE']._serialized_end=1201
+  _globals['_GETAUDITEXPORTREQUEST']._serialized_start=1203
+  _globals['_GETAUDITEXPORTREQUEST']._serialized_end=1270
+  _globals['_GETAUDITEXPORTRESPONSE']._serialized_start=1272
+  _globals['_GETAUDITEXPORTRESPONSE']._serialized_end=1344
+  _globals['_LISTAUDITEXPORTSREQUEST']._serialized_start=1346
+  _globals['_LISTAUDITEXPORTSREQUEST']._serialized_end=1396
+  _globals['_LISTAUDITEXPORTSRESPONSE']._serialized_start=1398
+  _globals['_LISTAUDITEXPORTSRESPONSE']._serialized_end=1473
+  _globals['_READAUDITEXPORTREQUEST']._serialized_start=1475
+  _globals['_READAUDITEXPORTREQUEST']._serialized_end=1563
+  _globals['_READAUDITEXPORTRESPONSE']._serialized_start=1565
+  _globals['_READAUDITEXPORTRESPONSE']._serialized_end=1629
+  _globals['_AUDITEXPORTSERVICE']._serialized_start=2057
+  _globals['_AUDITEXPORTSERVICE']._serialized_end=2507
 # @@protoc_insertion_point(module_scope)

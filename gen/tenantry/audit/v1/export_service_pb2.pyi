@@ -44,6 +44,34 @@ AUDIT_EXPORT_FORMAT_JSONL: AuditExportFormat.ValueType  # 2
 """JSON lines, one entry per line, in the format ExportLog writes (the fields each entry's hash covers)."""
 Global___AuditExportFormat: _TypeAlias = AuditExportFormat  # noqa: Y015
 
+class _AuditExportScope:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _AuditExportScopeEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_AuditExportScope.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    AUDIT_EXPORT_SCOPE_UNSPECIFIED: _AuditExportScope.ValueType  # 0
+    """Not set: a log export."""
+    AUDIT_EXPORT_SCOPE_LOG: _AuditExportScope.ValueType  # 1
+    """An export of the log, filtered as asked, in either format (the plan's "audit_export")."""
+    AUDIT_EXPORT_SCOPE_ORGANIZATION: _AuditExportScope.ValueType  # 2
+    """The log part of the organization's data export (the gateway's archive): the whole log, JSON lines, on every
+    plan.
+    """
+
+class AuditExportScope(_AuditExportScope, metaclass=_AuditExportScopeEnumTypeWrapper):
+    """AuditExportScope is what an export is for."""
+
+AUDIT_EXPORT_SCOPE_UNSPECIFIED: AuditExportScope.ValueType  # 0
+"""Not set: a log export."""
+AUDIT_EXPORT_SCOPE_LOG: AuditExportScope.ValueType  # 1
+"""An export of the log, filtered as asked, in either format (the plan's "audit_export")."""
+AUDIT_EXPORT_SCOPE_ORGANIZATION: AuditExportScope.ValueType  # 2
+"""The log part of the organization's data export (the gateway's archive): the whole log, JSON lines, on every
+plan.
+"""
+Global___AuditExportScope: _TypeAlias = AuditExportScope  # noqa: Y015
+
 class _AuditExportState:
     ValueType = _typing.NewType("ValueType", _builtins.int)
     V: _TypeAlias = ValueType  # noqa: Y015
@@ -148,6 +176,7 @@ class AuditExport(_message.Message):
     FILE_NAME_FIELD_NUMBER: _builtins.int
     CONTENT_TYPE_FIELD_NUMBER: _builtins.int
     PERCENT_COMPLETE_FIELD_NUMBER: _builtins.int
+    SCOPE_FIELD_NUMBER: _builtins.int
     id: _builtins.str
     """Export id."""
     organization_id: _builtins.str
@@ -172,6 +201,8 @@ class AuditExport(_message.Message):
     """Media type of the file: "text/csv" or "application/x-ndjson"."""
     percent_complete: _builtins.int
     """Progress from 0 to 100 (100 once it succeeded)."""
+    scope: Global___AuditExportScope.ValueType
+    """What the export is for."""
     @_builtins.property
     def filter(self) -> Global___AuditExportFilter:
         """Which entries it holds."""
@@ -207,10 +238,11 @@ class AuditExport(_message.Message):
         file_name: _builtins.str = ...,
         content_type: _builtins.str = ...,
         percent_complete: _builtins.int = ...,
+        scope: Global___AuditExportScope.ValueType = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["create_time", b"create_time", "expire_time", b"expire_time", "filter", b"filter", "finish_time", b"finish_time"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["content_type", b"content_type", "create_time", b"create_time", "expire_time", b"expire_time", "file_name", b"file_name", "filter", b"filter", "finish_time", b"finish_time", "format", b"format", "id", b"id", "last_sequence", b"last_sequence", "organization_id", b"organization_id", "percent_complete", b"percent_complete", "requested_by", b"requested_by", "rows_written", b"rows_written", "scanned_sequence", b"scanned_sequence", "size_bytes", b"size_bytes", "state", b"state"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["content_type", b"content_type", "create_time", b"create_time", "expire_time", b"expire_time", "file_name", b"file_name", "filter", b"filter", "finish_time", b"finish_time", "format", b"format", "id", b"id", "last_sequence", b"last_sequence", "organization_id", b"organization_id", "percent_complete", b"percent_complete", "requested_by", b"requested_by", "rows_written", b"rows_written", "scanned_sequence", b"scanned_sequence", "scope", b"scope", "size_bytes", b"size_bytes", "state", b"state"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -226,12 +258,15 @@ class CreateAuditExportRequest(_message.Message):
     FORMAT_FIELD_NUMBER: _builtins.int
     FILTER_FIELD_NUMBER: _builtins.int
     REQUEST_ID_FIELD_NUMBER: _builtins.int
+    SCOPE_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Organization whose log to export."""
     format: Global___AuditExportFormat.ValueType
     """The file's format."""
     request_id: _builtins.str
     """Makes a retry safe: the same request_id within a day returns the export it started."""
+    scope: Global___AuditExportScope.ValueType
+    """What the export is for; unset is a log export."""
     @_builtins.property
     def filter(self) -> Global___AuditExportFilter:
         """Which entries to export; unset exports the whole log."""
@@ -243,10 +278,11 @@ class CreateAuditExportRequest(_message.Message):
         format: Global___AuditExportFormat.ValueType = ...,
         filter: Global___AuditExportFilter | None = ...,
         request_id: _builtins.str = ...,
+        scope: Global___AuditExportScope.ValueType = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter", "format", b"format", "organization_id", b"organization_id", "request_id", b"request_id"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["filter", b"filter", "format", b"format", "organization_id", b"organization_id", "request_id", b"request_id", "scope", b"scope"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -71,8 +71,10 @@ class AuditExportServiceServicer:
 
     def CreateAuditExport(self, request, context):
         """Starts an export, which a job then builds (FAILED_PRECONDITION EXPORT_IN_PROGRESS while another of the
-        organization's exports is queued or running; FAILED_PRECONDITION ENTITLEMENT_REQUIRED without the plan's
-        "audit_export"). A retry with the same request_id returns the export it started.
+        organization's exports is queued or running). A log export needs the plan's "audit_export"
+        (FAILED_PRECONDITION ENTITLEMENT_REQUIRED); the log part of an organization's data export does not (every
+        plan, even after the subscription ended, keeps the right to take its data away) but is always the whole log
+        as JSON lines. A retry with the same request_id returns the export it started.
         Requires permission "audit.read" in that organization.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)

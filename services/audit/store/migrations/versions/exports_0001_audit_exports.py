@@ -23,6 +23,9 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("organization_id", sa.String(length=36), nullable=False),
         sa.Column("format", sa.String(length=8), nullable=False),
+        sa.Column(
+            "scope", sa.String(length=16), nullable=False, comment="log, or organization (a data export's log)"
+        ),
         sa.Column("state", sa.String(length=16), nullable=False, comment="queued, running, succeeded or expired"),
         sa.Column("filter_start", services.common.db.UTCDateTime(), nullable=True),
         sa.Column("filter_end", services.common.db.UTCDateTime(), nullable=True),
