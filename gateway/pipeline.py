@@ -27,7 +27,9 @@ MAX_PATH_PARAMETER = 64
 PATH_PARAMETERS: dict[str, TypeAdapter[str]] = {"domain": TypeAdapter(Domain)}
 # What an ended organization's Owners and Billing admins may still change: billing (to resubscribe) and their own
 # sign-in; every other change is refused with ORGANIZATION_ENDED (identity gives them read permissions only).
-ENDED_ORGANIZATION_CHANGES = ("/v1/billing/", "/v1/sessions", "/v1/me/")
+# What an ended organization may still change: its subscription, its sessions, its own settings, and asking for
+# its data export.
+ENDED_ORGANIZATION_CHANGES = ("/v1/billing/", "/v1/sessions", "/v1/me/", "/v1/organization/exports")
 
 
 def build_routes(settings: GatewaySettings) -> list[Route]:
@@ -94,7 +96,7 @@ def _ended_refusal(route: ApiRoute, caller: Caller | None) -> Response | None:
         "This organization's subscription has ended: its data can be read and exported, and the subscription "
         "renewed, but nothing else can change.",
         reason="ORGANIZATION_ENDED",
-        extra={"links": {"billing": "/v1/billing/subscription", "export": "/v1/audit/export"}},
+        extra={"links": {"billing": "/v1/billing/subscription", "export": "/v1/organization/exports"}},
     )
 
 

@@ -26,7 +26,7 @@ from gateway.routing import ApiRoute, Context
 from services.common.spreadsheet import neutralise
 
 
-def _csv_lines(rows: Iterable[Sequence[object]]) -> bytes:
+def csv_lines(rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
@@ -38,6 +38,14 @@ def _csv_response(body: AsyncIterator[bytes], name: str) -> Response:
     return StreamingResponse(
         body, media_type="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}.csv"'}
     )
+
+
+MEMBER_ACTIVITY_HEADER = ("member_id", "active_days", "last_active_day", "sign_ins", "usage")
+
+
+def member_activity_rows(page: pb.ListMemberActivityResponse) -> Iterable[Sequence[object]]:
+    """A page of member activity as CSV rows (the analytics export and the organization's archive)."""
+    return ((m.member_id, m.active_days, m.last_active_day, m.sign_ins, _totals(m.usage)) for m in page.members)
 
 
 def _totals(usage: Iterable[pb.MetricTotal]) -> str:
@@ -70,7 +78,7 @@ async def export_trend(context: Context) -> Response:
     reply = await _adoption(context)
 
     async def body() -> AsyncIterator[bytes]:
-        yield _csv_lines([("day", "active_members"), *((p.day, p.active_members) for p in reply.trend)])
+        yield csv_lines([("day", "active_members"), *((p.day, p.active_members) for p in reply.trend)])
 
     return _csv_response(body(), "analytics-trend")
 
@@ -120,11 +128,9 @@ async def export_member_activity(context: Context) -> Response:
 
     async def body() -> AsyncIterator[bytes]:
         page = first
-        yield _csv_lines([("member_id", "active_days", "last_active_day", "sign_ins", "usage")])
+        yield csv_lines([MEMBER_ACTIVITY_HEADER])
         while True:
-            yield _csv_lines(
-                (m.member_id, m.active_days, m.last_active_day, m.sign_ins, _totals(m.usage)) for m in page.members
-            )
+            yield csv_lines(member_activity_rows(page))
             if not page.next_page_token:
                 return
             page = await context.call(
@@ -165,9 +171,9 @@ async def export_group_activity(context: Context) -> Response:
 
     async def body() -> AsyncIterator[bytes]:
         page = first
-        yield _csv_lines([("group_id", "name", "members", "active_members", "usage")])
+        yield csv_lines([("group_id", "name", "members", "active_members", "usage")])
         while True:
-            yield _csv_lines((g.group_id, g.name, g.members, g.active_members, _totals(g.usage)) for g in page.groups)
+            yield csv_lines((g.group_id, g.name, g.members, g.active_members, _totals(g.usage)) for g in page.groups)
             if not page.next_page_token:
                 return
             page = await context.call(
@@ -202,8 +208,8 @@ async def export_daily_usage(context: Context) -> Response:
     reply = await _daily_usage(context)
 
     async def body() -> AsyncIterator[bytes]:
-        yield _csv_lines([("day", "metric", "total", "members")])
-        yield _csv_lines((u.day, u.metric, u.total, u.members) for u in reply.usage)
+        yield csv_lines([("day", "metric", "total", "members")])
+        yield csv_lines((u.day, u.metric, u.total, u.members) for u in reply.usage)
 
     return _csv_response(body(), "analytics-usage")
 
