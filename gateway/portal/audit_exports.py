@@ -14,7 +14,7 @@ from starlette.responses import Response
 from tenantry.audit.v1 import export_service_pb2 as export_pb
 
 from gateway.auth import Caller
-from gateway.portal.shared import call, form_field, portal_page, services, signed_in, to_sign_in
+from gateway.portal.shared import SignedIn, call, form_field, portal_page, services, signed_in, to_sign_in
 from gateway.routes.audit_exports import EXPORTS, FORMATS, export_view
 
 AUDIT_EXPORTS_PAGE = "/portal/audit/exports"
@@ -62,10 +62,8 @@ def export_request(organization_id: str, form: FormData) -> export_pb.CreateAudi
     )
 
 
-async def export_page(request: Request) -> Response:
-    person = await signed_in(request)
-    if person is None:
-        return to_sign_in()
+async def export_of(request: Request, person: SignedIn) -> export_pb.AuditExport | None:
+    """The export the page's path names, as the service shows it to this person; None when out of reach."""
     export_id = str(request.path_params["export_id"])[:64]
     try:
         reply = await call(
@@ -76,7 +74,17 @@ async def export_page(request: Request) -> Response:
         )
     except grpc.aio.AioRpcError as exc:
         if exc.code() in (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.NOT_FOUND):
-            return portal_page(request, person, "forbidden.html", "audit", 404)
+            return None
         raise
-    export = export_view(reply.export)
-    return portal_page(request, person, "audit_export.html", "audit", export=export, poll_url=f"{EXPORTS}/{export_id}")
+    return reply.export
+
+
+async def export_page(request: Request) -> Response:
+    person = await signed_in(request)
+    if person is None:
+        return to_sign_in()
+    export = await export_of(request, person)
+    if export is None or export.scope == export_pb.AUDIT_EXPORT_SCOPE_ORGANIZATION:
+        return portal_page(request, person, "not_found.html", "audit", 404)
+    shown = export_view(export)
+    return portal_page(request, person, "audit_export.html", "audit", export=shown, poll_url=f"{EXPORTS}/{export.id}")

@@ -107,6 +107,18 @@ async def preview_seats(request: Request) -> Response:
     return await render_preview(request, person, int(seats))
 
 
+def previewed(reply: billing_pb.PreviewSeatChangeResponse | billing_pb.PreviewPlanChangeResponse) -> dict[str, Any]:
+    """What a preview shows: the charge now, the next invoice, and the charge its confirmation is made at (or
+    refused, CHARGE_CHANGED, with nothing changed)."""
+    charge_now = convert.invoice(reply.charge_now) if reply.HasField("charge_now") else None
+    return {
+        "subscription": convert.subscription(reply.subscription),
+        "charge_now": charge_now,
+        "expected_charge_minor": charge_now["total"]["amount_minor"] if charge_now else 0,
+        "next_invoice": convert.invoice(reply.next_invoice) if reply.HasField("next_invoice") else None,
+    }
+
+
 async def render_preview(request: Request, person: SignedIn, seats: int, error: str = "") -> Response:
     """The seat form's answer: the change previewed, with its confirmation (and `error`, why it is asked again)."""
     caller = person.caller
@@ -120,16 +132,7 @@ async def render_preview(request: Request, person: SignedIn, seats: int, error: 
     except grpc.aio.AioRpcError as exc:
         refusal = page_refusal(exc)
         return await render_billing(request, person, refusal.status, error=refusal.message)
-    charge_now = convert.invoice(reply.charge_now) if reply.HasField("charge_now") else None
-    preview = {
-        "seats": seats,
-        "subscription": convert.subscription(reply.subscription),
-        "charge_now": charge_now,
-        # What the confirmation is charged at, or refused (CHARGE_CHANGED) with nothing changed.
-        "expected_charge_minor": charge_now["total"]["amount_minor"] if charge_now else 0,
-        "next_invoice": convert.invoice(reply.next_invoice) if reply.HasField("next_invoice") else None,
-    }
-    return await render_billing(request, person, preview=preview, error=error)
+    return await render_billing(request, person, preview={"seats": seats, **previewed(reply)}, error=error)
 
 
 async def preview_plan(request: Request) -> Response:
@@ -157,14 +160,7 @@ async def render_plan_preview(request: Request, person: SignedIn, plan_id: str, 
     except grpc.aio.AioRpcError as exc:
         refusal = page_refusal(exc)
         return await render_billing(request, person, refusal.status, error=refusal.message)
-    charge_now = convert.invoice(reply.charge_now) if reply.HasField("charge_now") else None
-    plan_preview = {
-        "plan_id": plan_id,
-        "applies_now": reply.applies_now,
-        "charge_now": charge_now,
-        "expected_charge_minor": charge_now["total"]["amount_minor"] if charge_now else 0,
-        "next_invoice": convert.invoice(reply.next_invoice) if reply.HasField("next_invoice") else None,
-    }
+    plan_preview = {"plan_id": plan_id, "applies_now": reply.applies_now, **previewed(reply)}
     return await render_billing(request, person, plan_preview=plan_preview, error=error)
 
 

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from tenantry.audit.v1 import export_service_pb2 as export_pb
 
+from gateway.portal.audit_exports import export_of
 from gateway.portal.shared import (
     call,
     checked_form,
@@ -54,25 +55,10 @@ async def data_export_page(request: Request) -> Response:
     person = await signed_in(request)
     if person is None:
         return to_sign_in()
-    export_id = str(request.path_params["export_id"])[:64]
-    try:
-        reply = await call(
-            request,
-            services(request).audit_exports.GetAuditExport,
-            export_pb.GetAuditExportRequest(organization_id=person.caller.organization_id, export_id=export_id),
-            person.caller,
-        )
-    except grpc.aio.AioRpcError as exc:
-        if exc.code() in (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.NOT_FOUND):
-            return portal_page(request, person, "not_found.html", "organization", 404)
-        raise
-    if reply.export.scope != export_pb.AUDIT_EXPORT_SCOPE_ORGANIZATION:
+    export = await export_of(request, person)
+    if export is None or export.scope != export_pb.AUDIT_EXPORT_SCOPE_ORGANIZATION:
         return portal_page(request, person, "not_found.html", "organization", 404)
+    shown = export_view(export)
     return portal_page(
-        request,
-        person,
-        "data_export.html",
-        "organization",
-        export=export_view(reply.export),
-        poll_url=f"{EXPORTS}/{export_id}",
+        request, person, "data_export.html", "organization", export=shown, poll_url=f"{EXPORTS}/{export.id}"
     )
