@@ -89,7 +89,7 @@ class RoleUseCases:
                 check_may_define(principal, before.permissions)
                 saved = replace(before, name=name, permissions=granted, version=before.version + 1)
             await tx.save_custom_role(saved, is_new=before is None)
-            await tx.record_events(CustomRoleChanged(principal, now, saved, "saved"))
+            await tx.record_events(CustomRoleChanged(principal, now, saved, "saved", before))
             return saved
 
     async def delete_role(self, principal: Principal, organization_id: str, key: str) -> None:

@@ -84,16 +84,18 @@ class MemberProfileChanged(DomainEvent):
 
 @dataclass(frozen=True)
 class ProfileFieldChanged(DomainEvent):
-    """A profile field was `saved` or `deleted`."""
+    """A profile field was `saved` or `deleted`; `before` is the field as it was (None when created)."""
 
     organization_id: str
     field: ProfileField
     change: str
+    before: ProfileField | None = None
 
 
 @dataclass(frozen=True)
 class CustomRoleChanged(DomainEvent):
-    """A custom role was `saved` or `deleted`."""
+    """A custom role was `saved` or `deleted`; `before` is the role as it was (None when created)."""
 
     role: CustomRole
     change: str
+    before: CustomRole | None = None

@@ -134,7 +134,7 @@ class ProfileFieldUseCases:
             position = before.position if before else len(existing)
             saved = ProfileField(field.key, field.label, field.type, field.choices, field.shown, position)
             await tx.save_profile_field(organization_id, saved, now)
-            await tx.record_events(ProfileFieldChanged(principal, now, organization_id, saved, "saved"))
+            await tx.record_events(ProfileFieldChanged(principal, now, organization_id, saved, "saved", before))
             return saved
 
     async def list_fields(self, principal: Principal, organization_id: str) -> list[ProfileField]:

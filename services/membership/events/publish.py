@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 from tenantry.events.v1 import envelope_pb2, membership_events_pb2
 
 from services.common.messaging import EnvelopeFactory, EventTarget, timestamp
@@ -20,7 +22,7 @@ from services.membership.domain.events import (
     OrganizationUpdated,
     ProfileFieldChanged,
 )
-from services.membership.domain.model import Group, Member
+from services.membership.domain.model import Group, Member, Organization
 from services.membership.domain.rules import holds_seat
 from services.membership.domain.scim_dry_run import ScimSettingsChanged
 from services.membership.domain.scim_holds import HeldChange, ScimChangeHeld, ScimHeldChangesDecided
@@ -48,6 +50,34 @@ def member_changed(member: Member, before: Member | None = None) -> membership_e
         seat_consuming=holds_seat(member),
         version=member.version,
     )
+
+
+# The organization's profile settings an update's audit entry shows before and after.
+PROFILE_SETTINGS = (
+    "display_name",
+    "logo_url",
+    "brand_color",
+    "secondary_color",
+    "accent_color",
+    "welcome_message",
+    "welcome_video_url",
+    "group_creation_policy",
+    "invitation_ttl_days",
+)
+
+
+def _setting(organization: Organization, name: str) -> str:
+    value = getattr(organization, name)
+    return str(value.value if isinstance(value, Enum) else value)
+
+
+def _profile_changes(organization: Organization, other: Organization) -> dict[str, str]:
+    """`organization`'s settings that differ from `other`'s (an update's before, or its after)."""
+    return {
+        name: _setting(organization, name)
+        for name in PROFILE_SETTINGS
+        if _setting(organization, name) != _setting(other, name)
+    }
 
 
 def _member_target(member: Member) -> EventTarget:
@@ -78,6 +108,8 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     display_name=organization.display_name,
                     previous_display_name=before.display_name,
                     version=organization.version,
+                    before=_profile_changes(before, organization),
+                    after=_profile_changes(organization, before),
                 ),
                 target=EventTarget("organization", organization.id, organization.display_name),
             )
@@ -147,6 +179,9 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     locked=group.locked,
                     version=group.version,
                     previous_name=before.name if change == "updated" else "",
+                    previous_category=before.category if change == "updated" else "",
+                    previous_is_default=before.is_default if change == "updated" else False,
+                    previous_locked=before.locked if change == "updated" else False,
                 ),
                 target=_group_target(group),
             )
@@ -179,6 +214,10 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                     type=field.type.value,
                     choices=list(field.choices),
                     shown=field.shown,
+                    created=change == "saved" and event.before is None,
+                    previous_label=event.before.label if event.before else "",
+                    previous_choices=list(event.before.choices) if event.before else [],
+                    previous_shown=event.before.shown if event.before else False,
                 ),
                 target=EventTarget("profile_field", field.key, field.label),
             )
@@ -188,7 +227,12 @@ def to_envelope(event: DomainEvent) -> envelope_pb2.Envelope:
                 event_type=f"role.{change}",
                 organization_id=role.organization_id,
                 payload=membership_events_pb2.CustomRoleChanged(
-                    key=role.key, name=role.name, permissions=sorted(role.permissions)
+                    key=role.key,
+                    name=role.name,
+                    permissions=sorted(role.permissions),
+                    created=change == "saved" and event.before is None,
+                    previous_name=event.before.name if event.before else "",
+                    previous_permissions=sorted(event.before.permissions) if event.before else [],
                 ),
                 target=EventTarget("role", role.key, role.name),
             )

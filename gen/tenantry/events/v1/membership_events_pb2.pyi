@@ -55,10 +55,52 @@ class OrganizationUpdated(_message.Message):
 
     DESCRIPTOR: _descriptor.Descriptor
 
+    @_typing.final
+    class BeforeEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+    @_typing.final
+    class AfterEntry(_message.Message):
+        DESCRIPTOR: _descriptor.Descriptor
+
+        KEY_FIELD_NUMBER: _builtins.int
+        VALUE_FIELD_NUMBER: _builtins.int
+        key: _builtins.str
+        value: _builtins.str
+        def __init__(
+            self,
+            *,
+            key: _builtins.str = ...,
+            value: _builtins.str = ...,
+        ) -> None: ...
+        _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+        def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+        _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "value", b"value"]  # noqa: Y015
+        def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+        def WhichOneof(self, oneof_group: _Never) -> None: ...
+
     ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
     DISPLAY_NAME_FIELD_NUMBER: _builtins.int
     PREVIOUS_DISPLAY_NAME_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
+    BEFORE_FIELD_NUMBER: _builtins.int
+    AFTER_FIELD_NUMBER: _builtins.int
     organization_id: _builtins.str
     """Id of the organization."""
     display_name: _builtins.str
@@ -67,6 +109,16 @@ class OrganizationUpdated(_message.Message):
     """Display name before the change."""
     version: _builtins.int
     """Monotonic version of the organization after the change."""
+    @_builtins.property
+    def before(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """The profile settings that changed (display_name, logo_url, brand_color, secondary_color, accent_color,
+        welcome_message, welcome_video_url, group_creation_policy, invitation_ttl_days), as they were before.
+        """
+
+    @_builtins.property
+    def after(self) -> _containers.ScalarMap[_builtins.str, _builtins.str]:
+        """The same settings as they are after the change."""
+
     def __init__(
         self,
         *,
@@ -74,10 +126,12 @@ class OrganizationUpdated(_message.Message):
         display_name: _builtins.str = ...,
         previous_display_name: _builtins.str = ...,
         version: _builtins.int = ...,
+        before: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
+        after: _abc.Mapping[_builtins.str, _builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["display_name", b"display_name", "organization_id", b"organization_id", "previous_display_name", b"previous_display_name", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["after", b"after", "before", b"before", "display_name", b"display_name", "organization_id", b"organization_id", "previous_display_name", b"previous_display_name", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -206,6 +260,9 @@ class GroupChanged(_message.Message):
     LOCKED_FIELD_NUMBER: _builtins.int
     VERSION_FIELD_NUMBER: _builtins.int
     PREVIOUS_NAME_FIELD_NUMBER: _builtins.int
+    PREVIOUS_CATEGORY_FIELD_NUMBER: _builtins.int
+    PREVIOUS_IS_DEFAULT_FIELD_NUMBER: _builtins.int
+    PREVIOUS_LOCKED_FIELD_NUMBER: _builtins.int
     group_id: _builtins.str
     """Id of the group."""
     name: _builtins.str
@@ -222,6 +279,12 @@ class GroupChanged(_message.Message):
     """Monotonic version of the group."""
     previous_name: _builtins.str
     """Name before the change, for .updated."""
+    previous_category: _builtins.str
+    """Category before the change, for .updated."""
+    previous_is_default: _builtins.bool
+    """Whether it was a default group before the change, for .updated."""
+    previous_locked: _builtins.bool
+    """Whether it was locked before the change, for .updated."""
     def __init__(
         self,
         *,
@@ -233,10 +296,13 @@ class GroupChanged(_message.Message):
         locked: _builtins.bool = ...,
         version: _builtins.int = ...,
         previous_name: _builtins.str = ...,
+        previous_category: _builtins.str = ...,
+        previous_is_default: _builtins.bool = ...,
+        previous_locked: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["category", b"category", "group_id", b"group_id", "is_default", b"is_default", "kind", b"kind", "locked", b"locked", "name", b"name", "previous_name", b"previous_name", "version", b"version"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["category", b"category", "group_id", b"group_id", "is_default", b"is_default", "kind", b"kind", "locked", b"locked", "name", b"name", "previous_category", b"previous_category", "previous_is_default", b"previous_is_default", "previous_locked", b"previous_locked", "previous_name", b"previous_name", "version", b"version"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -363,6 +429,10 @@ class ProfileFieldChanged(_message.Message):
     TYPE_FIELD_NUMBER: _builtins.int
     CHOICES_FIELD_NUMBER: _builtins.int
     SHOWN_FIELD_NUMBER: _builtins.int
+    CREATED_FIELD_NUMBER: _builtins.int
+    PREVIOUS_LABEL_FIELD_NUMBER: _builtins.int
+    PREVIOUS_CHOICES_FIELD_NUMBER: _builtins.int
+    PREVIOUS_SHOWN_FIELD_NUMBER: _builtins.int
     key: _builtins.str
     """Key of the field."""
     label: _builtins.str
@@ -371,9 +441,19 @@ class ProfileFieldChanged(_message.Message):
     """"text", "choice" or "date"."""
     shown: _builtins.bool
     """Whether admins show it."""
+    created: _builtins.bool
+    """Whether .saved created it (false: it changed an existing field)."""
+    previous_label: _builtins.str
+    """Label before the change (an existing field saved again)."""
+    previous_shown: _builtins.bool
+    """Whether admins showed it before the change."""
     @_builtins.property
     def choices(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Choices of a choice field."""
+
+    @_builtins.property
+    def previous_choices(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Choices before the change."""
 
     def __init__(
         self,
@@ -383,10 +463,14 @@ class ProfileFieldChanged(_message.Message):
         type: _builtins.str = ...,
         choices: _abc.Iterable[_builtins.str] | None = ...,
         shown: _builtins.bool = ...,
+        created: _builtins.bool = ...,
+        previous_label: _builtins.str = ...,
+        previous_choices: _abc.Iterable[_builtins.str] | None = ...,
+        previous_shown: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["choices", b"choices", "key", b"key", "label", b"label", "shown", b"shown", "type", b"type"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["choices", b"choices", "created", b"created", "key", b"key", "label", b"label", "previous_choices", b"previous_choices", "previous_label", b"previous_label", "previous_shown", b"previous_shown", "shown", b"shown", "type", b"type"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -401,13 +485,24 @@ class CustomRoleChanged(_message.Message):
     KEY_FIELD_NUMBER: _builtins.int
     NAME_FIELD_NUMBER: _builtins.int
     PERMISSIONS_FIELD_NUMBER: _builtins.int
+    CREATED_FIELD_NUMBER: _builtins.int
+    PREVIOUS_NAME_FIELD_NUMBER: _builtins.int
+    PREVIOUS_PERMISSIONS_FIELD_NUMBER: _builtins.int
     key: _builtins.str
     """Key of the role."""
     name: _builtins.str
     """Name of the role."""
+    created: _builtins.bool
+    """Whether .saved created it (false: it changed an existing role)."""
+    previous_name: _builtins.str
+    """Name before the change (an existing role saved again)."""
     @_builtins.property
     def permissions(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Permissions it grants."""
+
+    @_builtins.property
+    def previous_permissions(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Permissions before the change."""
 
     def __init__(
         self,
@@ -415,10 +510,13 @@ class CustomRoleChanged(_message.Message):
         key: _builtins.str = ...,
         name: _builtins.str = ...,
         permissions: _abc.Iterable[_builtins.str] | None = ...,
+        created: _builtins.bool = ...,
+        previous_name: _builtins.str = ...,
+        previous_permissions: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["key", b"key", "name", b"name", "permissions", b"permissions"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["created", b"created", "key", b"key", "name", b"name", "permissions", b"permissions", "previous_name", b"previous_name", "previous_permissions", b"previous_permissions"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
