@@ -44,6 +44,7 @@ from services.audit.workers.checkpoints import checkpoint_worker
 from services.audit.workers.exports import EXPORT_LEASE, export_worker
 from services.audit.workers.log_streams import LogStreamWorker, lease_name
 from services.audit.workers.retention import RETENTION_LEASE, retention_worker
+from services.audit.workers.usage_ids import USAGE_IDS_LEASE, usage_id_worker
 from services.common.clock import Clock
 from services.common.entitlements import EntitlementProjection, Entitlements
 from services.common.pagination import PageTokens
@@ -117,6 +118,9 @@ def build(settings: AuditSettings, clock: Clock | None = None) -> ServiceRuntime
     )
     runtime.workers.append(checkpoint_worker(checkpointing, settings.checkpoint_pass_seconds))
     runtime.workers.append(retention_worker(retention, settings.retention_pass_seconds, wiring.lease(RETENTION_LEASE)))
+    # Usage ids kept to count events once, dropped on the retention job's schedule.
+    usage_ids_lease = wiring.lease(USAGE_IDS_LEASE)
+    runtime.workers.append(usage_id_worker(analytics, settings.retention_pass_seconds, usage_ids_lease))
     runtime.workers.append(export_job)
     runtime.workers.append(LogStreamWorker(log_streams, webhook_sender, settings.log_stream_pass_seconds))
     return runtime

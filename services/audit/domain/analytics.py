@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from services.audit.domain.analytics_model import (
+    USAGE_ID_RETENTION,
     WEEK_DAYS,
     ActivityPeriod,
     Adoption,
@@ -49,6 +50,11 @@ class AnalyticsUseCases:
         async with self._store.write() as tx:
             fresh = await tx.record_usage(organization_id, events, now)
         return UsageReport(len(fresh), len(events) - len(fresh))
+
+    async def forget_old_usage_ids(self) -> int:
+        """The retention job's step: ids kept to count events once are dropped once no event could reuse them."""
+        async with self._store.write() as tx:
+            return await tx.forget_usage_ids(self._clock.now() - USAGE_ID_RETENTION)
 
     async def adoption(self, principal: Principal, organization_id: str, days: int) -> Adoption:
         await self._authorize_read(principal, organization_id)

@@ -14,6 +14,9 @@ MAX_MEMBER_ID = 36
 MAX_VALUE = 1_000_000_000
 MAX_AGE = timedelta(days=90)
 MAX_FUTURE = timedelta(hours=1)
+# How long a usage event's id is kept to count it once: an id received earlier can only come back with an event
+# that happened more than MAX_AGE ago, which validate_batch refuses anyway.
+USAGE_ID_RETENTION = MAX_AGE + MAX_FUTURE
 MAX_PERIOD_DAYS = 366
 TREND_WINDOWS = (7, 30, 90)
 DEFAULT_TREND_DAYS = 30

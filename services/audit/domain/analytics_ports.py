@@ -15,6 +15,10 @@ class AnalyticsWriter(Protocol):
         self, organization_id: str, events: Sequence[UsageEvent], now: datetime
     ) -> list[UsageEvent]: ...
 
+    async def forget_usage_ids(self, received_before: datetime) -> int:
+        """Drop the ids of usage events received before then; returns how many."""
+        ...
+
 
 class AnalyticsReader(Protocol):
     async def active_since(self, organization_id: str, first: date, seated_only: bool = False) -> int: ...

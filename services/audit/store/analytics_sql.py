@@ -203,6 +203,12 @@ class AnalyticsWrites:
             )
         )
 
+    async def forget_usage_ids(self, received_before: datetime) -> int:
+        result = await self._connection.execute(
+            delete(usage_events).where(usage_events.c.received_at < received_before)
+        )
+        return int(result.rowcount)
+
     async def record_usage(self, organization_id: str, events: Sequence[UsageEvent], now: datetime) -> list[UsageEvent]:
         """Count the events whose id is new; returns those."""
         connection = self._connection

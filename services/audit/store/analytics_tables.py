@@ -150,6 +150,8 @@ class UsageEventRow(AuditBase, table=True):
     """Ids of usage events already counted, so a report sent twice (or over gRPC and NATS) counts once."""
 
     __tablename__ = "analytics_usage_events"
+    # The retention job drops old ids by when they were received.
+    __table_args__ = (Index("ix_analytics_usage_events_received", "received_at"),)
 
     organization_id: str = Field(primary_key=True, max_length=36)
     event_id: str = Field(primary_key=True, max_length=64)
