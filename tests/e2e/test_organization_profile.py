@@ -53,6 +53,12 @@ def test_an_owner_sets_the_charter_colours_and_a_welcome_message(suite: Suite, s
         assert saved.status_code == 303, saved.text[-300:]
         organization = client.get("/v1/organization").json()["organization"]
         assert (organization["welcome_message"], organization["secondary_color"]) == ("Bienvenue !", "")
+        # The portal wears the charter's colours, each with a readable text colour; an unset one keeps the default.
+        assert '<link rel="stylesheet" href="/portal/brand.css">' in client.get("/portal").text
+        brand = client.get("/portal/brand.css")
+        assert brand.headers["content-type"].startswith("text/css")
+        assert "--brand: #0a7cff;" in brand.text and "--accent: #f2a900;\n  --on-accent: #111111;" in brand.text
+        assert "--secondary" not in brand.text
 
         # The person invited reads the welcome as they join.
         assert client.patch("/v1/organization", json={"welcome_video_url": "https://video.acme.test/w.mp4"}).is_success
