@@ -106,6 +106,7 @@ def build_portal_routes(settings: GatewaySettings) -> list[Route]:
         Route(analytics.ANALYTICS_PAGE, analytics.analytics_page, methods=["GET"]),
         Route(organization.ORGANIZATION_PAGE, organization.organization_page, methods=["GET"]),
         Route(branding.BRAND_CSS, branding.brand_css, methods=["GET"]),
+        Route(f"{organization.ORGANIZATION_PAGE}/logo", organization.save_logo, methods=["POST"]),
         Route(organization.ORGANIZATION_PAGE, organization.save_organization, methods=["POST"]),
         Route(f"{organization.ORGANIZATION_PAGE}/deletion", organization.request_deletion, methods=["POST"]),
         Route(f"{organization.ORGANIZATION_PAGE}/deletion/cancel", organization.cancel_deletion, methods=["POST"]),

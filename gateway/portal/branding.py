@@ -16,6 +16,8 @@ from gateway.portal.shared import call, services, signed_in
 
 BRAND_CSS = "/portal/brand.css"
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# An uploaded logo's address (membership names it so; the gateway serves it): shown before the header's name.
+UPLOADED_LOGO = re.compile(r"^/v1/organization/logo\?v=[0-9a-f]{16}$")
 # The variables portal.css reads (each with its default there): the header, secondary buttons, buttons and links.
 VARIABLES = (("brand_color", "brand"), ("secondary_color", "secondary"), ("accent_color", "accent"))
 
@@ -42,13 +44,22 @@ def readable_on(colour: str) -> str:
     return WHITE if against_white >= against_black else NEAR_BLACK
 
 
-def brand_stylesheet(colours: dict[str, str]) -> str:
+def brand_stylesheet(colours: dict[str, str], logo_url: str = "") -> str:
+    """The colours as variables portal.css reads, and the uploaded logo in the header; only well-formed values
+    are written (a colour is #RRGGBB, the logo our own address), so nothing an admin types can reach the CSS."""
     lines = []
     for field, name in VARIABLES:
         colour = colours.get(field, "")
         if HEX_COLOUR.match(colour):
             lines.append(f"  --{name}: {colour.lower()};\n  --on-{name}: {readable_on(colour)};\n")
-    return ":root {\n" + "".join(lines) + "}\n" if lines else ""
+    css = ":root {\n" + "".join(lines) + "}\n" if lines else ""
+    if UPLOADED_LOGO.match(logo_url):
+        css += (
+            'header .org::before { content: ""; display: inline-block; width: 2rem; height: 2rem; '
+            "margin-right: .5rem; vertical-align: middle; "
+            f'background: url("{logo_url}") center / contain no-repeat; }}\n'
+        )
+    return css
 
 
 async def brand_css(request: Request) -> Response:
@@ -68,5 +79,6 @@ async def brand_css(request: Request) -> Response:
                 raise
         else:
             organization = reply.organization
-            css = brand_stylesheet({field: getattr(organization, field) for field, _ in VARIABLES})
+            colours = {field: getattr(organization, field) for field, _ in VARIABLES}
+            css = brand_stylesheet(colours, organization.logo_url)
     return Response(css, media_type="text/css")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import grpc
 from google.protobuf.field_mask_pb2 import FieldMask
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 from tenantry.membership.v1 import deletion_service_pb2 as deletion_pb
@@ -37,7 +37,12 @@ NOTICES = {
     "deletion-requested": "The organization will be deleted when the grace period ends. Every Owner was emailed.",
     "deletion-canceled": "The deletion was canceled. Every Owner was emailed.",
     "identity-confirmed": "Thank you. Make your change again.",
+    "logo-saved": "The logo was saved.",
+    "logo-removed": "The logo was removed.",
 }
+# Membership refuses a picture over 256 KiB with a clear message; one byte more is read, so that it can.
+MAX_LOGO_BYTES = 256 * 1024 + 1
+UPLOADED_LOGO_PREFIX = "/v1/organization/logo?v="
 # Refusals that ask for a fresh sign-in (the privileged window), or a wrong password while giving it.
 REAUTHENTICATE = frozenset({"REAUTHENTICATION_REQUIRED", "INVALID_CREDENTIALS", "INVALID_SECOND_FACTOR"})
 MAX_TOTP_CODE = 12
@@ -84,6 +89,7 @@ async def render_organization(request: Request, person: SignedIn, status: int = 
         organization=convert.organization(organization),
         organization_name=organization.display_name,
         may_delete=p.ORG_DELETE in person.caller.principal.permissions,
+        uploaded_logo=organization.logo_url.startswith(UPLOADED_LOGO_PREFIX),
         **values,
     )
 
@@ -117,6 +123,29 @@ async def save_organization(request: Request) -> Response:
             request, person, refusal.status, error=refusal.message, errors_by_field=refusal.field_errors
         )
     return see_other(f"{ORGANIZATION_PAGE}?notice=saved")
+
+
+async def save_logo(request: Request) -> Response:
+    """The logo form: the uploaded picture, or none when its remove button was used."""
+    person = await signed_in(request)
+    if person is None:
+        return to_sign_in()
+    form = await checked_form(request, allows_file=True)
+    if form is None:
+        return await render_organization(request, person, 403, error="This request did not come from this site.")
+    upload, removing = form.get("logo"), form_field(form, "remove", 3) == "yes"
+    picture = b"" if removing or not isinstance(upload, UploadFile) else await upload.read(MAX_LOGO_BYTES)
+    try:
+        await call(
+            request,
+            services(request).membership.SetOrganizationLogo,
+            membership_pb.SetOrganizationLogoRequest(organization_id=person.caller.organization_id, data=picture),
+            person.caller,
+        )
+    except grpc.aio.AioRpcError as exc:
+        refusal = page_refusal(exc)
+        return await render_organization(request, person, refusal.status, error=refusal.message)
+    return see_other(f"{ORGANIZATION_PAGE}?notice={'logo-removed' if removing else 'logo-saved'}")
 
 
 async def _posted(request: Request) -> tuple[SignedIn | None, FormData | None, Response | None]:

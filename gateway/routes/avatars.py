@@ -1,5 +1,6 @@
-"""REST routes of members' pictures (respond.io's avatar): set or remove one's own or, as an admin, a member's;
-read anyone's in the organization, as the image itself (or an SVG of the initials when there is none)."""
+"""REST routes of pictures: members' (respond.io's avatar; set or remove one's own or, as an admin, a member's;
+read anyone's in the organization, as the image itself or an SVG of the initials when there is none) and the
+organization's logo (uploaded by an Owner, served here since the portal shows images only from its own origin)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from html import escape
 from starlette.responses import Response
 from tenantry.membership.v1 import membership_service_pb2 as membership_pb
 
-from gateway.models.members import AvatarUpload, MemberAvatar
+from gateway.models.members import AvatarUpload, MemberAvatar, OrganizationReply
+from gateway.routes.organization import organization_reply
 from gateway.routing import ApiRoute, Context
 
 # Pictures change rarely and are revalidated by their ETag; private: they are only for the organization's members.
@@ -64,15 +66,43 @@ async def _picture(context: Context, member_id: str) -> Response:
     )
     shown = reply.avatar
     if shown.content_type:
-        body, media_type, etag = shown.data, shown.content_type, f'"{shown.etag}"'
-    else:
-        body, media_type, etag = INITIALS_SVG.format(escape(shown.initials)).encode(), "image/svg+xml", ""
+        return _image(context, shown.data, shown.content_type, shown.etag)
+    return _image(context, INITIALS_SVG.format(escape(shown.initials)).encode(), "image/svg+xml", "")
+
+
+def _image(context: Context, body: bytes, media_type: str, service_etag: str) -> Response:
+    """A picture, revalidated by its ETag (304 when If-None-Match names it)."""
+    etag = f'"{service_etag}"' if service_etag else ""
     headers = {"Cache-Control": CACHE_CONTROL, "X-Content-Type-Options": "nosniff"}
     if etag:
         headers["ETag"] = etag
         if context.request.headers.get("if-none-match") == etag:
             return Response(status_code=304, headers=headers)
     return Response(body, media_type=media_type, headers=headers)
+
+
+async def get_organization_logo(context: Context) -> Response:
+    reply = await context.call(
+        context.clients.membership.GetOrganizationLogo,
+        membership_pb.GetOrganizationLogoRequest(organization_id=context.organization_id),
+    )
+    return _image(context, reply.data, reply.content_type, reply.etag)
+
+
+async def _set_logo(context: Context, picture: bytes) -> OrganizationReply:
+    reply = await context.call(
+        context.clients.membership.SetOrganizationLogo,
+        membership_pb.SetOrganizationLogoRequest(organization_id=context.organization_id, data=picture),
+    )
+    return organization_reply(context, reply.organization)
+
+
+async def set_organization_logo(context: Context) -> OrganizationReply:
+    return await _set_logo(context, context.body_as(AvatarUpload).picture)
+
+
+async def remove_organization_logo(context: Context) -> OrganizationReply:
+    return await _set_logo(context, b"")
 
 
 _GET_SUMMARY = "the picture as an image, or an SVG of the initials when there is none; revalidate with If-None-Match"
@@ -114,5 +144,28 @@ ROUTES: tuple[ApiRoute, ...] = (
         remove_member_avatar,
         "Remove a member's picture (members.invite, within what you may touch).",
         response=MemberAvatar,
+    ),
+    ApiRoute(
+        "GET",
+        "/v1/organization/logo",
+        get_organization_logo,
+        "The organization's uploaded logo, for any member; revalidate with If-None-Match (404 when none).",
+        response_media=("image/png", "image/jpeg", "image/webp"),
+    ),
+    ApiRoute(
+        "PUT",
+        "/v1/organization/logo",
+        set_organization_logo,
+        "Upload the organization's logo (a PNG, JPEG or WebP of at most 256 KiB, base64; org.manage): logo_url "
+        "becomes its address here. Audited (organization.updated, before and after).",
+        body=AvatarUpload,
+        response=OrganizationReply,
+    ),
+    ApiRoute(
+        "DELETE",
+        "/v1/organization/logo",
+        remove_organization_logo,
+        "Remove the organization's uploaded logo (org.manage).",
+        response=OrganizationReply,
     ),
 )

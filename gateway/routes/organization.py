@@ -14,13 +14,18 @@ from gateway.models.members import OrganizationChanges, OrganizationReply
 from gateway.routing import ApiRoute, BadRequest, Context, IfMatch
 
 
+def organization_reply(context: Context, organization: membership_pb.Organization) -> OrganizationReply:
+    """The organization as REST shows it, its version as the ETag."""
+    context.response_headers["ETag"] = http_etag(organization.etag)
+    return OrganizationReply.model_validate({"organization": convert.organization(organization)})
+
+
 async def get_organization(context: Context) -> OrganizationReply:
     reply = await context.call(
         context.clients.membership.GetOrganization,
         membership_pb.GetOrganizationRequest(organization_id=context.organization_id),
     )
-    context.response_headers["ETag"] = http_etag(reply.organization.etag)
-    return OrganizationReply.model_validate({"organization": convert.organization(reply.organization)})
+    return organization_reply(context, reply.organization)
 
 
 async def update_organization(context: Context) -> OrganizationReply:
@@ -36,8 +41,7 @@ async def update_organization(context: Context) -> OrganizationReply:
     )
     request.update_mask.paths.extend(sorted(sent))
     reply = await context.call(context.clients.membership.UpdateOrganization, request)
-    context.response_headers["ETag"] = http_etag(reply.organization.etag)
-    return OrganizationReply.model_validate({"organization": convert.organization(reply.organization)})
+    return organization_reply(context, reply.organization)
 
 
 def deletion_state(status: deletion_pb.DeletionStatus) -> dict[str, Any]:

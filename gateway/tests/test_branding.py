@@ -16,3 +16,10 @@ def test_only_well_formed_colours_are_written() -> None:
     css = brand_stylesheet({"brand_color": "#0A7CFF", "accent_color": "red;}</style>", "secondary_color": ""})
     assert css == ":root {\n  --brand: #0a7cff;\n  --on-brand: #111111;\n}\n"  # dark text reads better on it
     assert brand_stylesheet({}) == ""
+
+
+def test_the_header_shows_only_the_organizations_own_uploaded_logo() -> None:
+    own = brand_stylesheet({}, "/v1/organization/logo?v=0123456789abcdef")
+    assert 'url("/v1/organization/logo?v=0123456789abcdef")' in own
+    for elsewhere in ("https://evil.example/logo.png", '/v1/organization/logo?v=x");} body{display:none', ""):
+        assert brand_stylesheet({}, elsewhere) == ""

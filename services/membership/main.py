@@ -48,6 +48,7 @@ from services.membership.domain.groups import GroupUseCases
 from services.membership.domain.imports import ImportUseCases
 from services.membership.domain.invitation_emails import InvitationEmailUseCases
 from services.membership.domain.invitations import InvitationUseCases
+from services.membership.domain.logos import OrganizationLogos
 from services.membership.domain.members import MemberUseCases
 from services.membership.domain.modules import load_modules
 from services.membership.domain.organizations import OrganizationUseCases
@@ -107,6 +108,7 @@ def build(settings: MembershipSettings, clock: Clock | None = None) -> ServiceRu
         custom_roles=RoleUseCases(store, wiring.clock),
         seat_switch=SeatSwitchUseCases(store, wiring.clock, seats),
         avatars=AvatarUseCases(store, wiring.clock),
+        logos=OrganizationLogos(store, wiring.clock),
         page_tokens=PageTokens(signing_keys),
     )
     groups = GroupServicer(group_use_cases, PageTokens(signing_keys))

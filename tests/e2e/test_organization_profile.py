@@ -4,7 +4,10 @@ refused naming each field, and nothing is kept of a refused change."""
 
 from __future__ import annotations
 
+import base64
+
 from services.common.tests.smtp_inbox import SmtpInbox
+from services.membership.tests.support import png
 from services.suite import Suite
 from tests.e2e.conftest import create_owner, signed_in_client, wait_for
 from tests.e2e.test_portal_sections import form_token
@@ -59,6 +62,22 @@ def test_an_owner_sets_the_charter_colours_and_a_welcome_message(suite: Suite, s
         assert brand.headers["content-type"].startswith("text/css")
         assert "--brand: #0a7cff;" in brand.text and "--accent: #f2a900;\n  --on-accent: #111111;" in brand.text
         assert "--secondary" not in brand.text
+
+        # An uploaded logo: served by the gateway, named by the profile, shown in the portal's header.
+        page = client.get("/portal/organization")
+        uploaded = client.post(
+            "/portal/organization/logo",
+            data={"csrf_token": form_token(page.text)},
+            files={"logo": ("logo.png", png(32, 16), "image/png")},
+        )
+        assert uploaded.status_code == 303, uploaded.text[-300:]
+        logo_url = client.get("/v1/organization").json()["organization"]["logo_url"]
+        assert logo_url.startswith("/v1/organization/logo?v=")
+        logo = client.get(logo_url)
+        assert logo.status_code == 200 and logo.content == png(32, 16) and logo.headers["content-type"] == "image/png"
+        assert f'url("{logo_url}")' in client.get("/portal/brand.css").text
+        refused = client.put("/v1/organization/logo", json={"picture": base64.b64encode(b"GIF89a").decode()})
+        assert refused.status_code == 400, refused.text
 
         # The person invited reads the welcome as they join.
         assert client.patch("/v1/organization", json={"welcome_video_url": "https://video.acme.test/w.mp4"}).is_success

@@ -25,6 +25,7 @@ from services.membership.domain.custom_roles import RoleUseCases
 from services.membership.domain.exports import ExportUseCases
 from services.membership.domain.imports import ImportUseCases
 from services.membership.domain.invitations import InvitationUseCases, Invitee
+from services.membership.domain.logos import OrganizationLogos
 from services.membership.domain.members import MemberUseCases, member_order, member_sort_key
 from services.membership.domain.model import (
     MemberCounts,
@@ -72,9 +73,11 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
         custom_roles: RoleUseCases,
         seat_switch: SeatSwitchUseCases,
         avatars: AvatarUseCases,
+        logos: OrganizationLogos,
         page_tokens: PageTokens,
     ):
         self._avatars = avatars
+        self._logos = logos
         self._seat_switch = seat_switch
         self._organizations = organizations
         self._members = members
@@ -171,6 +174,20 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
     ) -> pb.GetMemberAvatarResponse:
         view = await self._avatars.get(current_call().require_principal(), request.organization_id, request.member_id)
         return pb.GetMemberAvatarResponse(avatar=avatar_to_proto(view, with_data=True))
+
+    async def SetOrganizationLogo(
+        self, request: pb.SetOrganizationLogoRequest, context: grpc.aio.ServicerContext
+    ) -> pb.SetOrganizationLogoResponse:
+        principal = current_call().require_principal()
+        organization = await self._logos.set(principal, request.organization_id, request.data)
+        overview = await self._organizations.get_organization(principal, organization.id)
+        return pb.SetOrganizationLogoResponse(organization=organization_to_proto(overview))
+
+    async def GetOrganizationLogo(
+        self, request: pb.GetOrganizationLogoRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetOrganizationLogoResponse:
+        logo = await self._logos.get(current_call().require_principal(), request.organization_id)
+        return pb.GetOrganizationLogoResponse(content_type=logo.content_type, data=logo.data, etag=logo.etag)
 
     async def ResendInvitation(
         self, request: pb.ResendInvitationRequest, context: grpc.aio.ServicerContext

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from services.common.errors import Violations
 from services.common.people import MAX_DISPLAY_NAME_LENGTH, is_printable
+from services.membership.domain.logos import UPLOADED_LOGO
 from services.membership.domain.model import GroupCreationPolicy, Organization
 from services.membership.domain.text import printable
 
@@ -33,8 +34,10 @@ _BRAND_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 def _https_url(raw: str, name: str, problems: Violations) -> str:
     """Only https: the portal and the product show it (an image, a video), where a javascript: or http: address
-    would be unsafe."""
+    would be unsafe. A logo may also be the uploaded one's own address."""
     url = raw.strip()
+    if name == "logo_url" and UPLOADED_LOGO.match(url):
+        return url
     parts = urlsplit(url) if len(url) <= MAX_LOGO_URL else None
     if url and (parts is None or parts.scheme != "https" or not parts.hostname or any(c.isspace() for c in url)):
         problems.add(name, f"an https URL of at most {MAX_LOGO_URL} characters, or empty")

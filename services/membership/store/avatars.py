@@ -1,4 +1,5 @@
-"""Members' pictures' queries, part of membership's transaction (SqlMembershipTransaction mixes them in)."""
+"""Pictures' queries (members' avatars, the organization's logo), part of membership's transaction
+(SqlMembershipTransaction mixes them in)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.membership.domain.model import Avatar
-from services.membership.store.tables import member_avatars
+from services.membership.store.tables import member_avatars, organization_logos
 
 
 class AvatarQueries:
@@ -36,5 +37,28 @@ class AvatarQueries:
                     data=avatar.data,
                     etag=avatar.etag,
                     updated_at=avatar.updated_at,
+                )
+            )
+
+    async def logo(self, organization_id: str) -> Avatar | None:
+        row = (
+            await self.connection.execute(
+                select(organization_logos).where(organization_logos.c.organization_id == organization_id)
+            )
+        ).first()
+        return Avatar(row.content_type, bytes(row.data), row.etag, row.updated_at) if row else None
+
+    async def put_logo(self, organization_id: str, logo: Avatar | None) -> None:
+        """The organization's logo replaced, or removed (None)."""
+        table = organization_logos
+        await self.connection.execute(delete(table).where(table.c.organization_id == organization_id))
+        if logo is not None:
+            await self.connection.execute(
+                insert(table).values(
+                    organization_id=organization_id,
+                    content_type=logo.content_type,
+                    data=logo.data,
+                    etag=logo.etag,
+                    updated_at=logo.updated_at,
                 )
             )

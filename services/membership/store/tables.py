@@ -360,4 +360,17 @@ class MemberAvatarRow(MembershipBase, table=True):
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
+class OrganizationLogoRow(MembershipBase, table=True):
+    """The organization's logo as uploaded (domain/logos.py); its profile's logo_url then names it."""
+
+    __tablename__ = "organization_logos"
+
+    organization_id: str = Field(primary_key=True, max_length=36, foreign_key="organizations.id")
+    content_type: str = Field(max_length=32)
+    data: bytes = Field(sa_type=LargeBinary)
+    etag: str = Field(max_length=64, sa_column_kwargs={"comment": "hash of the picture: browsers revalidate by it"})
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
 member_avatars = core_table(MemberAvatarRow)
+organization_logos = core_table(OrganizationLogoRow)

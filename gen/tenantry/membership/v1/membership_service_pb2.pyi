@@ -1673,6 +1673,108 @@ class GetMemberAvatarResponse(_message.Message):
 Global___GetMemberAvatarResponse: _TypeAlias = GetMemberAvatarResponse  # noqa: Y015
 
 @_typing.final
+class SetOrganizationLogoRequest(_message.Message):
+    """Request of SetOrganizationLogo."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    DATA_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization whose logo to set."""
+    data: _builtins.bytes
+    """The picture's bytes; empty removes the logo."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+        data: _builtins.bytes = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["data", b"data", "organization_id", b"organization_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetOrganizationLogoRequest: _TypeAlias = SetOrganizationLogoRequest  # noqa: Y015
+
+@_typing.final
+class SetOrganizationLogoResponse(_message.Message):
+    """Response of SetOrganizationLogo."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def organization(self) -> Global___Organization:
+        """The organization, its logo_url naming the new logo."""
+
+    def __init__(
+        self,
+        *,
+        organization: Global___Organization | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _typing.Literal["organization", b"organization"]  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization", b"organization"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___SetOrganizationLogoResponse: _TypeAlias = SetOrganizationLogoResponse  # noqa: Y015
+
+@_typing.final
+class GetOrganizationLogoRequest(_message.Message):
+    """Request of GetOrganizationLogo."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    ORGANIZATION_ID_FIELD_NUMBER: _builtins.int
+    organization_id: _builtins.str
+    """Organization whose logo to read."""
+    def __init__(
+        self,
+        *,
+        organization_id: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["organization_id", b"organization_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetOrganizationLogoRequest: _TypeAlias = GetOrganizationLogoRequest  # noqa: Y015
+
+@_typing.final
+class GetOrganizationLogoResponse(_message.Message):
+    """Response of GetOrganizationLogo."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    CONTENT_TYPE_FIELD_NUMBER: _builtins.int
+    DATA_FIELD_NUMBER: _builtins.int
+    ETAG_FIELD_NUMBER: _builtins.int
+    content_type: _builtins.str
+    """Media type: "image/png", "image/jpeg" or "image/webp"."""
+    data: _builtins.bytes
+    """The picture."""
+    etag: _builtins.str
+    """Hash of the picture, an HTTP entity tag."""
+    def __init__(
+        self,
+        *,
+        content_type: _builtins.str = ...,
+        data: _builtins.bytes = ...,
+        etag: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["content_type", b"content_type", "data", b"data", "etag", b"etag"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___GetOrganizationLogoResponse: _TypeAlias = GetOrganizationLogoResponse  # noqa: Y015
+
+@_typing.final
 class RenameMemberResponse(_message.Message):
     """Response of RenameMember."""
 

@@ -140,6 +140,16 @@ class MembershipServiceStub:
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetMemberAvatarRequest.SerializeToString,
                 response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetMemberAvatarResponse.FromString,
                 _registered_method=True)
+        self.SetOrganizationLogo = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/SetOrganizationLogo',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetOrganizationLogoRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetOrganizationLogoResponse.FromString,
+                _registered_method=True)
+        self.GetOrganizationLogo = channel.unary_unary(
+                '/tenantry.membership.v1.MembershipService/GetOrganizationLogo',
+                request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetOrganizationLogoRequest.SerializeToString,
+                response_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetOrganizationLogoResponse.FromString,
+                _registered_method=True)
         self.ResendInvitation = channel.unary_unary(
                 '/tenantry.membership.v1.MembershipService/ResendInvitation',
                 request_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.ResendInvitationRequest.SerializeToString,
@@ -348,6 +358,24 @@ class MembershipServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetOrganizationLogo(self, request, context):
+        """Uploads the organization's logo (a PNG, JPEG or WebP of at most 256 KiB, recognised by its content), or removes
+        it (empty data): its profile's logo_url becomes the address the gateway serves it at, "/v1/organization/logo?v=
+        <version>", and organization.updated records the change.
+        Requires permission "org.manage" in that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetOrganizationLogo(self, request, context):
+        """Returns the organization's uploaded logo (NOT_FOUND when it has none).
+        Requires being a member of that organization.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def ResendInvitation(self, request, context):
         """Sends a pending invitation again with a new link (the old link stops working) and a new expiry.
         Requires permission "members.invite" in that organization.
@@ -499,6 +527,16 @@ def add_MembershipServiceServicer_to_server(servicer, server):
                     servicer.GetMemberAvatar,
                     request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetMemberAvatarRequest.FromString,
                     response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetMemberAvatarResponse.SerializeToString,
+            ),
+            'SetOrganizationLogo': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetOrganizationLogo,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetOrganizationLogoRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetOrganizationLogoResponse.SerializeToString,
+            ),
+            'GetOrganizationLogo': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetOrganizationLogo,
+                    request_deserializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetOrganizationLogoRequest.FromString,
+                    response_serializer=tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetOrganizationLogoResponse.SerializeToString,
             ),
             'ResendInvitation': grpc.unary_unary_rpc_method_handler(
                     servicer.ResendInvitation,
@@ -1094,6 +1132,60 @@ class MembershipService:
             '/tenantry.membership.v1.MembershipService/GetMemberAvatar',
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetMemberAvatarRequest.SerializeToString,
             tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetMemberAvatarResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetOrganizationLogo(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/SetOrganizationLogo',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetOrganizationLogoRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.SetOrganizationLogoResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetOrganizationLogo(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tenantry.membership.v1.MembershipService/GetOrganizationLogo',
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetOrganizationLogoRequest.SerializeToString,
+            tenantry_dot_membership_dot_v1_dot_membership__service__pb2.GetOrganizationLogoResponse.FromString,
             options,
             channel_credentials,
             insecure,
