@@ -14,6 +14,21 @@ ANALYTICS_PAGE = "/portal/analytics"
 WINDOWS = (7, 30, 90)
 DEFAULT_WINDOW = 30
 TABLE_ROWS = 50
+# The trend chart's drawing area, in SVG units (it scales to the card's width).
+CHART_WIDTH, CHART_HEIGHT = 600, 160
+
+
+def trend_line(counts: list[int], peak: int) -> str:
+    """The polyline of the trend chart: one point per day, left to right, 0 at the bottom and the peak at the top.
+    Drawn on the server as an inline SVG (no script, no style: the Content Security Policy allows neither)."""
+    if not counts:
+        return ""
+    step = CHART_WIDTH / max(len(counts) - 1, 1)
+    top = max(peak, 1)
+    return " ".join(
+        f"{round(index * step, 1)},{round(CHART_HEIGHT - count * CHART_HEIGHT / top, 1)}"
+        for index, count in enumerate(counts)
+    )
 
 
 async def analytics_page(request: Request) -> Response:
@@ -60,6 +75,8 @@ async def analytics_page(request: Request) -> Response:
         windows=WINDOWS,
         adoption=adoption,
         peak=peak,
+        trend_line=trend_line([point.active_members for point in adoption.trend], peak),
+        chart_size=(CHART_WIDTH, CHART_HEIGHT),
         members=members.members,
         groups=groups.groups,
     )

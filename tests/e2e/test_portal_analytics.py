@@ -45,6 +45,8 @@ def test_an_owner_sees_adoption_and_the_trend_and_downloads_member_activity(
     assert browser.find_element(By.ID, "active-this-week").text == "1"
     assert browser.find_element(By.ID, "seats-in-use").text.startswith("1 / ")
     assert len(browser.find_elements(By.CSS_SELECTOR, "#trend tbody tr")) == 30
+    line = browser.find_element(By.CSS_SELECTOR, "#trend-chart polyline").get_attribute("points") or ""
+    assert len(line.split()) == 30 and line.split()[-1].endswith(",0.0"), "today's one active member is the peak"
     browser.find_element(By.ID, "window-7").click()
     wait_for(lambda: len(browser.find_elements(By.CSS_SELECTOR, "#trend tbody tr")) == 7)
     assert len(browser.find_elements(By.CSS_SELECTOR, "#member-activity tbody tr")) == 1

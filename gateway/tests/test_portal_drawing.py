@@ -1,8 +1,10 @@
-"""The charter's colours in the portal: each comes with the text colour that reads best on it, and a colour that is
-not #RRGGBB never reaches the stylesheet."""
+"""What the portal draws itself: the charter's colours (each with the text colour that reads best on it; a colour
+that is not #RRGGBB, or a logo that is not our own address, never reaches the stylesheet) and the analytics trend
+chart."""
 
 from __future__ import annotations
 
+from gateway.portal.analytics import trend_line
 from gateway.portal.branding import brand_stylesheet, readable_on
 
 
@@ -23,3 +25,9 @@ def test_the_header_shows_only_the_organizations_own_uploaded_logo() -> None:
     assert 'url("/v1/organization/logo?v=0123456789abcdef")' in own
     for elsewhere in ("https://evil.example/logo.png", '/v1/organization/logo?v=x");} body{display:none', ""):
         assert brand_stylesheet({}, elsewhere) == ""
+
+
+def test_the_trend_chart_runs_from_the_bottom_left_to_the_peak_at_the_top() -> None:
+    assert trend_line([0, 2, 1], peak=2) == "0.0,160.0 300.0,0.0 600.0,80.0"
+    assert trend_line([0], peak=0) == "0.0,160.0"
+    assert trend_line([], peak=0) == ""
