@@ -5,6 +5,8 @@ seeds: Talkspirit's and Talkatoo's end of subscription, respond.io's export firs
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -81,3 +83,19 @@ async def test_when_a_canceled_subscription_ends_access_is_cut_and_owners_keep_a
     page = await client.get("/portal")
     assert page.status_code == 200
     assert 'id="organization-ended"' in page.text and 'href="/portal/billing"' in page.text
+    assert 'id="data-export-submit"' in page.text  # the data export is offered first
+
+    # The organization may still take all its data away, its plan's entitlements gone or not.
+    asked = await client.post("/v1/organization/exports")
+    assert asked.status_code == 202, asked.text
+
+    async def archive_ready() -> bool:
+        shown = await client.get(f"/v1/organization/exports/{asked.json()['id']}")
+        return shown.json()["state"] == "succeeded"
+
+    await eventually(archive_ready, timeout=20)
+    archive = await client.get(f"/v1/organization/exports/{asked.json()['id']}/archive")
+    assert archive.status_code == 200 and archive.headers["content-type"] == "application/zip", archive.text[:300]
+    names = zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
+    assert {"members.json", "roles.json", "billing/invoices.json", "manifest.json"} <= set(names)
+    assert any(name.startswith("audit/organization-audit-log-") for name in names)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import grpc
@@ -136,14 +136,20 @@ async def _invoices(context: Context) -> list[tuple[str, bytes]]:
 
 
 async def _analytics(context: Context) -> list[tuple[str, bytes]]:
-    start_day = (datetime.now(UTC).date() - timedelta(days=ANALYTICS_DAYS - 1)).isoformat()
+    """Active members per day over 90 days, and each member's activity and the usage per day over the service's
+    default period (the last 30 days): periods the analytics service counts from its own today."""
+    adoption = await context.call(
+        context.clients.analytics.GetAdoption,
+        analytics_pb.GetAdoptionRequest(organization_id=context.organization_id, days=ANALYTICS_DAYS),
+    )
+    trend = csv_lines([("day", "active_members"), *((p.day, p.active_members) for p in adoption.trend)])
     rows: list[bytes] = [csv_lines([MEMBER_ACTIVITY_HEADER])]
     page_token = ""
     while True:
         page = await context.call(
             context.clients.analytics.ListMemberActivity,
             analytics_pb.ListMemberActivityRequest(
-                organization_id=context.organization_id, start_day=start_day, page_size=200, page_token=page_token
+                organization_id=context.organization_id, page_size=200, page_token=page_token
             ),
         )
         rows.append(csv_lines(member_activity_rows(page)))
@@ -151,12 +157,15 @@ async def _analytics(context: Context) -> list[tuple[str, bytes]]:
             break
     usage = await context.call(
         context.clients.analytics.ListDailyUsage,
-        analytics_pb.ListDailyUsageRequest(organization_id=context.organization_id, start_day=start_day),
+        analytics_pb.ListDailyUsageRequest(organization_id=context.organization_id),
     )
-    daily = csv_lines(
-        [("day", "metric", "total", "members"), *((u.day, u.metric, u.total, u.members) for u in usage.usage)]
-    )
-    return [("analytics/member-activity.csv", b"".join(rows)), ("analytics/daily-usage.csv", daily)]
+    header = ("day", "metric", "total", "members")
+    daily = csv_lines([header, *((u.day, u.metric, u.total, u.members) for u in usage.usage)])
+    return [
+        ("analytics/active-members-per-day.csv", trend),
+        ("analytics/member-activity.csv", b"".join(rows)),
+        ("analytics/daily-usage.csv", daily),
+    ]
 
 
 async def _checkpoints(context: Context) -> list[tuple[str, bytes]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -85,3 +86,20 @@ def test_an_export_is_asked_for_followed_and_downloaded_over_rest_and_in_the_por
     assert "audit_export.requested" in {line["record"]["action"] for line in lines}  # the REST export, earlier
     visit(browser, suite, "/portal/audit", "exports")
     assert len(browser.find_elements(By.CSS_SELECTOR, "#exports tbody tr")) == 2
+
+    # On a plan with every part (analytics too), the organization's data export leaves nothing out.
+    with signed_in_client(suite, owner) as client:
+        asked = client.post("/v1/organization/exports")
+        assert asked.status_code == 202, asked.text
+
+        def archive_url() -> str | None:
+            shown = client.get(f"/v1/organization/exports/{asked.json()['id']}").json()
+            return shown["archive_url"] if shown["state"] == "succeeded" else None
+
+        archive = client.get(wait_for(archive_url, timeout=30))
+        assert archive.status_code == 200, archive.text[:300]
+        files = zipfile.ZipFile(io.BytesIO(archive.content))
+        assert json.loads(files.read("manifest.json"))["left_out"] == {}
+        trend = files.read("analytics/active-members-per-day.csv").decode().splitlines()
+        assert trend[0] == "day,active_members" and len(trend) == 91
+        assert {"analytics/member-activity.csv", "analytics/daily-usage.csv"} <= set(files.namelist())
