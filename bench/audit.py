@@ -7,9 +7,8 @@ executemany, PostgreSQL COPY), indexes built after the load as a restore would, 
 of 50 through the audit store's query for each filter, next to the unfiltered first page. Entries carry
 placeholder hashes: search does not read them (the chain is measured by the ingest part).
 
-Ingest: events applied as the audit consumer applies them (inbox row + chain head + entry, one transaction per
-event) with fsync on every commit (SQLite synchronous=FULL; PostgreSQL's default), against a baseline of one
-plain insert per transaction on the same database; and the same appends 100 per transaction.
+Ingest: see bench/audit_ingest.py (one event per transaction, the store's batches, and the audit consumer draining
+a real nats-server, against a one-write baseline; entry visible after publish).
 
 Export: JSON lines streamed from the database by the ExportLog use case, rows per second; and the export job
 (AuditExportService) writing the same rows to its stored file as CSV and as JSON lines, rows per second.
@@ -34,26 +33,22 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from sqlalchemy import Column, Integer, MetaData, String, Table, event, insert
+from sqlalchemy import insert
 from sqlalchemy.engine import make_url
-from tenantry.common.v1 import common_pb2
-from tenantry.events.v1 import membership_events_pb2
 
+from bench.audit_ingest import ingest_figures
 from services.audit.domain.export_cases import AuditExports
 from services.audit.domain.export_jobs import ExportFilter
-from services.audit.domain.model import AuditRecord, chain
 from services.audit.domain.ports import EntryQuery
 from services.audit.domain.use_cases import AuditUseCases
-from services.audit.events.consume import AuditRecorder
 from services.audit.main import MIGRATIONS_DIR
 from services.audit.store.export_jobs import SqlExportStore
 from services.audit.store.sql import SqlAuditStore
-from services.audit.store.tables import audit_entries, chain_heads, messaging
+from services.audit.store.tables import audit_entries, chain_heads
 from services.audit.tests.recorded import put_plan
 from services.common import migrations
-from services.common.clock import FrozenClock, SystemClock
+from services.common.clock import FrozenClock
 from services.common.db import Database
-from services.common.messaging import Bus, EventConsumer, EventTarget, new_envelope
 from services.common.principal import Principal, system_principal
 
 ORG = "00000000-0000-7000-8000-00000000a0d1"
@@ -236,96 +231,6 @@ async def search_figures(url: str, count: int, samples: int) -> dict[str, Any]:
     return figures
 
 
-def _fsync_every_commit(db: Database) -> None:
-    if db.sqlite:
-
-        @event.listens_for(db.engine.sync_engine, "connect")
-        def _full(connection: Any, _: Any) -> None:
-            connection.execute("PRAGMA synchronous=FULL")
-
-
-async def ingest_figures(url: str, events: int) -> dict[str, Any]:
-    db = Database(url)
-    _fsync_every_commit(db)
-    baseline_table = Table("bench_rows", MetaData(), Column("id", String(36), primary_key=True), Column("n", Integer))
-    async with db.engine.begin() as connection:
-        await connection.run_sync(baseline_table.metadata.create_all)
-    started = time.perf_counter()
-    for n in range(events):
-        async with db.write() as connection:
-            await connection.execute(insert(baseline_table).values(id=f"row-{n}", n=n))
-    baseline_rate = events / (time.perf_counter() - started)
-
-    clock = SystemClock()
-    recorder = AuditRecorder(SqlAuditStore(db), clock)
-    consumer = EventConsumer(
-        name="audit-log",
-        db=db,
-        tables=messaging,
-        bus=Bus("nats://127.0.0.1:4222", name="bench"),  # never started: apply() does not publish
-        producers=[],
-        handlers={},
-        fallback_handler=recorder.record,  # type: ignore[arg-type]
-    )
-    envelopes = [
-        new_envelope(
-            producer="membership",
-            event_type="member.invited",
-            organization_id="ingest-org",
-            actor=common_pb2.Actor(type=common_pb2.ACTOR_TYPE_USER, id="acc-1", ip_address="198.51.100.7"),
-            payload=membership_events_pb2.MemberInvited(),
-            occurred_at=clock.now(),
-            target=EventTarget("member", f"m-{n}", f"p{n}@acme.test"),
-        )
-        for n in range(events)
-    ]
-    started = time.perf_counter()
-    for envelope in envelopes:
-        await consumer.apply(envelope, recorder.record)
-    chained_rate = events / (time.perf_counter() - started)
-
-    store = SqlAuditStore(db)
-    records = [
-        AuditRecord(
-            f"batched-{n}",
-            "batch-org",
-            "member.invited",
-            "membership.member.invited",
-            "user",
-            "acc-1",
-            "",
-            "",
-            "",
-            "member",
-            f"m-{n}",
-            "",
-            clock.now(),
-            "",
-        )
-        for n in range(events)
-    ]
-    started = time.perf_counter()
-    for first in range(0, events, 100):
-        async with db.write() as connection:
-            tx = store.bind(connection)
-            sequence, head = await tx.chain_head("batch-org")
-            for record in records[first : first + 100]:
-                entry = chain(record, sequence, head, clock.now())
-                await tx.append(entry)
-                sequence, head = entry.sequence, entry.hash
-    batched_rate = events / (time.perf_counter() - started)
-    verdict = await AuditUseCases(store, clock).verify_chain(system_principal("bench"), "ingest-org")
-    assert verdict.intact, verdict
-    await db.dispose()
-    return {
-        "events": events,
-        "baseline_one_insert_per_commit_per_s": round(baseline_rate),
-        "chained_one_event_per_commit_per_s": round(chained_rate),
-        "chained_ratio_to_baseline": round(chained_rate / baseline_rate, 2),
-        "chained_100_per_commit_per_s": round(batched_rate),
-    }
-
-
 async def export_figures(url: str, rows: int) -> dict[str, Any]:
     db = Database(url)
     use_cases = AuditUseCases(SqlAuditStore(db), FrozenClock())
@@ -392,7 +297,7 @@ async def run(count: int, samples: int, database_url: str | None, skip_search: b
             result["search"] = await search_figures(url, count, samples)
         result["export"] = await export_figures(url, export_rows)
         result["export_job"] = await export_job_figures(url, export_rows)
-        result["ingest"] = await ingest_figures(url, events)
+        result["ingest"] = await ingest_figures(url, events, Path(tmp))
     return result
 
 

@@ -32,7 +32,7 @@ from services.audit.domain.log_streams import parse_networks
 from services.audit.domain.retention_cases import RetentionUseCases
 from services.audit.domain.use_cases import AuditUseCases
 from services.audit.events.analytics_consume import ANALYTICS_CONSUMER, ANALYTICS_PRODUCERS, AnalyticsProjection
-from services.audit.events.consume import AUDIT_CONSUMER, PRODUCERS, AuditRecorder
+from services.audit.events.consume import AUDIT_BATCH, AUDIT_CONSUMER, PRODUCERS, AuditRecorder
 from services.audit.settings import AuditSettings
 from services.audit.store.analytics_sql import SqlAnalyticsStore
 from services.audit.store.export_jobs import SqlExportStore
@@ -104,7 +104,15 @@ def build(settings: AuditSettings, clock: Clock | None = None) -> ServiceRuntime
             ),
         ],
         [
-            wiring.consumer(AUDIT_CONSUMER, PRODUCERS, recorder.handlers(), fallback_handler=recorder.record),
+            # Every event is chained; a fetched batch of them with one insert (record_many).
+            wiring.consumer(
+                AUDIT_CONSUMER,
+                PRODUCERS,
+                recorder.handlers(),
+                fallback_handler=recorder.record,
+                fallback_batch_handler=recorder.record_many,
+                batch_size=AUDIT_BATCH,
+            ),
             # Billing's entitlements (retention days, audit export), checked through services.common.entitlements.
             wiring.consumer(
                 ENTITLEMENTS_CONSUMER, ["billing"], EntitlementProjection(entitlements, wiring.clock).handlers()

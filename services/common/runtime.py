@@ -32,7 +32,15 @@ from services.common.idempotency import TABLE_NAME as IDEMPOTENCY_TABLE_NAME
 from services.common.idempotency import IdempotencyRules, IdempotentCalls
 from services.common.leases import Lease
 from services.common.logs import setup_logging
-from services.common.messaging import Bus, EventConsumer, EventHandler, MessagingTables, Outbox, OutboxRelay
+from services.common.messaging import (
+    BatchEventHandler,
+    Bus,
+    EventConsumer,
+    EventHandler,
+    MessagingTables,
+    Outbox,
+    OutboxRelay,
+)
 from services.common.periodic import PeriodicWorker
 from services.common.principal import PrincipalVerifier
 from services.common.revocations import REVOCATION_HORIZON, RevocationFeed, RevokedCredentials
@@ -119,6 +127,8 @@ class Wiring:
         producers: list[str],
         handlers: Mapping[str, EventHandler] | None = None,
         fallback_handler: EventHandler | None = None,
+        fallback_batch_handler: BatchEventHandler | None = None,
+        batch_size: int = 64,
     ) -> EventConsumer:
         return EventConsumer(
             name=name,
@@ -128,6 +138,8 @@ class Wiring:
             producers=producers,
             handlers=handlers or {},
             fallback_handler=fallback_handler,
+            fallback_batch_handler=fallback_batch_handler,
+            batch_size=batch_size,
             clock=self.clock,
             max_deliver=self.settings.consumer_max_deliver,
         )

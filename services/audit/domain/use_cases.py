@@ -27,10 +27,24 @@ class ExportPage:
 
 async def append_record(tx: AuditTransaction, record: AuditRecord, now: datetime) -> AuditEntry:
     """Chain a record after its organization's head, in the caller's transaction."""
-    sequence, head_hash = await tx.chain_head(record.organization_id)
-    entry = chain(record, sequence, head_hash, now)
-    await tx.append(entry)
+    (entry,) = await append_records(tx, [record], now)
     return entry
+
+
+async def append_records(tx: AuditTransaction, records: list[AuditRecord], now: datetime) -> list[AuditEntry]:
+    """Chain records in order, each after the one before it in its organization, in the caller's transaction:
+    one head read per organization and one insert for them all (a consumer's fetched batch)."""
+    heads: dict[str, tuple[int, str]] = {}
+    entries: list[AuditEntry] = []
+    for record in records:
+        organization_id = record.organization_id
+        if organization_id not in heads:
+            heads[organization_id] = await tx.chain_head(organization_id)
+        entry = chain(record, *heads[organization_id], now)
+        heads[organization_id] = (entry.sequence, entry.hash)
+        entries.append(entry)
+    await tx.append_many(entries)
+    return entries
 
 
 class AuditUseCases:

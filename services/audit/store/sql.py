@@ -46,6 +46,17 @@ def _entry(row: Row) -> AuditEntry:
     return AuditEntry(AuditRecord(*values[:_CHAIN_AT]), sequence, prev_hash, entry_hash, recorded_at)
 
 
+def _entry_values(entry: AuditEntry) -> dict[str, object]:
+    record = entry.record
+    return {
+        **{name: getattr(record, name) for name in RECORD_FIELDS},
+        "sequence": entry.sequence,
+        "recorded_at": entry.recorded_at,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }
+
+
 class SqlAuditTransaction:
     def __init__(self, connection: AsyncConnection):
         self.connection = connection
@@ -60,44 +71,34 @@ class SqlAuditTransaction:
         return (row.sequence, row.hash) if row else (0, GENESIS_HASH)
 
     async def append(self, entry: AuditEntry) -> None:
-        record = entry.record
-        await self.connection.execute(
-            insert(audit_entries).values(
-                id=record.id,
-                organization_id=record.organization_id,
-                sequence=entry.sequence,
-                action=record.action,
-                event_type=record.event_type,
-                actor_type=record.actor_type,
-                actor_id=record.actor_id,
-                actor_display=record.actor_display,
-                actor_ip=record.actor_ip,
-                actor_user_agent=record.actor_user_agent,
-                target_type=record.target_type,
-                target_id=record.target_id,
-                target_display=record.target_display,
-                occurred_at=record.occurred_at,
-                recorded_at=entry.recorded_at,
-                request_id=record.request_id,
-                details=record.details,
-                prev_hash=entry.prev_hash,
-                hash=entry.hash,
-            )
-        )
-        if entry.sequence == 1:
-            await self.connection.execute(
-                insert(chain_heads).values(organization_id=record.organization_id, sequence=1, hash=entry.hash)
-            )
+        await self.append_many([entry])
+
+    async def append_many(self, entries: list[AuditEntry]) -> None:
+        """Insert chained entries (in chain order per organization) with one statement, then move each
+        organization's head from just before its first entry to its last: a head another writer moved
+        meanwhile aborts the whole transaction."""
+        if not entries:
             return
-        moved = await self.connection.execute(
-            update(chain_heads)
-            .where(
-                chain_heads.c.organization_id == record.organization_id, chain_heads.c.sequence == entry.sequence - 1
+        await self.connection.execute(insert(audit_entries), [_entry_values(entry) for entry in entries])
+        first_of: dict[str, AuditEntry] = {}
+        last_of: dict[str, AuditEntry] = {}
+        for entry in entries:
+            first_of.setdefault(entry.record.organization_id, entry)
+            last_of[entry.record.organization_id] = entry
+        for organization_id, first in first_of.items():
+            last = last_of[organization_id]
+            if first.sequence == 1:
+                await self.connection.execute(
+                    insert(chain_heads).values(organization_id=organization_id, sequence=last.sequence, hash=last.hash)
+                )
+                continue
+            moved = await self.connection.execute(
+                update(chain_heads)
+                .where(chain_heads.c.organization_id == organization_id, chain_heads.c.sequence == first.sequence - 1)
+                .values(sequence=last.sequence, hash=last.hash)
             )
-            .values(sequence=entry.sequence, hash=entry.hash)
-        )
-        if moved.rowcount != 1:
-            raise Aborted("Another writer advanced this audit chain; retry.")
+            if moved.rowcount != 1:
+                raise Aborted("Another writer advanced this audit chain; retry.")
 
     async def list_entries(self, query: EntryQuery) -> list[AuditEntry]:
         statement = select(*ENTRY_COLUMNS).where(audit_entries.c.organization_id == query.organization_id)

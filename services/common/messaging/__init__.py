@@ -12,7 +12,7 @@ JetStream) and `consumer` (JetStream to handlers, exactly once).
 """
 
 from services.common.messaging.bus import Bus
-from services.common.messaging.consumer import EventConsumer, EventHandler
+from services.common.messaging.consumer import BatchEventHandler, EventConsumer, EventHandler
 from services.common.messaging.envelope import (
     ACTOR_TYPES,
     SUBJECT_PREFIX,
@@ -33,6 +33,7 @@ __all__ = [
     "ACTOR_TYPES",
     "MAX_EVENT_BYTES",
     "SUBJECT_PREFIX",
+    "BatchEventHandler",
     "Bus",
     "EnvelopeFactory",
     "EventConsumer",

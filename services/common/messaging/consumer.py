@@ -14,7 +14,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import BadRequestError, NotFoundError
 from opentelemetry import trace
-from opentelemetry.trace import Span, SpanKind
+from opentelemetry.trace import Link, Span, SpanKind
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from tenantry.events.v1 import envelope_pb2
@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 _tracer = trace.get_tracer("tenantry.messaging")
 
 EventHandler = Callable[[AsyncConnection, envelope_pb2.Envelope], Awaitable[None]]
+# Applies several events, in order, in the caller's transaction: what a per-event handler does, with each
+# statement issued once for the lot (the audit log chains a fetched batch with one insert).
+BatchEventHandler = Callable[[AsyncConnection, list[envelope_pb2.Envelope]], Awaitable[None]]
 
 
 class EventConsumer:
@@ -52,6 +55,7 @@ class EventConsumer:
         producers: list[str],
         handlers: Mapping[str, EventHandler],
         fallback_handler: EventHandler | None = None,
+        fallback_batch_handler: BatchEventHandler | None = None,
         clock: Clock | None = None,
         max_deliver: int = 5,
         ack_wait_seconds: float = 30,
@@ -65,6 +69,8 @@ class EventConsumer:
         self._handlers = dict(handlers)
         # Handles every event type without a handler of its own (e.g. the audit log records them all).
         self._fallback = fallback_handler
+        # The fallback's batch form, used for the runs of a fetched batch that go to the fallback.
+        self._fallback_batch = fallback_batch_handler
         self._clock = clock or SystemClock()
         self._max_deliver = max_deliver
         self._ack_wait = ack_wait_seconds
@@ -185,13 +191,59 @@ class EventConsumer:
                     )
                 ).scalars()
             )
+            fresh: list[tuple[Msg, envelope_pb2.Envelope, EventHandler]] = []
             for message, envelope, handler in batch:
-                if envelope.event_id in seen:
+                if envelope.event_id not in seen:
+                    seen.add(envelope.event_id)
+                    fresh.append((message, envelope, handler))
+            if not fresh:
+                return
+            now = self._clock.now()
+            await connection.execute(
+                insert(processed),
+                [
+                    {"consumer": self.name, "event_id": envelope.event_id, "processed_at": now}
+                    for _, envelope, _ in fresh
+                ],
+            )
+            run: list[tuple[Msg, envelope_pb2.Envelope]] = []  # consecutive events for the fallback's batch form
+            for message, envelope, handler in fresh:
+                if self._fallback_batch is not None and handler is self._fallback:
+                    run.append((message, envelope))
                     continue
-                seen.add(envelope.event_id)
+                if run:
+                    await self._fallback_batch_of(connection, run)
+                    run = []
                 with self._span(message, envelope):
-                    await self._record_processed(connection, envelope)
                     await handler(connection, envelope)
+            if run:
+                await self._fallback_batch_of(connection, run)
+
+    async def _fallback_batch_of(
+        self, connection: AsyncConnection, run: list[tuple[Msg, envelope_pb2.Envelope]]
+    ) -> None:
+        """The fallback's batch form over `run`. Each event still gets its span in its producer's trace, open
+        while the batch applies; the batch's own span is a child of the first and links to all of them."""
+        assert self._fallback_batch is not None
+        spans = [
+            _tracer.start_span(
+                f"consume {envelope.type}",
+                context=extract(message.headers),
+                kind=SpanKind.CONSUMER,
+                attributes={"messaging.system": "nats", "messaging.consumer.group.name": self.name},
+            )
+            for message, envelope in run
+        ]
+        try:
+            with _tracer.start_as_current_span(
+                f"consume batch of {len(run)}",
+                context=trace.set_span_in_context(spans[0]),
+                links=[Link(span.get_span_context()) for span in spans],
+            ):
+                await self._fallback_batch(connection, [envelope for _, envelope in run])
+        finally:
+            for span in spans:
+                span.end()
 
     async def handle(self, message: Msg) -> None:
         try:
