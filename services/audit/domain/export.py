@@ -9,41 +9,41 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
+
+import orjson
 
 from services.audit.domain.checkpoints import Checkpoint, PublicKey
 from services.audit.domain.model import AuditEntry, AuditRecord
 
-
-def _line(value: dict[str, Any]) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
-
-
-RECORD_FIELDS = tuple(field.name for field in fields(AuditRecord))
+# Keys sorted, no spaces, UTF-8 as is, datetimes as ISO 8601 with their offset: the lines json.dumps(sort_keys=True,
+# separators=(",", ":"), ensure_ascii=False) wrote, at several times its speed (exports run to millions of lines).
+_LINE_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
 
 
-def entry_line(entry: AuditEntry) -> str:
-    # A plain dict of the fields: dataclasses.asdict deep-copies every value, per entry.
-    values: dict[str, Any] = {name: getattr(entry.record, name) for name in RECORD_FIELDS}
-    values["occurred_at"] = entry.record.occurred_at.isoformat()
+def _line(value: dict[str, Any]) -> bytes:
+    return orjson.dumps(value, option=_LINE_OPTIONS)
+
+
+def entry_line(entry: AuditEntry) -> bytes:
+    # The record's own field dict, read not copied (dataclasses.asdict deep-copies every value, per entry; orjson
+    # writes a dataclass's fields unsorted).
     return _line(
         {
             "kind": "entry",
-            "record": values,
+            "record": vars(entry.record),
             "sequence": entry.sequence,
             "prev_hash": entry.prev_hash,
             "hash": entry.hash,
-            "recorded_at": entry.recorded_at.isoformat(),
+            "recorded_at": entry.recorded_at,
         }
     )
 
 
-def checkpoint_line(checkpoint: Checkpoint) -> str:
-    fields: dict[str, Any] = asdict(checkpoint)
-    fields["signed_at"] = checkpoint.signed_at.isoformat()
-    return _line({"kind": "checkpoint", **fields})
+def checkpoint_line(checkpoint: Checkpoint) -> bytes:
+    return _line({"kind": "checkpoint", **asdict(checkpoint)})
 
 
 def parse_export(lines: Iterable[str]) -> tuple[list[AuditEntry], list[Checkpoint]]:

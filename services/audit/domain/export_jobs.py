@@ -177,7 +177,7 @@ def validate_format(name: str) -> str:
 def rendered(format_name: str, entries: Sequence[AuditEntry], with_header: bool) -> bytes:
     """A page of the file: JSON lines as ExportLog writes them, or CSV rows (the header before the first)."""
     if format_name == JSONL:
-        return "".join(entry_line(entry) for entry in entries).encode()
+        return b"".join(entry_line(entry) for entry in entries)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     if with_header:

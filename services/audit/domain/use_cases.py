@@ -76,12 +76,12 @@ class AuditUseCases:
             lines = [entry_line(entry) for entry in page]
             last_sequence = page[-1].sequence if page else after_sequence
             if len(entries) > limit:
-                return ExportPage("".join(lines).encode(), last_sequence, done=False)
+                return ExportPage(b"".join(lines), last_sequence, done=False)
             checkpoints = await tx.checkpoints(organization_id)
             if await tx.entries_after(organization_id, last_sequence, 1):
-                return ExportPage("".join(lines).encode(), last_sequence, done=False)  # the log grew meanwhile
+                return ExportPage(b"".join(lines), last_sequence, done=False)  # the log grew meanwhile
         lines.extend(checkpoint_line(c) for c in checkpoints)
-        return ExportPage("".join(lines).encode(), last_sequence, done=True)
+        return ExportPage(b"".join(lines), last_sequence, done=True)
 
     async def export_log(self, principal: Principal, organization_id: str) -> AsyncIterator[bytes]:
         """The whole export, page after page (each its own read): memory stays flat however long the log."""
