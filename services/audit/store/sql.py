@@ -13,19 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.audit.domain.checkpoints import Checkpoint, PublicKey
 from services.audit.domain.model import GENESIS_HASH, AuditEntry, AuditRecord
 from services.audit.domain.ports import EntryQuery
+from services.audit.store.search import page_sequences
 from services.audit.store.tables import audit_entries, chain_heads, checkpoint_keys, checkpoints
 from services.common.db import Database
 from services.common.errors import Aborted
-
-
-def prefix_end(prefix: str) -> str:
-    """The smallest string above every string starting with `prefix`."""
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
-
-
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
 
 RECORD_FIELDS = tuple(field.name for field in fields(AuditRecord))
 # An entry's columns in the order _entry reads them: the record's fields, then its place in the chain. Rows are
@@ -101,32 +92,16 @@ class SqlAuditTransaction:
                 raise Aborted("Another writer advanced this audit chain; retry.")
 
     async def list_entries(self, query: EntryQuery) -> list[AuditEntry]:
-        statement = select(*ENTRY_COLUMNS).where(audit_entries.c.organization_id == query.organization_id)
-        if query.action:
-            statement = statement.where(audit_entries.c.action == query.action)
-        if query.actor_id:
-            statement = statement.where(audit_entries.c.actor_id == query.actor_id)
-        if query.target_id:
-            statement = statement.where(audit_entries.c.target_id == query.target_id)
-        if query.actor_ip:
-            statement = statement.where(audit_entries.c.actor_ip == query.actor_ip)
-        if query.start is not None:
-            statement = statement.where(audit_entries.c.occurred_at >= query.start)
-        if query.end is not None:
-            statement = statement.where(audit_entries.c.occurred_at < query.end)
-        if query.action_prefix:
-            # A range rather than LIKE, so both databases walk the action index.
-            statement = statement.where(
-                audit_entries.c.action >= query.action_prefix, audit_entries.c.action < prefix_end(query.action_prefix)
-            )
-        if query.text:
-            statement = statement.where(audit_entries.c.details.ilike(f"%{escape_like(query.text)}%", escape="\\"))
-        if query.before_sequence is not None:
-            statement = statement.where(audit_entries.c.sequence < query.before_sequence)
-        if query.after_sequence is not None:
-            statement = statement.where(audit_entries.c.sequence > query.after_sequence)
+        """A page of the search (store/search.py says how it stays fast on a large log)."""
+        sequences = await page_sequences(self.connection, query)
+        if sequences is None:
+            return []
         order = audit_entries.c.sequence.asc() if query.oldest_first else audit_entries.c.sequence.desc()
-        statement = statement.order_by(order).limit(query.limit)
+        statement = (
+            select(*ENTRY_COLUMNS)
+            .where(audit_entries.c.organization_id == query.organization_id, audit_entries.c.sequence.in_(sequences))
+            .order_by(order)
+        )
         return [_entry(row) for row in await self.connection.execute(statement)]
 
     async def entries_in_order(self, organization_id: str) -> AsyncIterator[AuditEntry]:

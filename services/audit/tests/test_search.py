@@ -15,6 +15,7 @@ from services.audit.domain.ports import EntryQuery
 from services.audit.domain.use_cases import AuditUseCases
 from services.audit.events.consume import AuditRecorder
 from services.audit.main import MIGRATIONS_DIR
+from services.audit.store import search
 from services.audit.store.sql import SqlAuditStore
 from services.common import migrations
 from services.common.clock import FrozenClock
@@ -114,3 +115,58 @@ async def test_pages_do_not_shift_while_entries_are_appended(log: Log) -> None:
     await log.add("member.late", at=NOON - timedelta(days=1))  # a late event, appended mid-reading
     next_page = await log.use_cases.list_entries(AUDITOR, EntryQuery(ORG, limit=2, before_sequence=page[-1].sequence))
     assert [e.sequence for e in page + next_page] == [5, 4, 3, 2]
+
+
+async def page_through(log: Log, limit: int, **filters: object) -> list[int]:
+    """Every page of a search, newest first, each after the last one's cursor."""
+    sequences: list[int] = []
+    before: int | None = None
+    while True:
+        query = EntryQuery(ORG, limit=limit, before_sequence=before, **filters)  # type: ignore[arg-type]
+        page = await log.use_cases.list_entries(AUDITOR, query)
+        if not page:
+            return sequences
+        sequences += [entry.sequence for entry in page]
+        before = page[-1].sequence
+
+
+async def interleaved(log: Log) -> list[int]:
+    """Three member actions taking turns, with a session action between; the member entries' sequences."""
+    members: list[int] = []
+    for index in range(12):
+        await log.add(("member.added", "member.removed", "member.updated")[index % 3], actor=f"acc-{index % 2}")
+        members.append(2 * index + 1)
+        await log.add("session.created")
+    return members
+
+
+async def test_a_prefix_spanning_several_actions_pages_through_them_in_sequence_order(log: Log) -> None:
+    members = await interleaved(log)
+    assert await page_through(log, 5, action_prefix="member.") == members[::-1]
+    oldest_first = EntryQuery(ORG, limit=4, action_prefix="member.", oldest_first=True, after_sequence=members[3])
+    found = await log.use_cases.list_entries(AUDITOR, oldest_first)
+    assert [entry.sequence for entry in found] == members[4:8]
+    by_actor = await page_through(log, 3, action_prefix="member.", actor_id="acc-1")
+    assert by_actor == [sequence for index, sequence in enumerate(members) if index % 2][::-1]
+    assert await log.search(action_prefix="members.") == []
+
+
+async def test_a_prefix_with_more_actions_than_are_merged_reads_the_range_and_finds_the_same(
+    log: Log, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    members = await interleaved(log)
+    monkeypatch.setattr(search, "MAX_MERGED_ACTIONS", 2)
+    assert await page_through(log, 5, action_prefix="member.") == members[::-1]
+
+
+@pytest.mark.parametrize("small_range", [10_000, 1], ids=["read-through-the-time-index", "merged-runs"])
+async def test_a_prefix_within_a_time_range_finds_the_same_either_way(
+    log: Log, monkeypatch: pytest.MonkeyPatch, small_range: int
+) -> None:
+    monkeypatch.setattr(search, "SMALL_TIME_RANGE", small_range)
+    for hour in (9, 10, 11, 12):
+        await log.add("member.added", at=NOON.replace(hour=hour))
+        await log.add("session.created", at=NOON.replace(hour=hour))
+        await log.add("member.removed", at=NOON.replace(hour=hour))
+    found = await log.search(action_prefix="member.", start=NOON.replace(hour=10), end=NOON.replace(hour=12))
+    assert [entry.sequence for entry in found] == [9, 7, 6, 4]
