@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,21 @@ from services.common.permissions import AUDIT_READ, PLATFORM_ADMIN
 from services.common.principal import Principal
 
 EXPORT_PAGE_ENTRIES = 2000
+
+
+@dataclass(frozen=True)
+class _ReadPage:
+    entries: list[AuditEntry]
+    checkpoints: list[Checkpoint] | None  # read with the last page only
+
+
+def _rendered(read: _ReadPage, after_sequence: int) -> ExportPage:
+    lines = [entry_line(entry) for entry in read.entries]
+    last_sequence = read.entries[-1].sequence if read.entries else after_sequence
+    if read.checkpoints is None:
+        return ExportPage(b"".join(lines), last_sequence, done=False)
+    lines.extend(checkpoint_line(checkpoint) for checkpoint in read.checkpoints)
+    return ExportPage(b"".join(lines), last_sequence, done=True)
 
 
 @dataclass(frozen=True)
@@ -66,30 +82,44 @@ class AuditUseCases:
         self, principal: Principal, organization_id: str, after_sequence: int, limit: int = EXPORT_PAGE_ENTRIES
     ) -> ExportPage:
         """The next page of the export: entries after `after_sequence` as JSON lines; the last page also carries
-        every checkpoint. Checkpoints are read before looking for entries after the page again: each names entries
-        committed before it, so one past the exported entries means entries were removed (a cut tail), never that
-        the log grew meanwhile."""
+        every checkpoint."""
         principal.authorize(AUDIT_READ, organization_id)
+        return _rendered(await self._read_page(organization_id, after_sequence, limit), after_sequence)
+
+    async def _read_page(self, organization_id: str, after_sequence: int, limit: int) -> _ReadPage:
+        """Checkpoints are read before looking for entries after the page again: each names entries committed
+        before it, so one past the exported entries means entries were removed (a cut tail), never that the log
+        grew meanwhile."""
         async with self._store.read() as tx:
             entries = await tx.entries_after(organization_id, after_sequence, limit + 1)
-            page = entries[:limit]
-            lines = [entry_line(entry) for entry in page]
-            last_sequence = page[-1].sequence if page else after_sequence
             if len(entries) > limit:
-                return ExportPage(b"".join(lines), last_sequence, done=False)
+                return _ReadPage(entries[:limit], None)
             checkpoints = await tx.checkpoints(organization_id)
+            last_sequence = entries[-1].sequence if entries else after_sequence
             if await tx.entries_after(organization_id, last_sequence, 1):
-                return ExportPage(b"".join(lines), last_sequence, done=False)  # the log grew meanwhile
-        lines.extend(checkpoint_line(c) for c in checkpoints)
-        return ExportPage(b"".join(lines), last_sequence, done=True)
+                return _ReadPage(entries, None)  # the log grew meanwhile
+        return _ReadPage(entries, checkpoints)
 
     async def export_log(self, principal: Principal, organization_id: str) -> AsyncIterator[bytes]:
-        """The whole export, page after page (each its own read): memory stays flat however long the log."""
-        after, done = 0, False
-        while not done:
-            page = await self.export_page(principal, organization_id, after)
-            after, done = page.last_sequence, page.done
-            yield page.data
+        """The whole export, page after page (each its own read): memory stays flat however long the log. The
+        next page is read while this one is written out (the database works while Python formats)."""
+        principal.authorize(AUDIT_READ, organization_id)
+        after = 0
+        reading = asyncio.ensure_future(self._read_page(organization_id, after, EXPORT_PAGE_ENTRIES))
+        try:
+            while True:
+                read = await reading
+                done = read.checkpoints is not None
+                if not done:
+                    following = read.entries[-1].sequence if read.entries else after
+                    reading = asyncio.ensure_future(self._read_page(organization_id, following, EXPORT_PAGE_ENTRIES))
+                page = _rendered(read, after)
+                after = page.last_sequence
+                yield page.data
+                if done:
+                    return
+        finally:
+            reading.cancel()
 
     async def verify_chain(self, principal: Principal, organization_id: str) -> LogVerdict:
         """Operators only: an organization's members, Owners included, must not be the ones vouching for
