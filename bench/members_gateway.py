@@ -2,7 +2,7 @@
 at 64 connections, next to the HTTP -> gRPC -> JSON echo baseline at the same concurrency, measured in the same run.
 Also reports each process's memory (RSS) idle and after the load, and its peak (VmHWM).
 
-    .venv/bin/python -m bench.members_gateway [--members 100000] [--connections 64] [--seconds 15]
+    .venv/bin/python -m bench.members_gateway [--members 100000] [--connections 64] [--seconds 15] [--profile-dir D]
 
 The suite runs as `make run` does (one process per service, SQLite); the members are seeded straight into
 membership's database after the organization was created through the services.
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.invite_flow import OWNER_EMAIL, OWNER_PASSWORD, wait_http
+from bench.invite_flow import OWNER_EMAIL, OWNER_PASSWORD, start_profiles, wait_http
 from bench.members_list import seed
 from bench.wrk import run_wrk, wrk_available
 from services.cli import create_organization
@@ -86,6 +86,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--json-out", type=Path, default=None)
+    parser.add_argument("--profile-dir", type=Path, default=None, help="py-spy profiles of gateway and membership")
     args = parser.parse_args()
     if not wrk_available():
         raise SystemExit("bench.members_gateway needs wrk (make bench installs it; Debian: apt-get install wrk)")
@@ -123,7 +124,10 @@ def main() -> None:
             first.raise_for_status()
             assert len(first.json()["members"]) == 50, first.text
             run_wrk(url, headers=headers, connections=args.connections, seconds=2)  # warm-up
+            profilers = start_profiles(suite, args.profile_dir, args.seconds) if args.profile_dir else []
             listed = run_wrk(url, headers=headers, connections=args.connections, seconds=args.seconds)
+            for profiler in profilers:
+                profiler.wait(timeout=60)
             loaded = {name: memory_of(process.pid) for name, process in suite.processes.items()}
         finally:
             suite.stop()
