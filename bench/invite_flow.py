@@ -149,7 +149,8 @@ async def audit_latency(client: httpx.AsyncClient, samples: int, tag: str) -> li
 
 
 def start_profiles(suite: Suite, profile_dir: Path, seconds: float) -> list[subprocess.Popen[bytes]]:
-    """py-spy sampling the gateway and membership for `seconds` (raw collapsed stacks, one file each)."""
+    """py-spy sampling the gateway and membership for `seconds` (raw collapsed stacks, one file each), only the
+    thread holding the GIL."""
     profile_dir.mkdir(parents=True, exist_ok=True)
     return [
         subprocess.Popen(
@@ -160,6 +161,7 @@ def start_profiles(suite: Suite, profile_dir: Path, seconds: float) -> list[subp
                 "raw",
                 "--rate",
                 "200",
+                "--gil",  # only the thread holding the GIL: where Python spends CPU (idle pool threads left out)
                 "--duration",
                 str(max(1, round(seconds))),
                 "--output",
