@@ -20,6 +20,11 @@ from services.common.ids import new_id
 from services.common.principal import Principal
 from services.membership.domain import roles
 from services.membership.domain.events import GroupChanged, GroupMembersChanged
+from services.membership.domain.group_member_rules import (
+    decide_additions,
+    decide_removals,
+    may_manage,
+)
 from services.membership.domain.model import (
     Group,
     GroupCreationPolicy,
@@ -33,7 +38,7 @@ from services.membership.domain.model import (
 )
 from services.membership.domain.ports import Clock, MembershipStore, MembershipTransaction
 from services.membership.domain.replays import Replay
-from services.membership.domain.scim_locks import check_not_scim_locked, is_scim_locked
+from services.membership.domain.scim_locks import check_not_scim_locked
 from services.membership.domain.text import printable
 
 MAX_GROUP_NAME = 100
@@ -90,24 +95,6 @@ def check_may_create_group(principal: Principal, organization: Organization) -> 
             reason="GROUP_CREATION_NOT_ALLOWED",
             metadata={"group_creation_policy": policy.value},
         )
-
-
-def may_manage(principal: Principal, caller_is_group_admin: bool) -> bool:
-    return principal.has(roles.GROUPS_MANAGE) or caller_is_group_admin
-
-
-def membership_change_refusal(
-    principal: Principal, group: Group, caller: Member | None, target_id: str, caller_is_group_admin: bool
-) -> str:
-    """Why the caller may not add or remove this member, or "" when they may: admins change any group;
-    anyone may add or remove themselves in an unlocked group; nobody but SCIM changes a SCIM-managed group."""
-    if is_scim_locked(principal, group):
-        return "GROUP_MANAGED_BY_SCIM"
-    if may_manage(principal, caller_is_group_admin):
-        return ""
-    if caller is not None and caller.id == target_id and not group.locked:
-        return ""
-    return "GROUP_LOCKED" if group.locked else "MISSING_PERMISSION"
 
 
 def check_workspace_limit(groups: Sequence[Group]) -> None:
@@ -310,25 +297,33 @@ class GroupUseCases:
         *,
         adding: bool,
     ) -> dict[str, list[GroupMemberOutcome] | DomainError]:
-        """Several members into (or out of) several groups in one transaction, each group's change written for
-        all its members at once (a bulk action): the statements grow with the groups, not with members x groups.
+        """Several members into (or out of) several groups in one transaction (a bulk action), in a number of
+        statements that grows with neither: the members, the groups, the caller's admin groups and who is already
+        where are each read once, every group's change is one insert (or delete), and the events one outbox write.
         Per member: one result per group, or the error that refuses the member as a whole."""
         principal.require_organization(organization_id)
         _check_count(group_ids, "group_ids", MAX_GROUPS_PER_CALL)
         wanted = list(dict.fromkeys(member_ids))
+        now = self._clock.now()
         async with self._store.write() as tx:
             members = await tx.members_by_ids(organization_id, wanted)
-            found = {g_id: await tx.get_group(organization_id, g_id) for g_id in dict.fromkeys(group_ids)}
+            found = await tx.groups_by_ids(organization_id, list(dict.fromkeys(group_ids)))
             results: dict[str, list[GroupMemberOutcome] | DomainError] = {
                 m: NotFound("No such member.") for m in wanted if m not in members
             }
             present = [m for m in wanted if m in members]
             if adding:
                 try:
-                    check_workspace_limit([g for g in found.values() if g is not None])
+                    check_workspace_limit(list(found.values()))
                 except DomainError as exc:
                     return {**results, **dict.fromkeys(present, exc)}
+            caller = await self._caller(tx, principal, organization_id)
+            administered = await tx.groups_administered_by(caller.id, list(found)) if caller else set()
+            inside: dict[str, set[str]] = {group_id: set() for group_id in found}
+            for group_id, member_id in await tx.group_memberships(list(found), present):
+                inside[group_id].add(member_id)
             by_member: dict[str, list[GroupMemberOutcome]] = {m: [] for m in present}
+            changes: list[tuple[Group, list[str]]] = []
             for group_id in group_ids:
                 group = found.get(group_id)
                 if group is None:
@@ -337,13 +332,24 @@ class GroupUseCases:
                             GroupMemberOutcome(member_id, group_id, "NOT_FOUND", "No such group.")
                         )
                     continue
-                changed = (
-                    await self._add(tx, principal, group, present, False)
+                admin = group_id in administered
+                outcomes, changed = (
+                    decide_additions(principal, group, caller, admin, members, inside[group_id], present)
                     if adding
-                    else await self._remove(tx, principal, group, present)
+                    else decide_removals(principal, group, caller, admin, inside[group_id], present)
                 )
-                for outcome in changed:
+                # A group named twice: its second time sees the first's change.
+                inside[group_id] = inside[group_id] | set(changed) if adding else inside[group_id] - set(changed)
+                for outcome in outcomes:
                     by_member[outcome.member_id].append(outcome)
+                if changed:
+                    changes.append((group, changed))
+            if changes:
+                await (tx.add_to_groups(changes, False, now) if adding else tx.remove_from_groups(changes))
+                verb = "added" if adding else "removed"
+                await tx.record_events(
+                    *(GroupMembersChanged(principal, now, group, tuple(ids), verb, False) for group, ids in changes)
+                )
             return {**results, **by_member}
 
     async def _remove(
@@ -353,18 +359,7 @@ class GroupUseCases:
         caller = await self._caller(tx, principal, group.organization_id)
         caller_is_admin = caller is not None and await tx.is_group_admin(group.id, caller.id)
         present = await tx.group_member_ids(group.id, member_ids)
-        outcomes, removed = [], []
-        for member_id in member_ids:
-            refusal = membership_change_refusal(principal, group, caller, member_id, caller_is_admin)
-            if refusal:
-                outcomes.append(_refused(member_id, group.id, refusal))
-            elif member_id not in present or member_id in removed:
-                outcomes.append(
-                    GroupMemberOutcome(member_id, group.id, "NOT_IN_GROUP", "This member is not in the group.")
-                )
-            else:
-                removed.append(member_id)
-                outcomes.append(GroupMemberOutcome(member_id, group.id))
+        outcomes, removed = decide_removals(principal, group, caller, caller_is_admin, present, member_ids)
         if removed:
             await tx.remove_group_members(group, removed)
             await tx.record_events(GroupMembersChanged(principal, now, group, tuple(removed), "removed", False))
@@ -406,21 +401,7 @@ class GroupUseCases:
         caller_is_admin = caller is not None and await tx.is_group_admin(group.id, caller.id)
         members = await tx.members_by_ids(group.organization_id, member_ids)
         present = await tx.group_member_ids(group.id, member_ids)
-        outcomes, added = [], []
-        for member_id in member_ids:
-            member = members.get(member_id)
-            refusal = membership_change_refusal(principal, group, caller, member_id, caller_is_admin)
-            if refusal:
-                outcomes.append(_refused(member_id, group.id, refusal))
-            elif member is None or member.status is MemberStatus.REMOVED:
-                outcomes.append(GroupMemberOutcome(member_id, group.id, "NOT_FOUND", "No such member."))
-            elif member_id in present or member_id in added:
-                outcomes.append(
-                    GroupMemberOutcome(member_id, group.id, "ALREADY_IN_GROUP", "This member is in the group.")
-                )
-            else:
-                added.append(member_id)
-                outcomes.append(GroupMemberOutcome(member_id, group.id))
+        outcomes, added = decide_additions(principal, group, caller, caller_is_admin, members, present, member_ids)
         if added:
             await tx.add_group_members(group, added, as_admins, now)
             await tx.record_events(GroupMembersChanged(principal, now, group, tuple(added), "added", as_admins))
@@ -437,11 +418,3 @@ class GroupUseCases:
             return None
         caller = await tx.find_member_by_account(organization_id, principal.account_id)
         return caller if caller is not None and caller.status is MemberStatus.ACTIVE else None
-
-
-def _refused(member_id: str, group_id: str, reason: str) -> GroupMemberOutcome:
-    message = {
-        "GROUP_LOCKED": "This group is locked: only its admins change its members.",
-        "GROUP_MANAGED_BY_SCIM": "This group is managed by your identity provider through SCIM; change it there.",
-    }.get(reason, "Only admins of this group add or remove other members.")
-    return GroupMemberOutcome(member_id, group_id, reason, message)

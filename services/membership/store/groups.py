@@ -129,49 +129,80 @@ class GroupQueries:
         statement = statement.order_by(groups.c.name_key, groups.c.id).limit(query.limit)
         return [_group(row) for row in await self.connection.execute(statement)]
 
-    async def group_member_ids(self, group_id: str, member_ids: Sequence[str]) -> set[str]:
+    async def groups_by_ids(self, organization_id: str, group_ids: Sequence[str]) -> dict[str, Group]:
         rows = await self.connection.execute(
-            select(group_members.c.member_id).where(
-                group_members.c.group_id == group_id, group_members.c.member_id.in_(list(member_ids))
+            select(groups, _member_count).where(
+                groups.c.organization_id == organization_id, groups.c.id.in_(list(group_ids))
+            )
+        )
+        return {row.id: _group(row) for row in rows}
+
+    async def group_member_ids(self, group_id: str, member_ids: Sequence[str]) -> set[str]:
+        return {member for _, member in await self.group_memberships([group_id], member_ids)}
+
+    async def group_memberships(self, group_ids: Sequence[str], member_ids: Sequence[str]) -> set[tuple[str, str]]:
+        """(group, member) for each of the members in each of the groups, in one query."""
+        rows = await self.connection.execute(
+            select(group_members.c.group_id, group_members.c.member_id).where(
+                group_members.c.group_id.in_(list(group_ids)), group_members.c.member_id.in_(list(member_ids))
+            )
+        )
+        return {(row[0], row[1]) for row in rows}
+
+    async def is_group_admin(self, group_id: str, member_id: str) -> bool:
+        return group_id in await self.groups_administered_by(member_id, [group_id])
+
+    async def groups_administered_by(self, member_id: str, group_ids: Sequence[str]) -> set[str]:
+        """Which of the groups the member is an admin of, in one query."""
+        rows = await self.connection.execute(
+            select(group_members.c.group_id).where(
+                group_members.c.group_id.in_(list(group_ids)),
+                group_members.c.member_id == member_id,
+                group_members.c.is_admin.is_(True),
             )
         )
         return set(rows.scalars())
 
-    async def is_group_admin(self, group_id: str, member_id: str) -> bool:
-        admin = await self.connection.scalar(
-            select(group_members.c.is_admin).where(
-                group_members.c.group_id == group_id, group_members.c.member_id == member_id
-            )
-        )
-        return bool(admin)
-
     async def add_group_members(self, group: Group, member_ids: Sequence[str], as_admins: bool, now: datetime) -> None:
-        """Aborted when a concurrent call added one of them first (the caller's read of the group is stale)."""
+        await self.add_to_groups([(group, member_ids)], as_admins, now)
+
+    async def add_to_groups(
+        self, additions: Sequence[tuple[Group, Sequence[str]]], as_admins: bool, now: datetime
+    ) -> None:
+        """Each group's new members, all in one insert. Aborted when a concurrent call added one of them first
+        (the caller's read of the group is stale)."""
         try:
             async with self.connection.begin_nested():
-                await self._add_group_members(group, member_ids, as_admins, now)
+                await self.connection.execute(
+                    insert(group_members),
+                    [
+                        {
+                            "group_id": group.id,
+                            "member_id": member_id,
+                            "organization_id": group.organization_id,
+                            "is_admin": as_admins,
+                            "added_at": now,
+                        }
+                        for group, member_ids in additions
+                        for member_id in member_ids
+                    ],
+                )
         except IntegrityError as exc:
             raise Aborted("The group's members changed concurrently; retry.", reason="CONCURRENT_CHANGE") from exc
 
-    async def _add_group_members(self, group: Group, member_ids: Sequence[str], as_admins: bool, now: datetime) -> None:
-        await self.connection.execute(
-            insert(group_members),
-            [
-                {
-                    "group_id": group.id,
-                    "member_id": member_id,
-                    "organization_id": group.organization_id,
-                    "is_admin": as_admins,
-                    "added_at": now,
-                }
-                for member_id in member_ids
-            ],
-        )
-
     async def remove_group_members(self, group: Group, member_ids: Sequence[str]) -> None:
+        await self.remove_from_groups([(group, member_ids)])
+
+    async def remove_from_groups(self, removals: Sequence[tuple[Group, Sequence[str]]]) -> None:
+        """Each group's leaving members, all in one delete."""
         await self.connection.execute(
             delete(group_members).where(
-                group_members.c.group_id == group.id, group_members.c.member_id.in_(list(member_ids))
+                or_(
+                    *(
+                        and_(group_members.c.group_id == group.id, group_members.c.member_id.in_(list(member_ids)))
+                        for group, member_ids in removals
+                    )
+                )
             )
         )
 

@@ -4,11 +4,15 @@ and the single-member rules (self, last Owner, what a User admin may touch) hold
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from sqlalchemy import event, func, select
 
 from services.common.clock import FrozenClock
+from services.common.db import Database
 from services.common.errors import InvalidArgument, NotFound, PermissionDenied
 from services.common.principal import Principal
 from services.membership.domain import roles
@@ -16,6 +20,7 @@ from services.membership.domain.bulk import BulkUseCases
 from services.membership.domain.groups import GroupFields, GroupUseCases
 from services.membership.domain.members import MemberUseCases
 from services.membership.domain.model import Member, MemberQuery, MemberStatus, Organization
+from services.membership.store.tables import messaging
 from services.membership.tests.support import membership_store
 
 ORG = "org-1"
@@ -42,8 +47,14 @@ def acting(member_id: str, organization_id: str = ORG) -> Principal:
 
 @pytest.fixture
 async def bulk(database_url: str) -> AsyncIterator[tuple[BulkUseCases, GroupUseCases, MemberUseCases]]:
+    async with seeded(database_url) as (use_cases, groups, members, _):
+        yield use_cases, groups, members
+
+
+@asynccontextmanager
+async def seeded(database_url: str) -> AsyncIterator[tuple[BulkUseCases, GroupUseCases, MemberUseCases, Database]]:
     clock = FrozenClock(NOW)
-    async with membership_store(database_url, clock) as (store, _):
+    async with membership_store(database_url, clock) as (store, db):
         async with store.write() as tx:
             await tx.insert_organization(Organization(ORG, "Acme", NOW))
             for member_id, role in PEOPLE.items():
@@ -63,7 +74,7 @@ async def bulk(database_url: str) -> AsyncIterator[tuple[BulkUseCases, GroupUseC
                 )
         members = MemberUseCases(store, clock)
         groups = GroupUseCases(store, clock)
-        yield BulkUseCases(members, groups), groups, members
+        yield BulkUseCases(members, groups), groups, members, db
 
 
 def reasons(outcomes: list) -> dict[str, str]:  # type: ignore[type-arg]
@@ -152,3 +163,56 @@ async def test_removing_from_groups_in_bulk_reports_an_unknown_group_without_sto
     assert "m-ann" not in {
         m.member_id for m in await groups.list_group_members(acting("m-owner"), ORG, team.id, 10, None)
     }
+
+
+async def statements_of(db: Database, work: Any) -> int:
+    """How many SQL statements `work` (an awaitable) issues."""
+    seen: list[str] = []
+
+    def count(*_: object) -> None:
+        seen.append("")
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        await work
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+async def test_adding_to_ten_groups_in_bulk_takes_no_more_statements_than_adding_to_one(database_url: str) -> None:
+    async with seeded(database_url) as (use_cases, groups, _, db):
+        owner = acting("m-owner")
+        teams = [(await groups.create_group(owner, ORG, GroupFields(name=f"Team {n}"))).id for n in range(11)]
+        selection = ["m-ann", "m-bob", "m-admin"]
+        into_one = await statements_of(
+            db, use_cases.update_members(owner, ORG, selection, "add_to_groups", group_ids=teams[:1])
+        )
+        into_ten = await statements_of(
+            db, use_cases.update_members(owner, ORG, selection, "add_to_groups", group_ids=teams[1:])
+        )
+        assert into_ten == into_one
+        # Named twice, a group is joined once; every group still gets its own event.
+        twice = await use_cases.update_members(owner, ORG, ["m-billing"], "add_to_groups", group_ids=[teams[0]] * 2)
+        assert reasons(twice) == {"m-billing": "ALREADY_IN_GROUP"}
+        for team in teams:
+            listed = await groups.list_group_members(owner, ORG, team, 10, None)
+            # The Owner created every group and is its admin.
+            expected = {"m-owner", *selection, "m-billing"} if team == teams[0] else {"m-owner", *selection}
+            assert {m.member_id for m in listed} == expected
+        assert await membership_events(db, "group.members_added") == 11 + 12  # the creators, then the bulk adds
+        removed = await use_cases.update_members(owner, ORG, selection, "remove_from_groups", group_ids=teams[1:])
+        assert set(reasons(removed).values()) == {""}
+        for team in teams[1:]:
+            assert [m.member_id for m in await groups.list_group_members(owner, ORG, team, 10, None)] == ["m-owner"]
+        assert await membership_events(db, "group.members_removed") == 10
+
+
+async def membership_events(db: Database, event_type: str) -> int:
+    async with db.read() as connection:
+        found = await connection.scalar(
+            select(func.count())
+            .select_from(messaging.outbox)
+            .where(messaging.outbox.c.subject == f"tenantry.membership.{event_type}")
+        )
+    return int(found or 0)
