@@ -34,14 +34,18 @@ _BRAND_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 def _https_url(raw: str, name: str, problems: Violations) -> str:
     """Only https: the portal and the product show it (an image, a video), where a javascript: or http: address
-    would be unsafe. A logo may also be the uploaded one's own address."""
+    would be unsafe."""
     url = raw.strip()
-    if name == "logo_url" and UPLOADED_LOGO.match(url):
-        return url
     parts = urlsplit(url) if len(url) <= MAX_LOGO_URL else None
     if url and (parts is None or parts.scheme != "https" or not parts.hostname or any(c.isspace() for c in url)):
         problems.add(name, f"an https URL of at most {MAX_LOGO_URL} characters, or empty")
     return url
+
+
+def _logo_url(raw: str, problems: Violations) -> str:
+    """An https address, or the uploaded logo's own (domain/logos.py)."""
+    url = raw.strip()
+    return url if UPLOADED_LOGO.match(url) else _https_url(url, "logo_url", problems)
 
 
 def apply_profile_changes(before: Organization, changes: dict[str, str]) -> Organization:
@@ -55,9 +59,10 @@ def apply_profile_changes(before: Organization, changes: dict[str, str]) -> Orga
         values["display_name"] = printable(
             changes["display_name"], "display_name", MAX_DISPLAY_NAME_LENGTH, problems, True
         )
-    for name in ("logo_url", "welcome_video_url"):
-        if name in changes:
-            values[name] = _https_url(changes[name], name, problems)
+    if "logo_url" in changes:
+        values["logo_url"] = _logo_url(changes["logo_url"], problems)
+    if "welcome_video_url" in changes:
+        values["welcome_video_url"] = _https_url(changes["welcome_video_url"], "welcome_video_url", problems)
     for name in COLOR_FIELDS:
         if name in changes:
             color = changes[name].strip()
