@@ -13,11 +13,10 @@ from starlette.responses import Response
 from tenantry.membership.v1 import membership_service_pb2 as membership_pb
 
 from gateway.portal.shared import call, services, signed_in
+from services.common.organization_logo import UPLOADED_LOGO
 
 BRAND_CSS = "/portal/brand.css"
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-# An uploaded logo's address (membership names it so; the gateway serves it): shown before the header's name.
-UPLOADED_LOGO = re.compile(r"^/v1/organization/logo\?v=[0-9a-f]{16}$")
 # The variables portal.css reads (each with its default there): the header, secondary buttons, buttons and links.
 VARIABLES = (("brand_color", "brand"), ("secondary_color", "secondary"), ("accent_color", "accent"))
 

@@ -30,6 +30,7 @@ from gateway.portal.shared import (
     to_sign_in,
 )
 from services.common import permissions as p
+from services.common.organization_logo import UPLOADED_LOGO
 
 ORGANIZATION_PAGE = "/portal/organization"
 NOTICES = {
@@ -42,7 +43,6 @@ NOTICES = {
 }
 # Membership refuses a picture over 256 KiB with a clear message; one byte more is read, so that it can.
 MAX_LOGO_BYTES = 256 * 1024 + 1
-UPLOADED_LOGO_PREFIX = "/v1/organization/logo?v="
 # Refusals that ask for a fresh sign-in (the privileged window), or a wrong password while giving it.
 REAUTHENTICATE = frozenset({"REAUTHENTICATION_REQUIRED", "INVALID_CREDENTIALS", "INVALID_SECOND_FACTOR"})
 MAX_TOTP_CODE = 12
@@ -89,7 +89,7 @@ async def render_organization(request: Request, person: SignedIn, status: int = 
         organization=convert.organization(organization),
         organization_name=organization.display_name,
         may_delete=p.ORG_DELETE in person.caller.principal.permissions,
-        uploaded_logo=organization.logo_url.startswith(UPLOADED_LOGO_PREFIX),
+        uploaded_logo=bool(UPLOADED_LOGO.match(organization.logo_url)),
         **values,
     )
 

@@ -12,6 +12,7 @@ from tenantry.membership.v1 import membership_service_pb2 as membership_pb
 from gateway.models.members import AvatarUpload, MemberAvatar, OrganizationReply
 from gateway.routes.organization import organization_reply
 from gateway.routing import ApiRoute, Context
+from services.common.organization_logo import LOGO_PATH
 
 # Pictures change rarely and are revalidated by their ETag; private: they are only for the organization's members.
 CACHE_CONTROL = "private, max-age=300"
@@ -147,14 +148,14 @@ ROUTES: tuple[ApiRoute, ...] = (
     ),
     ApiRoute(
         "GET",
-        "/v1/organization/logo",
+        LOGO_PATH,
         get_organization_logo,
         "The organization's uploaded logo, for any member; revalidate with If-None-Match (404 when none).",
         response_media=("image/png", "image/jpeg", "image/webp"),
     ),
     ApiRoute(
         "PUT",
-        "/v1/organization/logo",
+        LOGO_PATH,
         set_organization_logo,
         "Upload the organization's logo (a PNG, JPEG or WebP of at most 256 KiB, base64; org.manage): logo_url "
         "becomes its address here. Audited (organization.updated, before and after).",
@@ -163,7 +164,7 @@ ROUTES: tuple[ApiRoute, ...] = (
     ),
     ApiRoute(
         "DELETE",
-        "/v1/organization/logo",
+        LOGO_PATH,
         remove_organization_logo,
         "Remove the organization's uploaded logo (org.manage).",
         response=OrganizationReply,

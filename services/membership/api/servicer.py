@@ -178,9 +178,7 @@ class MembershipServicer(pb_grpc.MembershipServiceServicer):
     async def SetOrganizationLogo(
         self, request: pb.SetOrganizationLogoRequest, context: grpc.aio.ServicerContext
     ) -> pb.SetOrganizationLogoResponse:
-        principal = current_call().require_principal()
-        organization = await self._logos.set(principal, request.organization_id, request.data)
-        overview = await self._organizations.get_organization(principal, organization.id)
+        overview = await self._logos.set(current_call().require_principal(), request.organization_id, request.data)
         return pb.SetOrganizationLogoResponse(organization=organization_to_proto(overview))
 
     async def GetOrganizationLogo(

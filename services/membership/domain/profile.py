@@ -7,8 +7,8 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from services.common.errors import Violations
+from services.common.organization_logo import UPLOADED_LOGO
 from services.common.people import MAX_DISPLAY_NAME_LENGTH, is_printable
-from services.membership.domain.logos import UPLOADED_LOGO
 from services.membership.domain.model import GroupCreationPolicy, Organization
 from services.membership.domain.text import printable
 

@@ -16,10 +16,11 @@ from sqlalchemy import func, select
 from services.common.clock import FrozenClock
 from services.common.db import Database
 from services.common.errors import InvalidArgument, NotFound, PermissionDenied
+from services.common.organization_logo import UPLOADED_LOGO
 from services.common.principal import ACTOR_USER, Principal
 from services.membership.domain import roles
 from services.membership.domain.avatars import MAX_AVATAR_BYTES, AvatarUseCases
-from services.membership.domain.logos import UPLOADED_LOGO, OrganizationLogos
+from services.membership.domain.logos import OrganizationLogos
 from services.membership.domain.model import Member, MemberStatus, Organization
 from services.membership.store.sql import SqlMembershipStore
 from services.membership.store.tables import member_avatars, messaging
@@ -121,13 +122,13 @@ async def test_a_removed_members_picture_goes_with_them(pictures: Pictures) -> N
 async def test_an_owner_uploads_the_organizations_logo_and_its_profile_names_it(pictures: Pictures) -> None:
     logos = OrganizationLogos(pictures.store, FrozenClock(NOW))
     image = png(16, 8)
-    organization = await logos.set(OWNER, ORG, image)
+    organization = (await logos.set(OWNER, ORG, image)).organization
     assert UPLOADED_LOGO.match(organization.logo_url) and organization.version == 2
     assert (await logos.get(ANN, ORG)).data == image  # every member sees it
     with pytest.raises(PermissionDenied):
         await logos.set(ANN, ORG, png())
     with pytest.raises(InvalidArgument):
         await logos.set(OWNER, ORG, b"<svg/>")
-    assert (await logos.set(OWNER, ORG, b"")).logo_url == ""
+    assert (await logos.set(OWNER, ORG, b"")).organization.logo_url == ""
     with pytest.raises(NotFound):
         await logos.get(ANN, ORG)
