@@ -98,18 +98,23 @@ async def get_export(context: Context) -> AuditExport:
 async def export_file(
     context: Context, organization_id: str, export_id: str
 ) -> tuple[export_pb.AuditExport, AsyncIterator[bytes]]:
-    """The export and its file's chunks: the first chunk is read before answering, so a refusal (not ready,
-    expired, no audit.read) is still a problem+json answer."""
-    clients = context.clients.audit_exports
+    """The export and its file's chunks (see export_chunks)."""
     found = await context.call(
-        clients.GetAuditExport, export_pb.GetAuditExportRequest(organization_id=organization_id, export_id=export_id)
+        context.clients.audit_exports.GetAuditExport,
+        export_pb.GetAuditExportRequest(organization_id=organization_id, export_id=export_id),
     )
+    return found.export, await export_chunks(context, organization_id, export_id)
+
+
+async def export_chunks(context: Context, organization_id: str, export_id: str) -> AsyncIterator[bytes]:
+    """An export's file, chunk by chunk: the first chunk is read before answering, so a refusal (not ready,
+    expired, no audit.read) is still a problem+json answer."""
 
     async def read(page_token: str) -> export_pb.ReadAuditExportResponse:
         request = export_pb.ReadAuditExportRequest(
             organization_id=organization_id, export_id=export_id, page_token=page_token
         )
-        return await context.call(clients.ReadAuditExport, request)
+        return await context.call(context.clients.audit_exports.ReadAuditExport, request)
 
     first = await read("")
 
@@ -120,7 +125,7 @@ async def export_file(
             chunk = await read(chunk.next_page_token)
             yield chunk.data
 
-    return found.export, chunks()
+    return chunks()
 
 
 async def download_export(context: Context) -> Response:

@@ -24,7 +24,7 @@ from gateway import convert
 from gateway.models.organization_exports import OrganizationExport, OrganizationExportList
 from gateway.routes.analytics import MEMBER_ACTIVITY_HEADER, csv_lines, member_activity_rows
 from gateway.routes.audit import _precise
-from gateway.routes.audit_exports import STATE_NAMES, export_file
+from gateway.routes.audit_exports import STATE_NAMES, export_chunks
 from gateway.routing import ApiRoute, Context
 from gateway.zip_stream import zip_stream
 
@@ -200,7 +200,7 @@ PARTS: tuple[tuple[str, Part], ...] = (
 async def download_data_export(context: Context) -> Response:
     export = await _organization_export(context)
     # The log file's first chunk is read before answering: a refusal (not ready, expired) is a problem+json answer.
-    log, log_chunks = await export_file(context, context.organization_id, export.id)
+    log_chunks = await export_chunks(context, context.organization_id, export.id)
 
     async def files() -> AsyncIterator[tuple[str, AsyncIterator[bytes]]]:
         manifest: dict[str, Any] = {
@@ -210,8 +210,8 @@ async def download_data_export(context: Context) -> Response:
             "files": [],
             "left_out": {},
         }
-        manifest["files"].append(f"audit/{log.file_name}")
-        yield f"audit/{log.file_name}", log_chunks
+        manifest["files"].append(f"audit/{export.file_name}")
+        yield f"audit/{export.file_name}", log_chunks
         for label, part in PARTS:
             try:
                 written = await part(context)
