@@ -274,19 +274,18 @@ class GroupUseCases:
         self, principal: Principal, organization_id: str, member_id: str, group_ids: Sequence[str]
     ) -> list[GroupMemberOutcome]:
         """One member out of several groups, in one transaction; one result per group."""
-        principal.require_organization(organization_id)
-        _check_count(group_ids, "group_ids", MAX_GROUPS_PER_CALL)
-        async with self._store.write() as tx:
-            if await tx.get_member(organization_id, member_id) is None:
-                raise NotFound("No such member.")
-            outcomes = []
-            for group_id in group_ids:
-                group = await tx.get_group(organization_id, group_id)
-                if group is None:
-                    outcomes.append(GroupMemberOutcome(member_id, group_id, "NOT_FOUND", "No such group."))
-                else:
-                    outcomes += await self._remove(tx, principal, group, [member_id])
-            return outcomes
+        return await self._one_member(principal, organization_id, member_id, group_ids, adding=False)
+
+    async def _one_member(
+        self, principal: Principal, organization_id: str, member_id: str, group_ids: Sequence[str], *, adding: bool
+    ) -> list[GroupMemberOutcome]:
+        """change_groups_of_members for one member: its results, or the error that refuses it (no such member,
+        too many workspaces) raised."""
+        changed = await self.change_groups_of_members(principal, organization_id, [member_id], group_ids, adding=adding)
+        result = changed[member_id]
+        if isinstance(result, DomainError):
+            raise result
+        return result
 
     async def change_groups_of_members(
         self,
@@ -376,22 +375,8 @@ class GroupUseCases:
     async def add_member_to_groups(
         self, principal: Principal, organization_id: str, member_id: str, group_ids: Sequence[str]
     ) -> list[GroupMemberOutcome]:
-        principal.require_organization(organization_id)
-        _check_count(group_ids, "group_ids", MAX_GROUPS_PER_CALL)
-        async with self._store.write() as tx:
-            member = await tx.get_member(organization_id, member_id)
-            if member is None:
-                raise NotFound("No such member.")
-            found = {g_id: await tx.get_group(organization_id, g_id) for g_id in dict.fromkeys(group_ids)}
-            check_workspace_limit([g for g in found.values() if g is not None])
-            outcomes = []
-            for group_id in group_ids:
-                group = found.get(group_id)
-                if group is None:
-                    outcomes.append(GroupMemberOutcome(member_id, group_id, "NOT_FOUND", "No such group."))
-                    continue
-                outcomes += await self._add(tx, principal, group, [member_id], False)
-            return outcomes
+        """One member into several groups, in one transaction; one result per group."""
+        return await self._one_member(principal, organization_id, member_id, group_ids, adding=True)
 
     async def _add(
         self, tx: MembershipTransaction, principal: Principal, group: Group, member_ids: list[str], as_admins: bool
