@@ -95,12 +95,9 @@ async def render_organization(request: Request, person: SignedIn, status: int = 
 
 
 async def save_organization(request: Request) -> Response:
-    person = await signed_in(request)
-    if person is None:
-        return to_sign_in()
-    form = await checked_form(request)
-    if form is None:
-        return await render_organization(request, person, 403, error="This request did not come from this site.")
+    person, form, answer = await _posted(request)
+    if answer is not None or person is None or form is None:
+        return answer or to_sign_in()
     ttl = form_field(form, "invitation_ttl_days", 4)
     organization = membership_pb.Organization(
         id=person.caller.organization_id,
@@ -127,12 +124,9 @@ async def save_organization(request: Request) -> Response:
 
 async def save_logo(request: Request) -> Response:
     """The logo form: the uploaded picture, or none when its remove button was used."""
-    person = await signed_in(request)
-    if person is None:
-        return to_sign_in()
-    form = await checked_form(request, allows_file=True)
-    if form is None:
-        return await render_organization(request, person, 403, error="This request did not come from this site.")
+    person, form, answer = await _posted(request, allows_file=True)
+    if answer is not None or person is None or form is None:
+        return answer or to_sign_in()
     upload, removing = form.get("logo"), form_field(form, "remove", 3) == "yes"
     picture = b"" if removing or not isinstance(upload, UploadFile) else await upload.read(MAX_LOGO_BYTES)
     try:
@@ -148,12 +142,14 @@ async def save_logo(request: Request) -> Response:
     return see_other(f"{ORGANIZATION_PAGE}?notice={'logo-removed' if removing else 'logo-saved'}")
 
 
-async def _posted(request: Request) -> tuple[SignedIn | None, FormData | None, Response | None]:
+async def _posted(
+    request: Request, allows_file: bool = False
+) -> tuple[SignedIn | None, FormData | None, Response | None]:
     """Who posts and their form, or the answer to give instead (sign in; a form from elsewhere)."""
     person = await signed_in(request)
     if person is None:
         return None, None, to_sign_in()
-    form = await checked_form(request)
+    form = await checked_form(request, allows_file=allows_file)
     if form is None:
         return (
             person,
