@@ -10,7 +10,7 @@ talks only to 127.0.0.1.
 Two load generators: `--generator python` (httpx, `--requests` at `--concurrency`; its CPU competes with the
 servers') and `--generator wrk` (compiled, `--seconds` at `--concurrency` connections; the default when wrk is
 installed). With wrk the invite -> audit latency is sampled while the invitations load runs at full rate.
-`--profile-dir` records py-spy profiles of the gateway and membership during the invitations load.
+`--profile-dir` records py-spy profiles of every process of the suite during the invitations load.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -127,6 +128,21 @@ async def baseline(total: int, concurrency: int, workdir: Path, wrk_seconds: flo
 
 
 WARM_UP = 50
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of one process so far (Linux /proc), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def suite_cpu(suite: Suite) -> dict[str, float]:
+    """CPU seconds so far of each process of the suite, NATS included."""
+    pids = {name: process.pid for name, process in suite.processes.items()}
+    if suite.nats is not None and suite.nats.process is not None:
+        pids["nats"] = suite.nats.process.pid
+    return {name: cpu_seconds(pid) for name, pid in pids.items()}
 
 
 async def audit_latency(client: httpx.AsyncClient, samples: int, tag: str) -> list[float]:
@@ -149,7 +165,7 @@ async def audit_latency(client: httpx.AsyncClient, samples: int, tag: str) -> li
 
 
 def start_profiles(suite: Suite, profile_dir: Path, seconds: float) -> list[subprocess.Popen[bytes]]:
-    """py-spy sampling the gateway and membership for `seconds` (raw collapsed stacks, one file each), only the
+    """py-spy sampling every process of the suite for `seconds` (raw collapsed stacks, one file each), only the
     thread holding the GIL."""
     profile_dir.mkdir(parents=True, exist_ok=True)
     return [
@@ -160,7 +176,8 @@ def start_profiles(suite: Suite, profile_dir: Path, seconds: float) -> list[subp
                 "--format",
                 "raw",
                 "--rate",
-                "200",
+                "100",
+                "--nonblocking",  # sample without pausing the process, which would slow the load it measures
                 "--gil",  # only the thread holding the GIL: where Python spends CPU (idle pool threads left out)
                 "--duration",
                 str(max(1, round(seconds))),
@@ -172,7 +189,7 @@ def start_profiles(suite: Suite, profile_dir: Path, seconds: float) -> list[subp
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        for name in ("gateway", "membership")
+        for name in suite.processes
     ]
 
 
@@ -202,6 +219,7 @@ async def flow(
             client, "/v1/invitations", lambda i: {"invitees": [{"email": f"warm{i}@acme.test"}]}, WARM_UP, concurrency
         )
         profiles = start_profiles(suite, profile_dir, wrk_seconds or 20) if profile_dir else []
+        cpu_before = suite_cpu(suite)
         if wrk_seconds:
             cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
             headers = {"Origin": suite.gateway_url, "X-CSRF-Token": client.headers["X-CSRF-Token"], "Cookie": cookie}
@@ -237,14 +255,18 @@ async def flow(
             invite = {"rps": rate, "p50_ms": percentile(latencies, 0.5), "p99_ms": percentile(latencies, 0.99)}
             propagation = await audit_latency(client, samples, "")
             invited = WARM_UP + total + samples
+        cpu_after = suite_cpu(suite)
         for profile in profiles:
             profile.wait(timeout=120)
         usage = (await client.get("/v1/billing/seats")).json()
         if usage["invited"] < invited:  # every invitation must have succeeded, or the figures mislead
             raise RuntimeError(f"only {usage['invited']} of {invited} invitations hold a seat: {usage}")
+    # Every invitation of the load, the audit samples included, shares the CPU spent meanwhile.
+    loaded = invited - WARM_UP
     return {
         "invite": invite,
         "invite_to_audit": {"p50_ms": percentile(propagation, 0.5), "p99_ms": percentile(propagation, 0.99)},
+        "cpu_ms_per_invite": {name: (cpu_after[name] - cpu_before[name]) * 1000 / loaded for name in sorted(cpu_after)},
     }
 
 
@@ -255,7 +277,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15, help="of each load, with the wrk generator")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--samples", type=int, default=50, help="invite -> audit latency samples")
-    parser.add_argument("--profile-dir", type=Path, default=None, help="py-spy profiles of gateway and membership")
+    parser.add_argument("--profile-dir", type=Path, default=None, help="py-spy profiles of every process")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     parser.add_argument("--json-out", type=Path, default=None, help="write the figures as JSON to this file")
     args = parser.parse_args()
@@ -295,6 +317,9 @@ def main() -> None:
         print(f"{name:<38}{figures['rps']:>10.0f}{figures['p50_ms']:>10.1f}{figures['p99_ms']:>10.1f}")
     audit = measured["invite_to_audit"]
     print(f"{'invite -> audit entry visible':<38}{'':>10}{audit['p50_ms']:>10.1f}{audit['p99_ms']:>10.1f}")
+    cpu = measured["cpu_ms_per_invite"]
+    shares = ", ".join(f"{name} {ms:.1f}" for name, ms in cpu.items())
+    print(f"CPU ms per invitation: {shares}; all {sum(cpu.values()):.1f}")
     invite = measured["invite"]["rps"]
     ratios = {"invite/echo": invite / base["echo"]["rps"], "invite/write": invite / base["write"]["rps"]}
     print(f"\nratio invite/echo baseline:  {ratios['invite/echo']:.2f}")
