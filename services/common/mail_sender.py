@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Protocol
 
@@ -35,6 +35,8 @@ SEND_BATCH = 20
 # Sent mails are kept a week (what was sent, when), then deleted as later mails are claimed.
 SENT_RETENTION = timedelta(days=7)
 PRUNE_BATCH = 100
+# Sent mails are pruned at most this often (not on every claim: a busy sender claims a batch per queued mail).
+PRUNE_INTERVAL = timedelta(minutes=1)
 POLL_SECONDS = 1.0
 
 
@@ -67,15 +69,31 @@ class MailSender:
         self._lease = lease
         self._max_attempts = max_attempts
         self._complete = complete
+        # When this sender last pruned sent mails and found no more to prune; None before it first did.
+        self._pruned_at: datetime | None = None
 
     async def send_pending(self, limit: int = SEND_BATCH) -> int:
         """Send the due mails no other sender holds, at most `limit`; returns how many were sent."""
+        return (await self._send_batch(limit))[1]
+
+    async def send_all(self) -> int:
+        """Send every due mail, batch after batch; returns how many were sent."""
+        claimed, total = await self._send_batch(SEND_BATCH)
+        while claimed == SEND_BATCH:  # a full batch may have more behind it
+            claimed, sent = await self._send_batch(SEND_BATCH)
+            total += sent
+        return total
+
+    async def _send_batch(self, limit: int) -> tuple[int, int]:
+        """(claimed, sent) of one batch of at most `limit` due mails."""
         now = self._clock.now()
         async with self._db.read() as connection:
             if not await mails_due(connection, self._outbox, now, self._max_attempts):
-                return 0
+                return 0, 0
         async with self._db.write() as connection:
-            await prune_sent_mails(connection, self._outbox, now - SENT_RETENTION, PRUNE_BATCH)
+            if self._pruned_at is None or now - self._pruned_at >= PRUNE_INTERVAL:
+                pruned = await prune_sent_mails(connection, self._outbox, now - SENT_RETENTION, PRUNE_BATCH)
+                self._pruned_at = now if pruned < PRUNE_BATCH else None  # a full prune may have more behind it
             claimed = await claim_mails(connection, self._outbox, now, now + self._lease, limit, self._max_attempts)
         sent = [mail.message_id for mail in claimed if await self._send(mail)]
         # The batch is marked in one transaction (not one per mail): a sender that dies before it sends the
@@ -83,15 +101,7 @@ class MailSender:
         if sent:
             async with self._db.write() as connection:
                 await mark_mails_sent(connection, self._outbox, sent, self._clock.now())
-        return len(sent)
-
-    async def send_all(self) -> int:
-        """Send every due mail, batch after batch; returns how many were sent."""
-        sent = total = await self.send_pending()
-        while sent:  # a batch sent in full may have more behind it
-            sent = await self.send_pending()
-            total += sent
-        return total
+        return len(claimed), len(sent)
 
     async def _send(self, mail: QueuedMail) -> bool:
         try:
