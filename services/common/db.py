@@ -22,6 +22,8 @@ from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.types import TypeDecorator
 
+from services.common.sqlite_driver import OneHopDBAPI
+
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
 
 
@@ -132,7 +134,10 @@ class Database:
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             self.engine = create_async_engine(
-                self.url, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
+                self.url,
+                echo=echo,
+                connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS},
+                module=OneHopDBAPI(),  # a statement in one hop to aiosqlite's thread (see sqlite_driver)
             )
             _configure_sqlite(self.engine)
         else:
