@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from tenantry.identity.v1 import identity_service_pb2_grpc as identity_grpc
 from tenantry.identity.v1 import scim_token_service_pb2 as token_pb
 from tenantry.identity.v1 import scim_token_service_pb2_grpc as token_grpc
 
-from bench.invite_flow import percentile
+from bench.invite_flow import percentile, start_profiles
 from gateway.settings import GatewaySettings
 from services.billing.settings import DEFAULT_CATALOGUE_PATH
 from services.cli import create_organization
@@ -130,14 +131,27 @@ async def wait_quiet(pids: list[int], timeout: float = 900) -> float:
 
 
 async def measure(
-    base_url: str, token: str, users: int, concurrency: int, lookups: int, pids: list[int]
+    base_url: str,
+    token: str,
+    users: int,
+    concurrency: int,
+    lookups: int,
+    pids: list[int],
+    profile: Callable[[str, float], list[subprocess.Popen[bytes]]] | None = None,
 ) -> dict[str, Any]:
+    """`profile(phase, seconds)` starts profilers for a phase ("post", "lookups") that lasts about that long."""
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/scim+json"}
     limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=60, limits=limits) as client:
+        profilers = profile("post", 20) if profile else []
         post_rate = await post_users(client, users, concurrency)
         settled = await wait_quiet(pids)
+        for profiler in profilers:
+            profiler.wait(timeout=120)
+        profilers = profile("lookups", 10) if profile else []
         lookups_result = await filtered_lookups(client, users, lookups, concurrency)
+        for profiler in profilers:
+            profiler.wait(timeout=120)
     return {
         "post_users_per_second": round(post_rate, 1),
         "side_effects_settled_after_seconds": settled,
@@ -177,6 +191,9 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--lookups", type=int, default=500)
+    parser.add_argument(
+        "--profile-dir", type=Path, default=None, help="py-spy profiles: 20 s of POSTs, 10 s of lookups"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
@@ -235,6 +252,9 @@ def main() -> int:
                     args.concurrency,
                     args.lookups,
                     [process.pid for process in suite.processes.values()],
+                    profile=(lambda phase, seconds: start_profiles(suite, args.profile_dir / phase, seconds))
+                    if args.profile_dir
+                    else None,
                 )
             )
         finally:
