@@ -7,7 +7,7 @@ import contextlib
 import logging
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import select, update
 from tenantry.events.v1 import envelope_pb2
 
 from services.common.clock import Clock, SystemClock
@@ -48,11 +48,6 @@ class OutboxRelay:
         self._stream_ready = False
         self._stopping = False
         self._lease = lease
-        # Published and acknowledged, not yet marked: the running relay marks them in the background (so a busy
-        # database's write queue never holds the next publish back) and leaves them out of its next reads.
-        self._unmarked: set[str] = set()
-        self._to_mark: list[str] = []
-        self._marker: asyncio.Task[None] | None = None
 
     def wake(self) -> None:
         self._wake.set()
@@ -67,8 +62,6 @@ class OutboxRelay:
         if self._task is not None:
             self._task.cancel()
             await asyncio.wait({self._task}, timeout=5)
-        if self._marker is not None:  # what was published is marked before the lease goes
-            await asyncio.wait({self._marker}, timeout=5)
         if self._lease is not None:
             with contextlib.suppress(Exception):
                 await self._lease.release()
@@ -84,7 +77,7 @@ class OutboxRelay:
                 if not self._stream_ready:
                     await self._bus.ensure_stream(self._producer)
                     self._stream_ready = True
-                published = await self.publish_pending(mark_in_background=True)
+                published = await self.publish_pending()
                 backoff.reset()
             except asyncio.CancelledError:
                 raise
@@ -100,18 +93,13 @@ class OutboxRelay:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
 
-    async def publish_pending(self, mark_in_background: bool = False) -> int:
-        """Publish one batch; returns how many rows were published. They are marked before this returns, or with
-        `mark_in_background` soon after (a row whose marking fails is published again: the stream drops the copy
-        by its Nats-Msg-Id, and consumers handle an event once)."""
-        unpublished: ColumnElement[bool] = self._table.c.published_at.is_(None)
-        if self._unmarked:
-            unpublished = unpublished & self._table.c.id.not_in(self._unmarked)
+    async def publish_pending(self) -> int:
+        """Publish one batch; returns how many rows were published."""
         async with self._db.read() as connection:
             rows = (
                 await connection.execute(
                     select(self._table.c.id, self._table.c.subject, self._table.c.payload)
-                    .where(unpublished)
+                    .where(self._table.c.published_at.is_(None))
                     .order_by(self._table.c.id)
                     .limit(self._batch_size)
                 )
@@ -141,35 +129,12 @@ class OutboxRelay:
             done.append(row_id)
         if done:
             EVENTS_PUBLISHED.labels(self._producer).inc(len(done))
-            if mark_in_background:
-                self._mark_later(done)
-            else:
-                await self._mark(done)
+            async with self._db.write() as connection:
+                await connection.execute(
+                    update(self._table)
+                    .where(self._table.c.id.in_(done))
+                    .values(published_at=self._clock.now(), attempts=self._table.c.attempts + 1)
+                )
         if failure is not None:
             raise RuntimeError(f"JetStream did not acknowledge a publish: {failure!r}") from failure
         return len(done)
-
-    async def _mark(self, row_ids: list[str]) -> None:
-        async with self._db.write() as connection:
-            await connection.execute(
-                update(self._table)
-                .where(self._table.c.id.in_(row_ids))
-                .values(published_at=self._clock.now(), attempts=self._table.c.attempts + 1)
-            )
-
-    def _mark_later(self, row_ids: list[str]) -> None:
-        self._unmarked.update(row_ids)
-        self._to_mark.extend(row_ids)
-        if self._marker is None or self._marker.done():
-            self._marker = asyncio.create_task(self._mark_queued(), name=f"outbox-marker-{self._producer}")
-
-    async def _mark_queued(self) -> None:
-        """Marks what was published meanwhile, all of it in one transaction, until nothing is left to mark."""
-        while self._to_mark:
-            row_ids, self._to_mark = self._to_mark, []
-            try:
-                await self._mark(row_ids)
-            except Exception as exc:  # published again by a later pass; the stream drops the copy
-                log.warning("outbox relay could not mark published rows", extra={"error": repr(exc)})
-            finally:
-                self._unmarked.difference_update(row_ids)

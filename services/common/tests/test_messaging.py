@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from prometheus_client import REGISTRY
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, text
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from tenantry.events.v1 import envelope_pb2, identity_events_pb2, membership_events_pb2
 
@@ -89,47 +89,6 @@ async def test_committed_events_are_published_once_even_when_republished(db: Dat
         await connection.execute(tables.outbox.update().values(published_at=None))
     assert await relay.publish_pending() == 1
     assert await stored_messages(bus) == 1
-
-
-async def test_the_relay_publishes_on_while_the_database_holds_its_marking_back(
-    db: Database, bus: Bus, database_url: str
-) -> None:
-    """Marking waits for the database's write lock (here held by another connection); publishing does not."""
-    outbox = Outbox(tables)
-    async with db.write() as connection:
-        await outbox.record(connection, account_created("first@acme.test"))
-        await outbox.record(connection, account_created("second@acme.test"))
-    await bus.ensure_stream("identity")
-
-    async def unpublished() -> int:
-        async with db.read() as connection:
-            return (
-                await connection.scalar(
-                    select(func.count()).select_from(tables.outbox).where(tables.outbox.c.published_at.is_(None))
-                )
-                or 0
-            )
-
-    async def both_stored() -> bool:
-        return await stored_messages(bus) == 2
-
-    async def both_marked() -> bool:
-        return await unpublished() == 0
-
-    blocker = Database(database_url)
-    relay = OutboxRelay(db, tables, bus, "identity", batch_size=1, poll_seconds=0.05)
-    try:
-        async with blocker.write() as held:  # SQLite: BEGIN IMMEDIATE takes the write lock
-            if not blocker.sqlite:
-                await held.execute(text("LOCK TABLE outbox IN EXCLUSIVE MODE"))  # reads pass, updates wait
-            relay.start()
-            await eventually(both_stored)  # one batch each: the second went out while the first was not marked
-            assert await unpublished() == 2
-        await eventually(both_marked)
-    finally:
-        await relay.stop()
-        await blocker.dispose()
-    assert await stored_messages(bus) == 2
 
 
 async def test_a_rolled_back_transaction_publishes_nothing(db: Database, bus: Bus) -> None:
