@@ -7,6 +7,9 @@ Reports, for each server: POST /Users per second while creating N users (for us 
 a seat reserved in billing, events, audit entries), how long the side effects took to settle after the last answer,
 then, once the server is quiet, the rate and p50/p99 latency of `GET /Users?filter=userName eq "..."` among those N
 users; ratios are ours / peer (higher is better for rates).
+The same generator at the same concurrency also drives two ceilings of this machine, in the same run: HTTP -> gRPC ->
+JSON echo, and HTTP -> gRPC -> one SQLite write (bench.baseline), so the peer's figures can be read against what any
+request through our two hops costs here.
 Every loop is bounded in count and time and talks only to 127.0.0.1.
 """
 
@@ -33,7 +36,7 @@ from tenantry.identity.v1 import identity_service_pb2_grpc as identity_grpc
 from tenantry.identity.v1 import scim_token_service_pb2 as token_pb
 from tenantry.identity.v1 import scim_token_service_pb2_grpc as token_grpc
 
-from bench.invite_flow import percentile, start_profiles
+from bench.invite_flow import baseline, percentile, start_profiles
 from gateway.settings import GatewaySettings
 from services.billing.settings import DEFAULT_CATALOGUE_PATH
 from services.cli import create_organization
@@ -196,6 +199,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        ceilings = asyncio.run(baseline(args.lookups, args.concurrency, Path(tmp)))
         data_dir = Path(tmp) / "data"
         catalogue = Path(tmp) / "catalogue.toml"
         catalogue.write_text(
@@ -267,7 +271,13 @@ def main() -> int:
         "lookups": args.lookups,
         "tenantry": ours,
         "scim2_server": peer_result,
+        "baselines": ceilings,
         "ratios": {
+            "post_users_per_write_baseline": round(ours["post_users_per_second"] / ceilings["write"]["rps"], 3),
+            "filtered_list_per_echo_baseline": round(ours["filtered_list"]["per_second"] / ceilings["echo"]["rps"], 3),
+            "peer_post_users_per_echo_baseline": round(
+                peer_result["post_users_per_second"] / ceilings["echo"]["rps"], 2
+            ),
             "post_users": round(ours["post_users_per_second"] / peer_result["post_users_per_second"], 2),
             "filtered_list": round(ours["filtered_list"]["per_second"] / peer_result["filtered_list"]["per_second"], 2),
         },
