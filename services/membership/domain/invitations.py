@@ -111,10 +111,11 @@ async def _groups_in(
         return []
     if not principal.has(roles.GROUPS_MANAGE):
         raise PermissionDenied("Only those who manage groups invite into groups.", reason="MISSING_PERMISSION")
-    found = [await tx.get_group(organization_id, group_id[:36]) for group_id in dict.fromkeys(group_ids)]
-    if any(group is None for group in found):
+    wanted = list(dict.fromkeys(group_id[:36] for group_id in group_ids))
+    found = await tx.groups_by_ids(organization_id, wanted)  # one query, however many groups
+    if any(group_id not in found for group_id in wanted):
         raise NotFound("One of the groups does not exist.", reason="UNKNOWN_GROUP")
-    groups = [group for group in found if group is not None]
+    groups = [found[group_id] for group_id in wanted]
     check_workspace_limit(groups)
     return groups
 
@@ -329,10 +330,12 @@ class InvitationUseCases:
                 await tx.insert_invitation(invitation)
                 await tx.record_events(MemberInvited(principal, now, member, invitation))
                 await join_default_groups(tx, principal, [member], now)
-                for group in plan.groups:
-                    if not group.is_default:
-                        await tx.add_group_members(group, [member.id], False, now)
-                        await tx.record_events(GroupMembersChanged(principal, now, group, (member.id,), "added", False))
+                chosen = [group for group in plan.groups if not group.is_default]
+                if chosen:  # one insert and one outbox write, however many groups
+                    await tx.add_to_groups([(group, [member.id]) for group in chosen], False, now)
+                    await tx.record_events(
+                        *(GroupMembersChanged(principal, now, group, (member.id,), "added", False) for group in chosen)
+                    )
                 if also_in_transaction is not None:
                     await also_in_transaction(tx, InviteOutcome(email, member=member))
         except BaseException as exc:
