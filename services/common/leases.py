@@ -49,7 +49,6 @@ class Lease:
         self._ttl = timedelta(seconds=ttl_seconds)
         self._clock = clock or SystemClock()
         self.holder = holder or replica_id()
-        self._held = False
         # When the lease this replica holds expires, by its own last renewal; None when it does not hold it.
         self._held_until: datetime | None = None
 
@@ -75,17 +74,15 @@ class Lease:
                     held = True
         except IntegrityError:
             held = False  # another replica inserted it first
-        if held != self._held:
+        if held != (self._held_until is not None):
             log.info("lease taken" if held else "lease held elsewhere", extra={"lease": self.name})
-        self._held = held
         self._held_until = now + self._ttl if held else None
         return held
 
     async def release(self) -> None:
         """Give the lease up (a graceful stop), so another replica takes the work over at once."""
-        if not self._held:
+        if self._held_until is None:
             return
-        self._held = False
         self._held_until = None
         async with self._db.write() as connection:
             await connection.execute(
