@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
-import os
 import secrets
 import subprocess
 import sys
@@ -36,7 +34,7 @@ from tenantry.identity.v1 import identity_service_pb2_grpc as identity_grpc
 from tenantry.identity.v1 import scim_token_service_pb2 as token_pb
 from tenantry.identity.v1 import scim_token_service_pb2_grpc as token_grpc
 
-from bench.invite_flow import baseline, percentile, start_profiles
+from bench.invite_flow import baseline, cpu_seconds, percentile, start_profiles
 from gateway.settings import GatewaySettings
 from services.billing.settings import DEFAULT_CATALOGUE_PATH
 from services.cli import create_organization
@@ -107,14 +105,9 @@ async def filtered_lookups(client: httpx.AsyncClient, users: int, lookups: int, 
     }
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU time the processes have used so far (Linux /proc)."""
-    total = 0
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
+def cpu_seconds_of(pids: list[int]) -> float:
+    """CPU seconds the processes have used so far, together."""
+    return sum(cpu_seconds(pid) for pid in pids)
 
 
 async def wait_quiet(pids: list[int], timeout: float = 900) -> float:
@@ -122,10 +115,10 @@ async def wait_quiet(pids: list[int], timeout: float = 900) -> float:
     seat counts, projections) are done, so the lookups are measured alone. Seconds waited."""
     started = time.perf_counter()
     quiet_since: float | None = None
-    last = cpu_seconds(pids)
+    last = cpu_seconds_of(pids)
     while time.perf_counter() - started < timeout:
         await asyncio.sleep(0.5)
-        now = cpu_seconds(pids)
+        now = cpu_seconds_of(pids)
         busy, last = (now - last) / 0.5, now
         quiet_since = (quiet_since or time.perf_counter()) if busy < 0.05 else None
         if quiet_since is not None and time.perf_counter() - quiet_since >= 2:
