@@ -118,10 +118,19 @@ async def join_default_groups(
     """New members join the organization's default groups, in the transaction that adds them."""
     if not members:
         return
-    for group in await tx.default_groups(members[0].organization_id):
-        member_ids = [m.id for m in members]
-        await tx.add_group_members(group, member_ids, False, now)
-        await tx.record_events(GroupMembersChanged(principal, now, group, tuple(member_ids), "added", False))
+    await join_groups(tx, principal, await tx.default_groups(members[0].organization_id), [m.id for m in members], now)
+
+
+async def join_groups(
+    tx: MembershipTransaction, principal: Principal, groups: Sequence[Group], member_ids: Sequence[str], now: datetime
+) -> None:
+    """Members join groups (as members, not admins) in one insert and one outbox write, however many groups."""
+    if not groups or not member_ids:
+        return
+    await tx.add_to_groups([(group, member_ids) for group in groups], False, now)
+    await tx.record_events(
+        *(GroupMembersChanged(principal, now, group, tuple(member_ids), "added", False) for group in groups)
+    )
 
 
 class GroupUseCases:

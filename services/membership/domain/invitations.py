@@ -27,8 +27,8 @@ from services.common.people import clean_display_name, normalise_email
 from services.common.principal import Principal
 from services.membership.domain import roles, rules
 from services.membership.domain.custom_roles import role_catalog
-from services.membership.domain.events import GroupMembersChanged, InvitationResent, MemberChanged, MemberInvited
-from services.membership.domain.groups import check_workspace_limit, join_default_groups
+from services.membership.domain.events import InvitationResent, MemberChanged, MemberInvited
+from services.membership.domain.groups import check_workspace_limit, join_default_groups, join_groups
 from services.membership.domain.model import Group, Invitation, InviteOutcome, Member, MemberStatus, Organization
 from services.membership.domain.ports import Clock, MembershipStore, MembershipTransaction, SeatReservations
 from services.membership.domain.replays import Replay, all_final, outcome_from_json, outcome_to_json
@@ -330,12 +330,8 @@ class InvitationUseCases:
                 await tx.insert_invitation(invitation)
                 await tx.record_events(MemberInvited(principal, now, member, invitation))
                 await join_default_groups(tx, principal, [member], now)
-                chosen = [group for group in plan.groups if not group.is_default]
-                if chosen:  # one insert and one outbox write, however many groups
-                    await tx.add_to_groups([(group, [member.id]) for group in chosen], False, now)
-                    await tx.record_events(
-                        *(GroupMembersChanged(principal, now, group, (member.id,), "added", False) for group in chosen)
-                    )
+                chosen = [group for group in plan.groups if not group.is_default]  # defaults were joined above
+                await join_groups(tx, principal, chosen, [member.id], now)
                 if also_in_transaction is not None:
                     await also_in_transaction(tx, InviteOutcome(email, member=member))
         except BaseException as exc:
